@@ -1,0 +1,88 @@
+using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting.Transport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LogPipe.Hosting.EntityFrameworkCore;
+
+/// <summary>
+/// Keeps checkpoints and dead letters in the application's own <typeparamref name="TDbContext"/>. A unit of work is one
+/// database transaction holding the serializers' saves, the dead letters and the checkpoint writes, so a record's effects
+/// and the checkpoint past it commit together or not at all. Every checkpoint write is conditional on the version this
+/// process last read or wrote, so an instance that lost a partition cannot commit over a newer checkpoint.
+/// </summary>
+/// <typeparam name="TDbContext">The application's DbContext, with <c>ApplyLogPipeConfiguration()</c> in its model.</typeparam>
+public sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointStore
+    where TDbContext : DbContext
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly CheckpointVersions _versions = new();
+    private volatile bool _modelChecked;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="scopes">Creates scopes for reads outside a unit of work.</param>
+    /// <param name="options">LogPipe's options (for the consumer group name).</param>
+    public EntityFrameworkCheckpointStore(IServiceScopeFactory scopes, IOptions<LogPipeOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _scopes = scopes;
+        ConsumerGroup = ConsumerGroupName.Resolve(options.Value);
+    }
+
+    /// <summary>The consumer group checkpoints are kept under.</summary>
+    public string ConsumerGroup { get; }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        var scope = _scopes.CreateAsyncScope();
+        await using var scopeDisposal = scope.ConfigureAwait(false);
+        var db = Context(scope.ServiceProvider);
+        var result = new Dictionary<PartitionKey, Checkpoint>();
+        foreach (var group in partitions.GroupBy(p => (p.Transport, p.Stream)))
+        {
+            var names = group.Select(p => p.Partition).ToList();
+            var rows = await db.Set<LogPipeCheckpoint>().AsNoTracking()
+                .Where(c => c.ConsumerGroup == ConsumerGroup && c.Transport == group.Key.Transport && c.Stream == group.Key.Stream && names.Contains(c.Partition))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var p in group)
+            {
+                var row = rows.Find(r => r.Partition == p.Partition);
+                _versions.Set(p, row?.Version ?? 0);
+                if (row is not null) result[p] = new Checkpoint(row.NextOffset, row.SequenceNumber);
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var db = Context(services);
+        // LogPipe manages savepoints per record; EF's own automatic ones would only double the round trips.
+        db.Database.AutoSavepointsEnabled = false;
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        return new EntityFrameworkUnitOfWork(_versions, ConsumerGroup, db, transaction);
+    }
+
+    private TDbContext Context(IServiceProvider services)
+    {
+        var db = services.GetRequiredService<TDbContext>();
+        if (!_modelChecked)
+        {
+            if (db.Model.FindEntityType(typeof(LogPipeCheckpoint)) is null || db.Model.FindEntityType(typeof(LogPipeDeadLetter)) is null)
+            {
+                throw new InvalidOperationException(
+                    $"{typeof(TDbContext).Name} has no LogPipe tables in its model: call modelBuilder.ApplyLogPipeConfiguration() in {typeof(TDbContext).Name}.OnModelCreating and add a migration.");
+            }
+
+            _modelChecked = true;
+        }
+
+        return db;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.DeadLetters;
+using LogPipe.Hosting.Transport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace LogPipe.Hosting.EntityFrameworkCore;
+
+/// <summary>One database transaction: records in savepoints, dead letters, conditional checkpoint writes, one commit.</summary>
+internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
+{
+    private const string RecordSavepoint = "logpipe_record";
+
+    private readonly CheckpointVersions _versions;
+    private readonly string _consumerGroup;
+    private readonly DbContext _db;
+    private readonly IDbContextTransaction _transaction;
+
+    public EntityFrameworkUnitOfWork(CheckpointVersions versions, string consumerGroup, DbContext db, IDbContextTransaction transaction)
+    {
+        _versions = versions;
+        _consumerGroup = consumerGroup;
+        _db = db;
+        _transaction = transaction;
+    }
+
+    public Task BeginRecordAsync(CancellationToken cancellationToken) => _transaction.CreateSavepointAsync(RecordSavepoint, cancellationToken);
+
+    public async Task CompleteRecordAsync(CancellationToken cancellationToken)
+    {
+        await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await _transaction.ReleaseSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task AbortRecordAsync(CancellationToken cancellationToken)
+    {
+        await _transaction.RollbackToSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
+        await _transaction.ReleaseSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
+        // Earlier records are already flushed into the transaction; what is still tracked belongs to the failed one.
+        _db.ChangeTracker.Clear();
+    }
+
+    public async Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetter);
+        _db.Set<LogPipeDeadLetter>().Add(new LogPipeDeadLetter
+        {
+            ConsumerGroup = deadLetter.ConsumerGroup,
+            Transport = deadLetter.Partition.Transport,
+            Stream = deadLetter.Partition.Stream,
+            Partition = deadLetter.Partition.Partition,
+            Offset = deadLetter.Offset,
+            SequenceNumber = deadLetter.SequenceNumber,
+            Key = deadLetter.Key,
+            Value = deadLetter.Value,
+            Headers = deadLetter.Headers is { Count: > 0 } h ? JsonSerializer.Serialize(h.Select(x => new[] { x.Key, Convert.ToBase64String(x.Value) })) : null,
+            MessageType = deadLetter.MessageType,
+            Version = deadLetter.Version,
+            ErrorKind = deadLetter.ErrorKind.ToString(),
+            Error = deadLetter.Error,
+            Attempts = deadLetter.Attempts,
+            RecordTimestamp = deadLetter.RecordTimestamp.ToUniversalTime(),
+            FirstFailedAt = deadLetter.FirstFailedAt.ToUniversalTime(),
+            DeadLetteredAt = deadLetter.DeadLetteredAt.ToUniversalTime(),
+        });
+        // Written at once: a later record's rollback clears the change tracker, and must not take the dead letter with it.
+        await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task CommitAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        var now = DateTimeOffset.UtcNow;
+        var written = new List<(PartitionKey Partition, long Version)>(updates.Count);
+        var conflicts = new List<PartitionKey>();
+        var checkpoints = _db.Set<LogPipeCheckpoint>();
+        foreach (var (partition, checkpoint) in updates)
+        {
+            var expected = _versions.Of(partition);
+            if (expected == 0)
+            {
+                // No row was seen: insert. If another instance inserted meanwhile, the key clash fences this one out.
+                checkpoints.Add(new LogPipeCheckpoint
+                {
+                    ConsumerGroup = _consumerGroup,
+                    Transport = partition.Transport,
+                    Stream = partition.Stream,
+                    Partition = partition.Partition,
+                    NextOffset = checkpoint.NextOffset,
+                    SequenceNumber = checkpoint.SequenceNumber,
+                    Version = 1,
+                    UpdatedAt = now,
+                });
+                try
+                {
+                    await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException)
+                {
+                    _db.ChangeTracker.Clear();
+                    conflicts.Add(partition);
+                    break;
+                }
+
+                written.Add((partition, 1));
+                continue;
+            }
+
+            var rows = await checkpoints
+                .Where(c => c.ConsumerGroup == _consumerGroup && c.Transport == partition.Transport && c.Stream == partition.Stream
+                    && c.Partition == partition.Partition && c.Version == expected)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(c => c.NextOffset, checkpoint.NextOffset)
+                        .SetProperty(c => c.SequenceNumber, checkpoint.SequenceNumber)
+                        .SetProperty(c => c.Version, expected + 1)
+                        .SetProperty(c => c.UpdatedAt, now),
+                    cancellationToken)
+                .ConfigureAwait(false);
+            if (rows != 1) conflicts.Add(partition);
+            else written.Add((partition, expected + 1));
+        }
+
+        if (conflicts.Count > 0)
+        {
+            await _transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new CheckpointConflictException(conflicts);
+        }
+
+        await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (partition, version) in written) _versions.Set(partition, version);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        _db.ChangeTracker.Clear();
+    }
+}

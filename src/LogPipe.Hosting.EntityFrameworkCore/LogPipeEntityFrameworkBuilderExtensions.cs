@@ -1,0 +1,27 @@
+using LogPipe.Hosting.EntityFrameworkCore;
+using LogPipe.Hosting.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+// Extension methods live where users look for them.
+#pragma warning disable IDE0130
+namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
+
+/// <summary>Keeps LogPipe's checkpoints and dead letters in the application's own DbContext.</summary>
+public static class LogPipeEntityFrameworkBuilderExtensions
+{
+    /// <summary>
+    /// Stores checkpoints and dead letters in <typeparamref name="TDbContext"/>, committed in the same transaction as the
+    /// records' effects: effects are exactly-once for that database. The DbContext must be registered (<c>AddDbContext</c>)
+    /// and call <c>modelBuilder.ApplyLogPipeConfiguration()</c> in <c>OnModelCreating</c>.
+    /// </summary>
+    /// <typeparam name="TDbContext">The application's DbContext.</typeparam>
+    /// <param name="builder">The LogPipe builder.</param>
+    /// <returns>The builder.</returns>
+    public static LogPipeBuilder UseEntityFrameworkOffsets<TDbContext>(this LogPipeBuilder builder)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseCheckpointStore<EntityFrameworkCheckpointStore<TDbContext>>();
+    }
+}

@@ -1,0 +1,46 @@
+using LogPipe.Hosting.EntityFrameworkCore;
+
+// Extension methods live where users look for them.
+#pragma warning disable IDE0130
+namespace Microsoft.EntityFrameworkCore;
+#pragma warning restore IDE0130
+
+/// <summary>Adds LogPipe's tables to an application's own DbContext, so the application's migrations carry them.</summary>
+public static class LogPipeModelBuilderExtensions
+{
+    /// <summary>
+    /// Configures LogPipe's checkpoint and dead-letter tables. Call once from <c>OnModelCreating</c>:
+    /// <code>modelBuilder.ApplyLogPipeConfiguration();</code>
+    /// </summary>
+    /// <param name="modelBuilder">The model builder.</param>
+    /// <param name="schema">The schema for LogPipe's tables, or <see langword="null"/> for the default schema.</param>
+    /// <returns>The model builder.</returns>
+    public static ModelBuilder ApplyLogPipeConfiguration(this ModelBuilder modelBuilder, string? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.Entity<LogPipeCheckpoint>(e =>
+        {
+            e.ToTable("LogPipeCheckpoints", schema);
+            e.HasKey(c => new { c.ConsumerGroup, c.Transport, c.Stream, c.Partition });
+            e.Property(c => c.ConsumerGroup).HasMaxLength(200);
+            e.Property(c => c.Transport).HasMaxLength(100);
+            e.Property(c => c.Stream).HasMaxLength(255);
+            e.Property(c => c.Partition).HasMaxLength(128);
+            e.Property(c => c.SequenceNumber).HasMaxLength(128);
+        });
+        modelBuilder.Entity<LogPipeDeadLetter>(e =>
+        {
+            e.ToTable("LogPipeDeadLetters", schema);
+            e.HasKey(d => d.Id);
+            e.Property(d => d.ConsumerGroup).HasMaxLength(200);
+            e.Property(d => d.Transport).HasMaxLength(100);
+            e.Property(d => d.Stream).HasMaxLength(255);
+            e.Property(d => d.Partition).HasMaxLength(128);
+            e.Property(d => d.SequenceNumber).HasMaxLength(128);
+            e.Property(d => d.MessageType).HasMaxLength(255);
+            e.Property(d => d.ErrorKind).HasMaxLength(64);
+            e.HasIndex(d => new { d.ConsumerGroup, d.Stream, d.Partition, d.Offset });
+        });
+        return modelBuilder;
+    }
+}

@@ -1,0 +1,24 @@
+using LogPipe.Hosting.Transport;
+
+namespace LogPipe.Hosting.Checkpoints;
+
+/// <summary>
+/// Where "how far have I applied" is kept, and the unit of work that applies records and moves checkpoints together.
+/// </summary>
+public interface ICheckpointStore
+{
+    /// <summary>
+    /// Reads the stored checkpoints of the given partitions for this consumer group and remembers what it read, so that the
+    /// next write of each is conditional on it (a fenced-out instance cannot overwrite a newer checkpoint).
+    /// </summary>
+    /// <param name="partitions">The partitions.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The checkpoints that exist; partitions without one are absent.</returns>
+    Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken);
+
+    /// <summary>Begins a unit of work in the given DI scope (where serializers and their DbContext live).</summary>
+    /// <param name="services">The unit of work's service scope.</param>
+    /// <param name="cancellationToken">Cancels beginning.</param>
+    /// <returns>The unit of work.</returns>
+    Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken);
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics.CodeAnalysis;
+using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting.Transport;
+
+namespace LogPipe.Hosting.Consumers;
+
+/// <summary>
+/// The consumer service's working state for one consumer: its source, records taken back after a rollback (applied
+/// before anything newer), its retry pause, and the attempts of records whose save failed.
+/// </summary>
+internal sealed class ConsumerState
+{
+    private readonly LinkedList<IncomingRecord> _pending = new();
+    private readonly Dictionary<(PartitionKey, long), (int Attempts, DateTimeOffset FirstFailedAt)> _failures = [];
+
+    public ConsumerState(RecordProcessor processor, IRecordSource source, FailureOptions failures)
+    {
+        Processor = processor;
+        Source = source;
+        Failures = failures;
+    }
+
+    public RecordProcessor Processor { get; }
+
+    public IRecordSource Source { get; }
+
+    public FailureOptions Failures { get; }
+
+    public string Stream => Processor.Definition.Stream;
+
+    /// <summary>No record of this consumer is applied before this time (backoff after a failed save).</summary>
+    public DateTimeOffset NotBefore { get; set; } = DateTimeOffset.MinValue;
+
+    public bool TryPeek([NotNullWhen(true)] out IncomingRecord? record)
+    {
+        if (_pending.First is { } first)
+        {
+            record = first.Value;
+            return true;
+        }
+
+        if (Source.TryRead(out record))
+        {
+            _pending.AddFirst(record);
+            return true;
+        }
+
+        return false;
+    }
+
+    public void DropHead() => _pending.RemoveFirst();
+
+    /// <summary>Puts a record back in front of everything not yet applied; call in reverse order to keep the original order.</summary>
+    public void PutBack(IncomingRecord record) => _pending.AddFirst(record);
+
+    public (int Attempts, DateTimeOffset FirstFailedAt) RecordFailure(IncomingRecord record, DateTimeOffset now)
+    {
+        var key = (record.Partition, record.Offset);
+        var entry = _failures.TryGetValue(key, out var existing) ? (existing.Attempts + 1, existing.FirstFailedAt) : (1, now);
+        _failures[key] = entry;
+        return entry;
+    }
+
+    public int AttemptsOf(IncomingRecord record) => _failures.TryGetValue((record.Partition, record.Offset), out var e) ? e.Attempts : 0;
+
+    public void ForgetFailures(IncomingRecord record)
+    {
+        if (_failures.Count > 0) _failures.Remove((record.Partition, record.Offset));
+    }
+}

@@ -1,0 +1,492 @@
+using System.Diagnostics;
+using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.DeadLetters;
+using LogPipe.Hosting.Formats;
+using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LogPipe.Hosting.Consumers;
+
+/// <summary>
+/// Runs all consumers round-robin, fair by records, in units of work: each unit is one transaction holding the saves of
+/// its records, the dead letters they produced and one checkpoint per partition. The hosted consumer service runs
+/// <see cref="RunAsync"/>; tests and tools may call <see cref="RunOnceAsync"/> or <see cref="DrainAsync"/> instead.
+/// Not thread-safe: one caller at a time.
+/// </summary>
+public sealed class LogPipeConsumerRunner : IAsyncDisposable
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ICheckpointStore _checkpoints;
+    private readonly LogPipeConfiguration _configuration;
+    private readonly WireCodec _codec;
+    private readonly TransportSelector _transports;
+    private readonly LogPipeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _consumerGroup;
+    private List<ConsumerState>? _consumers;
+    private int _rotation;
+
+    internal LogPipeConsumerRunner(
+        IServiceScopeFactory scopes,
+        ICheckpointStore checkpoints,
+        LogPipeConfiguration configuration,
+        WireCodec codec,
+        TransportSelector transports,
+        IOptions<LogPipeOptions> options,
+        TimeProvider time,
+        ILogger<LogPipeConsumerRunner> logger)
+    {
+        _scopes = scopes;
+        _checkpoints = checkpoints;
+        _configuration = configuration;
+        _codec = codec;
+        _transports = transports;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _consumerGroup = ConsumerGroupName.Resolve(_options);
+    }
+
+    /// <summary>The consumer group name checkpoints and dead letters are kept under.</summary>
+    public string ConsumerGroup => _consumerGroup;
+
+    /// <summary>Starts every consumer's source (joins groups, lists shards, reads checkpoints). Idempotent.</summary>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_consumers is not null) return;
+        var transport = _transports.Current;
+        var consumers = new List<ConsumerState>();
+        foreach (var definition in _configuration.Consumers)
+        {
+            var failures = FailureOptionsFor(definition);
+            var source = transport.CreateSource(definition);
+            await source.StartAsync(_checkpoints, cancellationToken).ConfigureAwait(false);
+            consumers.Add(new ConsumerState(new RecordProcessor(definition, _codec), source, failures));
+        }
+
+        _consumers = consumers;
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            ConsumerLog.Started(_logger, transport.Name, consumers.Count, string.Join(", ", consumers.Select(c => c.Stream)), _consumerGroup);
+        }
+    }
+
+    /// <summary>Applies records until <paramref name="cancellationToken"/> is cancelled, waiting for records when all consumers are idle.</summary>
+    /// <param name="cancellationToken">Stops the loop; the unit of work in progress commits what it applied.</param>
+    /// <exception cref="ConsumerStoppedException">A record's save kept failing under the <see cref="SaveFailurePolicy.Stop"/> policy.</exception>
+    /// <exception cref="InvalidMessageException">A message error, with <c>LogPipe:Failures:ThrowErrors</c> on.</exception>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            List<(ConsumerState, IncomingRecord)> unit;
+            try
+            {
+                unit = await GatherAsync(wait: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (unit.Count > 0) await ApplyAsync(unit, cancellationToken).ConfigureAwait(false);
+        }
+
+        ConsumerLog.Stopped(_logger);
+    }
+
+    /// <summary>Applies one unit of work from the records ready now, without waiting for more.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many records were handled (applied, skipped or dead-lettered) and committed.</returns>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var unit = await GatherAsync(wait: false, cancellationToken).ConfigureAwait(false);
+        return unit.Count == 0 ? 0 : await ApplyAsync(unit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies units of work until no record is ready and none is waiting for a retry or its minimum lag — in effect,
+    /// "catch up with what has been sent so far".
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many records were handled in total.</returns>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var total = 0;
+        while (true)
+        {
+            var unit = await GatherAsync(wait: false, cancellationToken).ConfigureAwait(false);
+            if (unit.Count == 0)
+            {
+                if (!HasDeferredWork()) return total;
+                await WaitForAnyAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            total += await ApplyAsync(unit, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_consumers is null) return;
+        foreach (var consumer in _consumers) await consumer.Source.DisposeAsync().ConfigureAwait(false);
+        _consumers = null;
+    }
+
+    private bool HasDeferredWork()
+    {
+        var now = _time.GetUtcNow();
+        return _consumers!.Exists(c => c.NotBefore > now || (c.TryPeek(out var r) && r.Timestamp.AddMilliseconds(_options.MinMessageLagMs) > now));
+    }
+
+    private FailureOptions FailureOptionsFor(ConsumerDefinition definition)
+    {
+        var o = _options.Failures;
+        var copy = new FailureOptions
+        {
+            MaxAttempts = o.MaxAttempts,
+            InitialBackoffMs = o.InitialBackoffMs,
+            MaxBackoffMs = o.MaxBackoffMs,
+            Policy = o.Policy,
+            ThrowErrors = o.ThrowErrors,
+        };
+        definition.ConfigureFailures?.Invoke(copy);
+        return copy;
+    }
+
+    /// <summary>
+    /// Takes records round-robin, one per consumer per pass, so a busy consumer never starves another and an idle one costs
+    /// nothing. Records younger than <c>MinMessageLagMs</c> hold back only their own consumer.
+    /// </summary>
+    private async Task<List<(ConsumerState, IncomingRecord)>> GatherAsync(bool wait, CancellationToken cancellationToken)
+    {
+        var consumers = _consumers!;
+        var unit = new List<(ConsumerState, IncomingRecord)>();
+        if (consumers.Count == 0) return unit;
+        var max = Math.Max(1, _options.UnitOfWork.MaxRecords);
+        var lag = TimeSpan.FromMilliseconds(_options.MinMessageLagMs);
+        var started = _time.GetTimestamp();
+        var budget = TimeSpan.FromMilliseconds(Math.Max(1, _options.UnitOfWork.MaxDurationMs) / 2.0);
+        _rotation = (_rotation + 1) % consumers.Count;
+
+        while (true)
+        {
+            var progressed = false;
+            DateTimeOffset? nextDue = null;
+            var now = _time.GetUtcNow();
+            for (var i = 0; i < consumers.Count && unit.Count < max; i++)
+            {
+                var consumer = consumers[(_rotation + i) % consumers.Count];
+                if (consumer.NotBefore > now)
+                {
+                    nextDue = Earliest(nextDue, consumer.NotBefore);
+                    continue;
+                }
+
+                if (!consumer.TryPeek(out var record)) continue;
+                if (!consumer.Source.IsCurrent(record))
+                {
+                    consumer.DropHead();
+                    progressed = true;
+                    continue;
+                }
+
+                var due = record.Timestamp + lag;
+                if (due > now)
+                {
+                    nextDue = Earliest(nextDue, due);
+                    continue;
+                }
+
+                consumer.DropHead();
+                unit.Add((consumer, record));
+                progressed = true;
+            }
+
+            if (unit.Count >= max || (unit.Count > 0 && _time.GetElapsedTime(started) >= budget)) return unit;
+            if (progressed) continue;
+            if (unit.Count > 0 || !wait) return unit;
+            await WaitForAnyAsync(cancellationToken, nextDue).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForAnyAsync(CancellationToken cancellationToken, DateTimeOffset? until = null)
+    {
+        var consumers = _consumers!;
+        var now = _time.GetUtcNow();
+        var timeout = TimeSpan.FromMilliseconds(Math.Max(1, _options.UnitOfWork.IdlePollMs));
+        foreach (var c in consumers)
+        {
+            if (c.NotBefore > now) until = Earliest(until, c.NotBefore);
+        }
+
+        if (until is { } u && u - now < timeout) timeout = u - now < TimeSpan.Zero ? TimeSpan.Zero : u - now;
+        if (timeout <= TimeSpan.Zero) return;
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wake.CancelAfter(timeout);
+        var waits = consumers.Select(c => c.Source.WaitToReadAsync(wake.Token).AsTask()).ToList();
+        try
+        {
+            await Task.WhenAny(waits).ConfigureAwait(false);
+        }
+        finally
+        {
+            await wake.CancelAsync().ConfigureAwait(false);
+            foreach (var w in waits)
+            {
+                // Observe every wait so cancelled ones do not surface as unobserved exceptions.
+                try { await w.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
+
+    private async Task<int> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var scope = _scopes.CreateAsyncScope();
+        await using var scopeDisposal = scope.ConfigureAwait(false);
+        IUnitOfWork work;
+        try
+        {
+            work = await _checkpoints.BeginAsync(scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Abandon(unit, 0, ex);
+            return 0;
+        }
+
+        await using (work.ConfigureAwait(false))
+        {
+            var handled = new List<(ConsumerState Consumer, IncomingRecord Record)>(unit.Count);
+            Exception? stopWith = null;
+            for (var i = 0; i < unit.Count; i++)
+            {
+                var (consumer, record) = unit[i];
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    PutBack(unit, i);
+                    break;
+                }
+
+                if (!consumer.Source.IsCurrent(record)) continue;
+
+                RecordOutcome outcome;
+                try
+                {
+                    await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
+                    outcome = await consumer.Processor.ApplyAsync(record, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+                    if (outcome.IsApplied)
+                    {
+                        await work.CompleteRecordAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception abortFailure) when (abortFailure is not OperationCanceledException)
+                    {
+                        // The transaction itself is gone (connection lost): nothing of this unit survives.
+                        Abandon(unit, 0, ex);
+                        return 0;
+                    }
+
+                    if (TransientErrors.IsTransient(ex))
+                    {
+                        Abandon(unit, 0, ex);
+                        return 0;
+                    }
+
+                    var (attempts, firstFailedAt) = consumer.RecordFailure(record, _time.GetUtcNow());
+                    if (attempts < consumer.Failures.MaxAttempts)
+                    {
+                        var backoff = Backoff(consumer.Failures, attempts);
+                        ConsumerLog.SaveFailedWillRetry(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts, consumer.Failures.MaxAttempts, (long)backoff.TotalMilliseconds);
+                        consumer.NotBefore = _time.GetUtcNow() + backoff;
+                        PutBack(unit, i);
+                        break;
+                    }
+
+                    if (consumer.Failures.Policy == SaveFailurePolicy.Stop)
+                    {
+                        ConsumerLog.SaveFailedStopping(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts);
+                        stopWith = new ConsumerStoppedException(record.Partition, record.Offset, attempts, ex);
+                        PutBack(unit, i);
+                        break;
+                    }
+
+                    ConsumerLog.SaveFailedDeadLettered(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, null, null, attempts);
+                    outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{ex.GetType().Name}: {ex.Message}", null, null, ex);
+                    try
+                    {
+                        await work.AddDeadLetterAsync(ToDeadLetter(record, outcome, attempts, firstFailedAt), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception dlFailure) when (dlFailure is not OperationCanceledException)
+                    {
+                        Abandon(unit, 0, dlFailure);
+                        return 0;
+                    }
+
+                    consumer.ForgetFailures(record);
+                    handled.Add((consumer, record));
+                    continue;
+                }
+
+                if (!outcome.IsApplied)
+                {
+                    if (consumer.Failures.ThrowErrors && outcome.Error != MessageErrorKind.IgnoredType)
+                    {
+                        PutBack(unit, 0);
+                        throw (Exception?)outcome.Exception as InvalidMessageException
+                            ?? new InvalidMessageException(outcome.Error!.Value, outcome.ErrorMessage!);
+                    }
+
+                    if (!await HandleMessageErrorAsync(work, consumer, record, outcome, cancellationToken).ConfigureAwait(false))
+                    {
+                        Abandon(unit, 0, null);
+                        return 0;
+                    }
+                }
+                else
+                {
+                    ConsumerLog.Applied(_logger, record.Partition.Stream, record.Partition.Partition, record.Offset, outcome.MessageType, outcome.Version);
+                }
+
+                consumer.ForgetFailures(record);
+                handled.Add((consumer, record));
+            }
+
+            var committed = handled.Count == 0 ? 0 : await CommitAsync(work, unit, handled).ConfigureAwait(false);
+            if (committed > 0 && _logger.IsEnabled(LogLevel.Debug)) ConsumerLog.UnitCommitted(_logger, committed, handled.Select(h => h.Record.Partition).Distinct().Count(), stopwatch.ElapsedMilliseconds);
+            if (stopWith is not null) throw stopWith;
+            return committed;
+        }
+    }
+
+    private async Task<bool> HandleMessageErrorAsync(IUnitOfWork work, ConsumerState consumer, IncomingRecord record, RecordOutcome outcome, CancellationToken cancellationToken)
+    {
+        var p = record.Partition;
+        if (outcome.Error == MessageErrorKind.IgnoredType)
+        {
+            ConsumerLog.IgnoredType(_logger, p.Stream, p.Partition, record.Offset, outcome.MessageType, outcome.Version);
+            return true;
+        }
+
+        ConsumerLog.MessageError(_logger, p.Stream, p.Partition, record.Offset, outcome.MessageType, outcome.Version, outcome.Error!.Value, outcome.ErrorMessage!);
+        try
+        {
+            var now = _time.GetUtcNow();
+            await work.AddDeadLetterAsync(ToDeadLetter(record, outcome, consumer.AttemptsOf(record) + 1, now), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ConsumerLog.UnitAbandoned(_logger, ex, 0, 0);
+            return false;
+        }
+    }
+
+    private DeadLetter ToDeadLetter(IncomingRecord record, RecordOutcome outcome, int attempts, DateTimeOffset firstFailedAt) => new()
+    {
+        ConsumerGroup = _consumerGroup,
+        Partition = record.Partition,
+        Offset = record.Offset,
+        SequenceNumber = record.SequenceNumber,
+        Key = record.Key?.ToArray(),
+        Value = record.Value.ToArray(),
+        Headers = record.Headers,
+        MessageType = outcome.MessageType,
+        Version = outcome.Version,
+        ErrorKind = outcome.Error!.Value,
+        Error = outcome.ErrorMessage!,
+        Attempts = attempts,
+        RecordTimestamp = record.Timestamp,
+        FirstFailedAt = firstFailedAt,
+        DeadLetteredAt = _time.GetUtcNow(),
+    };
+
+    private async Task<int> CommitAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, List<(ConsumerState Consumer, IncomingRecord Record)> handled)
+    {
+        var last = new Dictionary<PartitionKey, (ConsumerState Consumer, IncomingRecord Record)>();
+        foreach (var h in handled) last[h.Record.Partition] = h;
+        var updates = last.Values.Select(h => new CheckpointUpdate(h.Record.Partition, h.Record.NextCheckpoint)).ToList();
+        try
+        {
+            // Once applying is done, the commit runs to its end even during shutdown: a half-done commit helps nobody.
+            await work.CommitAsync(updates, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (CheckpointConflictException conflict)
+        {
+            if (_logger.IsEnabled(LogLevel.Warning)) ConsumerLog.CheckpointConflict(_logger, string.Join(", ", conflict.Partitions));
+            var fenced = conflict.Partitions.ToHashSet();
+            foreach (var (consumer, _) in last.Values.Where(v => fenced.Contains(v.Record.Partition)).DistinctBy(v => v.Record.Partition))
+            {
+                foreach (var p in fenced.Where(p => p.Stream == consumer.Stream))
+                {
+                    await consumer.Source.RewindAsync(p, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            // Records of partitions that were not fenced were rolled back with the rest: take them again.
+            PutBack(unit.Where(u => !fenced.Contains(u.Record.Partition)).ToList(), 0);
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            Abandon(unit, 0, ex);
+            return 0;
+        }
+
+        foreach (var group in last.Values.GroupBy(v => v.Consumer))
+        {
+            await group.Key.Source.OnCommittedAsync(group.Select(g => new CheckpointUpdate(g.Record.Partition, g.Record.NextCheckpoint)).ToList(), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return handled.Count;
+    }
+
+    private void Abandon(List<(ConsumerState Consumer, IncomingRecord Record)> unit, int from, Exception? cause)
+    {
+        var backoff = TimeSpan.FromMilliseconds(Math.Max(1, _options.Failures.InitialBackoffMs));
+        ConsumerLog.UnitAbandoned(_logger, cause ?? new InvalidOperationException("dead letter could not be written"), unit.Count, (long)backoff.TotalMilliseconds);
+        PutBack(unit, from);
+        var until = _time.GetUtcNow() + backoff;
+        foreach (var consumer in unit.Select(u => u.Consumer).Distinct()) consumer.NotBefore = until;
+    }
+
+    private static void PutBack(List<(ConsumerState Consumer, IncomingRecord Record)> unit, int from)
+    {
+        for (var j = unit.Count - 1; j >= from; j--) unit[j].Consumer.PutBack(unit[j].Record);
+    }
+
+    private static TimeSpan Backoff(FailureOptions failures, int attempts)
+    {
+        var exponent = Math.Min(attempts - 1, 20);
+        var ms = Math.Min((double)failures.MaxBackoffMs, failures.InitialBackoffMs * Math.Pow(2, exponent));
+        // Jitter keeps several instances retrying against one database from moving in lockstep.
+        ms *= 0.8 + (Random.Shared.NextDouble() * 0.4);
+        return TimeSpan.FromMilliseconds(ms);
+    }
+}

@@ -1,0 +1,53 @@
+using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.Transport;
+
+namespace LogPipe.Hosting.DeadLetters;
+
+/// <summary>A record that could not be applied, kept with its raw bytes, where it came from and why it failed.</summary>
+public sealed record DeadLetter
+{
+    /// <summary>The consumer group that failed to apply it.</summary>
+    public required string ConsumerGroup { get; init; }
+
+    /// <summary>The partition or shard it came from.</summary>
+    public required PartitionKey Partition { get; init; }
+
+    /// <summary>Its offset (Kafka, in-memory).</summary>
+    public required long Offset { get; init; }
+
+    /// <summary>Its Kinesis sequence number, if any.</summary>
+    public string? SequenceNumber { get; init; }
+
+    /// <summary>The raw key.</summary>
+    public byte[]? Key { get; init; }
+
+    /// <summary>The raw value, exactly as received.</summary>
+    public required byte[] Value { get; init; }
+
+    /// <summary>The transport headers, if any.</summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]>>? Headers { get; init; }
+
+    /// <summary>The message type, when the envelope could be read that far.</summary>
+    public string? MessageType { get; init; }
+
+    /// <summary>The message version, when the envelope could be read that far.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>Why it could not be applied.</summary>
+    public required MessageErrorKind ErrorKind { get; init; }
+
+    /// <summary>The error message.</summary>
+    public required string Error { get; init; }
+
+    /// <summary>How many times applying it was attempted.</summary>
+    public int Attempts { get; init; } = 1;
+
+    /// <summary>When the transport stored the record.</summary>
+    public DateTimeOffset RecordTimestamp { get; init; }
+
+    /// <summary>When it failed for the first time.</summary>
+    public DateTimeOffset FirstFailedAt { get; init; }
+
+    /// <summary>When it failed for the last time and was dead-lettered.</summary>
+    public DateTimeOffset DeadLetteredAt { get; init; }
+}

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting.Producers;
+using LogPipe.Hosting.Serializers;
+using Microsoft.Extensions.Options;
+
+namespace LogPipe.Hosting.Formats;
+
+/// <summary>The service's configured wire format: payload JSON options, envelope writer and reader, producer id. Singleton.</summary>
+internal sealed class WireCodec
+{
+    private readonly ConcurrentDictionary<Type, object> _keyReaders = new();
+
+    public WireCodec(IOptions<LogPipeOptions> options)
+    {
+        var o = options.Value;
+        PayloadOptions = PayloadJson.CreateOptions(NamingPolicyFor(o.FieldNaming));
+        Writer = new EnvelopeWriter(PayloadOptions);
+        Reader = new EnvelopeReader(new EnvelopeLimits
+        {
+            MaxRecordBytes = o.Limits.MaxRecordBytes,
+            MaxDepth = o.Limits.MaxDepth,
+            MaxStringLength = o.Limits.MaxStringLength,
+        });
+        DefaultFormat = o.DefaultFormat;
+        ProducerId = string.IsNullOrEmpty(o.ProducerId) ? null : o.ProducerId;
+    }
+
+    public JsonSerializerOptions PayloadOptions { get; }
+
+    public EnvelopeWriter Writer { get; }
+
+    public EnvelopeReader Reader { get; }
+
+    public string DefaultFormat { get; }
+
+    public string? ProducerId { get; }
+
+    public Func<TMessage, string?> KeyReader<TMessage>(SerializerDescriptor serializer) =>
+        (Func<TMessage, string?>)_keyReaders.GetOrAdd(serializer.SerializerType, _ => MessageKeyReader.Create<TMessage>(serializer.KeyField, PayloadOptions));
+
+    /// <summary>Maps <c>LogPipe:FieldNaming</c> to a naming policy.</summary>
+    public static JsonNamingPolicy NamingPolicyFor(string fieldNaming) => fieldNaming switch
+    {
+        "SnakeCaseLower" => JsonNamingPolicy.SnakeCaseLower,
+        "SnakeCaseUpper" => JsonNamingPolicy.SnakeCaseUpper,
+        "CamelCase" => JsonNamingPolicy.CamelCase,
+        "KebabCaseLower" => JsonNamingPolicy.KebabCaseLower,
+        "KebabCaseUpper" => JsonNamingPolicy.KebabCaseUpper,
+        "AsIs" => AsIsNamingPolicy.Instance,
+        _ => throw new ArgumentException($"Unknown field naming '{fieldNaming}'.", nameof(fieldNaming)),
+    };
+
+    public static readonly string[] FieldNamings = ["SnakeCaseLower", "SnakeCaseUpper", "CamelCase", "KebabCaseLower", "KebabCaseUpper", "AsIs"];
+
+    private sealed class AsIsNamingPolicy : JsonNamingPolicy
+    {
+        public static readonly AsIsNamingPolicy Instance = new();
+
+        public override string ConvertName(string name) => name;
+    }
+}

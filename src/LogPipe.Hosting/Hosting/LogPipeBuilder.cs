@@ -1,0 +1,112 @@
+using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.Producers;
+using LogPipe.Hosting.Serializers;
+using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LogPipe.Hosting.Hosting;
+
+/// <summary>
+/// Configures LogPipe inside <c>AddLogPipe</c>: the transport (<c>UseKafka()</c>, <c>UseKinesis()</c>), where checkpoints
+/// live (<c>UseEntityFrameworkOffsets&lt;TDbContext&gt;()</c>), producers and consumers. <c>Use*</c> picks one thing,
+/// <c>Add*</c> adds to a collection.
+/// </summary>
+public sealed class LogPipeBuilder
+{
+    private readonly List<ProducerDefinition> _producers = [];
+    private readonly List<ConsumerDefinition> _consumers = [];
+
+    internal LogPipeBuilder(IServiceCollection services, IConfiguration? configuration)
+    {
+        Services = services;
+        Configuration = configuration;
+    }
+
+    /// <summary>The application's services; transports and stores register themselves here.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>The <c>LogPipe</c> configuration section, when <c>AddLogPipe</c> was given one.</summary>
+    public IConfiguration? Configuration { get; }
+
+    /// <summary>Adds a transport that <c>LogPipe:Transport</c> can select. Used by transport packages.</summary>
+    /// <param name="registration">The transport.</param>
+    /// <returns>This builder.</returns>
+    public LogPipeBuilder AddTransport(TransportRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        Services.AddSingleton(registration);
+        return this;
+    }
+
+    /// <summary>Keeps checkpoints and dead letters in <typeparamref name="TStore"/> (replacing the in-memory default).</summary>
+    /// <typeparam name="TStore">The store.</typeparam>
+    /// <returns>This builder.</returns>
+    public LogPipeBuilder UseCheckpointStore<TStore>()
+        where TStore : class, ICheckpointStore
+    {
+        Services.RemoveAll<ICheckpointStore>();
+        Services.AddSingleton<ICheckpointStore, TStore>();
+        return this;
+    }
+
+    /// <summary>Sends <typeparamref name="TModel"/> to <paramref name="stream"/> through <typeparamref name="TSerializer"/>; inject <see cref="IProducer{TModel}"/> to send.</summary>
+    /// <typeparam name="TModel">The model class.</typeparam>
+    /// <typeparam name="TSerializer">A <see cref="ModelSerializer{TModel, TMessage}"/> for the model (or a <see cref="MessageSerializer{TMessage}"/> whose message is the model).</typeparam>
+    /// <param name="stream">The Kafka topic or Kinesis stream.</param>
+    /// <param name="format">The format to write; <see langword="null"/> for <c>LogPipe:DefaultFormat</c>.</param>
+    /// <returns>This builder.</returns>
+    public LogPipeBuilder AddProducer<TModel, TSerializer>(string stream, string? format = null)
+        where TModel : class
+        where TSerializer : class, IMessageSerializer
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
+        if (format is not null && !Formats.WireFormat.IsSupported(format))
+        {
+            throw new ArgumentException($"'{format}' is not a format; use json or msgpack.", nameof(format));
+        }
+
+        var descriptor = SerializerDescriptor.For(typeof(TSerializer));
+        if (descriptor.ModelClrType != typeof(TModel) && descriptor.MessageClrType != typeof(TModel))
+        {
+            throw new ArgumentException($"{typeof(TSerializer).Name} maps {descriptor.ModelClrType?.Name ?? descriptor.MessageClrType.Name}, not {typeof(TModel).Name}.");
+        }
+
+        if (_producers.Exists(p => p.Serializer.ModelClrType == typeof(TModel) || p.Serializer.MessageClrType == typeof(TModel)))
+        {
+            throw new ArgumentException($"A producer for {typeof(TModel).Name} is already added; each model has one producer.");
+        }
+
+        var definition = new ProducerDefinition(stream, descriptor, format);
+        _producers.Add(definition);
+        Services.TryAddScoped<TSerializer>();
+        var producerType = typeof(LogPipeProducer<,>).MakeGenericType(typeof(TModel), descriptor.MessageClrType);
+        Services.AddScoped(typeof(IProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+        return this;
+    }
+
+    /// <summary>Consumes <paramref name="stream"/>; register its serializers and ignored types in <paramref name="configure"/>.</summary>
+    /// <param name="stream">The Kafka topic or Kinesis stream.</param>
+    /// <param name="configure">Registers serializers, ignores types, overrides failure options.</param>
+    /// <returns>This builder.</returns>
+    public LogPipeBuilder AddConsumer(string stream, Action<ConsumerBuilder> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stream);
+        ArgumentNullException.ThrowIfNull(configure);
+        if (_consumers.Exists(c => c.Stream == stream))
+        {
+            throw new ArgumentException($"A consumer of '{stream}' is already added; register all its serializers in one AddConsumer call.", nameof(stream));
+        }
+
+        var builder = new ConsumerBuilder(stream);
+        configure(builder);
+        var definition = builder.Build();
+        foreach (var serializer in definition.Serializers) Services.TryAdd(ServiceDescriptor.Scoped(serializer.SerializerType, serializer.SerializerType));
+        _consumers.Add(definition);
+        return this;
+    }
+
+    internal LogPipeConfiguration Build() => new([.. _producers], [.. _consumers]);
+}

@@ -1,0 +1,9 @@
+namespace LogPipe.Hosting.Transport;
+
+/// <summary>How far a consumer group has applied one partition or shard.</summary>
+/// <param name="NextOffset">
+/// For offset-based transports (Kafka, in-memory): the offset of the next record to apply.
+/// For Kinesis: the number of records applied, kept for operators; resumption uses <paramref name="SequenceNumber"/>.
+/// </param>
+/// <param name="SequenceNumber">For Kinesis: the sequence number of the last applied record (resume AFTER_SEQUENCE_NUMBER).</param>
+public readonly record struct Checkpoint(long NextOffset, string? SequenceNumber = null);

@@ -1,0 +1,96 @@
+using System.Text;
+using LogPipe.Hosting.InMemory;
+using LogPipe.Hosting.Producers;
+using LogPipe.Hosting.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LogPipe.Hosting.Tests.Producers;
+
+public sealed class ProducerTests
+{
+    private static TestApp App(string? producerId = null, string? format = null) => TestApp.Create(
+        lp => lp.AddProducer<Person, PersonSerializerV1>("people"),
+        new Dictionary<string, string?> { ["LogPipe:ProducerId"] = producerId, ["LogPipe:DefaultFormat"] = format ?? "json" },
+        entityFrameworkOffsets: false);
+
+    private static async Task<InMemoryBroker.StoredRecord> SendJoeAsync(TestApp app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var position = await scope.ServiceProvider.GetRequiredService<IProducer<Person>>().SendAsync(People.Joe());
+        Assert.True(app.Broker.TryGet("people", int.Parse(position.Partition), position.Offset, out var stored));
+        return stored;
+    }
+
+    [Fact]
+    public async Task Envelope_has_type_version_message_in_order_and_no_producer_when_unset()
+    {
+        await using var app = App();
+        var stored = await SendJoeAsync(app);
+        Assert.Equal(
+            """json:{"type":"person","version":1,"message":{"uuid":"de66ef2e-9a5c-4b21-8a5b-3d5c1c6e0e41","first_name":"Joe","last_name":"Schmoe"}}""",
+            Encoding.UTF8.GetString(stored.Value));
+    }
+
+    [Fact]
+    public async Task Envelope_ends_with_the_producer_id_when_set()
+    {
+        await using var app = App(producerId: "people-api");
+        var stored = await SendJoeAsync(app);
+        Assert.Equal(
+            """json:{"type":"person","version":1,"message":{"uuid":"de66ef2e-9a5c-4b21-8a5b-3d5c1c6e0e41","first_name":"Joe","last_name":"Schmoe"},"producer":"people-api"}""",
+            Encoding.UTF8.GetString(stored.Value));
+    }
+
+    [Fact]
+    public async Task Record_key_is_the_key_field_value()
+    {
+        await using var app = App();
+        var stored = await SendJoeAsync(app);
+        Assert.Equal("de66ef2e-9a5c-4b21-8a5b-3d5c1c6e0e41", Encoding.UTF8.GetString(stored.Key!));
+    }
+
+    [Fact]
+    public async Task Send_returns_where_the_record_went_and_same_key_lands_on_same_partition()
+    {
+        var broker = new InMemoryBroker();
+        broker.CreateTopic("people", 8);
+        await using var app = TestApp.Create(lp => lp.AddProducer<Person, PersonSerializerV1>("people"), broker: broker, entityFrameworkOffsets: false);
+        await using var scope = app.Services.CreateAsyncScope();
+        var producer = scope.ServiceProvider.GetRequiredService<IProducer<Person>>();
+        var people = People.Many(50);
+        var first = await producer.SendBatchAsync(people);
+        var second = await producer.SendBatchAsync(people);
+        Assert.Equal(50, first.Count);
+        Assert.All(first, p => Assert.Equal("people", p.Stream));
+        Assert.Equal(first.Select(p => p.Partition), second.Select(p => p.Partition));
+        Assert.True(first.Select(p => p.Partition).Distinct().Count() > 1, "keys should spread over partitions");
+        for (var i = 0; i < people.Count; i++)
+        {
+            var expected = KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(people[i].Uuid.ToString()), 8);
+            Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), first[i].Partition);
+        }
+
+        Assert.Equal(100, broker.EndOffsets("people").Sum());
+    }
+
+    [Fact]
+    public async Task Msgpack_producer_writes_msgpack_prefix()
+    {
+        await using var app = App(format: "msgpack");
+        var stored = await SendJoeAsync(app);
+        Assert.StartsWith("msgpack:", Encoding.ASCII.GetString(stored.Value, 0, 8));
+        Assert.Equal(0x83, stored.Value[8]); // fixmap of type, version, message
+    }
+
+    [Fact]
+    public void Murmur2_matches_kafka_reference_values()
+    {
+        // Apache Kafka's UtilsTest.testMurmur2 vectors.
+        Assert.Equal(-973932308, KafkaPartitioner.Murmur2("21"u8));
+        Assert.Equal(-790332482, KafkaPartitioner.Murmur2("foobar"u8));
+        Assert.Equal(-985981536, KafkaPartitioner.Murmur2("a-little-bit-long-string"u8));
+        Assert.Equal(-1486304829, KafkaPartitioner.Murmur2("a-little-bit-longer-string"u8));
+        Assert.Equal(-58897971, KafkaPartitioner.Murmur2("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8"u8));
+        Assert.Equal(479470107, KafkaPartitioner.Murmur2("abc"u8));
+    }
+}

@@ -1,0 +1,26 @@
+using System.Collections.Concurrent;
+
+namespace LogPipe.Hosting.Tests.Support;
+
+/// <summary>Counts what serializers were asked to do, so tests can assert what never happened.</summary>
+public sealed class Probe
+{
+    public ConcurrentDictionary<Type, int> Constructed { get; } = new();
+
+    public ConcurrentDictionary<Type, int> Saves { get; } = new();
+
+    /// <summary>Throws from save while positive, counting down; set to int.MaxValue to always fail.</summary>
+    public int FailSaves;
+
+    /// <summary>When set, save writes its change and then throws, as a process dying between save and commit would.</summary>
+    public bool ThrowAfterWriting;
+
+    /// <summary>Save of the person with this uuid throws this many more times.</summary>
+    public ConcurrentDictionary<Guid, int> FailTimes { get; } = new();
+
+    public void Created(object serializer) => Constructed.AddOrUpdate(serializer.GetType(), 1, (_, n) => n + 1);
+
+    public int ConstructedCount<T>() => Constructed.GetValueOrDefault(typeof(T));
+
+    public int SaveCount<T>() => Saves.GetValueOrDefault(typeof(T));
+}

@@ -1,0 +1,117 @@
+using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting.InMemory;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipe.Hosting.Tests.Support;
+
+/// <summary>
+/// A real host with LogPipe on the in-memory transport and checkpoints in a SQLite file (unless told otherwise), so tests
+/// run the same code a service runs. Several apps may share one broker and one database file, like instances of a service.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private bool _disposed;
+
+    private TestApp(IHost host, string databasePath, LogCapture logs)
+    {
+        Host = host;
+        DatabasePath = databasePath;
+        Logs = logs;
+        Broker = host.Services.GetRequiredService<InMemoryBroker>();
+        Probe = host.Services.GetRequiredService<Probe>();
+        Runner = host.Services.GetRequiredService<LogPipeConsumerRunner>();
+    }
+
+    public IHost Host { get; }
+
+    public IServiceProvider Services => Host.Services;
+
+    public string DatabasePath { get; }
+
+    public LogCapture Logs { get; }
+
+    public Probe Probe { get; }
+
+    public InMemoryBroker Broker { get; }
+
+    public LogPipeConsumerRunner Runner { get; }
+
+    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"logpipe-test-{Guid.NewGuid():N}.db");
+
+    public static TestApp Create(
+        Action<LogPipeBuilder> configure,
+        IDictionary<string, string?>? settings = null,
+        string? databasePath = null,
+        InMemoryBroker? broker = null,
+        TimeProvider? time = null,
+        bool entityFrameworkOffsets = true)
+    {
+        databasePath ??= NewDatabasePath();
+        var logs = new LogCapture();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var defaults = new Dictionary<string, string?>
+        {
+            ["LogPipe:ConsumerGroup"] = "tests",
+            ["LogPipe:Failures:InitialBackoffMs"] = "1",
+            ["LogPipe:Failures:MaxBackoffMs"] = "5",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) defaults[k] = v;
+        builder.Configuration.AddInMemoryCollection(defaults);
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddSingleton<Probe>();
+        if (broker is not null) builder.Services.AddSingleton(broker);
+        if (time is not null) builder.Services.AddSingleton(time);
+        builder.Services.AddDbContext<TestDb>(o => o.UseSqlite($"Data Source={databasePath};Pooling=False"));
+        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp =>
+        {
+            if (entityFrameworkOffsets) lp.UseEntityFrameworkOffsets<TestDb>();
+            configure(lp);
+        });
+        var host = builder.Build();
+        using (var scope = host.Services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TestDb>().Database.EnsureCreated();
+        }
+
+        return new TestApp(host, databasePath, logs);
+    }
+
+    public async Task<T> QueryAsync<T>(Func<TestDb, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<TestDb>());
+    }
+
+    public Task<List<Person>> PeopleAsync() => QueryAsync(db => db.People.AsNoTracking().OrderBy(p => p.Id).ToListAsync());
+
+    public Task<List<EntityFrameworkCore.LogPipeDeadLetter>> DeadLettersAsync() =>
+        QueryAsync(db => db.Set<EntityFrameworkCore.LogPipeDeadLetter>().AsNoTracking().OrderBy(d => d.Id).ToListAsync());
+
+    public Task<List<EntityFrameworkCore.LogPipeCheckpoint>> CheckpointsAsync() =>
+        QueryAsync(db => db.Set<EntityFrameworkCore.LogPipeCheckpoint>().AsNoTracking().ToListAsync());
+
+    public ICheckpointStore Checkpoints => Services.GetRequiredService<ICheckpointStore>();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        await Runner.DisposeAsync();
+        Host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    public static void DeleteDatabase(string path)
+    {
+        foreach (var f in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            if (File.Exists(f)) File.Delete(f);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace LogPipe.Hosting.Tests.Support;
+
+public sealed class TestDb(DbContextOptions<TestDb> options) : DbContext(options)
+{
+    public DbSet<Person> People => Set<Person>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Person>().HasIndex(p => p.Uuid).IsUnique();
+        modelBuilder.ApplyLogPipeConfiguration();
+    }
+}
