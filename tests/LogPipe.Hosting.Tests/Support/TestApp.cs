@@ -25,8 +25,10 @@ public sealed class TestApp : IAsyncDisposable
         Logs = logs;
         Broker = host.Services.GetRequiredService<InMemoryBroker>();
         Probe = host.Services.GetRequiredService<Probe>();
-        Runner = host.Services.GetRequiredService<LogPipeConsumerRunner>();
+        _runner = new Lazy<LogPipeConsumerRunner>(host.Services.GetRequiredService<LogPipeConsumerRunner>);
     }
+
+    private readonly Lazy<LogPipeConsumerRunner> _runner;
 
     public IHost Host { get; }
 
@@ -40,7 +42,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public InMemoryBroker Broker { get; }
 
-    public LogPipeConsumerRunner Runner { get; }
+    public LogPipeConsumerRunner Runner => _runner.Value;
 
     public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"logpipe-test-{Guid.NewGuid():N}.db");
 
@@ -102,7 +104,7 @@ public sealed class TestApp : IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        await Runner.DisposeAsync();
+        if (_runner.IsValueCreated) await Runner.DisposeAsync();
         Host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
