@@ -1,0 +1,109 @@
+using Confluent.Kafka;
+
+namespace LogPipe.Hosting.Kafka;
+
+/// <summary>Builds librdkafka client configurations: LogPipe's defaults, then <c>Common</c>, then <c>Producer</c>/<c>Consumer</c>.</summary>
+public sealed class KafkaClientSettings
+{
+    /// <summary>Properties LogPipe sets itself; configuration may not override them.</summary>
+    public static readonly IReadOnlySet<string> ManagedByLogPipe = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "bootstrap.servers", "group.id", "enable.auto.commit", "enable.auto.offset.store",
+    };
+
+    /// <summary>Properties whose values are secrets: never logged, and scrubbed from every message LogPipe writes.</summary>
+    public static readonly IReadOnlySet<string> SecretProperties = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "sasl.password", "sasl.oauthbearer.client.secret", "sasl.oauthbearer.config", "ssl.key.password",
+        "ssl.keystore.password", "ssl.key.pem", "ssl.truststore.password", "sasl.kerberos.keytab",
+    };
+
+    private readonly KafkaOptions _options;
+
+    /// <summary>Creates the settings.</summary>
+    /// <param name="options">The Kafka options.</param>
+    /// <param name="bootstrapServers">The resolved bootstrap servers (the embedded broker's when configured so).</param>
+    /// <param name="groupId">The resolved consumer group id.</param>
+    public KafkaClientSettings(KafkaOptions options, string bootstrapServers, string groupId)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        BootstrapServers = bootstrapServers;
+        GroupId = groupId;
+        IsEmbedded = string.Equals(options.BootstrapServers, KafkaOptions.Embedded, StringComparison.OrdinalIgnoreCase);
+        Redactor = new SecretRedactor(options.Common.Concat(options.Producer).Concat(options.Consumer)
+            .Where(p => SecretProperties.Contains(p.Key))
+            .Select(p => p.Value));
+    }
+
+    /// <summary>The bootstrap servers clients connect to.</summary>
+    public string BootstrapServers { get; }
+
+    /// <summary>The consumer group id.</summary>
+    public string GroupId { get; }
+
+    /// <summary>Whether the clients talk to the embedded development broker.</summary>
+    public bool IsEmbedded { get; }
+
+    /// <summary>Scrubs configured secrets from text.</summary>
+    public SecretRedactor Redactor { get; }
+
+    /// <summary>The producer configuration: idempotent, <c>acks=all</c>, Kafka's <c>murmur2_random</c> partitioner by default.</summary>
+    /// <returns>The configuration.</returns>
+    public ProducerConfig ProducerConfig()
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["enable.idempotence"] = "true",
+            ["acks"] = "all",
+            // The partitioner of the Java client and kafka-python: a key lands on the same partition whichever
+            // service (Django or .NET) produced it, so per-key order holds across both.
+            ["partitioner"] = "murmur2_random",
+            ["linger.ms"] = "5",
+            ["client.id"] = "logpipe-producer",
+        };
+        Overlay(settings, _options.Common);
+        Overlay(settings, _options.Producer);
+        settings["bootstrap.servers"] = BootstrapServers;
+        return new ProducerConfig(settings);
+    }
+
+    /// <summary>The consumer configuration: a member of the group with cooperative-sticky assignment; LogPipe commits.</summary>
+    /// <returns>The configuration.</returns>
+    public ConsumerConfig ConsumerConfig()
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["partition.assignment.strategy"] = "cooperative-sticky",
+            ["auto.offset.reset"] = _options.AutoOffsetReset,
+            ["client.id"] = "logpipe-consumer",
+        };
+        if (IsEmbedded)
+        {
+            // The development broker holds every rebalance for session.timeout.ms - 1000 and hands out fetched
+            // records slowly unless the fetch queue backs off briefly.
+            settings["session.timeout.ms"] = "2000";
+            settings["heartbeat.interval.ms"] = "500";
+            settings["fetch.queue.backoff.ms"] = "10";
+        }
+
+        Overlay(settings, _options.Common);
+        Overlay(settings, _options.Consumer);
+        settings["bootstrap.servers"] = BootstrapServers;
+        settings["group.id"] = GroupId;
+        settings["enable.auto.commit"] = "false";
+        settings["enable.auto.offset.store"] = "false";
+        return new ConsumerConfig(settings);
+    }
+
+    /// <summary>The configuration as text safe to log: secret values replaced by <c>***</c>.</summary>
+    /// <param name="config">A client configuration.</param>
+    /// <returns><c>key=value</c> pairs, secrets hidden.</returns>
+    public static string Describe(IEnumerable<KeyValuePair<string, string>> config) =>
+        string.Join(", ", (config ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={(SecretProperties.Contains(p.Key) ? "***" : p.Value)}"));
+
+    private static void Overlay(Dictionary<string, string> target, Dictionary<string, string> source)
+    {
+        foreach (var (key, value) in source) target[key] = value;
+    }
+}

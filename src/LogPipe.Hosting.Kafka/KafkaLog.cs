@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace LogPipe.Hosting.Kafka;
+
+/// <summary>The Kafka transport's log events (ids 2000–2099, stable). Messages pass through the secret redactor first.</summary>
+internal static partial class KafkaLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Kafka {Client} created: {Configuration}")]
+    public static partial void ClientCreated(ILogger logger, string client, string configuration);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Kafka {Client} error {Code}: {Reason}")]
+    public static partial void ClientError(ILogger logger, string client, string code, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Kafka {Client} fatal error {Code}: {Reason}")]
+    public static partial void ClientFatal(ILogger logger, string client, string code, string reason);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "librdkafka {Client} [{Facility}] {Message}")]
+    public static partial void Librdkafka(ILogger logger, string client, string facility, string message);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Assigned {Topic} partitions {Partitions} to this instance of group {GroupId}; starting at {Offsets}")]
+    public static partial void Assigned(ILogger logger, string topic, string partitions, string groupId, string offsets);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Revoked {Topic} partitions {Partitions} from this instance of group {GroupId} (lost: {Lost})")]
+    public static partial void Revoked(ILogger logger, string topic, string partitions, string groupId, bool lost);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Consuming {Topic} failed ({Code}: {Reason}); keeping the position and going on")]
+    public static partial void ConsumeFailed(ILogger logger, string topic, string code, string reason);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Committing offsets of {Topic} to the group failed ({Reason}); they are committed with the next unit of work")]
+    public static partial void GroupCommitFailed(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Using the EMBEDDED DEVELOPMENT Kafka broker at {BootstrapServers}: in memory, {Brokers} brokers, each partition keeps at most 5 MiB or 100,000 batches. Never use it in production; set LogPipe:Kafka:BootstrapServers to a real cluster")]
+    public static partial void EmbeddedBroker(ILogger logger, string bootstrapServers, int brokers);
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Confluent.Kafka;
+using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipe.Hosting.Kafka;
+
+/// <summary>
+/// Reads one topic as a member of the consumer group (cooperative-sticky). Rebalance callbacks run inside
+/// <c>Consume</c>, which only the consumer service's thread calls between units of work, so a partition is never revoked
+/// in the middle of applying a unit. With database checkpoints, assigned partitions start after their stored checkpoint;
+/// with group offsets (<c>UseKafkaOffsets()</c>) they start at the group's committed offset and each unit commits to the group.
+/// </summary>
+internal sealed class KafkaRecordSource : IRecordSource
+{
+    private const string Scope = "kafka";
+
+    private readonly KafkaClientSettings _settings;
+    private readonly ILogger _logger;
+    private readonly Dictionary<int, long> _generations = [];
+    private readonly HashSet<int> _owned = [];
+    private IConsumer<byte[]?, byte[]>? _consumer;
+    private ICheckpointStore? _checkpoints;
+    private bool _groupOffsets;
+    private long _nextGeneration;
+    private IncomingRecord? _buffered;
+    private Offset _startWithoutCheckpoint = Offset.Beginning;
+
+    public KafkaRecordSource(string topic, KafkaClientSettings settings, ILogger logger)
+    {
+        Stream = topic;
+        _settings = settings;
+        _logger = logger;
+    }
+
+    public string Stream { get; }
+
+    public Task StartAsync(ICheckpointStore checkpoints, CancellationToken cancellationToken)
+    {
+        _checkpoints = checkpoints;
+        _groupOffsets = checkpoints is KafkaGroupCheckpointStore;
+        var config = _settings.ConsumerConfig();
+        _startWithoutCheckpoint = config.AutoOffsetReset == AutoOffsetReset.Latest ? Offset.End : Offset.Beginning;
+        var redactor = _settings.Redactor;
+        _consumer = new ConsumerBuilder<byte[]?, byte[]>(config)
+            .SetErrorHandler((_, e) =>
+            {
+                if (e.IsFatal) KafkaLog.ClientFatal(_logger, "consumer", e.Code.ToString(), redactor.Redact(e.Reason));
+                else KafkaLog.ClientError(_logger, "consumer", e.Code.ToString(), redactor.Redact(e.Reason));
+            })
+            .SetLogHandler((_, m) => KafkaLog.Librdkafka(_logger, "consumer", m.Facility, redactor.Redact(m.Message)))
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions, lost: false))
+            .SetPartitionsLostHandler((_, partitions) => OnRevoked(partitions, lost: true))
+            .Build();
+        if (_logger.IsEnabled(LogLevel.Information)) KafkaLog.ClientCreated(_logger, "consumer of " + Stream, KafkaClientSettings.Describe(config));
+        _consumer.Subscribe(Stream);
+        return Task.CompletedTask;
+    }
+
+    public bool TryRead([NotNullWhen(true)] out IncomingRecord? record) => TryConsume(TimeSpan.Zero, out record);
+
+    public ValueTask WaitToReadAsync(CancellationToken cancellationToken)
+    {
+        if (_buffered is not null) return ValueTask.CompletedTask;
+        return new ValueTask(Task.Run(
+            () =>
+            {
+                // Consume blocks in slices so cancellation is noticed quickly; the record read is kept for TryRead.
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    if (TryConsume(TimeSpan.FromMilliseconds(100), out var record))
+                    {
+                        _buffered = record;
+                        return;
+                    }
+                }
+            },
+            CancellationToken.None));
+    }
+
+    public bool IsCurrent(IncomingRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var partition = int.Parse(record.Partition.Partition, CultureInfo.InvariantCulture);
+        return _owned.Contains(partition) && _generations.TryGetValue(partition, out var g) && g == record.Generation;
+    }
+
+    public async Task RewindAsync(PartitionKey partition, CancellationToken cancellationToken)
+    {
+        var p = int.Parse(partition.Partition, CultureInfo.InvariantCulture);
+        if (_consumer is null || _checkpoints is null || !_owned.Contains(p)) return;
+        var stored = await _checkpoints.ReadAsync([partition], cancellationToken).ConfigureAwait(false);
+        var offset = stored.TryGetValue(partition, out var c) ? new Offset(c.NextOffset) : _startWithoutCheckpoint;
+        _generations[p] = ++_nextGeneration;
+        if (_buffered?.Partition == partition) _buffered = null;
+        _consumer.Seek(new TopicPartitionOffset(Stream, p, offset));
+    }
+
+    public ValueTask OnCommittedAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken)
+    {
+        if (!_groupOffsets || _consumer is null || updates.Count == 0) return ValueTask.CompletedTask;
+        var offsets = updates
+            .Select(u => new TopicPartitionOffset(Stream, int.Parse(u.Partition.Partition, CultureInfo.InvariantCulture), u.Checkpoint.NextOffset))
+            .Where(o => _owned.Contains(o.Partition.Value))
+            .ToList();
+        try
+        {
+            if (offsets.Count > 0) _consumer.Commit(offsets);
+        }
+        catch (KafkaException ex)
+        {
+            // At-least-once: a lost group commit means these records are applied again after a rebalance or restart.
+            KafkaLog.GroupCommitFailed(_logger, Stream, _settings.Redactor.Redact(ex.Error.Reason));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_consumer is { } consumer)
+        {
+            _consumer = null;
+            try
+            {
+                consumer.Close();
+            }
+            catch (KafkaException ex)
+            {
+                KafkaLog.ConsumeFailed(_logger, Stream, ex.Error.Code.ToString(), _settings.Redactor.Redact(ex.Error.Reason));
+            }
+
+            consumer.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private bool TryConsume(TimeSpan timeout, [NotNullWhen(true)] out IncomingRecord? record)
+    {
+        if (_buffered is { } buffered)
+        {
+            _buffered = null;
+            record = buffered;
+            return true;
+        }
+
+        record = null;
+        if (_consumer is null) return false;
+        ConsumeResult<byte[]?, byte[]>? result;
+        try
+        {
+            result = _consumer.Consume(timeout);
+        }
+        catch (ConsumeException ex)
+        {
+            KafkaLog.ConsumeFailed(_logger, Stream, ex.Error.Code.ToString(), _settings.Redactor.Redact(ex.Error.Reason));
+            return false;
+        }
+
+        if (result is null || result.IsPartitionEOF || result.Message is null) return false;
+        var partition = result.Partition.Value;
+        var headers = result.Message.Headers is { Count: > 0 } h
+            ? h.Select(x => new KeyValuePair<string, byte[]>(x.Key, x.GetValueBytes())).ToList()
+            : null;
+        record = new IncomingRecord(
+            new PartitionKey(Scope, Stream, partition.ToString(CultureInfo.InvariantCulture)),
+            result.Offset.Value,
+            result.Message.Key,
+            result.Message.Value ?? [],
+            result.Message.Timestamp.UnixTimestampMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs) : DateTimeOffset.UtcNow)
+        {
+            Headers = headers,
+            Generation = _generations.GetValueOrDefault(partition),
+        };
+        return true;
+    }
+
+    private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
+    {
+        var keys = partitions.Select(p => new PartitionKey(Scope, Stream, p.Partition.Value.ToString(CultureInfo.InvariantCulture))).ToList();
+        IReadOnlyDictionary<PartitionKey, Checkpoint> stored;
+        if (_groupOffsets)
+        {
+            stored = new Dictionary<PartitionKey, Checkpoint>();
+        }
+        else
+        {
+            // librdkafka wants the start offsets before this callback returns, and it runs inside Consume on the consumer
+            // service's thread: this is the one place a checkpoint read blocks.
+            stored = _checkpoints!.ReadAsync(keys, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
+        }
+
+        var assigned = new List<TopicPartitionOffset>(partitions.Count);
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            var p = partitions[i].Partition.Value;
+            _owned.Add(p);
+            _generations[p] = ++_nextGeneration;
+            var offset = _groupOffsets ? Offset.Unset : stored.TryGetValue(keys[i], out var c) ? new Offset(c.NextOffset) : _startWithoutCheckpoint;
+            assigned.Add(new TopicPartitionOffset(partitions[i], offset));
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            KafkaLog.Assigned(_logger, Stream, string.Join(",", partitions.Select(p => p.Partition.Value)), _settings.GroupId, string.Join(",", assigned.Select(a => a.Offset.ToString())));
+        }
+
+        return assigned;
+    }
+
+    private void OnRevoked(List<TopicPartitionOffset> partitions, bool lost)
+    {
+        foreach (var p in partitions)
+        {
+            _owned.Remove(p.Partition.Value);
+            _generations[p.Partition.Value] = ++_nextGeneration;
+        }
+
+        if (_buffered is { } b && !_owned.Contains(int.Parse(b.Partition.Partition, CultureInfo.InvariantCulture))) _buffered = null;
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            KafkaLog.Revoked(_logger, Stream, string.Join(",", partitions.Select(p => p.Partition.Value)), _settings.GroupId, lost);
+        }
+    }
+}

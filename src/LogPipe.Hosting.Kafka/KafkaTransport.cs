@@ -1,0 +1,48 @@
+using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipe.Hosting.Kafka;
+
+/// <summary>The Kafka transport: one shared idempotent producer, one group member per consumed topic.</summary>
+public sealed class KafkaTransport : ITransport, IDisposable
+{
+    /// <summary>The name <c>LogPipe:Transport</c> selects it by.</summary>
+    public const string TransportName = "Kafka";
+
+    private readonly KafkaClientSettings _settings;
+    private readonly ILoggerFactory _loggers;
+    private readonly Lazy<KafkaRecordSender> _sender;
+
+    /// <summary>Creates the transport.</summary>
+    /// <param name="settings">The resolved client settings.</param>
+    /// <param name="loggers">Creates the clients' loggers.</param>
+    public KafkaTransport(KafkaClientSettings settings, ILoggerFactory loggers)
+    {
+        _settings = settings;
+        _loggers = loggers;
+        _sender = new Lazy<KafkaRecordSender>(() => new KafkaRecordSender(settings, loggers.CreateLogger("LogPipe.Hosting.Kafka.Producer")));
+    }
+
+    /// <inheritdoc />
+    public string Name => TransportName;
+
+    /// <inheritdoc />
+    public IRecordSender Sender => _sender.Value;
+
+    /// <summary>The settings clients are created with.</summary>
+    public KafkaClientSettings Settings => _settings;
+
+    /// <inheritdoc />
+    public IRecordSource CreateSource(ConsumerDefinition consumer)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        return new KafkaRecordSource(consumer.Stream, _settings, _loggers.CreateLogger("LogPipe.Hosting.Kafka.Consumer"));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_sender.IsValueCreated) _sender.Value.Dispose();
+    }
+}
