@@ -1,0 +1,30 @@
+using Confluent.Kafka;
+
+namespace LogPipe.Hosting.Kafka.Tests.Embedded;
+
+public sealed class EmbeddedKafkaRoundTripTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Thousand_keyed_records_round_trip_through_a_consumer_group_and_each_key_keeps_one_partition()
+    {
+        await using var kafka = KafkaTestCluster.Start(brokers: 3);
+        var topic = kafka.CreateTopic(partitions: 6);
+
+        using var consumer = TopicConsumer.Start(kafka.BootstrapServers, topic);
+        DeliveryResult<string, string>[] delivered;
+        using (var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(kafka.BootstrapServers)).Build())
+        {
+            delivered = await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 1000);
+        }
+
+        var consumed = await consumer.WaitForAsync(1000, Patience);
+
+        Assert.All(delivered, d => Assert.Equal(PersistenceStatus.Persisted, d.Status));
+        Assert.Equal(1000, consumed.Select(r => r.Message.Value).Distinct().Count());
+        Assert.Equal(1000, consumed.Count);
+        Assert.All(consumed.GroupBy(r => r.Message.Key), g => Assert.Single(g.Select(r => r.Partition.Value).Distinct()));
+        Assert.True(consumed.Select(r => r.Partition.Value).Distinct().Count() > 1, "records should spread over partitions");
+    }
+}
