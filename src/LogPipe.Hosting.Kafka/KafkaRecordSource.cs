@@ -179,7 +179,7 @@ internal sealed class KafkaRecordSource : IRecordSource
         return true;
     }
 
-    private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
+    private List<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
     {
         var keys = partitions.Select(p => new PartitionKey(Scope, Stream, p.Partition.Value.ToString(CultureInfo.InvariantCulture))).ToList();
         IReadOnlyDictionary<PartitionKey, Checkpoint> stored;

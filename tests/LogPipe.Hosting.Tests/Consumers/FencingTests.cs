@@ -1,5 +1,6 @@
 using System.Text;
 using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
 
 namespace LogPipe.Hosting.Tests.Consumers;

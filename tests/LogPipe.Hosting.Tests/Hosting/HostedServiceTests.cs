@@ -1,5 +1,6 @@
 using System.Text;
 using LogPipe.Hosting.Producers;
+using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

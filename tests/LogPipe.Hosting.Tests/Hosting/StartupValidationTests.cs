@@ -1,3 +1,4 @@
+using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
 using Microsoft.Extensions.Hosting;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,7 @@
 using System.Text;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Producers;
+using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using LogPipe.Hosting.TestSupport;
+
 namespace LogPipe.Hosting.Tests.Support;
 
 /// <summary>

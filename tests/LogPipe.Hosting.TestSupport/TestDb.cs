@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace LogPipe.Hosting.Tests.Support;
+namespace LogPipe.Hosting.TestSupport;
 
 public sealed class TestDb(DbContextOptions<TestDb> options) : DbContext(options)
 {

@@ -2,7 +2,7 @@ using FluentValidation;
 using LogPipe.Hosting.Serializers;
 using Microsoft.EntityFrameworkCore;
 
-namespace LogPipe.Hosting.Tests.Support;
+namespace LogPipe.Hosting.TestSupport;
 
 public abstract class PersonSerializerBase<TMessage> : ModelSerializer<Person, TMessage>
     where TMessage : class
@@ -30,6 +30,12 @@ public abstract class PersonSerializerBase<TMessage> : ModelSerializer<Person, T
 
     public override async Task SaveAsync(TMessage message, Person? instance, CancellationToken cancellationToken)
     {
+        if (_probe.SaveGate is { } gate)
+        {
+            _probe.GateReached.TrySetResult();
+            await gate.WaitAsync(cancellationToken);
+        }
+
         _probe.Saves.AddOrUpdate(GetType(), 1, (_, n) => n + 1);
         if (_probe.FailSaves > 0)
         {

@@ -1,4 +1,4 @@
-namespace LogPipe.Hosting.Tests.Support;
+namespace LogPipe.Hosting.TestSupport;
 
 public static class People
 {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace LogPipe.Hosting.Tests.Support;
+namespace LogPipe.Hosting.TestSupport;
 
 /// <summary>Counts what serializers were asked to do, so tests can assert what never happened.</summary>
 public sealed class Probe
@@ -17,6 +17,11 @@ public sealed class Probe
 
     /// <summary>Save of the person with this uuid throws this many more times.</summary>
     public ConcurrentDictionary<Guid, int> FailTimes { get; } = new();
+
+    /// <summary>When set, every save waits here first; <see cref="GateReached"/> completes when one arrives.</summary>
+    public SemaphoreSlim? SaveGate { get; set; }
+
+    public TaskCompletionSource GateReached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Created(object serializer) => Constructed.AddOrUpdate(serializer.GetType(), 1, (_, n) => n + 1);
 

@@ -1,4 +1,5 @@
-namespace LogPipe.Hosting.Tests.Support;
+using Xunit;
+namespace LogPipe.Hosting.TestSupport;
 
 /// <summary>Waits for a condition instead of sleeping a fixed time.</summary>
 public static class Eventually

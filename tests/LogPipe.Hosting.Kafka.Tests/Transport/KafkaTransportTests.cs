@@ -1,0 +1,205 @@
+using System.Text;
+using Confluent.Kafka;
+using LogPipe.Hosting.InMemory;
+using LogPipe.Hosting.Kafka.Tests.Embedded;
+using LogPipe.Hosting.Producers;
+using LogPipe.Hosting.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace LogPipe.Hosting.Kafka.Tests.Transport;
+
+/// <summary>LogPipe on a real Kafka-protocol broker (librdkafka's mock cluster, 3 brokers), with SQLite and PostgreSQL checkpoints.</summary>
+public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Partitions = 6;
+    private readonly KafkaTestCluster _cluster = KafkaTestCluster.Start();
+    private readonly List<IAsyncDisposable> _apps = [];
+    private readonly List<TestDatabase> _databases = [];
+    private string _topic = "";
+    private string _group = "";
+
+    public Task InitializeAsync()
+    {
+        _topic = _cluster.CreateTopic(Partitions, "people");
+        _group = KafkaTestCluster.NewName("group");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in Enumerable.Reverse(_apps)) await app.DisposeAsync();
+        foreach (var db in _databases) db.Cleanup();
+        await _cluster.DisposeAsync();
+    }
+
+    private async Task<TestDatabase> DatabaseAsync(string kind)
+    {
+        var db = await TestDatabase.CreateAsync(kind);
+        _databases.Add(db);
+        return db;
+    }
+
+    private async Task<KafkaApp> AppAsync(TestDatabase db, IDictionary<string, string?>? settings = null, Probe? probe = null, bool start = true)
+    {
+        var app = KafkaApp.Create(_cluster.BootstrapServers, _topic, _group, db, settings, probe);
+        _apps.Add(app);
+        await app.EnsureDatabaseAsync();
+        if (start) await app.StartAsync();
+        return app;
+    }
+
+    private async Task<KafkaApp> ProducerAppAsync(TestDatabase db) =>
+        await AppAsync(db, new Dictionary<string, string?> { ["LogPipe:EnableConsumers"] = "false" });
+
+    private static async Task<IReadOnlyList<Transport.RecordPositionView>> SendAsync(KafkaApp app, IReadOnlyList<Person> people)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var producer = scope.ServiceProvider.GetRequiredService<IProducer<Person>>();
+        var positions = await producer.SendBatchAsync(people);
+        return positions.Select(p => new Transport.RecordPositionView(p.Partition, p.Offset)).ToList();
+    }
+
+    private long[] EndOffsets()
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(KafkaTestCluster.ConsumerConfig(_cluster.BootstrapServers, KafkaTestCluster.NewName("probe"))).Build();
+        return Enumerable.Range(0, Partitions)
+            .Select(p => consumer.QueryWatermarkOffsets(new TopicPartition(_topic, p), TimeSpan.FromSeconds(10)).High.Value)
+            .ToArray();
+    }
+
+    private async Task AssertExactlyOnceAsync(KafkaApp app, IReadOnlyCollection<Person> sent)
+    {
+        await Eventually.TrueAsync(async () => await app.PeopleCountAsync() >= sent.Count, TimeSpan.FromSeconds(90), "all people replicated");
+        var people = await app.PeopleAsync();
+        Assert.Equal(sent.Select(p => p.Uuid).Order(), people.Select(p => p.Uuid).Order());
+        Assert.All(people, p => Assert.Equal(1, p.Applied));
+        var ends = EndOffsets();
+        await Eventually.TrueAsync(
+            async () => (await app.CheckpointsAsync()).Where(c => c.Stream == _topic).OrderBy(c => int.Parse(c.Partition)).Select(c => c.NextOffset).SequenceEqual(ends.Where(e => e > 0)),
+            TimeSpan.FromSeconds(30),
+            "stored offsets reach the log end");
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task V1_and_v2_records_round_trip_with_keys_on_stable_partitions(string database)
+    {
+        var db = await DatabaseAsync(database);
+        var producer = await ProducerAppAsync(db);
+        var people = People.Many(300);
+        var positions = await SendAsync(producer, people);
+
+        // Keys land where Kafka's (and kafka-python's) murmur2 partitioner puts them.
+        for (var i = 0; i < people.Count; i++)
+        {
+            Assert.Equal(KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(people[i].Uuid.ToString()), Partitions).ToString(), positions[i].Partition);
+        }
+
+        // A Django service writing version 1 shares the topic.
+        var v1 = People.Many(50);
+        using (var raw = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(_cluster.BootstrapServers)).Build())
+        {
+            foreach (var p in v1)
+            {
+                await raw.ProduceAsync(_topic, new Message<string, string>
+                {
+                    Key = p.Uuid.ToString(),
+                    Value = $$$"""json:{"type":"person","version":1,"message":{"uuid":"{{{p.Uuid}}}","first_name":"{{{p.FirstName}}}","last_name":"{{{p.LastName}}}"}}""",
+                });
+            }
+        }
+
+        var consumer = await AppAsync(db);
+        await AssertExactlyOnceAsync(consumer, [.. people, .. v1]);
+        Assert.Equal(300, consumer.Probe.SaveCount<PersonSerializerV2>());
+        Assert.Equal(50, consumer.Probe.SaveCount<PersonSerializerV1>());
+        Assert.Null((await consumer.PeopleAsync()).Single(p => p.Uuid == v1[0].Uuid).Email);
+    }
+
+    [Theory]
+    [InlineData("sqlite", 2)]
+    [InlineData("sqlite", 3)]
+    [InlineData("postgres", 3)]
+    public async Task Instances_of_one_group_share_partitions_and_apply_every_record_exactly_once(string database, int instances)
+    {
+        var db = await DatabaseAsync(database);
+        var apps = new List<KafkaApp>();
+        for (var i = 0; i < instances; i++) apps.Add(await AppAsync(db));
+        var people = People.Many(1500);
+        foreach (var chunk in people.Chunk(100)) await SendAsync(apps[0], chunk);
+        await AssertExactlyOnceAsync(apps[0], people);
+        var perInstance = apps.Select(a => a.Probe.SaveCount<PersonSerializerV2>()).ToList();
+        output.WriteLine($"applied per instance: {string.Join(", ", perInstance)}");
+        Assert.Equal(1500, perInstance.Sum());
+        Assert.True(perInstance.Count(n => n > 0) >= 2, "partitions were shared between instances");
+    }
+
+    [Fact]
+    public async Task A_restarted_instance_resumes_from_the_database_checkpoints()
+    {
+        var db = await DatabaseAsync("sqlite");
+        var first = await AppAsync(db);
+        var before = People.Many(200);
+        await SendAsync(first, before);
+        await AssertExactlyOnceAsync(first, before);
+        await first.DisposeAsync();
+
+        var producer = await ProducerAppAsync(db);
+        var after = People.Many(200);
+        await SendAsync(producer, after);
+        var second = await AppAsync(db);
+        await AssertExactlyOnceAsync(second, [.. before, .. after]);
+        Assert.Equal(200, second.Probe.SaveCount<PersonSerializerV2>());
+    }
+
+    [Fact]
+    public async Task A_member_that_loses_its_partitions_mid_unit_cannot_commit_them()
+    {
+        var db = await DatabaseAsync("postgres");
+        var slowProbe = new Probe { SaveGate = new SemaphoreSlim(0) };
+
+        // A stops polling while its unit is stuck, so the group moves its partitions to B after max.poll.interval.ms.
+        var a = await AppAsync(db, new Dictionary<string, string?> { ["LogPipe:Kafka:Consumer:max.poll.interval.ms"] = "3000" }, slowProbe);
+        var people = People.Many(300);
+        await SendAsync(a, people);
+        await slowProbe.GateReached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var b = await AppAsync(db);
+        await AssertExactlyOnceAsync(b, people);
+
+        // Let A finish its unit: its checkpoint write is fenced and everything it did rolls back.
+        slowProbe.SaveGate = null;
+        slowProbe.SaveGate = null;
+        var gate = new SemaphoreSlim(0);
+        _ = gate;
+        ((SemaphoreSlim)typeof(Probe).GetProperty(nameof(Probe.SaveGate))!.GetValue(slowProbe)!)?.Release(int.MaxValue);
+        await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id is 1024 or 1020), TimeSpan.FromSeconds(60), "A's unit was fenced or its save refused");
+        await b.DisposeAsync();
+        var stored = await a.PeopleAsync();
+        Assert.Equal(300, stored.Count);
+        Assert.All(stored, p => Assert.Equal(1, p.Applied));
+    }
+
+    [Fact]
+    public async Task A_broker_down_for_seconds_during_produce_and_consume_loses_nothing()
+    {
+        var db = await DatabaseAsync("sqlite");
+        var app = await AppAsync(db);
+        var people = People.Many(1200);
+        var sending = Task.Run(async () =>
+        {
+            foreach (var chunk in people.Chunk(100)) await SendAsync(app, chunk);
+        });
+        await Eventually.TrueAsync(async () => await app.PeopleCountAsync() >= 100, TimeSpan.FromSeconds(60));
+        _cluster.Cluster.SetBrokerDown(1);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the outage itself: a span of time, not a condition to wait for
+        _cluster.Cluster.SetBrokerUp(1);
+        await sending;
+        await AssertExactlyOnceAsync(app, people);
+    }
+}
+
+internal readonly record struct RecordPositionView(string Partition, long Offset);
