@@ -1,0 +1,42 @@
+using LogPipe.Hosting.Consumers;
+
+namespace LogPipe.Hosting.Formats;
+
+/// <summary>
+/// Reads record values written by django-logpipe or <see cref="EnvelopeWriter"/>: detects the format from the prefix,
+/// checks the envelope, and hands back the message as UTF-8 JSON whatever the wire format was.
+/// </summary>
+/// <remarks>
+/// Every problem with a record is an <see cref="InvalidMessageException"/> whose <see cref="InvalidMessageException.Kind"/>
+/// says what went wrong: <see cref="MessageErrorKind.LimitExceeded"/> (checked first, before parsing),
+/// <see cref="MessageErrorKind.Undecodable"/>, <see cref="MessageErrorKind.UnknownFormat"/> (such as <c>pickle</c>,
+/// which is never deserialized) or <see cref="MessageErrorKind.InvalidEnvelope"/>. Keys other than <c>type</c>,
+/// <c>version</c>, <c>message</c> and <c>producer</c> are ignored. An instance is immutable and safe to share.
+/// </remarks>
+public sealed class EnvelopeReader
+{
+    private readonly EnvelopeLimits _limits;
+
+    /// <summary>Creates a reader.</summary>
+    /// <param name="limits">The bounds records must stay within; <see cref="EnvelopeLimits.Default"/> if unsure.</param>
+    public EnvelopeReader(EnvelopeLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        _limits = limits;
+    }
+
+    /// <summary>Reads one record value.</summary>
+    /// <param name="value">The record value, e.g. a Kafka message value.</param>
+    /// <returns>
+    /// The envelope. For <c>json</c> its <see cref="Envelope.MessageJson"/> is a slice of <paramref name="value"/>
+    /// (no copy), so keep <paramref name="value"/> alive and unchanged while using it; for <c>msgpack</c> it is a new array.
+    /// </returns>
+    /// <exception cref="InvalidMessageException">The record is not a valid envelope within the limits.</exception>
+    public Envelope Read(ReadOnlyMemory<byte> value)
+    {
+        string format = RecordPrefix.Split(value, _limits, out ReadOnlyMemory<byte> body);
+        return format == WireFormat.Json
+            ? JsonEnvelopeParser.Parse(body, _limits)
+            : MessagePackEnvelopeParser.Parse(body, _limits);
+    }
+}
