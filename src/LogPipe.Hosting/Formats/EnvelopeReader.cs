@@ -1,36 +1,42 @@
-using System.Text.Json;
 using LogPipe.Hosting.Consumers;
 
 namespace LogPipe.Hosting.Formats;
 
-/// <summary>Placeholder until the wire-format work lands.</summary>
-public sealed class EnvelopeReader(EnvelopeLimits limits)
+/// <summary>
+/// Reads record values written by django-logpipe or <see cref="EnvelopeWriter"/>: detects the format from the prefix,
+/// checks the envelope, and hands back the message as UTF-8 JSON whatever the wire format was.
+/// </summary>
+/// <remarks>
+/// Every problem with a record is an <see cref="InvalidMessageException"/> whose <see cref="InvalidMessageException.Kind"/>
+/// says what went wrong: <see cref="MessageErrorKind.LimitExceeded"/> (checked first, before parsing),
+/// <see cref="MessageErrorKind.Undecodable"/>, <see cref="MessageErrorKind.UnknownFormat"/> (such as <c>pickle</c>,
+/// which is never deserialized) or <see cref="MessageErrorKind.InvalidEnvelope"/>. Keys other than <c>type</c>,
+/// <c>version</c>, <c>message</c> and <c>producer</c> are ignored. An instance is immutable and safe to share.
+/// </remarks>
+public sealed class EnvelopeReader
 {
-    /// <summary>Reads an envelope.</summary>
-    /// <param name="value">Record value.</param>
-    /// <returns>The envelope.</returns>
+    private readonly EnvelopeLimits _limits;
+
+    /// <summary>Creates a reader.</summary>
+    /// <param name="limits">The bounds records must stay within; <see cref="EnvelopeLimits.Default"/> if unsure.</param>
+    public EnvelopeReader(EnvelopeLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        _limits = limits;
+    }
+
+    /// <summary>Reads one record value.</summary>
+    /// <param name="value">The record value, e.g. a Kafka message value.</param>
+    /// <returns>
+    /// The envelope. For <c>json</c> its <see cref="Envelope.MessageJson"/> is a slice of <paramref name="value"/>
+    /// (no copy), so keep <paramref name="value"/> alive and unchanged while using it; for <c>msgpack</c> it is a new array.
+    /// </returns>
+    /// <exception cref="InvalidMessageException">The record is not a valid envelope within the limits.</exception>
     public Envelope Read(ReadOnlyMemory<byte> value)
     {
-        if (value.Length > limits.MaxRecordBytes) throw new InvalidMessageException(MessageErrorKind.LimitExceeded, "too large");
-        var span = value.Span;
-        var colon = span.IndexOf((byte)':');
-        if (colon < 0) throw new InvalidMessageException(MessageErrorKind.Undecodable, "no format prefix");
-        var code = System.Text.Encoding.ASCII.GetString(span[..colon]);
-        if (code != WireFormat.Json) throw new InvalidMessageException(MessageErrorKind.UnknownFormat, $"Unknown format '{code}'.");
-        try
-        {
-            using var doc = JsonDocument.Parse(value[(colon + 1)..]);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new InvalidMessageException(MessageErrorKind.InvalidEnvelope, "not an object");
-            if (!root.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String) throw new InvalidMessageException(MessageErrorKind.InvalidEnvelope, "Envelope has no 'type'.");
-            if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version)) throw new InvalidMessageException(MessageErrorKind.InvalidEnvelope, "Envelope has no integer 'version'.");
-            if (!root.TryGetProperty("message", out var m) || m.ValueKind != JsonValueKind.Object) throw new InvalidMessageException(MessageErrorKind.InvalidEnvelope, "Envelope has no 'message' object.");
-            string? producer = root.TryGetProperty("producer", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-            return new Envelope(code, t.GetString()!, version, System.Text.Encoding.UTF8.GetBytes(m.GetRawText()), producer);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidMessageException(MessageErrorKind.Undecodable, "bad json", ex);
-        }
+        string format = RecordPrefix.Split(value, _limits, out ReadOnlyMemory<byte> body);
+        return format == WireFormat.Json
+            ? JsonEnvelopeParser.Parse(body, _limits)
+            : MessagePackEnvelopeParser.Parse(body, _limits);
     }
 }
