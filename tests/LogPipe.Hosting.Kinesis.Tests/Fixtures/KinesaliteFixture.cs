@@ -62,8 +62,12 @@ public sealed partial class KinesaliteFixture : IAsyncLifetime
     }
 
     /// <summary>A client for this server; <paramref name="httpClient"/> lets a test put a fault injector in front.</summary>
-    public KinesisClient CreateClient(HttpClient? httpClient = null, ILogger<KinesisClient>? logger = null, Action<KinesisClientOptions>? configure = null) =>
-        new(CreateOptions(configure), httpClient, logger);
+    public KinesisClient CreateClient(
+        HttpClient? httpClient = null,
+        ILogger<KinesisClient>? logger = null,
+        Action<KinesisClientOptions>? configure = null,
+        TimeProvider? timeProvider = null) =>
+        new(CreateOptions(configure), httpClient, logger, timeProvider);
 
     /// <summary>A stream name no other test uses.</summary>
     public static string UniqueStreamName(string purpose) => $"{purpose}-{Guid.NewGuid():N}";
