@@ -9,9 +9,6 @@ namespace LogPipe.Hosting.Kinesis.Tests.Client;
 // kinesalite never pages ListShards, so paging is proven against scripted AWS answers.
 public sealed class ListAllShardsTests
 {
-    private static KinesisClient ClientFor(FaultInjectingHandler handler) =>
-        new(new KinesisClientOptions { Region = "us-east-1", AccessKey = "AKIDPAGES", SecretKey = "secret", MaxRetries = 0 }, new HttpClient(handler));
-
     [Fact]
     public async Task Pages_are_followed_with_the_token_alone()
     {
@@ -19,7 +16,7 @@ public sealed class ListAllShardsTests
             Ok("""{"Shards":[{"ShardId":"shardId-000000000000"},{"ShardId":"shardId-000000000001"}],"NextToken":"page-2"}"""),
             Ok("""{"Shards":[{"ShardId":"shardId-000000000002"}],"NextToken":"page-3"}"""),
             Ok("""{"Shards":[{"ShardId":"shardId-000000000003"}]}"""));
-        using var client = ClientFor(handler);
+        using var client = ScriptedKinesis.Client(handler);
 
         var shards = await client.ListAllShardsAsync("people");
 
@@ -36,7 +33,7 @@ public sealed class ListAllShardsTests
             Ok("""{"Shards":[{"ShardId":"shardId-000000000000"},{"ShardId":"shardId-000000000001"}],"NextToken":"stale"}"""),
             Error(HttpStatusCode.BadRequest, "ExpiredNextTokenException", "The token has expired"),
             Ok("""{"Shards":[{"ShardId":"shardId-000000000002"}]}"""));
-        using var client = ClientFor(handler);
+        using var client = ScriptedKinesis.Client(handler);
 
         var shards = await client.ListAllShardsAsync("people");
 

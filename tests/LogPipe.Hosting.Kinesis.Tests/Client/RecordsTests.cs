@@ -42,7 +42,7 @@ public sealed class RecordsTests(KinesaliteFixture kinesalite)
         var read = new List<(string ShardId, Record Record)>();
         foreach (var shard in shards)
         {
-            var records = await ReadToTipAsync(client, name, shard.ShardId!, ShardIteratorType.TRIM_HORIZON);
+            var records = await client.ReadToTipAsync(name, shard.ShardId!, ShardIteratorType.TRIM_HORIZON);
             read.AddRange(records.Select(r => (shard.ShardId!, r)));
 
             var sequence = records.Select(r => BigInteger.Parse(r.SequenceNumber!, CultureInfo.InvariantCulture)).ToList();
@@ -68,15 +68,15 @@ public sealed class RecordsTests(KinesaliteFixture kinesalite)
     {
         var name = await kinesalite.CreateStreamAsync("resume", shardCount: 2);
         using var client = kinesalite.CreateClient();
-        var put = await PutAsync(client, name, "one-key", Enumerable.Range(0, 10).Select(i => $"event-{i}"));
+        var put = await client.PutTextsAsync(name, "one-key", Enumerable.Range(0, 10).Select(i => $"event-{i}"));
         var shardId = put.Records![0].ShardId!;
         var checkpoint = put.Records[3].SequenceNumber!;
 
-        var after = await ReadToTipAsync(client, name, shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, checkpoint);
-        var at = await ReadToTipAsync(client, name, shardId, ShardIteratorType.AT_SEQUENCE_NUMBER, checkpoint);
+        var after = await client.ReadToTipAsync(name, shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, checkpoint);
+        var at = await client.ReadToTipAsync(name, shardId, ShardIteratorType.AT_SEQUENCE_NUMBER, checkpoint);
 
-        Assert.Equal(Enumerable.Range(4, 6).Select(i => $"event-{i}"), after.Select(Text));
-        Assert.Equal(Enumerable.Range(3, 7).Select(i => $"event-{i}"), at.Select(Text));
+        Assert.Equal(Enumerable.Range(4, 6).Select(i => $"event-{i}"), after.Select(r => r.Text()));
+        Assert.Equal(Enumerable.Range(3, 7).Select(i => $"event-{i}"), at.Select(r => r.Text()));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class RecordsTests(KinesaliteFixture kinesalite)
     {
         var name = await kinesalite.CreateStreamAsync("latest", shardCount: 1);
         using var client = kinesalite.CreateClient();
-        await PutAsync(client, name, "k", ["old-1", "old-2"]);
+        await client.PutTextsAsync(name, "k", ["old-1", "old-2"]);
 
         var iterator = await client.GetShardIteratorAsync(new GetShardIteratorRequest
         {
@@ -92,10 +92,10 @@ public sealed class RecordsTests(KinesaliteFixture kinesalite)
             ShardId = "shardId-000000000000",
             ShardIteratorType = ShardIteratorType.LATEST,
         });
-        await PutAsync(client, name, "k", ["new-1", "new-2", "new-3"]);
-        var records = await ReadToTipAsync(client, iterator.ShardIterator!);
+        await client.PutTextsAsync(name, "k", ["new-1", "new-2", "new-3"]);
+        var records = await client.ReadToTipAsync(iterator.ShardIterator!);
 
-        Assert.Equal(["new-1", "new-2", "new-3"], records.Select(Text));
+        Assert.Equal(["new-1", "new-2", "new-3"], records.Select(r => r.Text()));
     }
 
     [Fact]
@@ -103,8 +103,8 @@ public sealed class RecordsTests(KinesaliteFixture kinesalite)
     {
         var name = await kinesalite.CreateStreamAsync("timestamp", shardCount: 1);
         using var client = kinesalite.CreateClient();
-        await PutAsync(client, name, "k", ["early-1", "early-2"]);
-        var early = await ReadToTipAsync(client, name, "shardId-000000000000", ShardIteratorType.TRIM_HORIZON);
+        await client.PutTextsAsync(name, "k", ["early-1", "early-2"]);
+        var early = await client.ReadToTipAsync(name, "shardId-000000000000", ShardIteratorType.TRIM_HORIZON);
 
         // kinesalite stamps records with its clock in milliseconds: wait until that clock has moved on.
         var earliestLater = early[^1].ApproximateArrivalTimestamp!.Value.AddMilliseconds(5);
@@ -113,9 +113,9 @@ public sealed class RecordsTests(KinesaliteFixture kinesalite)
             await Task.Yield();
         }
 
-        await PutAsync(client, name, "k", ["late-1", "late-2"]);
-        var all = await ReadToTipAsync(client, name, "shardId-000000000000", ShardIteratorType.TRIM_HORIZON);
-        var lateStamp = all.Single(r => Text(r) == "late-1").ApproximateArrivalTimestamp!.Value;
+        await client.PutTextsAsync(name, "k", ["late-1", "late-2"]);
+        var all = await client.ReadToTipAsync(name, "shardId-000000000000", ShardIteratorType.TRIM_HORIZON);
+        var lateStamp = all.Single(r => r.Text() == "late-1").ApproximateArrivalTimestamp!.Value;
 
         var iterator = await client.GetShardIteratorAsync(new GetShardIteratorRequest
         {
@@ -124,9 +124,9 @@ public sealed class RecordsTests(KinesaliteFixture kinesalite)
             ShardIteratorType = ShardIteratorType.AT_TIMESTAMP,
             Timestamp = lateStamp,
         });
-        var fromTimestamp = await ReadToTipAsync(client, iterator.ShardIterator!);
+        var fromTimestamp = await client.ReadToTipAsync(iterator.ShardIterator!);
 
-        Assert.Equal(["late-1", "late-2"], fromTimestamp.Select(Text));
+        Assert.Equal(["late-1", "late-2"], fromTimestamp.Select(r => r.Text()));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class RecordsTests(KinesaliteFixture kinesalite)
     {
         var name = await kinesalite.CreateStreamAsync("limit", shardCount: 1);
         using var client = kinesalite.CreateClient();
-        await PutAsync(client, name, "k", Enumerable.Range(0, 7).Select(i => $"r{i}"));
+        await client.PutTextsAsync(name, "k", Enumerable.Range(0, 7).Select(i => $"r{i}"));
         var iterator = (await client.GetShardIteratorAsync(new GetShardIteratorRequest
         {
             StreamName = name,
@@ -145,59 +145,11 @@ public sealed class RecordsTests(KinesaliteFixture kinesalite)
         var first = await client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = 3 });
         var second = await client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = first.NextShardIterator, Limit = 3 });
 
-        Assert.Equal(["r0", "r1", "r2"], first.Records!.Select(Text));
-        Assert.Equal(["r3", "r4", "r5"], second.Records!.Select(Text));
+        Assert.Equal(["r0", "r1", "r2"], first.Records!.Select(r => r.Text()));
+        Assert.Equal(["r3", "r4", "r5"], second.Records!.Select(r => r.Text()));
         Assert.Equal(0, first.MillisBehindLatest);
         Assert.NotNull(second.NextShardIterator);
     }
-
-    internal static async Task<PutRecordsResponse> PutAsync(IKinesisClient client, string stream, string partitionKey, IEnumerable<string> texts)
-    {
-        var response = await client.PutRecordsAsync(new PutRecordsRequest
-        {
-            StreamName = stream,
-            Records = [.. texts.Select(t => new PutRecordsRequestEntry { PartitionKey = partitionKey, Data = Encoding.UTF8.GetBytes(t) })],
-        });
-        Assert.Equal(0, response.FailedRecordCount);
-        return response;
-    }
-
-    internal static async Task<List<Record>> ReadToTipAsync(IKinesisClient client, string stream, string shardId, ShardIteratorType type, string? sequenceNumber = null)
-    {
-        var iterator = await client.GetShardIteratorAsync(new GetShardIteratorRequest
-        {
-            StreamName = stream,
-            ShardId = shardId,
-            ShardIteratorType = type,
-            StartingSequenceNumber = sequenceNumber,
-        });
-        return await ReadToTipAsync(client, iterator.ShardIterator!);
-    }
-
-    /// <summary>
-    /// Reads until a call returns nothing (kinesalite shows every record at once, so the first empty
-    /// page is the tip) or the shard is closed and drained.
-    /// </summary>
-    internal static async Task<List<Record>> ReadToTipAsync(IKinesisClient client, string iterator)
-    {
-        var records = new List<Record>();
-        string? next = iterator;
-        while (next is not null)
-        {
-            var page = await client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = next, Limit = 10000 });
-            if (page.Records!.Count == 0)
-            {
-                break;
-            }
-
-            records.AddRange(page.Records);
-            next = page.NextShardIterator;
-        }
-
-        return records;
-    }
-
-    internal static string Text(Record record) => Encoding.UTF8.GetString(record.Data.Span);
 
     private static byte[] Payload(int index) =>
         [.. Encoding.UTF8.GetBytes($"record-{index}:"), .. Enumerable.Range(0, 256).Select(b => (byte)((b + index) % 256))];

@@ -20,7 +20,7 @@ public sealed class ReshardingTests(KinesaliteFixture kinesalite)
         var end = BigInteger.Parse(shard0.HashKeyRange.EndingHashKey!, CultureInfo.InvariantCulture);
         var middle = (start + end + 1) / 2;
 
-        await RecordsTests.PutAsync(client, name, "before-reshard", ["a", "b", "c"]);
+        await client.PutTextsAsync(name, "before-reshard", ["a", "b", "c"]);
 
         await client.SplitShardAsync(new SplitShardRequest
         {
@@ -68,7 +68,7 @@ public sealed class ReshardingTests(KinesaliteFixture kinesalite)
     {
         var name = await kinesalite.CreateStreamAsync("drain", shardCount: 1);
         using var client = kinesalite.CreateClient();
-        await RecordsTests.PutAsync(client, name, "k", ["p1", "p2"]);
+        await client.PutTextsAsync(name, "k", ["p1", "p2"]);
         var parentIterator = (await client.GetShardIteratorAsync(new GetShardIteratorRequest
         {
             StreamName = name,
@@ -83,7 +83,7 @@ public sealed class ReshardingTests(KinesaliteFixture kinesalite)
             NewStartingHashKey = BigInteger.Pow(2, 127).ToString(CultureInfo.InvariantCulture),
         });
         await client.WaitForStreamActiveAsync(name, TimeSpan.FromMilliseconds(20));
-        var after = await RecordsTests.PutAsync(client, name, "k", ["c1"]);
+        var after = await client.PutTextsAsync(name, "k", ["c1"]);
 
         // Reading the parent yields its records, then (once drained) no next iterator: the cue to move on to the children.
         var parentRecords = new List<string>();
@@ -92,7 +92,7 @@ public sealed class ReshardingTests(KinesaliteFixture kinesalite)
         while (iterator is not null && calls++ < 10)
         {
             var page = await client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator });
-            parentRecords.AddRange(page.Records!.Select(RecordsTests.Text));
+            parentRecords.AddRange(page.Records!.Select(r => r.Text()));
             iterator = page.NextShardIterator;
         }
 

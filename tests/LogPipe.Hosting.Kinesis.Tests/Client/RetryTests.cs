@@ -21,7 +21,7 @@ public sealed class RetryTests(KinesaliteFixture kinesalite)
         var logger = new CapturingLogger<KinesisClient>();
         using var client = kinesalite.CreateClient(new HttpClient(handler), logger);
 
-        var response = await RecordsTests.PutAsync(client, name, "k", ["after-throttling"]);
+        var response = await client.PutTextsAsync(name, "k", ["after-throttling"]);
 
         Assert.Equal(3, handler.Attempts);
         Assert.All(handler.Seen, r => Assert.Equal("PutRecords", r.Operation));

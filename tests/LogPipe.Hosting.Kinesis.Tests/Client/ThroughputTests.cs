@@ -38,7 +38,7 @@ public sealed class ThroughputTests(KinesaliteFixture kinesalite, ITestOutputHel
         var get = Stopwatch.StartNew();
         foreach (var shard in await client.ListAllShardsAsync(name))
         {
-            read += (await RecordsTests.ReadToTipAsync(client, name, shard.ShardId!, ShardIteratorType.TRIM_HORIZON)).Count;
+            read += (await client.ReadToTipAsync(name, shard.ShardId!, ShardIteratorType.TRIM_HORIZON)).Count;
         }
 
         get.Stop();

@@ -9,14 +9,11 @@ namespace LogPipe.Hosting.Kinesis.Tests.Client;
 
 public sealed class WireFormatTests
 {
-    private static KinesisClient ClientFor(FaultInjectingHandler handler) =>
-        new(new KinesisClientOptions { Region = "us-east-1", AccessKey = "AKIDWIRE", SecretKey = "secret", MaxRetries = 0 }, new HttpClient(handler));
-
     [Fact]
     public async Task Record_data_goes_out_as_base64_and_unset_members_are_left_out()
     {
         using var handler = ScriptOnly().Then(Ok("""{"FailedRecordCount":0,"Records":[{"SequenceNumber":"1","ShardId":"shardId-000000000000"}]}"""));
-        using var client = ClientFor(handler);
+        using var client = ScriptedKinesis.Client(handler);
 
         await client.PutRecordsAsync(new PutRecordsRequest
         {
@@ -31,7 +28,7 @@ public sealed class WireFormatTests
     public async Task Timestamps_go_out_as_epoch_seconds_with_milliseconds()
     {
         using var handler = ScriptOnly().Then(Ok("""{"ShardIterator":"it"}"""));
-        using var client = ClientFor(handler);
+        using var client = ScriptedKinesis.Client(handler);
 
         await client.GetShardIteratorAsync(new GetShardIteratorRequest
         {
@@ -55,7 +52,7 @@ public sealed class WireFormatTests
              "NextShardIterator":"next","MillisBehindLatest":1500,
              "ChildShards":[{"ShardId":"shardId-000000000002","ParentShards":["shardId-000000000000"],"HashKeyRange":{"StartingHashKey":"0","EndingHashKey":"99"}}]}
             """));
-        using var client = ClientFor(handler);
+        using var client = ScriptedKinesis.Client(handler);
 
         var response = await client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "it", Limit = 100 });
 
@@ -82,7 +79,7 @@ public sealed class WireFormatTests
               {"SequenceNumber":"1","ShardId":"shardId-000000000000"},
               {"ErrorCode":"ProvisionedThroughputExceededException","ErrorMessage":"Rate exceeded for shard shardId-000000000000"}]}
             """));
-        using var client = ClientFor(handler);
+        using var client = ScriptedKinesis.Client(handler);
 
         var response = await client.PutRecordsAsync(new PutRecordsRequest
         {
@@ -102,7 +99,7 @@ public sealed class WireFormatTests
             {"StreamDescriptionSummary":{"StreamName":"people","StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/people",
              "StreamStatus":"UPDATING","RetentionPeriodHours":24,"StreamCreationTimestamp":1700000000,"OpenShardCount":3,"ConsumerCount":0,"EncryptionType":"NONE"}}
             """));
-        using var client = ClientFor(handler);
+        using var client = ScriptedKinesis.Client(handler);
 
         var summary = (await client.DescribeStreamSummaryAsync(new DescribeStreamSummaryRequest { StreamName = "people" })).StreamDescriptionSummary!;
 
@@ -115,8 +112,7 @@ public sealed class WireFormatTests
     public async Task An_unreadable_success_body_is_a_KinesisException_and_is_not_retried()
     {
         using var handler = ScriptOnly().Then(Ok("""{"Shards": 42}"""));
-        using var client = new KinesisClient(
-            new KinesisClientOptions { Region = "us-east-1", AccessKey = "AKIDWIRE", SecretKey = "secret", MaxRetries = 3 }, new HttpClient(handler));
+        using var client = ScriptedKinesis.Client(handler, maxRetries: 3);
 
         var error = await Assert.ThrowsAsync<KinesisException>(() => client.ListShardsAsync(new ListShardsRequest { StreamName = "people" }));
 
