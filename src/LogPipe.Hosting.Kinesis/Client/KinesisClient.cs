@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Amazon.Runtime;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Client.Transport;
 using Microsoft.Extensions.Logging;
@@ -154,9 +155,12 @@ public sealed class KinesisClient : IKinesisClient
 
         for (var attempt = 1; ; attempt++)
         {
+            // Fetched per attempt, so refreshed temporary credentials are used; outside the try, because
+            // having no credentials is a configuration problem that no retry solves.
+            var credentials = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await SendAsync(operation, endpoint, body, responseType, attempt, cancellationToken).ConfigureAwait(false);
+                return await SendAsync(operation, endpoint, credentials, body, responseType, attempt, cancellationToken).ConfigureAwait(false);
             }
             catch (KinesisException ex) when (attempt < maxAttempts && KinesisErrorTranslator.IsTransient(ex))
             {
@@ -175,16 +179,14 @@ public sealed class KinesisClient : IKinesisClient
     private async Task<TResponse> SendAsync<TResponse>(
         string operation,
         KinesisEndpoint endpoint,
+        ImmutableCredentials credentials,
         byte[] body,
         JsonTypeInfo<TResponse> responseType,
         int attempt,
         CancellationToken cancellationToken)
         where TResponse : KinesisResponse, new()
     {
-        // Credentials are fetched (and the request signed) per attempt: temporary credentials may have
-        // been refreshed, and a retry much later than the first try needs a fresh X-Amz-Date.
-        var credentials = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
-
+        // Signed per attempt: a retry much later than the first try needs a fresh X-Amz-Date.
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType);
         message.Headers.TryAddWithoutValidation("X-Amz-Target", TargetPrefix + operation);
