@@ -159,7 +159,8 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task A_member_that_loses_its_partitions_mid_unit_cannot_commit_them()
     {
         var db = await DatabaseAsync("postgres");
-        var slowProbe = new Probe { SaveGate = new SemaphoreSlim(0) };
+        using var stuck = new SemaphoreSlim(0);
+        var slowProbe = new Probe { SaveGate = stuck };
 
         // A stops polling while its unit is stuck, so the group moves its partitions to B after max.poll.interval.ms.
         var a = await AppAsync(db, new Dictionary<string, string?> { ["LogPipe:Kafka:Consumer:max.poll.interval.ms"] = "3000" }, slowProbe);
@@ -172,10 +173,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
 
         // Let A finish its unit: its checkpoint write is fenced and everything it did rolls back.
         slowProbe.SaveGate = null;
-        slowProbe.SaveGate = null;
-        var gate = new SemaphoreSlim(0);
-        _ = gate;
-        ((SemaphoreSlim)typeof(Probe).GetProperty(nameof(Probe.SaveGate))!.GetValue(slowProbe)!)?.Release(int.MaxValue);
+        stuck.Release(1000);
         await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id is 1024 or 1020), TimeSpan.FromSeconds(60), "A's unit was fenced or its save refused");
         await b.DisposeAsync();
         var stored = await a.PeopleAsync();
