@@ -32,9 +32,8 @@ public sealed class EmbeddedKafkaBroker : IDisposable
                 clusterOptions.Topics[stream] = embedded.Partitions;
             }
 
-            var cluster = EmbeddedKafkaCluster.Start(clusterOptions, logger);
-            KafkaLog.EmbeddedBroker(logger, cluster.BootstrapServers, embedded.Brokers);
-            return cluster;
+            // The cluster itself warns, at start, that it is a development broker with limited retention.
+            return EmbeddedKafkaCluster.Start(clusterOptions, logger);
         });
     }
 

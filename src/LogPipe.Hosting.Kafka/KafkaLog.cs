@@ -28,7 +28,4 @@ internal static partial class KafkaLog
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Committing offsets of {Topic} to the group failed ({Reason}); they are committed with the next unit of work")]
     public static partial void GroupCommitFailed(ILogger logger, string topic, string reason);
-
-    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Using the EMBEDDED DEVELOPMENT Kafka broker at {BootstrapServers}: in memory, {Brokers} brokers, each partition keeps at most 5 MiB or 100,000 batches. Never use it in production; set LogPipe:Kafka:BootstrapServers to a real cluster")]
-    public static partial void EmbeddedBroker(ILogger logger, string bootstrapServers, int brokers);
 }

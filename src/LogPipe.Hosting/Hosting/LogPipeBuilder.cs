@@ -57,8 +57,13 @@ public sealed class LogPipeBuilder
     /// <typeparam name="TSerializer">A <see cref="ModelSerializer{TModel, TMessage}"/> for the model (or a <see cref="MessageSerializer{TMessage}"/> whose message is the model).</typeparam>
     /// <param name="stream">The Kafka topic or Kinesis stream.</param>
     /// <param name="format">The format to write; <see langword="null"/> for <c>LogPipe:DefaultFormat</c>.</param>
+    /// <param name="name">
+    /// Registers the producer as a keyed service under this name (inject with <c>[FromKeyedServices("v1")]</c>), so one
+    /// model can be sent through several serializers — for example both versions while consumers migrate from V1 to V2.
+    /// <see langword="null"/> registers the model's default producer.
+    /// </param>
     /// <returns>This builder.</returns>
-    public LogPipeBuilder AddProducer<TModel, TSerializer>(string stream, string? format = null)
+    public LogPipeBuilder AddProducer<TModel, TSerializer>(string stream, string? format = null, string? name = null)
         where TModel : class
         where TSerializer : class, IMessageSerializer
     {
@@ -74,16 +79,26 @@ public sealed class LogPipeBuilder
             throw new ArgumentException($"{typeof(TSerializer).Name} maps {descriptor.ModelClrType?.Name ?? descriptor.MessageClrType.Name}, not {typeof(TModel).Name}.");
         }
 
-        if (_producers.Exists(p => p.Serializer.ModelClrType == typeof(TModel) || p.Serializer.MessageClrType == typeof(TModel)))
+        if (_producers.Exists(p => p.Name == name && (p.Serializer.ModelClrType == typeof(TModel) || p.Serializer.MessageClrType == typeof(TModel))))
         {
-            throw new ArgumentException($"A producer for {typeof(TModel).Name} is already added; each model has one producer.");
+            throw new ArgumentException(name is null
+                ? $"A producer for {typeof(TModel).Name} is already added; add further ones with a name (keyed service)."
+                : $"A producer named '{name}' for {typeof(TModel).Name} is already added.");
         }
 
-        var definition = new ProducerDefinition(stream, descriptor, format);
+        var definition = new ProducerDefinition(stream, descriptor, format) { Name = name };
         _producers.Add(definition);
         Services.TryAddScoped<TSerializer>();
         var producerType = typeof(LogPipeProducer<,>).MakeGenericType(typeof(TModel), descriptor.MessageClrType);
-        Services.AddScoped(typeof(IProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+        if (name is null)
+        {
+            Services.AddScoped(typeof(IProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+        }
+        else
+        {
+            Services.AddKeyedScoped(typeof(IProducer<TModel>), name, (sp, _) => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+        }
+
         return this;
     }
 

@@ -6,4 +6,8 @@ namespace LogPipe.Hosting.Producers;
 /// <param name="Stream">The Kafka topic or Kinesis stream.</param>
 /// <param name="Serializer">The serializer that maps the model to the message.</param>
 /// <param name="Format">The format to write, or <see langword="null"/> for <c>LogPipe:DefaultFormat</c>.</param>
-public sealed record ProducerDefinition(string Stream, SerializerDescriptor Serializer, string? Format);
+public sealed record ProducerDefinition(string Stream, SerializerDescriptor Serializer, string? Format)
+{
+    /// <summary>The keyed-service name of the producer, or <see langword="null"/> for the model's default producer.</summary>
+    public string? Name { get; init; }
+}

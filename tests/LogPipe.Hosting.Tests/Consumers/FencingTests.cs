@@ -57,7 +57,7 @@ public sealed class FencingTests
         }
 
         // A second store (another process) that read before the write is fenced.
-        var other = new EntityFrameworkCore.EntityFrameworkCheckpointStore<TestDb>(
+        var other = new LogPipe.Hosting.EntityFrameworkCore.EntityFrameworkCheckpointStore<TestDb>(
             app.Services.GetRequiredService<Microsoft.Extensions.DependencyInjection.IServiceScopeFactory>(),
             app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LogPipe.Hosting.Hosting.LogPipeOptions>>());
         await using (var scope = app.Services.CreateAsyncScope())

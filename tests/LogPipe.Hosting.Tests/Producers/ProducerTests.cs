@@ -94,4 +94,28 @@ public sealed class ProducerTests
         Assert.Equal(-58897971, KafkaPartitioner.Murmur2("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8"u8));
         Assert.Equal(479470107, KafkaPartitioner.Murmur2("abc"u8));
     }
+
+    [Fact]
+    public async Task A_named_producer_sends_the_same_model_through_another_serializer_version()
+    {
+        await using var app = TestApp.Create(
+            lp => lp.AddProducer<Person, PersonSerializerV2>("people").AddProducer<Person, PersonSerializerV1>("people", name: "v1"),
+            entityFrameworkOffsets: false);
+        await using var scope = app.Services.CreateAsyncScope();
+        var v2 = await scope.ServiceProvider.GetRequiredService<IProducer<Person>>().SendAsync(People.Joe());
+        var v1 = await scope.ServiceProvider.GetRequiredKeyedService<IProducer<Person>>("v1").SendAsync(People.Joe());
+        Assert.True(app.Broker.TryGet("people", 0, v2.Offset, out var second));
+        Assert.True(app.Broker.TryGet("people", 0, v1.Offset, out var first));
+        Assert.Contains("\"version\":2", Encoding.UTF8.GetString(second.Value), StringComparison.Ordinal);
+        Assert.Contains("\"version\":1", Encoding.UTF8.GetString(first.Value), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_second_default_producer_for_a_model_is_refused_with_a_hint()
+    {
+        var error = Assert.Throws<ArgumentException>(() => TestApp.Create(
+            lp => lp.AddProducer<Person, PersonSerializerV2>("people").AddProducer<Person, PersonSerializerV1>("people"),
+            entityFrameworkOffsets: false));
+        Assert.Contains("add further ones with a name", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -94,11 +94,11 @@ public sealed class TestApp : IAsyncDisposable
 
     public Task<List<Person>> PeopleAsync() => QueryAsync(db => db.People.AsNoTracking().OrderBy(p => p.Id).ToListAsync());
 
-    public Task<List<EntityFrameworkCore.LogPipeDeadLetter>> DeadLettersAsync() =>
-        QueryAsync(db => db.Set<EntityFrameworkCore.LogPipeDeadLetter>().AsNoTracking().OrderBy(d => d.Id).ToListAsync());
+    public Task<List<LogPipe.Hosting.EntityFrameworkCore.LogPipeDeadLetter>> DeadLettersAsync() =>
+        QueryAsync(db => db.Set<LogPipe.Hosting.EntityFrameworkCore.LogPipeDeadLetter>().AsNoTracking().OrderBy(d => d.Id).ToListAsync());
 
-    public Task<List<EntityFrameworkCore.LogPipeCheckpoint>> CheckpointsAsync() =>
-        QueryAsync(db => db.Set<EntityFrameworkCore.LogPipeCheckpoint>().AsNoTracking().ToListAsync());
+    public Task<List<LogPipe.Hosting.EntityFrameworkCore.LogPipeCheckpoint>> CheckpointsAsync() =>
+        QueryAsync(db => db.Set<LogPipe.Hosting.EntityFrameworkCore.LogPipeCheckpoint>().AsNoTracking().ToListAsync());
 
     public ICheckpointStore Checkpoints => Services.GetRequiredService<ICheckpointStore>();
 

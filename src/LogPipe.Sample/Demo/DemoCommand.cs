@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using LogPipe.Hosting.EntityFrameworkCore;
+using LogPipe.Hosting.Producers;
+using LogPipe.Hosting.Transport;
+using LogPipe.Sample.Data;
+using Microsoft.EntityFrameworkCore;
+using Serilog;
+
+namespace LogPipe.Sample.Demo;
+
+/// <summary>
+/// <c>demo --count N</c>: starts the sample on its configuration (by default the embedded development broker and a fresh
+/// SQLite file), sends N people — a mix of version 1 and version 2 — through <see cref="IProducer{TModel}"/>, shows
+/// progress while the consumer replicates them, and checks that every person arrived exactly once and that the stored
+/// checkpoints reached the end of the log. Exit code 0 only then.
+/// </summary>
+public static class DemoCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = 10_000;
+        var timeout = TimeSpan.FromMinutes(5);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--count" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
+                    count = n;
+                    i++;
+                    break;
+                case "--timeout" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var s) && s > 0:
+                    timeout = TimeSpan.FromSeconds(s);
+                    i++;
+                    break;
+                default:
+                    await Console.Error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'. Usage: demo [--count N] [--timeout SECONDS]");
+                    return 2;
+            }
+        }
+
+        var database = Path.Combine(Path.GetTempPath(), $"logpipe-demo-{Guid.NewGuid():N}.db");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Sample"] = $"Data Source={database}",
+            ["Serilog:MinimumLevel:Override:LogPipe.Hosting"] = "Warning",
+        });
+        builder.Configuration.AddEnvironmentVariables().AddCommandLine(args);
+        builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services));
+        builder.Services.AddSample(builder.Configuration);
+
+        using var host = builder.Build();
+        try
+        {
+            await using (var scope = host.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<SampleDbContext>().Database.EnsureCreatedAsync();
+            }
+
+            await host.StartAsync();
+            return await RunDemoAsync(host.Services, count, timeout);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(database);
+        }
+    }
+
+    private static async Task<int> RunDemoAsync(IServiceProvider services, int count, TimeSpan timeout)
+    {
+        Console.WriteLine($"Sending {count} people (every third as version 1) to '{SampleServices.PeopleTopic}'...");
+        var stopwatch = Stopwatch.StartNew();
+        var logEnd = new Dictionary<string, long>();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var v2 = scope.ServiceProvider.GetRequiredService<IProducer<Person>>();
+            var v1 = scope.ServiceProvider.GetRequiredKeyedService<IProducer<Person>>("v1");
+            var people = Enumerable.Range(0, count)
+                .Select(i => new Person { FirstName = $"First{i}", LastName = $"Last{i}", Email = $"person{i}@example.com" })
+                .ToList();
+            foreach (var chunk in people.Chunk(2000))
+            {
+                var positions = new List<RecordPosition>();
+                positions.AddRange(await v1.SendBatchAsync(chunk.Where((_, i) => i % 3 == 0)));
+                positions.AddRange(await v2.SendBatchAsync(chunk.Where((_, i) => i % 3 != 0)));
+                foreach (var p in positions) logEnd[p.Partition] = Math.Max(logEnd.GetValueOrDefault(p.Partition), p.Offset + 1);
+            }
+        }
+
+        Console.WriteLine($"Sent {count} people in {stopwatch.Elapsed.TotalSeconds:F1} s; replicating...");
+        var deadline = DateTime.UtcNow + timeout;
+        var replicated = 0;
+        var lastPrinted = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            replicated = await QueryAsync(services, db => db.Replicas.CountAsync());
+            if (replicated != lastPrinted)
+            {
+                Console.WriteLine($"  replicated {replicated}/{count}");
+                lastPrinted = replicated;
+            }
+
+            if (replicated >= count && await CheckpointsReachAsync(services, logEnd)) break;
+            await Task.Delay(250);
+        }
+
+        stopwatch.Stop();
+        var appliedTwice = await QueryAsync(services, db => db.Replicas.CountAsync(r => r.AppliedCount != 1));
+        var versionOne = await QueryAsync(services, db => db.Replicas.CountAsync(r => r.Version == 1));
+        var atLogEnd = await CheckpointsReachAsync(services, logEnd);
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        Console.WriteLine($"replicated {replicated}/{count} people in {seconds:F1} s ({replicated / seconds:F0} records/s)");
+        var ok = replicated == count && appliedTwice == 0 && atLogEnd;
+        Console.WriteLine(ok
+            ? $"OK: each person applied exactly once ({versionOne} as version 1, {count - versionOne} as version 2); stored offsets equal the log end of {logEnd.Count} partitions."
+            : $"FAILED: {count - replicated} missing, {appliedTwice} applied more than once, offsets at log end: {atLogEnd}.");
+        return ok ? 0 : 1;
+    }
+
+    private static async Task<bool> CheckpointsReachAsync(IServiceProvider services, Dictionary<string, long> logEnd)
+    {
+        var stored = await QueryAsync(services, db => db.Set<LogPipeCheckpoint>().AsNoTracking()
+            .Where(c => c.Stream == SampleServices.PeopleTopic)
+            .ToDictionaryAsync(c => c.Partition, c => c.NextOffset));
+        return logEnd.All(e => stored.TryGetValue(e.Key, out var next) && next == e.Value);
+    }
+
+    private static async Task<T> QueryAsync<T>(IServiceProvider services, Func<SampleDbContext, Task<T>> query)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<SampleDbContext>());
+    }
+}

@@ -1,0 +1,31 @@
+using LogPipe.Sample;
+using LogPipe.Sample.Data;
+using LogPipe.Sample.Demo;
+using Microsoft.EntityFrameworkCore;
+using Serilog;
+
+if (args.Length > 0 && args[0] == "demo")
+{
+    return await DemoCommand.RunAsync(args[1..]);
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services));
+builder.Services.AddControllers();
+builder.Services.AddOpenApi();
+builder.Services.AddSample(builder.Configuration);
+
+var app = builder.Build();
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    var db = scope.ServiceProvider.GetRequiredService<SampleDbContext>();
+    // The embedded development broker forgets everything when the process exits, so checkpoints kept from an earlier
+    // run would point past its empty log: start the development database afresh with it.
+    if (builder.Configuration.GetValue("Sample:RecreateDatabase", false)) await db.Database.EnsureDeletedAsync();
+    await db.Database.EnsureCreatedAsync();
+}
+
+app.MapOpenApi();
+app.MapControllers();
+await app.RunAsync();
+return 0;

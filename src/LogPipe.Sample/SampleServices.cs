@@ -1,0 +1,38 @@
+using LogPipe.Sample.Data;
+using LogPipe.Sample.Serializers;
+using Microsoft.EntityFrameworkCore;
+
+namespace LogPipe.Sample;
+
+/// <summary>The sample's wiring, shared by the API and the demo.</summary>
+public static class SampleServices
+{
+    /// <summary>The topic people are published to.</summary>
+    public const string PeopleTopic = "people";
+
+    /// <summary>Adds the database (provider from <c>Database:Provider</c>) and LogPipe.</summary>
+    public static IServiceCollection AddSample(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        var connectionString = configuration.GetConnectionString("Sample") ?? "Data Source=logpipe-sample.db";
+        services.AddDbContext<SampleDbContext>(o => _ = provider switch
+        {
+            "Sqlite" => o.UseSqlite(connectionString),
+            "Postgres" => o.UseNpgsql(connectionString),
+            "SqlServer" => o.UseSqlServer(connectionString),
+            _ => throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use Sqlite, Postgres or SqlServer."),
+        });
+
+        // The ten lines a service needs: transport and store, what it sends, what it consumes.
+        services.AddLogPipe(configuration.GetSection("LogPipe"), logpipe => logpipe
+            .UseKafka()
+            .UseEntityFrameworkOffsets<SampleDbContext>()
+            .AddProducer<Person, PersonSerializerV2>(PeopleTopic)
+            .AddProducer<Person, PersonSerializerV1>(PeopleTopic, name: "v1")
+            .AddConsumer(PeopleTopic, c => c
+                .Register<PersonSerializerV1>()
+                .Register<PersonSerializerV2>()
+                .Ignore("place")));
+        return services;
+    }
+}
