@@ -31,6 +31,9 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
     {
         await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await _transaction.ReleaseSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
+        // What is saved is in the transaction; tracking it on would make every later SaveChanges scan it again
+        // (quadratic in the unit's size). Lookups of later records read it back from the transaction.
+        _db.ChangeTracker.Clear();
     }
 
     public async Task AbortRecordAsync(CancellationToken cancellationToken)

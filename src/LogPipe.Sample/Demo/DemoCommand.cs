@@ -21,10 +21,16 @@ public static class DemoCommand
     {
         var count = 10_000;
         var timeout = TimeSpan.FromMinutes(5);
+        var configuration = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                // Configuration overrides, e.g. --LogPipe:DefaultFormat msgpack or --LogPipe:DefaultFormat=msgpack.
+                case var key when key.StartsWith("--", StringComparison.Ordinal) && key.Contains(':', StringComparison.Ordinal):
+                    configuration.Add(key);
+                    if (!key.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length) configuration.Add(args[++i]);
+                    break;
                 case "--count" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
                     count = n;
                     i++;
@@ -34,7 +40,7 @@ public static class DemoCommand
                     i++;
                     break;
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'. Usage: demo [--count N] [--timeout SECONDS]");
+                    await Console.Error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'. Usage: demo [--count N] [--timeout SECONDS] [--Section:Key value ...]");
                     return 2;
             }
         }
@@ -46,7 +52,7 @@ public static class DemoCommand
             ["ConnectionStrings:Sample"] = $"Data Source={database}",
             ["Serilog:MinimumLevel:Override:LogPipe.Hosting"] = "Warning",
         });
-        builder.Configuration.AddEnvironmentVariables().AddCommandLine(args);
+        builder.Configuration.AddEnvironmentVariables().AddCommandLine([.. configuration]);
         builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services));
         builder.Services.AddSample(builder.Configuration);
 
