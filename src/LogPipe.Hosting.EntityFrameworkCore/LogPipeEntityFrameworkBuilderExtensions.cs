@@ -1,6 +1,7 @@
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 // Extension methods live where users look for them.
 #pragma warning disable IDE0130
@@ -18,10 +19,13 @@ public static class LogPipeEntityFrameworkBuilderExtensions
     /// <typeparam name="TDbContext">The application's DbContext.</typeparam>
     /// <param name="builder">The LogPipe builder.</param>
     /// <returns>The builder.</returns>
+    /// <remarks>Also registers <see cref="DeadLetterStore{TDbContext}"/> and <see cref="CheckpointEditor{TDbContext}"/> for operators' tools.</remarks>
     public static LogPipeBuilder UseEntityFrameworkOffsets<TDbContext>(this LogPipeBuilder builder)
         where TDbContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<DeadLetterStore<TDbContext>>();
+        builder.Services.TryAddSingleton<CheckpointEditor<TDbContext>>();
         return builder.UseCheckpointStore<EntityFrameworkCheckpointStore<TDbContext>>();
     }
 }

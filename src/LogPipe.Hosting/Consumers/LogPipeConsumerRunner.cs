@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.DeadLetters;
-using LogPipe.Hosting.Formats;
 using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +20,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private readonly IServiceScopeFactory _scopes;
     private readonly ICheckpointStore _checkpoints;
     private readonly LogPipeConfiguration _configuration;
-    private readonly WireCodec _codec;
+    private readonly LogPipeRecordApplier _applier;
     private readonly TransportSelector _transports;
     private readonly LogPipeOptions _options;
     private readonly TimeProvider _time;
@@ -34,7 +33,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         IServiceScopeFactory scopes,
         ICheckpointStore checkpoints,
         LogPipeConfiguration configuration,
-        WireCodec codec,
+        LogPipeRecordApplier applier,
         TransportSelector transports,
         IOptions<LogPipeOptions> options,
         TimeProvider time,
@@ -43,7 +42,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _scopes = scopes;
         _checkpoints = checkpoints;
         _configuration = configuration;
-        _codec = codec;
+        _applier = applier;
         _transports = transports;
         _options = options.Value;
         _time = time;
@@ -66,7 +65,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             var failures = FailureOptionsFor(definition);
             var source = transport.CreateSource(definition);
             await source.StartAsync(_checkpoints, cancellationToken).ConfigureAwait(false);
-            consumers.Add(new ConsumerState(new RecordProcessor(definition, _codec), source, failures));
+            consumers.Add(new ConsumerState(_applier.ProcessorFor(definition), source, failures));
         }
 
         _consumers = consumers;

@@ -71,11 +71,12 @@ public static class LogPipeServiceCollectionExtensions
         var built = builder.Build();
         services.AddSingleton(built);
 
+        services.TryAddSingleton(sp => new LogPipeRecordApplier(built, sp.GetRequiredService<WireCodec>()));
         services.TryAddSingleton(sp => new LogPipeConsumerRunner(
             sp.GetRequiredService<IServiceScopeFactory>(),
             sp.GetRequiredService<ICheckpointStore>(),
             built,
-            sp.GetRequiredService<WireCodec>(),
+            sp.GetRequiredService<LogPipeRecordApplier>(),
             sp.GetRequiredService<TransportSelector>(),
             sp.GetRequiredService<IOptions<LogPipeOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
