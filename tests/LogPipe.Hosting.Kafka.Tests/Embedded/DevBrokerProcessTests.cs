@@ -4,14 +4,12 @@ namespace LogPipe.Hosting.Kafka.Tests.Embedded;
 
 public sealed class DevBrokerProcessTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Standalone_broker_prints_only_its_bootstrap_line_serves_other_processes_and_exits_0_when_stdin_closes()
     {
         var topic = KafkaTestCluster.NewName("people");
         using var broker = DevBrokerProcess.Start("--brokers", "3", "--topic", topic + ":6");
-        var bootstrapServers = await broker.ReadBootstrapServersAsync(Patience);
+        var bootstrapServers = await broker.ReadBootstrapServersAsync(KafkaTestCluster.Patience);
 
         using (var consumer = TopicConsumer.Start(bootstrapServers, topic))
         {
@@ -20,14 +18,14 @@ public sealed class DevBrokerProcessTests
                 await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 200);
             }
 
-            var consumed = await consumer.WaitForAsync(200, Patience);
+            var consumed = await consumer.WaitForAsync(200, KafkaTestCluster.Patience);
             Assert.Equal(200, consumed.Select(r => r.Message.Value).Distinct().Count());
             Assert.Equal(6, consumed.Select(r => r.Partition.Value).Distinct().Count());
         }
 
         broker.CloseStandardInput();
 
-        Assert.Equal(0, await broker.WaitForExitAsync(Patience));
+        Assert.Equal(0, await broker.WaitForExitAsync(KafkaTestCluster.Patience));
         Assert.Equal(3, bootstrapServers.Split(',').Length);
         Assert.All(bootstrapServers.Split(','), s => Assert.StartsWith("127.0.0.1:", s, StringComparison.Ordinal));
         Assert.Equal(string.Empty, await broker.ReadRemainingOutputAsync());
@@ -38,11 +36,11 @@ public sealed class DevBrokerProcessTests
     public async Task Standalone_broker_exits_0_on_SIGTERM()
     {
         using var broker = DevBrokerProcess.Start("--brokers", "1", "--no-stdin");
-        await broker.ReadBootstrapServersAsync(Patience);
+        await broker.ReadBootstrapServersAsync(KafkaTestCluster.Patience);
 
         broker.Terminate();
 
-        Assert.Equal(0, await broker.WaitForExitAsync(Patience));
+        Assert.Equal(0, await broker.WaitForExitAsync(KafkaTestCluster.Patience));
     }
 
     [Fact]
@@ -50,7 +48,7 @@ public sealed class DevBrokerProcessTests
     {
         using var broker = DevBrokerProcess.Start("--brokers", "zero");
 
-        Assert.Equal(2, await broker.WaitForExitAsync(Patience));
+        Assert.Equal(2, await broker.WaitForExitAsync(KafkaTestCluster.Patience));
         Assert.Equal(string.Empty, await broker.ReadRemainingOutputAsync());
         Assert.Contains("Usage:", broker.StandardError, StringComparison.Ordinal);
     }

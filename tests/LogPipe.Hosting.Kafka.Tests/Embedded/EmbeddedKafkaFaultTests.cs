@@ -4,8 +4,6 @@ namespace LogPipe.Hosting.Kafka.Tests.Embedded;
 
 public sealed class EmbeddedKafkaFaultTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     /// <summary>How long the broker stays down: the outage itself, not a wait for a condition.</summary>
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(2);
 
@@ -19,10 +17,9 @@ public sealed class EmbeddedKafkaFaultTests
         var downBroker = Leaders(producer, topic)[0];
 
         kafka.Cluster.SetBrokerDown(downBroker);
-        var sends = Enumerable.Range(100, 900)
-            .Select(i => producer.ProduceAsync(topic, new Message<string, string> { Key = $"key-{i % 50}", Value = $"value-{i}" }))
-            .ToArray();
-        await WaitUntilAsync(() => sends.Any(s => s.IsCompletedSuccessfully), "no send completed while one broker was down");
+        var sends = KafkaTestCluster.StartProducingKeyed(producer, topic, 900, firstValue: 100);
+        var firstDone = await Task.WhenAny(sends).WaitAsync(KafkaTestCluster.Patience);
+        Assert.True(firstDone.IsCompletedSuccessfully, "sends to the brokers still up should go through");
         await Task.Delay(Outage);
         Assert.Contains(sends, s => !s.IsCompleted);
         kafka.Cluster.SetBrokerUp(downBroker);
@@ -33,7 +30,7 @@ public sealed class EmbeddedKafkaFaultTests
         var leaders = Leaders(producer, topic);
         Assert.Contains(delivered, d => leaders[d.Partition.Value] == downBroker);
         using var consumer = TopicConsumer.Start(kafka.BootstrapServers, topic);
-        var consumed = await consumer.WaitForAsync(1000, Patience);
+        var consumed = await consumer.WaitForAsync(1000, KafkaTestCluster.Patience);
         Assert.Equal(1000, consumed.Count);
         Assert.Equal(1000, consumed.Select(r => r.Message.Value).Distinct().Count());
     }
@@ -46,7 +43,7 @@ public sealed class EmbeddedKafkaFaultTests
         using var consumer = TopicConsumer.Start(kafka.BootstrapServers, topic);
         using var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(kafka.BootstrapServers)).Build();
         await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 500);
-        await consumer.WaitForAsync(500, Patience);
+        await consumer.WaitForAsync(500, KafkaTestCluster.Patience);
 
         var before = Leaders(producer, topic);
         var moved = before.Select(leader => leader % 3 + 1).ToArray();
@@ -56,7 +53,7 @@ public sealed class EmbeddedKafkaFaultTests
         }
 
         var delivered = await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 500, firstValue: 500);
-        var consumed = await consumer.WaitForAsync(1000, Patience);
+        var consumed = await consumer.WaitForAsync(1000, KafkaTestCluster.Patience);
 
         Assert.Equal(moved, Leaders(producer, topic));
         Assert.All(delivered, d => Assert.Equal(PersistenceStatus.Persisted, d.Status));
@@ -80,7 +77,7 @@ public sealed class EmbeddedKafkaFaultTests
 
         Assert.All(delivered, d => Assert.Equal(PersistenceStatus.Persisted, d.Status));
         using var consumer = TopicConsumer.Start(kafka.BootstrapServers, topic);
-        var consumed = await consumer.WaitForAsync(100, Patience);
+        var consumed = await consumer.WaitForAsync(100, KafkaTestCluster.Patience);
         Assert.Equal(100, consumed.Select(r => r.Message.Value).Distinct().Count());
         Assert.Equal(100, consumed.Count);
     }
@@ -110,15 +107,5 @@ public sealed class EmbeddedKafkaFaultTests
         using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
         return [.. Assert.Single(metadata.Topics).Partitions.OrderBy(p => p.PartitionId).Select(p => p.Leader)];
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, failure);
-            await Task.Delay(20);
-        }
     }
 }

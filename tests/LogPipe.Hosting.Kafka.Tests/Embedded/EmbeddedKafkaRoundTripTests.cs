@@ -4,8 +4,6 @@ namespace LogPipe.Hosting.Kafka.Tests.Embedded;
 
 public sealed class EmbeddedKafkaRoundTripTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Thousand_keyed_records_round_trip_through_a_consumer_group_and_each_key_keeps_one_partition()
     {
@@ -19,7 +17,7 @@ public sealed class EmbeddedKafkaRoundTripTests
             delivered = await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 1000);
         }
 
-        var consumed = await consumer.WaitForAsync(1000, Patience);
+        var consumed = await consumer.WaitForAsync(1000, KafkaTestCluster.Patience);
 
         Assert.All(delivered, d => Assert.Equal(PersistenceStatus.Persisted, d.Status));
         Assert.Equal(1000, consumed.Select(r => r.Message.Value).Distinct().Count());
