@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using LogPipe.Hosting.Kafka.Embedded;
 
 namespace LogPipe.Hosting.Kafka.Tests.Embedded;
 
@@ -71,7 +72,7 @@ public sealed class EmbeddedKafkaFaultTests
         await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 10);
 
         kafka.Cluster.PushRequestErrors(
-            Hosting.Kafka.Embedded.KafkaApiKey.Produce,
+            KafkaApiKey.Produce,
             ErrorCode.NotEnoughReplicas, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas);
         var delivered = await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 90, firstValue: 10);
 
@@ -92,7 +93,7 @@ public sealed class EmbeddedKafkaFaultTests
         using var producer = new ProducerBuilder<string, string>(config).Build();
         await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "warm-up" });
 
-        kafka.Cluster.PushRequestErrors(Hosting.Kafka.Embedded.KafkaApiKey.Produce, ErrorCode.MsgSizeTooLarge);
+        kafka.Cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.MsgSizeTooLarge);
 
         var failure = await Assert.ThrowsAsync<ProduceException<string, string>>(
             () => producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "rejected" }));

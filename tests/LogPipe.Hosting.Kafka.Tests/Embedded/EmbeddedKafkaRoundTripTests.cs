@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using LogPipe.Hosting.Kafka.Embedded;
 
 namespace LogPipe.Hosting.Kafka.Tests.Embedded;
 
@@ -24,5 +25,32 @@ public sealed class EmbeddedKafkaRoundTripTests
         Assert.Equal(1000, consumed.Count);
         Assert.All(consumed.GroupBy(r => r.Message.Key), g => Assert.Single(g.Select(r => r.Partition.Value).Distinct()));
         Assert.True(consumed.Select(r => r.Partition.Value).Distinct().Count() > 1, "records should spread over partitions");
+    }
+
+    [Fact]
+    public async Task A_KIP_848_consumer_group_gets_its_records_with_broker_side_session_settings()
+    {
+        await using var cluster = EmbeddedKafkaCluster.Start(new EmbeddedKafkaClusterOptions
+        {
+            ConsumerGroupSessionTimeout = TimeSpan.FromSeconds(2),
+            ConsumerGroupHeartbeatInterval = TimeSpan.FromMilliseconds(500),
+        });
+        var topic = KafkaTestCluster.NewName("topic");
+        cluster.CreateTopic(topic, 3);
+        using (var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(cluster.BootstrapServers)).Build())
+        {
+            await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 100);
+        }
+
+        var config = KafkaTestCluster.ConsumerConfig(cluster.BootstrapServers, KafkaTestCluster.NewName("group"));
+        config.GroupProtocol = GroupProtocol.Consumer;
+        config.PartitionAssignmentStrategy = null; // chosen by the broker under KIP-848
+        config.SessionTimeoutMs = null;
+        config.HeartbeatIntervalMs = null;
+        using var consumer = TopicConsumer.Start(config, topic);
+
+        var consumed = await consumer.WaitForAsync(100, KafkaTestCluster.Patience);
+
+        Assert.Equal(100, consumed.Select(r => r.Message.Value).Distinct().Count());
     }
 }
