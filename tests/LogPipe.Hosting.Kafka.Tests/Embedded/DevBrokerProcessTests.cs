@@ -13,7 +13,7 @@ public sealed class DevBrokerProcessTests
 
         using (var consumer = TopicConsumer.Start(bootstrapServers, topic))
         {
-            using (var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(bootstrapServers)).Build())
+            using (var producer = KafkaTestCluster.NewProducer(bootstrapServers))
             {
                 await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 200);
             }

@@ -13,7 +13,7 @@ public sealed class EmbeddedKafkaFaultTests
     {
         await using var kafka = KafkaTestCluster.Start(brokers: 3);
         var topic = kafka.CreateTopic(partitions: 6);
-        using var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(kafka.BootstrapServers)).Build();
+        using var producer = KafkaTestCluster.NewProducer(kafka.BootstrapServers);
         await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 100);
         var downBroker = Leaders(producer, topic)[0];
 
@@ -42,7 +42,7 @@ public sealed class EmbeddedKafkaFaultTests
         await using var kafka = KafkaTestCluster.Start(brokers: 3);
         var topic = kafka.CreateTopic(partitions: 6);
         using var consumer = TopicConsumer.Start(kafka.BootstrapServers, topic);
-        using var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(kafka.BootstrapServers)).Build();
+        using var producer = KafkaTestCluster.NewProducer(kafka.BootstrapServers);
         await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 500);
         await consumer.WaitForAsync(500, KafkaTestCluster.Patience);
 
@@ -68,7 +68,7 @@ public sealed class EmbeddedKafkaFaultTests
     {
         await using var kafka = KafkaTestCluster.Start(brokers: 3);
         var topic = kafka.CreateTopic(partitions: 3);
-        using var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(kafka.BootstrapServers)).Build();
+        using var producer = KafkaTestCluster.NewProducer(kafka.BootstrapServers);
         await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 10);
 
         kafka.Cluster.PushRequestErrors(

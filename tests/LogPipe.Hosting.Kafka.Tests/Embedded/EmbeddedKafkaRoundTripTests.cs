@@ -13,7 +13,7 @@ public sealed class EmbeddedKafkaRoundTripTests
 
         using var consumer = TopicConsumer.Start(kafka.BootstrapServers, topic);
         DeliveryResult<string, string>[] delivered;
-        using (var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(kafka.BootstrapServers)).Build())
+        using (var producer = KafkaTestCluster.NewProducer(kafka.BootstrapServers))
         {
             delivered = await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 1000);
         }
@@ -37,7 +37,7 @@ public sealed class EmbeddedKafkaRoundTripTests
         });
         var topic = KafkaTestCluster.NewName("topic");
         cluster.CreateTopic(topic, 3);
-        using (var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(cluster.BootstrapServers)).Build())
+        using (var producer = KafkaTestCluster.NewProducer(cluster.BootstrapServers))
         {
             await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 100);
         }

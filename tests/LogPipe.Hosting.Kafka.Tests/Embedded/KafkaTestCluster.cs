@@ -53,6 +53,10 @@ public sealed class KafkaTestCluster : IDisposable, IAsyncDisposable
         MessageTimeoutMs = 60_000,
     };
 
+    /// <summary>A producer with <see cref="ProducerConfig(string)"/>.</summary>
+    public static IProducer<string, string> NewProducer(string bootstrapServers) =>
+        new ProducerBuilder<string, string>(ProducerConfig(bootstrapServers)).Build();
+
     /// <summary>Consumer-group settings LogPipe uses (cooperative-sticky), tuned for the mock.</summary>
     public static ConsumerConfig ConsumerConfig(string bootstrapServers, string groupId) => new()
     {
