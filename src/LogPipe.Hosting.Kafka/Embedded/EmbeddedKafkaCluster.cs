@@ -31,6 +31,7 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
     private readonly MockClusterHandle _handle;
     private readonly ILogger _logger;
     private readonly int _defaultPartitionCount;
+    private int _disposed;
 
     private EmbeddedKafkaCluster(MockClusterHandle handle, string bootstrapServers, EmbeddedKafkaClusterOptions options, ILogger logger)
     {
@@ -196,7 +197,7 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
     /// <summary>Stops the brokers, closing every client connection, and frees the cluster. Safe to call more than once.</summary>
     public void Dispose()
     {
-        if (_handle.IsClosed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }

@@ -1,11 +1,10 @@
 using Confluent.Kafka;
+using LogPipe.Hosting.Kafka.Embedded;
 
 namespace LogPipe.Hosting.Kafka.Tests.Embedded;
 
 public sealed class EmbeddedKafkaFaultTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     /// <summary>How long the broker stays down: the outage itself, not a wait for a condition.</summary>
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(2);
 
@@ -14,15 +13,14 @@ public sealed class EmbeddedKafkaFaultTests
     {
         await using var kafka = KafkaTestCluster.Start(brokers: 3);
         var topic = kafka.CreateTopic(partitions: 6);
-        using var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(kafka.BootstrapServers)).Build();
+        using var producer = KafkaTestCluster.NewProducer(kafka.BootstrapServers);
         await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 100);
         var downBroker = Leaders(producer, topic)[0];
 
         kafka.Cluster.SetBrokerDown(downBroker);
-        var sends = Enumerable.Range(100, 900)
-            .Select(i => producer.ProduceAsync(topic, new Message<string, string> { Key = $"key-{i % 50}", Value = $"value-{i}" }))
-            .ToArray();
-        await WaitUntilAsync(() => sends.Any(s => s.IsCompletedSuccessfully), "no send completed while one broker was down");
+        var sends = KafkaTestCluster.StartProducingKeyed(producer, topic, 900, firstValue: 100);
+        var firstDone = await Task.WhenAny(sends).WaitAsync(KafkaTestCluster.Patience);
+        Assert.True(firstDone.IsCompletedSuccessfully, "sends to the brokers still up should go through");
         await Task.Delay(Outage);
         Assert.Contains(sends, s => !s.IsCompleted);
         kafka.Cluster.SetBrokerUp(downBroker);
@@ -33,7 +31,7 @@ public sealed class EmbeddedKafkaFaultTests
         var leaders = Leaders(producer, topic);
         Assert.Contains(delivered, d => leaders[d.Partition.Value] == downBroker);
         using var consumer = TopicConsumer.Start(kafka.BootstrapServers, topic);
-        var consumed = await consumer.WaitForAsync(1000, Patience);
+        var consumed = await consumer.WaitForAsync(1000, KafkaTestCluster.Patience);
         Assert.Equal(1000, consumed.Count);
         Assert.Equal(1000, consumed.Select(r => r.Message.Value).Distinct().Count());
     }
@@ -44,9 +42,9 @@ public sealed class EmbeddedKafkaFaultTests
         await using var kafka = KafkaTestCluster.Start(brokers: 3);
         var topic = kafka.CreateTopic(partitions: 6);
         using var consumer = TopicConsumer.Start(kafka.BootstrapServers, topic);
-        using var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(kafka.BootstrapServers)).Build();
+        using var producer = KafkaTestCluster.NewProducer(kafka.BootstrapServers);
         await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 500);
-        await consumer.WaitForAsync(500, Patience);
+        await consumer.WaitForAsync(500, KafkaTestCluster.Patience);
 
         var before = Leaders(producer, topic);
         var moved = before.Select(leader => leader % 3 + 1).ToArray();
@@ -56,7 +54,7 @@ public sealed class EmbeddedKafkaFaultTests
         }
 
         var delivered = await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 500, firstValue: 500);
-        var consumed = await consumer.WaitForAsync(1000, Patience);
+        var consumed = await consumer.WaitForAsync(1000, KafkaTestCluster.Patience);
 
         Assert.Equal(moved, Leaders(producer, topic));
         Assert.All(delivered, d => Assert.Equal(PersistenceStatus.Persisted, d.Status));
@@ -70,17 +68,17 @@ public sealed class EmbeddedKafkaFaultTests
     {
         await using var kafka = KafkaTestCluster.Start(brokers: 3);
         var topic = kafka.CreateTopic(partitions: 3);
-        using var producer = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(kafka.BootstrapServers)).Build();
+        using var producer = KafkaTestCluster.NewProducer(kafka.BootstrapServers);
         await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 10);
 
         kafka.Cluster.PushRequestErrors(
-            LogPipe.Hosting.Kafka.Embedded.KafkaApiKey.Produce,
+            KafkaApiKey.Produce,
             ErrorCode.NotEnoughReplicas, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas);
         var delivered = await KafkaTestCluster.ProduceKeyedAsync(producer, topic, 90, firstValue: 10);
 
         Assert.All(delivered, d => Assert.Equal(PersistenceStatus.Persisted, d.Status));
         using var consumer = TopicConsumer.Start(kafka.BootstrapServers, topic);
-        var consumed = await consumer.WaitForAsync(100, Patience);
+        var consumed = await consumer.WaitForAsync(100, KafkaTestCluster.Patience);
         Assert.Equal(100, consumed.Select(r => r.Message.Value).Distinct().Count());
         Assert.Equal(100, consumed.Count);
     }
@@ -95,7 +93,7 @@ public sealed class EmbeddedKafkaFaultTests
         using var producer = new ProducerBuilder<string, string>(config).Build();
         await producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "warm-up" });
 
-        kafka.Cluster.PushRequestErrors(LogPipe.Hosting.Kafka.Embedded.KafkaApiKey.Produce, ErrorCode.MsgSizeTooLarge);
+        kafka.Cluster.PushRequestErrors(KafkaApiKey.Produce, ErrorCode.MsgSizeTooLarge);
 
         var failure = await Assert.ThrowsAsync<ProduceException<string, string>>(
             () => producer.ProduceAsync(topic, new Message<string, string> { Key = "k", Value = "rejected" }));
@@ -110,15 +108,5 @@ public sealed class EmbeddedKafkaFaultTests
         using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
         return [.. Assert.Single(metadata.Topics).Partitions.OrderBy(p => p.PartitionId).Select(p => p.Leader)];
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, failure);
-            await Task.Delay(20);
-        }
     }
 }

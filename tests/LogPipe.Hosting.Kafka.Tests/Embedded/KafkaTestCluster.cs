@@ -14,6 +14,9 @@ public sealed class KafkaTestCluster : IDisposable, IAsyncDisposable
 {
     private KafkaTestCluster(EmbeddedKafkaCluster cluster) => Cluster = cluster;
 
+    /// <summary>How long a test waits for a condition before failing; generous, since CI machines have 2 cores.</summary>
+    public static TimeSpan Patience { get; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The cluster, for fault injection (brokers down, leaders moved, request errors).</summary>
     public EmbeddedKafkaCluster Cluster { get; }
 
@@ -50,6 +53,10 @@ public sealed class KafkaTestCluster : IDisposable, IAsyncDisposable
         MessageTimeoutMs = 60_000,
     };
 
+    /// <summary>A producer with <see cref="ProducerConfig(string)"/>.</summary>
+    public static IProducer<string, string> NewProducer(string bootstrapServers) =>
+        new ProducerBuilder<string, string>(ProducerConfig(bootstrapServers)).Build();
+
     /// <summary>Consumer-group settings LogPipe uses (cooperative-sticky), tuned for the mock.</summary>
     public static ConsumerConfig ConsumerConfig(string bootstrapServers, string groupId) => new()
     {
@@ -68,14 +75,15 @@ public sealed class KafkaTestCluster : IDisposable, IAsyncDisposable
     };
 
     /// <summary>Produces <paramref name="count"/> records keyed <c>key-{i % keys}</c> with value <c>value-{i}</c> and awaits every delivery.</summary>
-    public static async Task<DeliveryResult<string, string>[]> ProduceKeyedAsync(
-        IProducer<string, string> producer, string topic, int count, int keys = 50, int firstValue = 0)
-    {
-        var sends = Enumerable.Range(firstValue, count)
-            .Select(i => producer.ProduceAsync(topic, new Message<string, string> { Key = $"key-{i % keys}", Value = $"value-{i}" }))
-            .ToArray();
-        return await Task.WhenAll(sends);
-    }
+    public static Task<DeliveryResult<string, string>[]> ProduceKeyedAsync(
+        IProducer<string, string> producer, string topic, int count, int keys = 50, int firstValue = 0) =>
+        Task.WhenAll(StartProducingKeyed(producer, topic, count, keys, firstValue));
+
+    /// <summary>Like <see cref="ProduceKeyedAsync"/>, but hands back the pending sends so a test can act while they are in flight.</summary>
+    public static Task<DeliveryResult<string, string>>[] StartProducingKeyed(
+        IProducer<string, string> producer, string topic, int count, int keys = 50, int firstValue = 0) =>
+        [.. Enumerable.Range(firstValue, count)
+            .Select(i => producer.ProduceAsync(topic, new Message<string, string> { Key = $"key-{i % keys}", Value = $"value-{i}" }))];
 
     /// <inheritdoc />
     public void Dispose() => Cluster.Dispose();

@@ -37,7 +37,10 @@ public sealed class TopicConsumer : IDisposable
 
     /// <summary>Joins a new random group on <paramref name="topic"/> and starts reading from the earliest offset.</summary>
     public static TopicConsumer Start(string bootstrapServers, string topic) =>
-        new(KafkaTestCluster.ConsumerConfig(bootstrapServers, KafkaTestCluster.NewName("group")), topic);
+        Start(KafkaTestCluster.ConsumerConfig(bootstrapServers, KafkaTestCluster.NewName("group")), topic);
+
+    /// <summary>Subscribes a consumer built from <paramref name="config"/> to <paramref name="topic"/>.</summary>
+    public static TopicConsumer Start(ConsumerConfig config, string topic) => new(config, topic);
 
     /// <summary>Waits until at least <paramref name="count"/> records arrived; fails with what did arrive on timeout.</summary>
     public async Task<IReadOnlyList<ConsumeResult<string, string>>> WaitForAsync(int count, TimeSpan timeout)
