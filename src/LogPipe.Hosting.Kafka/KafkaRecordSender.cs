@@ -15,13 +15,17 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
     private readonly IProducer<byte[]?, byte[]> _producer;
     private readonly SecretRedactor _redactor;
 
-    public KafkaRecordSender(KafkaClientSettings settings, ILogger logger)
+    private readonly KafkaConnectivity _connectivity;
+
+    public KafkaRecordSender(KafkaClientSettings settings, KafkaConnectivity connectivity, ILogger logger)
     {
+        _connectivity = connectivity;
         _redactor = settings.Redactor;
         var config = settings.ProducerConfig();
         _producer = new ProducerBuilder<byte[]?, byte[]>(config)
             .SetErrorHandler((_, e) =>
             {
+                connectivity.Report(e);
                 if (e.IsFatal) KafkaLog.ClientFatal(logger, "producer", e.Code.ToString(), _redactor.Redact(e.Reason));
                 else KafkaLog.ClientError(logger, "producer", e.Code.ToString(), _redactor.Redact(e.Reason));
             })
@@ -36,6 +40,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
         try
         {
             var report = await _producer.ProduceAsync(record.Stream, ToMessage(record), cancellationToken).ConfigureAwait(false);
+            _connectivity.Contact();
             return Position(report);
         }
         catch (ProduceException<byte[]?, byte[]> ex)
@@ -60,7 +65,11 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
                     _producer.Produce(record.Stream, message, report =>
                     {
                         if (report.Error.IsError) completion.TrySetException(Failure(record.Stream, 1, report.Error));
-                        else completion.TrySetResult(Position(report));
+                        else
+                        {
+                            _connectivity.Contact();
+                            completion.TrySetResult(Position(report));
+                        }
                     });
                     break;
                 }
@@ -87,6 +96,23 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
             var failures = pending.Where(p => p.Task.IsFaulted).Select(p => p.Task.Exception!.InnerException!).ToList();
             var first = (KafkaSendException)failures[0];
             throw new KafkaSendException($"{failures.Count} of {records.Count} records were not delivered; first failure: {first.Message}", first.ErrorCode, failures.Count);
+        }
+    }
+
+    /// <summary>Asks the cluster for metadata: the reachability probe of the health check.</summary>
+    public bool TryReachCluster(TimeSpan timeout)
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+            var metadata = admin.GetMetadata(timeout);
+            if (metadata.Brokers.Count == 0) return false;
+            _connectivity.Contact();
+            return true;
+        }
+        catch (KafkaException)
+        {
+            return false;
         }
     }
 

@@ -13,7 +13,7 @@ namespace LogPipe.Hosting.Kafka;
 /// in the middle of applying a unit. With database checkpoints, assigned partitions start after their stored checkpoint;
 /// with group offsets (<c>UseKafkaOffsets()</c>) they start at the group's committed offset and each unit commits to the group.
 /// </summary>
-internal sealed class KafkaRecordSource : IRecordSource
+internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
 {
     private const string Scope = "kafka";
 
@@ -28,8 +28,11 @@ internal sealed class KafkaRecordSource : IRecordSource
     private IncomingRecord? _buffered;
     private Offset _startWithoutCheckpoint = Offset.Beginning;
 
-    public KafkaRecordSource(string topic, KafkaClientSettings settings, ILogger logger)
+    private readonly KafkaConnectivity _connectivity;
+
+    public KafkaRecordSource(string topic, KafkaClientSettings settings, KafkaConnectivity connectivity, ILogger logger)
     {
+        _connectivity = connectivity;
         Stream = topic;
         _settings = settings;
         _logger = logger;
@@ -47,6 +50,7 @@ internal sealed class KafkaRecordSource : IRecordSource
         _consumer = new ConsumerBuilder<byte[]?, byte[]>(config)
             .SetErrorHandler((_, e) =>
             {
+                _connectivity.Report(e);
                 if (e.IsFatal) KafkaLog.ClientFatal(_logger, "consumer", e.Code.ToString(), redactor.Redact(e.Reason));
                 else KafkaLog.ClientError(_logger, "consumer", e.Code.ToString(), redactor.Redact(e.Reason));
             })
@@ -79,6 +83,28 @@ internal sealed class KafkaRecordSource : IRecordSource
                 }
             },
             CancellationToken.None));
+    }
+
+    public bool TryGetLogEnd(PartitionKey partition, out long endOffset)
+    {
+        endOffset = 0;
+        if (_consumer is not { } consumer || partition.Stream != Stream) return false;
+        try
+        {
+            // The high watermark the last fetch response carried: cached by librdkafka, no request is sent.
+            var high = consumer.GetWatermarkOffsets(new TopicPartition(Stream, int.Parse(partition.Partition, CultureInfo.InvariantCulture))).High;
+            if (high == Offset.Unset) return false;
+            endOffset = high.Value;
+            return true;
+        }
+        catch (KafkaException)
+        {
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     public bool IsCurrent(IncomingRecord record)
@@ -162,6 +188,7 @@ internal sealed class KafkaRecordSource : IRecordSource
         }
 
         if (result is null || result.IsPartitionEOF || result.Message is null) return false;
+        _connectivity.Contact();
         var partition = result.Partition.Value;
         var headers = result.Message.Headers is { Count: > 0 } h
             ? h.Select(x => new KeyValuePair<string, byte[]>(x.Key, x.GetValueBytes())).ToList()

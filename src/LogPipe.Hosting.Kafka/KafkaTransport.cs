@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace LogPipe.Hosting.Kafka;
 
 /// <summary>The Kafka transport: one shared idempotent producer, one group member per consumed topic.</summary>
-public sealed class KafkaTransport : ITransport, IDisposable
+public sealed class KafkaTransport : ITransport, ITransportHealth, IDisposable
 {
     /// <summary>The name <c>LogPipe:Transport</c> selects it by.</summary>
     public const string TransportName = "Kafka";
@@ -13,6 +13,7 @@ public sealed class KafkaTransport : ITransport, IDisposable
     private readonly KafkaClientSettings _settings;
     private readonly ILoggerFactory _loggers;
     private readonly Lazy<KafkaRecordSender> _sender;
+    private readonly KafkaConnectivity _connectivity = new();
 
     /// <summary>Creates the transport.</summary>
     /// <param name="settings">The resolved client settings.</param>
@@ -21,7 +22,7 @@ public sealed class KafkaTransport : ITransport, IDisposable
     {
         _settings = settings;
         _loggers = loggers;
-        _sender = new Lazy<KafkaRecordSender>(() => new KafkaRecordSender(settings, loggers.CreateLogger("LogPipe.Hosting.Kafka.Producer")));
+        _sender = new Lazy<KafkaRecordSender>(() => new KafkaRecordSender(settings, _connectivity, loggers.CreateLogger("LogPipe.Hosting.Kafka.Producer")));
     }
 
     /// <inheritdoc />
@@ -37,7 +38,17 @@ public sealed class KafkaTransport : ITransport, IDisposable
     public IRecordSource CreateSource(ConsumerDefinition consumer)
     {
         ArgumentNullException.ThrowIfNull(consumer);
-        return new KafkaRecordSource(consumer.Stream, _settings, _loggers.CreateLogger("LogPipe.Hosting.Kafka.Consumer"));
+        return new KafkaRecordSource(consumer.Stream, _settings, _connectivity, _loggers.CreateLogger("LogPipe.Hosting.Kafka.Consumer"));
+    }
+
+    /// <inheritdoc />
+    public (bool Reachable, string Description) CheckReachability()
+    {
+        if (!_connectivity.SuspectedDown(out var reason)) return (true, $"Kafka at {_settings.BootstrapServers}");
+        // All brokers were reported down and nothing was heard since: ask for metadata before calling it unreachable.
+        return _sender.Value.TryReachCluster(TimeSpan.FromSeconds(2))
+            ? (true, $"Kafka at {_settings.BootstrapServers}")
+            : (false, $"all brokers of {_settings.BootstrapServers} are down ({_settings.Redactor.Redact(reason)})");
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.Hosting;
@@ -26,8 +27,11 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _consumerGroup;
+    private readonly LogPipeTelemetry _telemetry;
+    private ConsumerInstrumentation? _instrumentation;
     private List<ConsumerState>? _consumers;
     private int _rotation;
+    private int _transientStreak;
 
     internal LogPipeConsumerRunner(
         IServiceScopeFactory scopes,
@@ -37,8 +41,10 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         TransportSelector transports,
         IOptions<LogPipeOptions> options,
         TimeProvider time,
+        LogPipeTelemetry telemetry,
         ILogger<LogPipeConsumerRunner> logger)
     {
+        _telemetry = telemetry;
         _scopes = scopes;
         _checkpoints = checkpoints;
         _configuration = configuration;
@@ -52,6 +58,15 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
     /// <summary>The consumer group name checkpoints and dead letters are kept under.</summary>
     public string ConsumerGroup => _consumerGroup;
+
+    /// <summary>Where the consumer loop is: for health checks.</summary>
+    public ConsumerRunnerStatus Status { get; private set; } = new(ConsumerRunnerState.NotStarted, null, null, null);
+
+    /// <summary>The largest lag (records after the committed checkpoint) over all partitions, when known.</summary>
+    public long? MaxLag => _instrumentation?.MaxLag();
+
+    /// <summary>The transport in use, for health checks.</summary>
+    internal ITransport Transport => _transports.Current;
 
     /// <summary>Starts every consumer's source (joins groups, lists shards, reads checkpoints). Idempotent.</summary>
     /// <param name="cancellationToken">Cancels starting.</param>
@@ -69,6 +84,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         }
 
         _consumers = consumers;
+        _instrumentation = new ConsumerInstrumentation(_telemetry, transport.Name);
+        Status = Status with { State = ConsumerRunnerState.Running, LastLoopAt = _time.GetUtcNow() };
         if (_logger.IsEnabled(LogLevel.Information))
         {
             ConsumerLog.Started(_logger, transport.Name, consumers.Count, string.Join(", ", consumers.Select(c => c.Stream)), _consumerGroup);
@@ -81,22 +98,32 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     /// <exception cref="InvalidMessageException">A message error, with <c>LogPipe:Failures:ThrowErrors</c> on.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await StartAsync(cancellationToken).ConfigureAwait(false);
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            List<(ConsumerState, IncomingRecord)> unit;
-            try
+            await StartAsync(cancellationToken).ConfigureAwait(false);
+            while (!cancellationToken.IsCancellationRequested)
             {
-                unit = await GatherAsync(wait: true, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
+                Status = Status with { LastLoopAt = _time.GetUtcNow() };
+                List<(ConsumerState, IncomingRecord)> unit;
+                try
+                {
+                    unit = await GatherAsync(wait: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
 
-            if (unit.Count > 0) await ApplyAsync(unit, cancellationToken).ConfigureAwait(false);
+                if (unit.Count > 0) await ApplyAsync(unit, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Status = Status with { State = ConsumerRunnerState.Faulted, Fault = ex };
+            throw;
         }
 
+        Status = Status with { State = ConsumerRunnerState.Stopped };
         ConsumerLog.Stopped(_logger);
     }
 
@@ -272,7 +299,9 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
         await using (work.ConfigureAwait(false))
         {
-            var handled = new List<(ConsumerState Consumer, IncomingRecord Record)>(unit.Count);
+            _instrumentation!.Gathered(unit);
+            var startedTimestamp = Stopwatch.GetTimestamp();
+            var handled = new List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)>(unit.Count);
             Exception? stopWith = null;
             for (var i = 0; i < unit.Count; i++)
             {
@@ -286,6 +315,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 if (!consumer.Source.IsCurrent(record)) continue;
 
                 RecordOutcome outcome;
+                var activity = _instrumentation.StartProcess(record);
                 try
                 {
                     await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
@@ -301,6 +331,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
+                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    _instrumentation.SaveFailed(record);
                     try
                     {
                         await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
@@ -349,10 +381,11 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                     }
 
                     consumer.ForgetFailures(record);
-                    handled.Add((consumer, record));
+                    handled.Add((consumer, record, outcome));
                     continue;
                 }
 
+                ConsumerInstrumentation.EndProcess(activity, outcome, null);
                 if (!outcome.IsApplied)
                 {
                     if (consumer.Failures.ThrowErrors && outcome.Error != MessageErrorKind.IgnoredType)
@@ -374,10 +407,17 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 }
 
                 consumer.ForgetFailures(record);
-                handled.Add((consumer, record));
+                handled.Add((consumer, record, outcome));
             }
 
             var committed = handled.Count == 0 ? 0 : await CommitAsync(work, unit, handled).ConfigureAwait(false);
+            if (committed > 0)
+            {
+                _transientStreak = 0;
+                _instrumentation.Committed(handled, startedTimestamp);
+                Status = Status with { LastCommitAt = _time.GetUtcNow() };
+            }
+
             if (committed > 0 && _logger.IsEnabled(LogLevel.Debug)) ConsumerLog.UnitCommitted(_logger, committed, handled.Select(h => h.Record.Partition).Distinct().Count(), stopwatch.ElapsedMilliseconds);
             if (stopWith is not null) throw stopWith;
             return committed;
@@ -426,10 +466,10 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         DeadLetteredAt = _time.GetUtcNow(),
     };
 
-    private async Task<int> CommitAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, List<(ConsumerState Consumer, IncomingRecord Record)> handled)
+    private async Task<int> CommitAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled)
     {
         var last = new Dictionary<PartitionKey, (ConsumerState Consumer, IncomingRecord Record)>();
-        foreach (var h in handled) last[h.Record.Partition] = h;
+        foreach (var h in handled) last[h.Record.Partition] = (h.Consumer, h.Record);
         var updates = last.Values.Select(h => new CheckpointUpdate(h.Record.Partition, h.Record.NextCheckpoint)).ToList();
         try
         {
@@ -468,7 +508,9 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
     private void Abandon(List<(ConsumerState Consumer, IncomingRecord Record)> unit, int from, Exception? cause)
     {
-        var backoff = TimeSpan.FromMilliseconds(Math.Max(1, _options.Failures.InitialBackoffMs));
+        // Infrastructure failures (database down) back off exponentially without counting against any record.
+        _transientStreak = Math.Min(_transientStreak + 1, 30);
+        var backoff = Backoff(_options.Failures, _transientStreak);
         ConsumerLog.UnitAbandoned(_logger, cause ?? new InvalidOperationException("dead letter could not be written"), unit.Count, (long)backoff.TotalMilliseconds);
         PutBack(unit, from);
         var until = _time.GetUtcNow() + backoff;

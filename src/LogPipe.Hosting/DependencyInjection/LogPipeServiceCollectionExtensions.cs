@@ -1,6 +1,8 @@
 using FluentValidation;
 using LogPipe.Hosting.Checkpoints;
+using System.Diagnostics.Metrics;
 using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Formats;
 using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.InMemory;
@@ -80,7 +82,20 @@ public static class LogPipeServiceCollectionExtensions
             sp.GetRequiredService<TransportSelector>(),
             sp.GetRequiredService<IOptions<LogPipeOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<LogPipeTelemetry>(),
             sp.GetRequiredService<ILogger<LogPipeConsumerRunner>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<LogPipeOptions>>().Value;
+            return new LogPipeTelemetry(sp.GetService<IMeterFactory>(), !o.DisableMetrics, !o.DisableTracing);
+        });
+
+        // Like Aspire's client integrations, the switch is read from configuration at registration.
+        var healthChecksDisabled = configuration?.GetValue<bool>(nameof(LogPipeOptions.DisableHealthChecks)) ?? false;
+        if (!healthChecksDisabled)
+        {
+            services.AddHealthChecks().AddCheck<LogPipeHealthCheck>("logpipe", tags: ["logpipe", "ready"]);
+        }
         if (built.Consumers.Count > 0)
         {
             services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => sp.GetRequiredService<IOptions<LogPipeOptions>>().Value.EnableConsumers

@@ -36,6 +36,18 @@ public sealed class LogPipeOptions
     /// <summary>Whether the hosted consumer service runs. Default <see langword="true"/>; turn off in processes that only produce.</summary>
     public bool EnableConsumers { get; set; } = true;
 
+    /// <summary>Turns off LogPipe's metrics (meter <c>LogPipe.Hosting</c>).</summary>
+    public bool DisableMetrics { get; set; }
+
+    /// <summary>Turns off LogPipe's traces (activity source <c>LogPipe.Hosting</c>) and trace-context headers.</summary>
+    public bool DisableTracing { get; set; }
+
+    /// <summary>Does not register LogPipe's health check. Read when <c>AddLogPipe</c> runs.</summary>
+    public bool DisableHealthChecks { get; set; }
+
+    /// <summary>Thresholds of the health check.</summary>
+    public HealthOptions Health { get; set; } = new();
+
     /// <summary>How records are grouped into units of work.</summary>
     public UnitOfWorkOptions UnitOfWork { get; set; } = new();
 

@@ -6,7 +6,7 @@ using LogPipe.Hosting.Transport;
 namespace LogPipe.Hosting.InMemory;
 
 /// <summary>Reads every partition of one in-memory topic, round-robin, from the stored checkpoints.</summary>
-internal sealed class InMemoryRecordSource : IRecordSource
+internal sealed class InMemoryRecordSource : IRecordSource, ILogEndSource
 {
     private readonly InMemoryBroker _broker;
     private PartitionKey[] _keys = [];
@@ -69,6 +69,13 @@ internal sealed class InMemoryRecordSource : IRecordSource
         }
 
         await appended.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public bool TryGetLogEnd(PartitionKey partition, out long endOffset)
+    {
+        var p = Array.IndexOf(_keys, partition);
+        endOffset = p >= 0 ? _broker.EndOffsets(Stream)[p] : 0;
+        return p >= 0;
     }
 
     public bool IsCurrent(IncomingRecord record)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Formats;
 using LogPipe.Hosting.Serializers;
 using LogPipe.Hosting.Transport;
@@ -18,8 +20,13 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
     private readonly Func<TMessage, string?> _readKey;
     private MessageSerializer<TMessage>? _serializer;
 
-    public LogPipeProducer(ProducerDefinition definition, IServiceProvider services, WireCodec codec, TransportSelector transports)
+    private readonly LogPipeTelemetry _telemetry;
+    private readonly string _system;
+
+    public LogPipeProducer(ProducerDefinition definition, IServiceProvider services, WireCodec codec, TransportSelector transports, LogPipeTelemetry telemetry)
     {
+        _telemetry = telemetry;
+        _system = ConsumerInstrumentation.MessagingSystem(transports.Name);
         _definition = definition;
         _services = services;
         _codec = codec;
@@ -28,27 +35,77 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         _readKey = codec.KeyReader<TMessage>(definition.Serializer);
     }
 
-    public Task<RecordPosition> SendAsync(TModel model, CancellationToken cancellationToken = default)
+    public async Task<RecordPosition> SendAsync(TModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return _sender.SendAsync(Encode(model), cancellationToken).AsTask();
+        using var activity = StartPublish(1);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var position = await _sender.SendAsync(Encode(model, TraceContext.Inject(activity)), cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("messaging.destination.partition.id", position.Partition);
+            Sent(1, started);
+            return position;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
     }
 
     public async Task<IReadOnlyList<RecordPosition>> SendBatchAsync(IEnumerable<TModel> models, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(models);
-        var records = new List<OutgoingRecord>();
-        foreach (var model in models) records.Add(Encode(model));
-        return records.Count == 0 ? [] : await _sender.SendBatchAsync(records, cancellationToken).ConfigureAwait(false);
+        var list = models as IReadOnlyCollection<TModel> ?? models.ToList();
+        if (list.Count == 0) return [];
+        using var activity = StartPublish(list.Count);
+        var headers = TraceContext.Inject(activity);
+        var records = new List<OutgoingRecord>(list.Count);
+        foreach (var model in list) records.Add(Encode(model, headers));
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var positions = await _sender.SendBatchAsync(records, cancellationToken).ConfigureAwait(false);
+            Sent(records.Count, started);
+            return positions;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
     }
 
-    private OutgoingRecord Encode(TModel model)
+    private Activity? StartPublish(int count)
+    {
+        if (!_telemetry.TracingEnabled || !LogPipeTelemetry.ActivitySource.HasListeners()) return null;
+        var activity = LogPipeTelemetry.ActivitySource.StartActivity($"{_definition.Stream} publish", ActivityKind.Producer);
+        if (activity is null) return null;
+        activity.SetTag("messaging.system", _system);
+        activity.SetTag("messaging.operation.type", "send");
+        activity.SetTag("messaging.destination.name", _definition.Stream);
+        activity.SetTag("logpipe.message_type", _definition.Serializer.MessageType);
+        activity.SetTag("logpipe.version", _definition.Serializer.Version);
+        if (count > 1) activity.SetTag("messaging.batch.message_count", count);
+        return activity;
+    }
+
+    private void Sent(int count, long started)
+    {
+        if (!_telemetry.MetricsEnabled) return;
+        var topic = new KeyValuePair<string, object?>("messaging.destination.name", _definition.Stream);
+        _telemetry.Produced.Add(count, topic, new KeyValuePair<string, object?>("logpipe.message_type", _definition.Serializer.MessageType));
+        _telemetry.SendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, topic);
+    }
+
+    private OutgoingRecord Encode(TModel model, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
     {
         var serializer = _serializer ??= (MessageSerializer<TMessage>)_services.GetRequiredService(_definition.Serializer.SerializerType);
         var message = serializer is ModelSerializer<TModel, TMessage> modelSerializer
             ? modelSerializer.ToMessage(model)
             : model as TMessage ?? throw new InvalidOperationException($"{serializer.GetType().Name} cannot map a {typeof(TModel).Name}.");
         var value = _codec.Writer.Write(_format, _definition.Serializer.MessageType, _definition.Serializer.Version, message, _codec.ProducerId);
-        return new OutgoingRecord(_definition.Stream, _readKey(message), value);
+        return new OutgoingRecord(_definition.Stream, _readKey(message), value, headers);
     }
 }

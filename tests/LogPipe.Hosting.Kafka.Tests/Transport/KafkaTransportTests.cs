@@ -133,7 +133,9 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         await AssertExactlyOnceAsync(apps[0], people);
         var perInstance = apps.Select(a => a.Probe.SaveCount<PersonSerializerV2>()).ToList();
         output.WriteLine($"applied per instance: {string.Join(", ", perInstance)}");
-        Assert.Equal(1500, perInstance.Sum());
+        // Saves are attempts: one rolled back by a fenced commit around a rebalance is counted but left no effect —
+        // the Applied counter in the database (checked above) is the proof of exactly-once.
+        Assert.True(perInstance.Sum() >= 1500);
         Assert.True(perInstance.Count(n => n > 0) >= 2, "partitions were shared between instances");
     }
 

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text;
+using LogPipe.Hosting.Diagnostics;
+using LogPipe.Hosting.Producers;
+using LogPipe.Hosting.Tests.Support;
+using LogPipe.Hosting.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LogPipe.Hosting.Tests.Diagnostics;
+
+public sealed class TelemetryTests
+{
+    private static TestApp App(string db) => TestApp.Create(
+        lp => lp.AddProducer<Person, PersonSerializerV2>("people").AddConsumer("people", c => c.Register<PersonSerializerV1>().Register<PersonSerializerV2>()),
+        databasePath: db);
+
+    [Fact]
+    public async Task Metrics_count_produced_applied_and_dead_lettered_records_and_lag_returns_to_zero()
+    {
+        var db = TestApp.NewDatabasePath();
+        await using var app = App(db);
+        var meter = app.Services.GetRequiredService<LogPipeTelemetry>().Meter;
+        var totals = new ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var kind = tags.ToArray().FirstOrDefault(t => t.Key == "logpipe.error_kind").Value;
+            totals.AddOrUpdate(instrument.Name + (kind is null ? "" : "/" + kind), value, (_, v) => instrument is ObservableGauge<long> ? value : v + value);
+        });
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => totals.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
+        listener.Start();
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IProducer<Person>>().SendBatchAsync(People.Many(3));
+        }
+
+        app.Broker.Append("people", null, Encoding.UTF8.GetBytes("""json:{"type":"person","version":9,"message":{}}"""));
+        Assert.Equal(4, await app.Runner.DrainAsync());
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IProducer<Person>>().SendBatchAsync(People.Many(2));
+        }
+
+        listener.RecordObservableInstruments();
+        Assert.Equal(2, totals["logpipe.consumer.lag"]);
+        Assert.Equal(2, await app.Runner.DrainAsync());
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(5, totals["logpipe.records.produced"]);
+        Assert.Equal(6, totals["logpipe.records.consumed"]);
+        Assert.Equal(5, totals["logpipe.records.applied"]);
+        Assert.Equal(1, totals["logpipe.records.dead_lettered/UnknownVersion"]);
+        Assert.Equal(6, totals["logpipe.unit_of_work.records"]);
+        Assert.Equal(0, totals["logpipe.consumer.lag"]);
+        TestApp.DeleteDatabase(db);
+    }
+
+    [Fact]
+    public async Task The_process_span_continues_the_trace_of_the_publish_span_through_record_headers()
+    {
+        var db = TestApp.NewDatabasePath();
+        await using var app = App(db);
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == LogPipeTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        using (var request = new Activity("POST /people").SetIdFormat(ActivityIdFormat.W3C).Start())
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IProducer<Person>>().SendAsync(People.Joe());
+        }
+
+        await app.Runner.DrainAsync();
+        var publish = Assert.Single(stopped, a => a.OperationName == "people publish");
+        var process = Assert.Single(stopped, a => a.OperationName == "people process" && a.TraceId == publish.TraceId);
+        Assert.Equal(ActivityKind.Producer, publish.Kind);
+        Assert.Equal(ActivityKind.Consumer, process.Kind);
+        Assert.Equal(publish.SpanId, process.ParentSpanId);
+        Assert.Equal("person", process.GetTagItem("logpipe.message_type"));
+        Assert.Equal("Applied", process.GetTagItem("logpipe.outcome"));
+        Assert.Equal("0", process.GetTagItem("messaging.destination.partition.id"));
+
+        // The envelope itself is untouched: the context travels in headers only.
+        Assert.True(app.Broker.TryGet("people", 0, 0, out var stored));
+        Assert.StartsWith("json:{\"type\":\"person\",\"version\":2,", Encoding.UTF8.GetString(stored.Value), StringComparison.Ordinal);
+        Assert.Contains(stored.Headers!, h => h.Key == "traceparent");
+        TestApp.DeleteDatabase(db);
+    }
+}
