@@ -14,6 +14,7 @@ builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(
 builder.Services.AddControllers();
 builder.Services.AddOpenApi();
 builder.Services.AddSample(builder.Configuration);
+builder.Services.AddSampleTelemetry(builder.Configuration);
 
 var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())
@@ -26,6 +27,9 @@ await using (var scope = app.Services.CreateAsyncScope())
 }
 
 app.MapOpenApi();
+// Readiness: LogPipe's check (consumer loop alive and making progress, lag, transport reachable); liveness: the process.
+app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = r => r.Tags.Contains("ready") });
+app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
 app.MapControllers();
 await app.RunAsync();
 return 0;
