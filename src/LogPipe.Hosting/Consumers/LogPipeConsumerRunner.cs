@@ -32,6 +32,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private List<ConsumerState>? _consumers;
     private int _rotation;
     private int _transientStreak;
+    private DeadLetterForwarder? _forwarder;
 
     internal LogPipeConsumerRunner(
         IServiceScopeFactory scopes,
@@ -85,6 +86,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
         _consumers = consumers;
         _instrumentation = new ConsumerInstrumentation(_telemetry, transport.Name);
+        if (_options.DeadLetters.ForwardTo is { Length: > 0 } forwardTo) _forwarder = new DeadLetterForwarder(_transports, forwardTo, _logger);
         Status = Status with { State = ConsumerRunnerState.Running, LastLoopAt = _time.GetUtcNow() };
         if (_logger.IsEnabled(LogLevel.Information))
         {
@@ -302,6 +304,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             _instrumentation!.Gathered(unit);
             var startedTimestamp = Stopwatch.GetTimestamp();
             var handled = new List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)>(unit.Count);
+            var deadLetters = new List<DeadLetter>();
             Exception? stopWith = null;
             for (var i = 0; i < unit.Count; i++)
             {
@@ -372,7 +375,9 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                     outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{ex.GetType().Name}: {ex.Message}", null, null, ex);
                     try
                     {
-                        await work.AddDeadLetterAsync(ToDeadLetter(record, outcome, attempts, firstFailedAt), cancellationToken).ConfigureAwait(false);
+                        var deadLetter = ToDeadLetter(record, outcome, attempts, firstFailedAt);
+                        await work.AddDeadLetterAsync(deadLetter, cancellationToken).ConfigureAwait(false);
+                        deadLetters.Add(deadLetter);
                     }
                     catch (Exception dlFailure) when (dlFailure is not OperationCanceledException)
                     {
@@ -395,7 +400,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                             ?? new InvalidMessageException(outcome.Error!.Value, outcome.ErrorMessage!);
                     }
 
-                    if (!await HandleMessageErrorAsync(work, consumer, record, outcome, cancellationToken).ConfigureAwait(false))
+                    if (!await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false))
                     {
                         Abandon(unit, 0, null);
                         return 0;
@@ -415,6 +420,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             {
                 _transientStreak = 0;
                 _instrumentation.Committed(handled, startedTimestamp);
+                if (_forwarder is not null && deadLetters.Count > 0) await _forwarder.ForwardAsync(deadLetters, CancellationToken.None).ConfigureAwait(false);
                 Status = Status with { LastCommitAt = _time.GetUtcNow() };
             }
 
@@ -424,7 +430,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         }
     }
 
-    private async Task<bool> HandleMessageErrorAsync(IUnitOfWork work, ConsumerState consumer, IncomingRecord record, RecordOutcome outcome, CancellationToken cancellationToken)
+    private async Task<bool> HandleMessageErrorAsync(IUnitOfWork work, ConsumerState consumer, IncomingRecord record, RecordOutcome outcome, List<DeadLetter> deadLetters, CancellationToken cancellationToken)
     {
         var p = record.Partition;
         if (outcome.Error == MessageErrorKind.IgnoredType)
@@ -436,8 +442,9 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         ConsumerLog.MessageError(_logger, p.Stream, p.Partition, record.Offset, outcome.MessageType, outcome.Version, outcome.Error!.Value, outcome.ErrorMessage!);
         try
         {
-            var now = _time.GetUtcNow();
-            await work.AddDeadLetterAsync(ToDeadLetter(record, outcome, consumer.AttemptsOf(record) + 1, now), cancellationToken).ConfigureAwait(false);
+            var deadLetter = ToDeadLetter(record, outcome, consumer.AttemptsOf(record) + 1, _time.GetUtcNow());
+            await work.AddDeadLetterAsync(deadLetter, cancellationToken).ConfigureAwait(false);
+            deadLetters.Add(deadLetter);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

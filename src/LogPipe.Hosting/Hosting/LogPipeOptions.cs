@@ -54,6 +54,9 @@ public sealed class LogPipeOptions
     /// <summary>What happens when saving a record fails.</summary>
     public FailureOptions Failures { get; set; } = new();
 
+    /// <summary>Forwarding of dead letters.</summary>
+    public DeadLetterOptions DeadLetters { get; set; } = new();
+
     /// <summary>Limits a received record must stay within.</summary>
     public LimitOptions Limits { get; set; } = new();
 }
