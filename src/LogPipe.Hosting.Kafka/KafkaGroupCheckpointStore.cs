@@ -7,12 +7,19 @@ namespace LogPipe.Hosting.Kafka;
 /// <summary>
 /// Keeps consumer positions in Kafka itself, as consumer-group commits after each unit of work (django-logpipe's
 /// <c>KafkaOffsetStore</c>). Effects are at-least-once: a record applied just before a crash is applied again after the
-/// restart. Dead letters are kept in memory only; prefer <c>UseEntityFrameworkOffsets</c> for exactly-once effects and
-/// durable dead letters.
+/// restart. Serializers' changes are committed per unit in the application's transaction when one is configured
+/// (<c>UseEntityFrameworkTransactions&lt;TDbContext&gt;()</c>, which also keeps dead letters in its table); without one,
+/// serializers persist their own changes and dead letters are kept in memory only. Prefer <c>UseEntityFrameworkOffsets</c>
+/// for exactly-once effects.
 /// </summary>
 public sealed class KafkaGroupCheckpointStore : ICheckpointStore
 {
     private readonly List<DeadLetter> _deadLetters = [];
+    private readonly ITransactionFactory? _transactions;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="transactions">The application's data transaction, if configured.</param>
+    public KafkaGroupCheckpointStore(ITransactionFactory? transactions = null) => _transactions = transactions;
 
     /// <summary>Dead letters kept by this process.</summary>
     public IReadOnlyList<DeadLetter> DeadLetters
@@ -28,7 +35,27 @@ public sealed class KafkaGroupCheckpointStore : ICheckpointStore
         Task.FromResult<IReadOnlyDictionary<PartitionKey, Checkpoint>>(new Dictionary<PartitionKey, Checkpoint>());
 
     /// <inheritdoc />
-    public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) => Task.FromResult<IUnitOfWork>(new UnitOfWork(this));
+    public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        _transactions is not null ? BeginDataTransactionAsync(services, cancellationToken) : Task.FromResult<IUnitOfWork>(new UnitOfWork(this));
+
+    private async Task<IUnitOfWork> BeginDataTransactionAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        new DataOnlyUnitOfWork(await _transactions!.BeginAsync(services, cancellationToken).ConfigureAwait(false));
+
+    // The data transaction commits without checkpoint rows; the group commit follows in the source.
+    private sealed class DataOnlyUnitOfWork(IUnitOfWork inner) : IUnitOfWork
+    {
+        public Task BeginRecordAsync(CancellationToken cancellationToken) => inner.BeginRecordAsync(cancellationToken);
+
+        public Task CompleteRecordAsync(CancellationToken cancellationToken) => inner.CompleteRecordAsync(cancellationToken);
+
+        public Task AbortRecordAsync(CancellationToken cancellationToken) => inner.AbortRecordAsync(cancellationToken);
+
+        public Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken) => inner.AddDeadLetterAsync(deadLetter, cancellationToken);
+
+        public Task CommitAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken) => inner.CommitAsync([], cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
 
     private sealed class UnitOfWork(KafkaGroupCheckpointStore store) : IUnitOfWork
     {

@@ -63,7 +63,8 @@ public sealed class KafkaApp : IAsyncDisposable
         string group,
         TestDatabase database,
         IDictionary<string, string?>? settings = null,
-        Probe? probe = null)
+        Probe? probe = null,
+        bool groupOffsets = false)
     {
         var logs = new LogCapture();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -90,11 +91,15 @@ public sealed class KafkaApp : IAsyncDisposable
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton(probe ?? new Probe());
         builder.Services.AddDbContext<TestDb>(database.Configure);
-        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp => lp
-            .UseKafka()
-            .UseEntityFrameworkOffsets<TestDb>()
-            .AddProducer<Person, PersonSerializerV2>(topic)
-            .AddConsumer(topic, c => c.Register<PersonSerializerV1>().Register<PersonSerializerV2>()));
+        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp =>
+        {
+            lp.UseKafka();
+            if (groupOffsets) lp.UseKafkaOffsets().UseEntityFrameworkTransactions<TestDb>();
+            else lp.UseEntityFrameworkOffsets<TestDb>();
+            lp.AddProducer<Person, PersonSerializerV2>(topic)
+                .AddProducer<Place, PlaceSerializer>(topic)
+                .AddConsumer(topic, c => c.Register<PersonSerializerV1>().Register<PersonSerializerV2>().Register<PlaceSerializer>());
+        });
         return new KafkaApp(builder.Build(), logs);
     }
 

@@ -41,9 +41,9 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         return db;
     }
 
-    private async Task<KafkaApp> AppAsync(TestDatabase db, IDictionary<string, string?>? settings = null, Probe? probe = null, bool start = true)
+    private async Task<KafkaApp> AppAsync(TestDatabase db, IDictionary<string, string?>? settings = null, Probe? probe = null, bool start = true, bool groupOffsets = false)
     {
-        var app = KafkaApp.Create(_cluster.BootstrapServers, _topic, _group, db, settings, probe);
+        var app = KafkaApp.Create(_cluster.BootstrapServers, _topic, _group, db, settings, probe, groupOffsets);
         _apps.Add(app);
         await app.EnsureDatabaseAsync();
         if (start) await app.StartAsync();
@@ -199,6 +199,47 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         _cluster.Cluster.SetBrokerUp(1);
         await sending;
         await AssertExactlyOnceAsync(app, people);
+    }
+
+    [Fact]
+    public async Task With_group_offsets_each_unit_commits_to_the_group_and_a_restart_resumes_there()
+    {
+        var db = await DatabaseAsync("sqlite");
+        var first = await AppAsync(db, groupOffsets: true);
+        var before = People.Many(150);
+        await SendAsync(first, before);
+        await Eventually.TrueAsync(async () => await first.PeopleCountAsync() == 150, TimeSpan.FromSeconds(60));
+        await first.DisposeAsync();
+
+        using (var probe = new ConsumerBuilder<Ignore, Ignore>(KafkaTestCluster.ConsumerConfig(_cluster.BootstrapServers, _group)).Build())
+        {
+            var committed = probe.Committed(Enumerable.Range(0, Partitions).Select(p => new TopicPartition(_topic, p)), TimeSpan.FromSeconds(10));
+            Assert.Equal(EndOffsets(), committed.Select(c => c.Offset.Value < 0 ? 0 : c.Offset.Value));
+        }
+
+        var after = People.Many(50);
+        var second = await AppAsync(db, groupOffsets: true);
+        await SendAsync(second, after);
+        await Eventually.TrueAsync(async () => await second.PeopleCountAsync() == 200, TimeSpan.FromSeconds(60));
+        Assert.Equal(50, second.Probe.SaveCount<PersonSerializerV2>());
+        Assert.Empty(await second.CheckpointsAsync());
+    }
+
+    [Fact]
+    public async Task Records_without_a_key_field_are_sent_without_a_key_and_spread_over_partitions()
+    {
+        var db = await DatabaseAsync("sqlite");
+        var app = await AppAsync(db);
+        await using var scope = app.Services.CreateAsyncScope();
+        var producer = scope.ServiceProvider.GetRequiredService<IProducer<Place>>();
+        var positions = await producer.SendBatchAsync(Enumerable.Range(0, 200).Select(i => new Place(Guid.NewGuid(), $"place {i}")).ToList());
+        Assert.True(positions.Select(p => p.Partition).Distinct().Count() > 1, "keyless records spread over partitions");
+        await Eventually.TrueAsync(() => app.Probe.SaveCount<PlaceSerializer>() == 200, TimeSpan.FromSeconds(60));
+        using var consumer = new ConsumerBuilder<byte[]?, string>(KafkaTestCluster.ConsumerConfig(_cluster.BootstrapServers, KafkaTestCluster.NewName("raw"))).Build();
+        consumer.Assign(new TopicPartitionOffset(_topic, int.Parse(positions[0].Partition), positions[0].Offset));
+        var record = consumer.Consume(TimeSpan.FromSeconds(10));
+        Assert.Null(record.Message.Key);
+        Assert.StartsWith("json:{\"type\":\"place\",\"version\":1,", record.Message.Value, StringComparison.Ordinal);
     }
 }
 
