@@ -16,6 +16,7 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
     private readonly string _consumerGroup;
     private readonly DbContext _db;
     private readonly IDbContextTransaction _transaction;
+    private bool _batch;
 
     public EntityFrameworkUnitOfWork(CheckpointVersions versions, string consumerGroup, DbContext db, IDbContextTransaction transaction)
     {
@@ -24,6 +25,10 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
         _db = db;
         _transaction = transaction;
     }
+
+    public bool SupportsBatchedSaves => true;
+
+    public void BeginBatch() => _batch = true;
 
     public Task BeginRecordAsync(CancellationToken cancellationToken) => _transaction.CreateSavepointAsync(RecordSavepoint, cancellationToken);
 
@@ -68,12 +73,20 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
             DeadLetteredAt = deadLetter.DeadLetteredAt.ToUniversalTime(),
         });
         // Written at once: a later record's rollback clears the change tracker, and must not take the dead letter with it.
-        await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        // In batch mode nothing is rolled back record by record: it is flushed with the rest at commit.
+        if (!_batch) await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task CommitAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);
+        if (_batch)
+        {
+            // Everything the batch changed, in one round of statements; a failure here abandons the batch.
+            await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            _db.ChangeTracker.Clear();
+        }
+
         var now = DateTimeOffset.UtcNow;
         var written = new List<(PartitionKey Partition, long Version)>(updates.Count);
         var conflicts = new List<PartitionKey>();

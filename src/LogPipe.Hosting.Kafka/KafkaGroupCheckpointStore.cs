@@ -44,6 +44,10 @@ public sealed class KafkaGroupCheckpointStore : ICheckpointStore
     // The data transaction commits without checkpoint rows; the group commit follows in the source.
     private sealed class DataOnlyUnitOfWork(IUnitOfWork inner) : IUnitOfWork
     {
+        public bool SupportsBatchedSaves => inner.SupportsBatchedSaves;
+
+        public void BeginBatch() => inner.BeginBatch();
+
         public Task BeginRecordAsync(CancellationToken cancellationToken) => inner.BeginRecordAsync(cancellationToken);
 
         public Task CompleteRecordAsync(CancellationToken cancellationToken) => inner.CompleteRecordAsync(cancellationToken);

@@ -25,8 +25,26 @@ public abstract class PersonSerializerBase<TMessage> : ModelSerializer<Person, T
 
     protected abstract void Copy(TMessage message, Person person);
 
-    public override async ValueTask<Person?> LookupInstanceAsync(TMessage message, CancellationToken cancellationToken) =>
-        await _db.People.FirstOrDefaultAsync(p => p.Uuid == UuidOf(message), cancellationToken);
+    private readonly HashSet<Guid> _prefetched = [];
+
+    public override bool BatchSaves => _probe.Batched;
+
+    public override async Task PrefetchAsync(IReadOnlyList<TMessage> messages, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _probe.Prefetches);
+        Interlocked.Add(ref _probe.PrefetchedMessages, messages.Count);
+        var uuids = messages.Select(UuidOf).Distinct().ToList();
+        await _db.People.Where(p => uuids.Contains(p.Uuid)).LoadAsync(cancellationToken);
+        _prefetched.UnionWith(uuids);
+    }
+
+    public override async ValueTask<Person?> LookupInstanceAsync(TMessage message, CancellationToken cancellationToken)
+    {
+        var uuid = UuidOf(message);
+        if (!_probe.LookupIgnoresLocal && _db.People.Local.FirstOrDefault(p => p.Uuid == uuid) is { } tracked) return tracked;
+        if (_probe.Batched && _prefetched.Contains(uuid) && !_probe.LookupIgnoresLocal) return null;
+        return await _db.People.FirstOrDefaultAsync(p => p.Uuid == uuid, cancellationToken);
+    }
 
     public override async Task SaveAsync(TMessage message, Person? instance, CancellationToken cancellationToken)
     {

@@ -18,6 +18,17 @@ public sealed class Probe
     /// <summary>Save of the person with this uuid throws this many more times.</summary>
     public ConcurrentDictionary<Guid, int> FailTimes { get; } = new();
 
+    /// <summary>Serializers allow batched saves (and prefetch their instances).</summary>
+    public bool Batched { get; set; }
+
+    /// <summary>Lookups do not look at instances added earlier in the unit (as a careless serializer would).</summary>
+    public bool LookupIgnoresLocal { get; set; }
+
+    /// <summary>How many prefetches ran, and over how many messages.</summary>
+    public int Prefetches;
+
+    public int PrefetchedMessages;
+
     /// <summary>When set, every save waits here first; <see cref="GateReached"/> completes when one arrives.</summary>
     public SemaphoreSlim? SaveGate { get; set; }
 

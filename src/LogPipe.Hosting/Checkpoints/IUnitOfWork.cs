@@ -9,6 +9,21 @@ namespace LogPipe.Hosting.Checkpoints;
 /// </summary>
 public interface IUnitOfWork : IAsyncDisposable
 {
+    /// <summary>
+    /// Whether this unit of work can apply records in batch mode: no savepoints, changes kept in the change tracker and
+    /// flushed once by <see cref="CommitAsync"/>. Default <see langword="false"/>.
+    /// </summary>
+    bool SupportsBatchedSaves => false;
+
+    /// <summary>
+    /// Switches to batch mode (see <see cref="SupportsBatchedSaves"/>): <see cref="BeginRecordAsync"/>,
+    /// <see cref="CompleteRecordAsync"/> and <see cref="AbortRecordAsync"/> are not called, dead letters are not flushed at
+    /// once, and <see cref="CommitAsync"/> saves everything before writing checkpoints.
+    /// </summary>
+    void BeginBatch()
+    {
+    }
+
     /// <summary>Marks the start of one record's effects (a savepoint).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task BeginRecordAsync(CancellationToken cancellationToken);

@@ -35,6 +35,9 @@ internal static partial class ConsumerLog
     [LoggerMessage(EventId = 1024, Level = LogLevel.Warning, Message = "Checkpoint write fenced for {Partitions}: another instance moved them on. The unit of work was rolled back; rewinding to the stored checkpoint")]
     public static partial void CheckpointConflict(ILogger logger, string partitions);
 
+    [LoggerMessage(EventId = 1025, Level = LogLevel.Information, Message = "A batched unit of work of {RecordCount} records failed and was rolled back; applying its records one by one")]
+    public static partial void BatchFellBack(ILogger logger, Exception exception, int recordCount);
+
     [LoggerMessage(EventId = 1030, Level = LogLevel.Debug, Message = "Committed unit of work: {RecordCount} records, {PartitionCount} checkpoints, {ElapsedMs} ms")]
     public static partial void UnitCommitted(ILogger logger, int recordCount, int partitionCount, long elapsedMs);
 }

@@ -33,6 +33,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private int _rotation;
     private int _transientStreak;
     private DeadLetterForwarder? _forwarder;
+    private bool _perRecordNext;
 
     internal LogPipeConsumerRunner(
         IServiceScopeFactory scopes,
@@ -285,7 +286,6 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
     private async Task<int> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, CancellationToken cancellationToken)
     {
-        var stopwatch = Stopwatch.StartNew();
         var scope = _scopes.CreateAsyncScope();
         await using var scopeDisposal = scope.ConfigureAwait(false);
         IUnitOfWork work;
@@ -303,6 +303,15 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         {
             _instrumentation!.Gathered(unit);
             var startedTimestamp = Stopwatch.GetTimestamp();
+            var prepared = new PreparedRecord[unit.Count];
+            for (var i = 0; i < unit.Count; i++) prepared[i] = unit[i].Consumer.Processor.Prepare(unit[i].Record);
+            var perRecord = _perRecordNext;
+            _perRecordNext = false;
+            if (!perRecord && work.SupportsBatchedSaves && CanBatch(unit, prepared, scope.ServiceProvider))
+            {
+                return await ApplyBatchAsync(work, unit, prepared, scope.ServiceProvider, startedTimestamp, cancellationToken).ConfigureAwait(false);
+            }
+
             var handled = new List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)>(unit.Count);
             var deadLetters = new List<DeadLetter>();
             Exception? stopWith = null;
@@ -322,7 +331,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 try
                 {
                     await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
-                    outcome = await consumer.Processor.ApplyAsync(record, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+                    outcome = await RecordProcessor.ApplyAsync(prepared[i], scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
                     if (outcome.IsApplied)
                     {
                         await work.CompleteRecordAsync(cancellationToken).ConfigureAwait(false);
@@ -415,19 +424,114 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 handled.Add((consumer, record, outcome));
             }
 
-            var committed = handled.Count == 0 ? 0 : await CommitAsync(work, unit, handled).ConfigureAwait(false);
-            if (committed > 0)
-            {
-                _transientStreak = 0;
-                _instrumentation.Committed(handled, startedTimestamp);
-                if (_forwarder is not null && deadLetters.Count > 0) await _forwarder.ForwardAsync(deadLetters, CancellationToken.None).ConfigureAwait(false);
-                Status = Status with { LastCommitAt = _time.GetUtcNow() };
-            }
-
-            if (committed > 0 && _logger.IsEnabled(LogLevel.Debug)) ConsumerLog.UnitCommitted(_logger, committed, handled.Select(h => h.Record.Partition).Distinct().Count(), stopwatch.ElapsedMilliseconds);
+            var committed = handled.Count == 0 ? 0 : await CommitAsync(work, unit, handled, batch: false).ConfigureAwait(false);
+            await AfterCommitAsync(committed, handled, deadLetters, startedTimestamp).ConfigureAwait(false);
             if (stopWith is not null) throw stopWith;
             return committed;
         }
+    }
+
+    private async Task AfterCommitAsync(int committed, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, List<DeadLetter> deadLetters, long startedTimestamp)
+    {
+        if (committed == 0) return;
+        _transientStreak = 0;
+        _instrumentation!.Committed(handled, startedTimestamp);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            ConsumerLog.UnitCommitted(_logger, committed, handled.Select(h => h.Record.Partition).Distinct().Count(), (long)Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds);
+        }
+
+        Status = Status with { LastCommitAt = _time.GetUtcNow() };
+        if (_forwarder is not null && deadLetters.Count > 0) await _forwarder.ForwardAsync(deadLetters, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Batch mode is for units whose serializers all allow it, in consumers that do not throw message errors.</summary>
+    private static bool CanBatch(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, IServiceProvider services)
+    {
+        var any = false;
+        var checkedInvokers = new HashSet<SerializerInvoker>();
+        for (var i = 0; i < unit.Count; i++)
+        {
+            if (unit[i].Consumer.Failures.ThrowErrors) return false;
+            if (prepared[i].Invoker is not { } invoker) continue;
+            any = true;
+            if (checkedInvokers.Add(invoker) && !invoker.BatchSaves(services)) return false;
+        }
+
+        return any;
+    }
+
+    /// <summary>
+    /// The fast path: prefetch per serializer, apply every record against the change tracker, flush once at commit. Any
+    /// save failure abandons the batch; the same records are then applied one by one with savepoints, where retries and
+    /// failure policies work per record.
+    /// </summary>
+    private async Task<int> ApplyBatchAsync(
+        IUnitOfWork work,
+        List<(ConsumerState Consumer, IncomingRecord Record)> unit,
+        PreparedRecord[] prepared,
+        IServiceProvider services,
+        long startedTimestamp,
+        CancellationToken cancellationToken)
+    {
+        work.BeginBatch();
+        var handled = new List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)>(unit.Count);
+        var deadLetters = new List<DeadLetter>();
+        try
+        {
+            foreach (var group in prepared.Where(p => p.Invoker is not null).GroupBy(p => p.Invoker!))
+            {
+                await group.Key.PrefetchAsync(group.Select(p => p.Message!).ToList(), services, cancellationToken).ConfigureAwait(false);
+            }
+
+            for (var i = 0; i < unit.Count; i++)
+            {
+                var (consumer, record) = unit[i];
+                if (!consumer.Source.IsCurrent(record)) continue;
+                var activity = _instrumentation!.StartProcess(record);
+                RecordOutcome outcome;
+                try
+                {
+                    outcome = await RecordProcessor.ApplyAsync(prepared[i], services, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    throw;
+                }
+
+                ConsumerInstrumentation.EndProcess(activity, outcome, null);
+                if (!outcome.IsApplied && !await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false))
+                {
+                    Abandon(unit, 0, null);
+                    return 0;
+                }
+
+                handled.Add((consumer, record, outcome));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            FallBackToPerRecord(unit, ex);
+            return 0;
+        }
+
+        var committed = handled.Count == 0 ? 0 : await CommitAsync(work, unit, handled, batch: true).ConfigureAwait(false);
+        await AfterCommitAsync(committed, handled, deadLetters, startedTimestamp).ConfigureAwait(false);
+        return committed;
+    }
+
+    private void FallBackToPerRecord(List<(ConsumerState Consumer, IncomingRecord Record)> unit, Exception cause)
+    {
+        if (TransientErrors.IsTransient(cause))
+        {
+            Abandon(unit, 0, cause);
+            return;
+        }
+
+        ConsumerLog.BatchFellBack(_logger, cause, unit.Count);
+        PutBack(unit, 0);
+        _perRecordNext = true;
     }
 
     private async Task<bool> HandleMessageErrorAsync(IUnitOfWork work, ConsumerState consumer, IncomingRecord record, RecordOutcome outcome, List<DeadLetter> deadLetters, CancellationToken cancellationToken)
@@ -473,7 +577,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         DeadLetteredAt = _time.GetUtcNow(),
     };
 
-    private async Task<int> CommitAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled)
+    private async Task<int> CommitAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, bool batch)
     {
         var last = new Dictionary<PartitionKey, (ConsumerState Consumer, IncomingRecord Record)>();
         foreach (var h in handled) last[h.Record.Partition] = (h.Consumer, h.Record);
@@ -497,6 +601,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
             // Records of partitions that were not fenced were rolled back with the rest: take them again.
             PutBack(unit.Where(u => !fenced.Contains(u.Record.Partition)).ToList(), 0);
+            return 0;
+        }
+        catch (Exception ex) when (batch && !TransientErrors.IsTransient(ex))
+        {
+            // The batch's flush failed (for example a key clash a lookup could not see): apply the records one by one.
+            FallBackToPerRecord(unit, ex);
             return 0;
         }
         catch (Exception ex)

@@ -5,7 +5,8 @@ namespace LogPipe.Hosting.Consumers;
 
 /// <summary>
 /// One consumer's checks, in django-logpipe's order: decode → envelope → ignored? → registered type? → exact version? →
-/// lookup → validate → save. Message errors come back as outcomes; save failures are thrown.
+/// (deserialize) → lookup → validate → save. <see cref="Prepare"/> does everything before the database; message errors
+/// come back as outcomes, save failures are thrown.
 /// </summary>
 internal sealed class RecordProcessor
 {
@@ -24,7 +25,7 @@ internal sealed class RecordProcessor
 
     public ConsumerDefinition Definition { get; }
 
-    public async Task<RecordOutcome> ApplyAsync(IncomingRecord record, IServiceProvider services, CancellationToken cancellationToken)
+    public PreparedRecord Prepare(IncomingRecord record)
     {
         Envelope envelope;
         try
@@ -33,38 +34,54 @@ internal sealed class RecordProcessor
         }
         catch (InvalidMessageException ex)
         {
-            return new RecordOutcome(ex.Kind, ex.Message, null, null, ex);
+            return PreparedRecord.Failed(new RecordOutcome(ex.Kind, ex.Message, null, null, ex));
         }
 
         if (Definition.IgnoredTypes.Contains(envelope.Type))
         {
-            return new RecordOutcome(MessageErrorKind.IgnoredType, $"'{envelope.Type}' is ignored by the consumer of '{Definition.Stream}'.", envelope.Type, envelope.Version, null);
+            return PreparedRecord.Failed(new RecordOutcome(MessageErrorKind.IgnoredType, $"'{envelope.Type}' is ignored by the consumer of '{Definition.Stream}'.", envelope.Type, envelope.Version, null));
         }
 
         if (!_invokers.TryGetValue(envelope.Type, out var versions))
         {
-            return new RecordOutcome(MessageErrorKind.UnknownType, $"No serializer is registered for message type '{envelope.Type}' on '{Definition.Stream}'.", envelope.Type, envelope.Version, null);
+            return PreparedRecord.Failed(new RecordOutcome(MessageErrorKind.UnknownType, $"No serializer is registered for message type '{envelope.Type}' on '{Definition.Stream}'.", envelope.Type, envelope.Version, null));
         }
 
         if (!versions.TryGetValue(envelope.Version, out var invoker))
         {
-            return new RecordOutcome(
+            return PreparedRecord.Failed(new RecordOutcome(
                 MessageErrorKind.UnknownVersion,
                 $"'{envelope.Type}' version {envelope.Version} has no serializer; registered versions: {string.Join(", ", versions.Keys.Order())}.",
                 envelope.Type,
                 envelope.Version,
-                null);
+                null));
         }
 
         try
         {
-            await invoker.ApplyAsync(envelope, services, cancellationToken).ConfigureAwait(false);
+            return new PreparedRecord(null, envelope, invoker, invoker.Deserialize(envelope));
         }
         catch (InvalidMessageException ex)
         {
-            return new RecordOutcome(ex.Kind, ex.Message, envelope.Type, envelope.Version, ex);
+            return PreparedRecord.Failed(new RecordOutcome(ex.Kind, ex.Message, envelope.Type, envelope.Version, ex));
+        }
+    }
+
+    public static async Task<RecordOutcome> ApplyAsync(PreparedRecord prepared, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (prepared.Error is { } error) return error;
+        try
+        {
+            await prepared.Invoker!.ApplyAsync(prepared.Envelope, prepared.Message!, services, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidMessageException ex)
+        {
+            return new RecordOutcome(ex.Kind, ex.Message, prepared.Envelope.Type, prepared.Envelope.Version, ex);
         }
 
-        return RecordOutcome.Applied(envelope.Type, envelope.Version);
+        return RecordOutcome.Applied(prepared.Envelope.Type, prepared.Envelope.Version);
     }
+
+    public Task<RecordOutcome> ApplyAsync(IncomingRecord record, IServiceProvider services, CancellationToken cancellationToken) =>
+        ApplyAsync(Prepare(record), services, cancellationToken);
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Consumers;
 
-/// <summary>Applies one envelope through one serializer: deserialize → lookup → validate → save. Typed once at startup.</summary>
+/// <summary>Applies messages through one serializer: deserialize, then lookup → validate → save. Typed once at startup.</summary>
 internal abstract class SerializerInvoker
 {
     protected SerializerInvoker(SerializerDescriptor descriptor) => Descriptor = descriptor;
@@ -20,11 +20,20 @@ internal abstract class SerializerInvoker
         return (SerializerInvoker)Activator.CreateInstance(type, descriptor, payloadOptions)!;
     }
 
+    /// <summary>The message body as its class; a body that does not fit throws <see cref="InvalidMessageException"/>.</summary>
+    public abstract object Deserialize(Envelope envelope);
+
+    /// <summary>Whether the serializer resolved in <paramref name="services"/> allows batched saves.</summary>
+    public abstract bool BatchSaves(IServiceProvider services);
+
+    /// <summary>Lets the serializer load what the unit's lookups will need, in one go.</summary>
+    public abstract Task PrefetchAsync(IReadOnlyList<object> messages, IServiceProvider services, CancellationToken cancellationToken);
+
     /// <summary>
-    /// Applies the envelope. Message errors (body does not fit, validation) throw <see cref="InvalidMessageException"/>;
-    /// anything else thrown is a save failure.
+    /// Looks up, validates and saves. Validation failures throw <see cref="InvalidMessageException"/>; anything else thrown
+    /// is a save failure.
     /// </summary>
-    public abstract Task ApplyAsync(Envelope envelope, IServiceProvider services, CancellationToken cancellationToken);
+    public abstract Task ApplyAsync(Envelope envelope, object message, IServiceProvider services, CancellationToken cancellationToken);
 }
 
 internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
@@ -35,27 +44,7 @@ internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
     public SerializerInvoker(SerializerDescriptor descriptor, JsonSerializerOptions payloadOptions)
         : base(descriptor) => _typeInfo = (JsonTypeInfo<TMessage>)payloadOptions.GetTypeInfo(typeof(TMessage));
 
-    public override async Task ApplyAsync(Envelope envelope, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var message = Deserialize(envelope);
-        var serializer = (MessageSerializer<TMessage>)services.GetRequiredService(Descriptor.SerializerType);
-        var instance = await serializer.LookupForApplyAsync(message, cancellationToken).ConfigureAwait(false);
-        if (serializer.Validator is { } validator)
-        {
-            var context = new ValidationContext<TMessage>(message);
-            context.RootContextData[MessageSerializer<TMessage>.InstanceContextKey] = instance!;
-            var result = await validator.ValidateAsync(context, cancellationToken).ConfigureAwait(false);
-            if (!result.IsValid)
-            {
-                var problems = string.Join("; ", result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}"));
-                throw new InvalidMessageException(MessageErrorKind.ValidationFailed, $"'{envelope.Type}' version {envelope.Version} failed validation: {problems}");
-            }
-        }
-
-        await serializer.SaveForApplyAsync(message, instance, cancellationToken).ConfigureAwait(false);
-    }
-
-    private TMessage Deserialize(Envelope envelope)
+    public override object Deserialize(Envelope envelope)
     {
         try
         {
@@ -70,4 +59,32 @@ internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
                 ex);
         }
     }
+
+    public override bool BatchSaves(IServiceProvider services) => Serializer(services).BatchSaves;
+
+    public override Task PrefetchAsync(IReadOnlyList<object> messages, IServiceProvider services, CancellationToken cancellationToken) =>
+        Serializer(services).PrefetchAsync(messages.Cast<TMessage>().ToList(), cancellationToken);
+
+    public override async Task ApplyAsync(Envelope envelope, object message, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var typed = (TMessage)message;
+        var serializer = Serializer(services);
+        var instance = await serializer.LookupForApplyAsync(typed, cancellationToken).ConfigureAwait(false);
+        if (serializer.Validator is { } validator)
+        {
+            var context = new ValidationContext<TMessage>(typed);
+            context.RootContextData[MessageSerializer<TMessage>.InstanceContextKey] = instance!;
+            var result = await validator.ValidateAsync(context, cancellationToken).ConfigureAwait(false);
+            if (!result.IsValid)
+            {
+                var problems = string.Join("; ", result.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}"));
+                throw new InvalidMessageException(MessageErrorKind.ValidationFailed, $"'{envelope.Type}' version {envelope.Version} failed validation: {problems}");
+            }
+        }
+
+        await serializer.SaveForApplyAsync(typed, instance, cancellationToken).ConfigureAwait(false);
+    }
+
+    private MessageSerializer<TMessage> Serializer(IServiceProvider services) =>
+        (MessageSerializer<TMessage>)services.GetRequiredService(Descriptor.SerializerType);
 }

@@ -35,6 +35,25 @@ public abstract class MessageSerializer<TMessage> : IMessageSerializer
     /// <param name="cancellationToken">Cancels the save.</param>
     public abstract Task SaveAsync(TMessage message, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether records of this serializer may be saved in batches: all records of a unit of work applied against the
+    /// change tracker and written with one <c>SaveChanges</c> at commit, instead of a savepoint and a <c>SaveChanges</c>
+    /// per record — the fast path. Return <see langword="true"/> only when <see cref="SaveAsync(TMessage, CancellationToken)"/>
+    /// changes tracked entities and nothing else (no <c>SaveChanges</c>, no raw SQL of its own) and lookups find instances
+    /// added earlier in the same unit (look in <c>DbSet.Local</c> first, or fill a cache in <see cref="PrefetchAsync"/>).
+    /// If a batch fails, LogPipe rolls it back and applies the same records one by one. Default <see langword="false"/>.
+    /// </summary>
+    public virtual bool BatchSaves => false;
+
+    /// <summary>
+    /// Called once per unit of work with all messages of this serializer in it, before any is applied, so lookups can be
+    /// answered from one query (for example: load every instance whose key is among the messages' keys into the
+    /// DbContext, and look in <c>DbSet.Local</c> in <c>LookupInstanceAsync</c>). Default: nothing.
+    /// </summary>
+    /// <param name="messages">The unit's messages for this serializer, in order.</param>
+    /// <param name="cancellationToken">Cancels the prefetch.</param>
+    public virtual Task PrefetchAsync(IReadOnlyList<TMessage> messages, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>The key-value name validation rules see the looked-up instance under.</summary>
     public const string InstanceContextKey = "instance";
 

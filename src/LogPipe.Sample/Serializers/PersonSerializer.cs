@@ -16,7 +16,24 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
 
     public override string? KeyField => "uuid";
 
+    private readonly HashSet<Guid> _prefetched = [];
+
     protected SampleDbContext Db { get; } = db;
+
+    // SaveAsync only changes tracked replicas and lookups see the unit's own: whole units can be saved in one go.
+    public override bool BatchSaves => true;
+
+    /// <summary>Loads every replica the unit's messages refer to with one query.</summary>
+    public override async Task PrefetchAsync(IReadOnlyList<TMessage> messages, CancellationToken cancellationToken)
+    {
+        var uuids = messages.Select(UuidOf).Distinct().ToList();
+        foreach (var chunk in uuids.Chunk(500))
+        {
+            await Db.Replicas.Where(r => chunk.Contains(r.Uuid)).LoadAsync(cancellationToken);
+        }
+
+        _prefetched.UnionWith(uuids);
+    }
 
     protected abstract Guid UuidOf(TMessage message);
 
@@ -26,9 +43,10 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
     public async ValueTask<PersonReplica?> LookupReplicaAsync(TMessage message, CancellationToken cancellationToken)
     {
         var uuid = UuidOf(message);
-        // A replica added earlier in the same unit of work is tracked but not yet committed: look there first.
-        return Db.Replicas.Local.FirstOrDefault(r => r.Uuid == uuid)
-            ?? await Db.Replicas.FirstOrDefaultAsync(r => r.Uuid == uuid, cancellationToken);
+        // A replica added earlier in the same unit of work is tracked but not yet committed: look there first. What
+        // the prefetch loaded is tracked too, so a prefetched uuid that is not tracked does not exist yet.
+        if (Db.Replicas.Local.FirstOrDefault(r => r.Uuid == uuid) is { } tracked) return tracked;
+        return _prefetched.Contains(uuid) ? null : await Db.Replicas.FirstOrDefaultAsync(r => r.Uuid == uuid, cancellationToken);
     }
 
     // The producing side's model (Person) is not what this service stores on receipt, so the save works on the replica.
