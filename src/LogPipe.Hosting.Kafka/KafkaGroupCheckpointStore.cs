@@ -36,7 +36,13 @@ public sealed class KafkaGroupCheckpointStore : ICheckpointStore
 
     /// <inheritdoc />
     public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        _transactions is not null ? BeginDataTransactionAsync(services, cancellationToken) : Task.FromResult<IUnitOfWork>(new UnitOfWork(this));
+        _transactions is not null ? BeginDataTransactionAsync(services, cancellationToken) : Task.FromResult<IUnitOfWork>(new BufferedUnitOfWork(KeepDeadLetters));
+
+    // The group commit itself happens in the source once the unit commits (KafkaRecordSource.OnCommittedAsync).
+    private void KeepDeadLetters(IReadOnlyList<CheckpointUpdate> updates, IReadOnlyList<DeadLetter> deadLetters)
+    {
+        lock (_deadLetters) _deadLetters.AddRange(deadLetters);
+    }
 
     private async Task<IUnitOfWork> BeginDataTransactionAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         new DataOnlyUnitOfWork(await _transactions!.BeginAsync(services, cancellationToken).ConfigureAwait(false));
@@ -59,31 +65,5 @@ public sealed class KafkaGroupCheckpointStore : ICheckpointStore
         public Task CommitAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken) => inner.CommitAsync([], cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
-
-    private sealed class UnitOfWork(KafkaGroupCheckpointStore store) : IUnitOfWork
-    {
-        private readonly List<DeadLetter> _pending = [];
-
-        public Task BeginRecordAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task CompleteRecordAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task AbortRecordAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
-        {
-            _pending.Add(deadLetter);
-            return Task.CompletedTask;
-        }
-
-        // The group commit itself happens in the source once this returns (KafkaRecordSource.OnCommittedAsync).
-        public Task CommitAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken)
-        {
-            lock (store._deadLetters) store._deadLetters.AddRange(_pending);
-            return Task.CompletedTask;
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -84,9 +84,9 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
 
     /// <inheritdoc />
     public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        Task.FromResult<IUnitOfWork>(new UnitOfWork(this));
+        Task.FromResult<IUnitOfWork>(new BufferedUnitOfWork(Commit));
 
-    private void Commit(IReadOnlyList<CheckpointUpdate> updates, List<DeadLetter> deadLetters)
+    private void Commit(IReadOnlyList<CheckpointUpdate> updates, IReadOnlyList<DeadLetter> deadLetters)
     {
         lock (_lock)
         {
@@ -104,30 +104,5 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
 
             _deadLetters.AddRange(deadLetters);
         }
-    }
-
-    private sealed class UnitOfWork(InMemoryCheckpointStore store) : IUnitOfWork
-    {
-        private readonly List<DeadLetter> _deadLetters = [];
-
-        public Task BeginRecordAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task CompleteRecordAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task AbortRecordAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
-        {
-            _deadLetters.Add(deadLetter);
-            return Task.CompletedTask;
-        }
-
-        public Task CommitAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken)
-        {
-            store.Commit(updates, _deadLetters);
-            return Task.CompletedTask;
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
