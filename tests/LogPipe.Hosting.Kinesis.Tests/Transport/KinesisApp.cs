@@ -138,7 +138,7 @@ public sealed class KinesisApp : IAsyncDisposable
     public async Task<List<Person>> WaitAppliedAsync(IReadOnlyCollection<Person> people, int times = 1, TimeSpan? timeout = null)
     {
         var expected = people.Count * times;
-        await Eventually.TrueAsync(async () => await AppliedAsync() >= expected, timeout ?? TimeSpan.FromSeconds(60), $"{expected} applications of {people.Count} people");
+        await Eventually.TrueAsync(async () => await AppliedAsync() >= expected, timeout ?? TimeSpan.FromSeconds(120), $"{expected} applications of {people.Count} people");
         var stored = await PeopleAsync();
         Assert.Equal(people.Select(p => p.Uuid).Order(), stored.Select(p => p.Uuid).Order());
         Assert.All(stored, p => Assert.Equal(times, p.Applied));

@@ -119,6 +119,27 @@ public sealed class KinesisTransportTests(KinesaliteFixture kinesalite) : Kinesi
     }
 
     [Fact]
+    public async Task A_consumer_starting_AT_TIMESTAMP_applies_what_arrived_from_that_time_on()
+    {
+        // kinesalite answers AT_TIMESTAMP only when a record at or after the time exists, so one shard with records after it.
+        var stream = await Kinesalite.CreateStreamAsync("at-timestamp", shardCount: 1);
+        var producer = await AppAsync(stream, ProducerOnly());
+        await producer.SendAsync(People.Many(20));
+        var from = await ClockPassedAsync(DateTimeOffset.UtcNow);
+        await ClockPassedAsync(from);
+        var after = People.Many(20);
+        await producer.SendAsync(after);
+
+        var consumer = await AppAsync(stream, new Dictionary<string, string?>
+        {
+            ["LogPipe:Kinesis:InitialPosition"] = "AT_TIMESTAMP",
+            ["LogPipe:Kinesis:InitialTimestamp"] = from.ToString("O", CultureInfo.InvariantCulture),
+        });
+
+        await consumer.WaitAppliedAsync(after);
+    }
+
+    [Fact]
     public async Task A_consumer_starting_at_LATEST_applies_only_what_is_sent_after_it_started()
     {
         var stream = await Kinesalite.CreateStreamAsync("latest", shardCount: 2);
@@ -131,5 +152,13 @@ public sealed class KinesisTransportTests(KinesaliteFixture kinesalite) : Kinesi
         await producer.SendAsync(after);
 
         await consumer.WaitAppliedAsync(after);
+    }
+
+    // Arrival times have millisecond resolution: step clear of the last millisecond used.
+    private static async Task<DateTimeOffset> ClockPassedAsync(DateTimeOffset time)
+    {
+        var passed = time.AddMilliseconds(5);
+        await Eventually.TrueAsync(() => DateTimeOffset.UtcNow > passed, TimeSpan.FromSeconds(5));
+        return DateTimeOffset.UtcNow;
     }
 }
