@@ -55,20 +55,30 @@ internal sealed class KinesisRecordSource : IRecordSource
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
         _checkpoints = checkpoints;
-        var started = new List<ShardReader>();
-        if (await DiscoverAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            started = await StartStartableAsync(cancellationToken).ConfigureAwait(false);
+            var started = new List<ShardReader>();
+            if (await DiscoverAsync(cancellationToken).ConfigureAwait(false))
+            {
+                started = await StartStartableAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Records written after StartAsync returns must be read even from a LATEST start: wait until those iterators are taken.
+            await Task.WhenAll(started.Where(r => r.StartsAtLatest).Select(r => r.FirstAttempt)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                KinesisLog.SourceStarted(_logger, Stream, _lineage.Count, started.Count, _lineage.All.Count(s => s.Status == ShardStatus.Waiting));
+            }
+        }
+        catch
+        {
+            // A source that failed to start is not handed to the consumer service, so nobody else would stop its readers.
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        // Records written after StartAsync returns must be read even from a LATEST start: wait until those iterators are taken.
-        await Task.WhenAll(started.Where(r => r.StartsAtLatest).Select(r => r.FirstAttempt)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            KinesisLog.SourceStarted(_logger, Stream, _lineage.Count, started.Count, _lineage.All.Count(s => s.Status == ShardStatus.Waiting));
-        }
-
-        _coordinator = Task.Run(() => CoordinateAsync(_stopping.Token), CancellationToken.None);
+        var stopping = _stopping.Token;
+        _coordinator = Task.Run(() => CoordinateAsync(stopping), CancellationToken.None);
     }
 
     public bool TryRead([NotNullWhen(true)] out IncomingRecord? record)

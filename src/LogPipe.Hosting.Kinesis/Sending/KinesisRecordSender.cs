@@ -93,9 +93,12 @@ internal sealed class KinesisRecordSender : IRecordSender
     private async Task PutAllAsync(string stream, List<PendingPut> puts, CancellationToken cancellationToken)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentPuts, CancellationToken = cancellationToken };
+        var pending = new List<PendingPut>(puts);
         while (true)
         {
-            var wave = PutBatchPlanner.NextWave(puts, _time.GetUtcNow(), out var nextDue);
+            // Settled records leave the list, so many records of one key (one wave each) do not make planning quadratic.
+            pending.RemoveAll(p => p.IsSettled);
+            var wave = PutBatchPlanner.NextWave(pending, _time.GetUtcNow(), out var nextDue);
             if (wave.Count == 0)
             {
                 if (nextDue is not { } due) return;
@@ -109,7 +112,7 @@ internal sealed class KinesisRecordSender : IRecordSender
                 PutBatchPlanner.Calls(wave),
                 parallel,
                 async (call, ct) => await PutCallAsync(stream, call, ct).ConfigureAwait(false)).ConfigureAwait(false);
-            FailSuccessorsOfFailed(puts);
+            FailSuccessorsOfFailed(pending);
         }
     }
 

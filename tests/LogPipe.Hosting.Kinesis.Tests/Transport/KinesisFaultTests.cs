@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.Logging;
@@ -30,10 +31,11 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
         Assert.Equal(400, (await app.CheckpointsAsync()).Sum(c => c.NextOffset));
 
         // At most 5 GetRecords calls per second per shard: n calls on a shard span at least (n - 1) x 200 ms. The handler
-        // sees a call a little after the reader started it, so only the ends carry scheduling noise.
+        // sees a call a little after the reader started it, so the ends carry scheduling noise; the first call of a shard
+        // (cold code paths) is left out.
         foreach (var shard in faults.GetRecordsCalls.GroupBy(c => c.Shard))
         {
-            var calls = shard.Select(c => c.At).Order().ToList();
+            var calls = shard.Select(c => c.At).Order().Skip(1).ToList();
             var span = calls[^1] - calls[0];
             Assert.True(span >= TimeSpan.FromMilliseconds(((calls.Count - 1) * 200) - 150), $"{shard.Key}: {calls.Count} calls within {span.TotalMilliseconds} ms");
         }
@@ -47,12 +49,12 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
         await AppAsync(stream, new Dictionary<string, string?> { ["LogPipe:Kinesis:IdlePollIntervalMs"] = "800" }, faults);
 
         // Each empty answer doubles the gap from the 200 ms poll interval (400, 800) up to the idle interval (800). Only
-        // lower bounds and growth are checked: a loaded machine makes gaps longer, never shorter than scheduling noise.
-        await Eventually.TrueAsync(() => faults.GetRecordsCalls.Count >= 4, TimeSpan.FromSeconds(20), "four polls of the idle shard");
+        // lower bounds and growth are checked, and the first (cold) call is left out of the bounds: a loaded machine makes
+        // gaps longer, never shorter than scheduling noise.
+        await Eventually.TrueAsync(() => faults.GetRecordsCalls.Count >= 5, TimeSpan.FromSeconds(20), "five polls of the idle shard");
         var calls = faults.GetRecordsCalls.Select(c => c.At).ToList();
         var gaps = calls.Zip(calls.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
-        Assert.True(gaps[0] >= 300, $"first gap {gaps[0]} ms");
-        Assert.True(gaps[1] >= 650 && gaps[2] >= 650, $"later gaps {gaps[1]} and {gaps[2]} ms");
+        Assert.True(gaps[1] >= 650 && gaps[2] >= 650 && gaps[3] >= 650, $"idle gaps {gaps[1]}, {gaps[2]}, {gaps[3]} ms");
         Assert.True(gaps[1] > gaps[0], $"gaps grow: {gaps[0]} then {gaps[1]} ms");
     }
 
@@ -127,6 +129,35 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
         Assert.Equal("ProvisionedThroughputExceededException", ex.ErrorCode);
         Assert.Single(faults.Stored.SelectMany(c => c));
         Assert.Equal(3, faults.PutRecordsCalls);
+    }
+
+    [Fact]
+    public async Task Sending_to_a_missing_stream_fails_at_once_with_the_reason()
+    {
+        var stream = KinesaliteFixture.UniqueStreamName("missing");
+        var faults = new KinesisFaults();
+        var app = await AppAsync(stream, ProducerOnly(), faults);
+
+        var ex = await Assert.ThrowsAsync<KinesisSendException>(() => app.SendAsync(People.Many(3)));
+
+        Assert.Equal("ResourceNotFoundException", ex.ErrorCode);
+        Assert.Equal(3, ex.FailedRecords);
+        Assert.Equal(1, faults.PutRecordsCalls);
+    }
+
+    [Fact]
+    public async Task A_consumer_started_before_its_stream_exists_reads_it_once_it_does()
+    {
+        var stream = KinesaliteFixture.UniqueStreamName("later");
+        var app = await AppAsync(stream);
+        await Eventually.TrueAsync(() => app.Logs.Entries.Any(e => e.EventId.Id == 3110), TimeSpan.FromSeconds(30), "the missing stream was noticed");
+
+        await Kinesalite.Admin.CreateStreamAsync(new() { StreamName = stream, ShardCount = 2 });
+        await Kinesalite.Admin.WaitForStreamActiveAsync(stream, TimeSpan.FromMilliseconds(20));
+        var people = People.Many(20);
+        await app.SendAsync(people);
+
+        await app.WaitAppliedAsync(people);
     }
 
     [Fact]
