@@ -119,6 +119,9 @@ internal sealed class KinesisRecordSender : IRecordSender
     private async Task PutCallAsync(string stream, List<PendingPut> call, CancellationToken cancellationToken)
     {
         foreach (var put in call) put.Attempting();
+        // One backoff for the whole call: its failed records become due together and are retried in one call, instead of
+        // each drawing its own jitter and trickling back in calls of a few records.
+        var retryAt = _time.GetUtcNow() + _backoff.Before(call.Max(p => p.Attempts));
         PutRecordsResponse response;
         try
         {
@@ -132,7 +135,7 @@ internal sealed class KinesisRecordSender : IRecordSender
             var retryable = KinesisErrorTranslator.IsTransient(ex);
             var code = ex.ErrorCode ?? ex.InnerException?.GetType().Name ?? "NoAnswer";
             KinesisLog.PutCallFailed(_logger, stream, call.Count, code, ex.Message, retryable);
-            foreach (var put in call) Settle(put, code, ex.Message, retryable);
+            foreach (var put in call) Settle(put, retryAt, code, ex.Message, retryable);
             return;
         }
 
@@ -140,7 +143,7 @@ internal sealed class KinesisRecordSender : IRecordSender
         if (results is null || results.Count != call.Count)
         {
             KinesisLog.PutCallFailed(_logger, stream, call.Count, "InvalidResponse", $"{results?.Count ?? 0} results for {call.Count} records", true);
-            foreach (var put in call) Settle(put, "InvalidResponse", "PutRecords answered with a different number of results than records.", retryable: true);
+            foreach (var put in call) Settle(put, retryAt, "InvalidResponse", "PutRecords answered with a different number of results than records.", retryable: true);
             return;
         }
 
@@ -157,17 +160,17 @@ internal sealed class KinesisRecordSender : IRecordSender
 
             failed++;
             firstCode ??= result.ErrorCode;
-            Settle(call[i], result.ErrorCode, result.ErrorMessage, IsRetryable(result.ErrorCode));
+            Settle(call[i], retryAt, result.ErrorCode, result.ErrorMessage, IsRetryable(result.ErrorCode));
         }
 
         if (failed > 0) KinesisLog.PutPartiallyFailed(_logger, stream, failed, call.Count, firstCode!);
     }
 
-    private void Settle(PendingPut put, string code, string? message, bool retryable)
+    private void Settle(PendingPut put, DateTimeOffset retryAt, string code, string? message, bool retryable)
     {
         if (retryable && put.Attempts < _options.MaxPutAttempts)
         {
-            put.RetryAt(_time.GetUtcNow() + _backoff.Before(put.Attempts), code, message);
+            put.RetryAt(retryAt, code, message);
         }
         else
         {

@@ -19,7 +19,12 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
     {
         var stream = await Kinesalite.CreateStreamAsync("faults", shardCount: 4);
         var faults = new KinesisFaults { ThrottleEveryNthGetRecords = 4, ExpireEveryNthGetRecords = 9, ThrottleEveryNthPutRecords = 3 };
-        var app = await AppAsync(stream, NoClientRetries, faults);
+        // Small pages and tiny queues: many calls to break, and readers that wait on a full queue between them.
+        var app = await AppAsync(stream, new Dictionary<string, string?>(NoClientRetries)
+        {
+            ["LogPipe:Kinesis:MaxRecordsPerRead"] = "50",
+            ["LogPipe:Kinesis:ShardQueueCapacity"] = "10",
+        }, faults);
         var people = People.Many(400);
         foreach (var chunk in people.Chunk(50)) await app.SendAsync(chunk);
 
