@@ -1,5 +1,6 @@
 using System.Globalization;
 using LogPipe.Hosting.Kinesis.Client;
+using LogPipe.Hosting.Kinesis.Client.Transport;
 
 namespace LogPipe.Hosting.Kinesis;
 
@@ -126,6 +127,13 @@ public sealed class KinesisOptions
         MaxBackoff = TimeSpan.FromMilliseconds(RetryMaxDelayMs),
         RequestTimeout = TimeSpan.FromMilliseconds(RequestTimeoutMs),
     };
+
+    /// <summary>
+    /// The backoff puts and reads retry with (<see cref="RetryBaseDelayMs"/> doubling up to <see cref="RetryMaxDelayMs"/>,
+    /// full jitter), never starting below 1 ms so a failing loop cannot spin.
+    /// </summary>
+    internal RetryBackoff CreateBackoff() =>
+        new(TimeSpan.FromMilliseconds(Math.Max(RetryBaseDelayMs, 1)), TimeSpan.FromMilliseconds(Math.Max(RetryMaxDelayMs, 1)));
 
     /// <summary>Describes the options for logs, without the secret key or session token.</summary>
     /// <returns>A one-line description.</returns>

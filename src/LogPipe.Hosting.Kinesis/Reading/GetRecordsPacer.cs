@@ -23,7 +23,7 @@ internal sealed class GetRecordsPacer
     {
         _minimum = TimeSpan.FromMilliseconds(options.PollIntervalMs);
         _idleMaximum = TimeSpan.FromMilliseconds(options.IdlePollIntervalMs);
-        _backoff = new RetryBackoff(TimeSpan.FromMilliseconds(Math.Max(options.RetryBaseDelayMs, 1)), TimeSpan.FromMilliseconds(options.RetryMaxDelayMs));
+        _backoff = options.CreateBackoff();
         _time = time;
         _gap = _minimum;
     }

@@ -46,7 +46,7 @@ internal sealed class KinesisRecordSource : IRecordSource
         _options = options;
         _logger = logger;
         _context = new ShardReadContext(client, stream, checkpointScope, options, time, logger, new RecordSignal());
-        _retry = new RetryBackoff(TimeSpan.FromMilliseconds(Math.Max(options.RetryBaseDelayMs, 1)), TimeSpan.FromMilliseconds(options.RetryMaxDelayMs));
+        _retry = options.CreateBackoff();
     }
 
     public string Stream => _context.Stream;

@@ -60,9 +60,7 @@ internal sealed class ShardReader : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _pacer = new GetRecordsPacer(context.Options, context.Time);
-        _failureBackoff = new RetryBackoff(
-            TimeSpan.FromMilliseconds(Math.Max(context.Options.RetryBaseDelayMs, 1)),
-            TimeSpan.FromMilliseconds(context.Options.RetryMaxDelayMs));
+        _failureBackoff = context.Options.CreateBackoff();
     }
 
     public string ShardId { get; }

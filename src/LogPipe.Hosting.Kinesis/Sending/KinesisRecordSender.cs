@@ -26,7 +26,7 @@ internal sealed class KinesisRecordSender : IRecordSender
     {
         _client = client;
         _options = options;
-        _backoff = new RetryBackoff(TimeSpan.FromMilliseconds(options.RetryBaseDelayMs), TimeSpan.FromMilliseconds(options.RetryMaxDelayMs));
+        _backoff = options.CreateBackoff();
         _time = time;
         _logger = logger;
     }
