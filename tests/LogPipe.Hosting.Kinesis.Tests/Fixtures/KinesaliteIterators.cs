@@ -21,11 +21,20 @@ public static class KinesaliteIterators
         var bytes = Convert.FromBase64String(iterator);
         using var aes = Aes.Create();
         aes.Key = Key;
-        var plain = Encoding.UTF8.GetString(aes.DecryptCbc(bytes.AsSpan(8), Iv));
-        var pieces = plain.Split('/');
+        var pieces = Decrypt(aes, bytes);
         var issued = DateTimeOffset.UtcNow - age;
         pieces[0] = issued.ToUnixTimeMilliseconds().ToString("D14", CultureInfo.InvariantCulture);
         var cipher = aes.EncryptCbc(Encoding.UTF8.GetBytes(string.Join('/', pieces)), Iv);
         return Convert.ToBase64String([.. bytes.AsSpan(0, 8), .. cipher]);
     }
+
+    /// <summary>The shard an iterator reads.</summary>
+    public static string ShardOf(string iterator)
+    {
+        using var aes = Aes.Create();
+        aes.Key = Key;
+        return Decrypt(aes, Convert.FromBase64String(iterator))[2];
+    }
+
+    private static string[] Decrypt(Aes aes, byte[] iterator) => Encoding.UTF8.GetString(aes.DecryptCbc(iterator.AsSpan(8), Iv)).Split('/');
 }

@@ -1,0 +1,85 @@
+using System.Text;
+using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting.InMemory;
+using LogPipe.Hosting.Kinesis.Reading;
+using LogPipe.Hosting.Kinesis.Tests.Fixtures;
+using LogPipe.Hosting.TestSupport;
+using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LogPipe.Hosting.Kinesis.Tests.Transport;
+
+/// <summary>The source on its own, driven the way the consumer service drives it, with in-memory checkpoints.</summary>
+[Collection(SharedKinesalite.Name)]
+public sealed class KinesisRecordSourceTests(KinesaliteFixture kinesalite)
+{
+    private static readonly KinesisOptions Options = new() { IdlePollIntervalMs = 400, ShardDiscoveryIntervalMs = 500 };
+
+    [Fact]
+    public async Task Records_carry_shard_running_offset_sequence_number_key_and_arrival_time()
+    {
+        var stream = await kinesalite.CreateStreamAsync("source", shardCount: 1);
+        var before = DateTimeOffset.UtcNow;
+        var put = await kinesalite.Admin.PutTextsAsync(stream, "key-1", ["a", "b", "c"]);
+        var after = DateTimeOffset.UtcNow;
+        await using var source = Source(stream);
+        await source.StartAsync(Store(), CancellationToken.None);
+
+        var records = await ReadAsync(source, 3);
+
+        Assert.Equal([0L, 1L, 2L], records.Select(r => r.Offset));
+        Assert.Equal(put.Records!.Select(r => r.SequenceNumber), records.Select(r => r.SequenceNumber));
+        Assert.All(records, r =>
+        {
+            Assert.Equal(new PartitionKey("kinesis:us-east-1", stream, "shardId-000000000000"), r.Partition);
+            Assert.Equal("key-1", Encoding.UTF8.GetString(r.Key!.Value.Span));
+            Assert.InRange(r.Timestamp, before.AddMilliseconds(-50), after.AddMilliseconds(50));
+            Assert.True(source.IsCurrent(r));
+        });
+        Assert.Equal(new Checkpoint(3, put.Records![2].SequenceNumber), records[2].NextCheckpoint);
+    }
+
+    [Fact]
+    public async Task Rewind_drops_what_was_read_and_reads_again_after_the_stored_checkpoint()
+    {
+        var stream = await kinesalite.CreateStreamAsync("rewind", shardCount: 1);
+        var put = await kinesalite.Admin.PutTextsAsync(stream, "k", ["0", "1", "2", "3", "4", "5"]);
+        var store = Store();
+        await using var source = Source(stream);
+        await source.StartAsync(store, CancellationToken.None);
+        var first = await ReadAsync(source, 6);
+
+        // Another instance applied the first three records meanwhile.
+        var partition = first[0].Partition;
+        store.Set(partition, first[2].NextCheckpoint);
+        await source.RewindAsync(partition, CancellationToken.None);
+
+        Assert.All(first, r => Assert.False(source.IsCurrent(r)));
+        var again = await ReadAsync(source, 3);
+        Assert.Equal(["3", "4", "5"], again.Select(r => Encoding.UTF8.GetString(r.Value.Span)));
+        Assert.Equal([3L, 4L, 5L], again.Select(r => r.Offset));
+        Assert.Equal(put.Records!.Skip(3).Select(r => r.SequenceNumber), again.Select(r => r.SequenceNumber));
+        Assert.All(again, r => Assert.True(source.IsCurrent(r)));
+        Assert.False(source.TryRead(out _));
+    }
+
+    private KinesisRecordSource Source(string stream) =>
+        new(kinesalite.Admin, stream, "kinesis:us-east-1", Options, TimeProvider.System, NullLogger.Instance);
+
+    private static InMemoryCheckpointStore Store() =>
+        new(Microsoft.Extensions.Options.Options.Create(new LogPipeOptions { ConsumerGroup = "source-tests" }));
+
+    private static async Task<List<IncomingRecord>> ReadAsync(KinesisRecordSource source, int count)
+    {
+        var records = new List<IncomingRecord>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (records.Count < count)
+        {
+            if (source.TryRead(out var record)) records.Add(record);
+            else await source.WaitToReadAsync(timeout.Token);
+        }
+
+        return records;
+    }
+}
