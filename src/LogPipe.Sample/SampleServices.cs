@@ -25,7 +25,8 @@ public static class SampleServices
 
         // The ten lines a service needs: transport and store, what it sends, what it consumes.
         services.AddLogPipe(configuration.GetSection("LogPipe"), logpipe => logpipe
-            .UseKafka()
+            .UseKafka()                                  // LogPipe:Transport picks one: Kafka (default here) or Kinesis
+            .UseKinesis()
             .UseEntityFrameworkOffsets<SampleDbContext>()
             .AddProducer<Person, PersonSerializerV2>(PeopleTopic)
             .AddProducer<Person, PersonSerializerV1>(PeopleTopic, name: "v1")

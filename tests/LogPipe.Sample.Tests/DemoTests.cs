@@ -4,13 +4,12 @@ namespace LogPipe.Sample.Tests;
 
 public sealed class DemoTests
 {
-    [Fact]
-    public async Task The_demo_replicates_every_person_exactly_once_through_the_embedded_broker_and_exits_zero()
+    private static async Task<string> RunDemoAsync(params string[] arguments)
     {
-        // Run the sample as users do: its own process, its own appsettings.json, the embedded broker and SQLite.
+        // Run the sample as users do: its own process, its own appsettings.json.
         var sample = Path.Combine(AppContext.BaseDirectory, "LogPipe.Sample.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
-        foreach (var a in new[] { sample, "demo", "--count", "500", "--timeout", "120" }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { sample, "demo" }.Concat(arguments)) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -18,8 +17,30 @@ public sealed class DemoTests
         await process.WaitForExitAsync(timeout.Token);
         var output = await stdout + await stderr;
         Assert.True(process.ExitCode == 0, output);
-        Assert.Matches(@"replicated 500/500 people in [0-9.]+ s \([0-9]+ records/s\)", output);
         Assert.Contains("each person applied exactly once", output, StringComparison.Ordinal);
+        return output;
+    }
+
+    [Fact]
+    public async Task The_demo_replicates_every_person_exactly_once_through_the_embedded_broker_and_exits_zero()
+    {
+        var output = await RunDemoAsync("--count", "500", "--timeout", "120");
+        Assert.Matches(@"replicated 500/500 people in [0-9.]+ s \([0-9]+ records/s\)", output);
         Assert.Contains("DEVELOPMENT ONLY", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_demo_runs_on_kinesis_by_configuration_against_kinesalite()
+    {
+        await using var kinesalite = await Kinesalite.StartAsync();
+        var output = await RunDemoAsync(
+            "--count", "300", "--timeout", "120",
+            "--LogPipe:Transport", "Kinesis",
+            "--LogPipe:Kinesis:ServiceUrl", kinesalite.ServiceUrl,
+            "--LogPipe:Kinesis:Region", "us-east-1",
+            "--LogPipe:Kinesis:AccessKey", "local",
+            "--LogPipe:Kinesis:SecretKey", "local");
+        Assert.Matches(@"replicated 300/300 people in [0-9.]+ s", output);
+        Assert.Contains("log end of 4 partitions", output, StringComparison.Ordinal);
     }
 }

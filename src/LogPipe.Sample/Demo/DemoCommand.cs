@@ -64,6 +64,7 @@ public static class DemoCommand
                 await scope.ServiceProvider.GetRequiredService<SampleDbContext>().Database.EnsureCreatedAsync();
             }
 
+            await KinesisStreams.EnsureLocalStreamAsync(host.Services, builder.Configuration, SampleServices.PeopleTopic);
             await host.StartAsync();
             return await RunDemoAsync(host.Services, count, timeout);
         }
@@ -79,7 +80,7 @@ public static class DemoCommand
     {
         Console.WriteLine($"Sending {count} people (every third as version 1) to '{SampleServices.PeopleTopic}'...");
         var stopwatch = Stopwatch.StartNew();
-        var logEnd = new Dictionary<string, long>();
+        var logEnd = new LogEnd();
         await using (var scope = services.CreateAsyncScope())
         {
             var v2 = scope.ServiceProvider.GetRequiredService<IProducer<Person>>();
@@ -92,7 +93,7 @@ public static class DemoCommand
                 var positions = new List<RecordPosition>();
                 positions.AddRange(await v1.SendBatchAsync(chunk.Where((_, i) => i % 3 == 0)));
                 positions.AddRange(await v2.SendBatchAsync(chunk.Where((_, i) => i % 3 != 0)));
-                foreach (var p in positions) logEnd[p.Partition] = Math.Max(logEnd.GetValueOrDefault(p.Partition), p.Offset + 1);
+                foreach (var p in positions) logEnd.Add(p);
             }
         }
 
@@ -121,17 +122,17 @@ public static class DemoCommand
         Console.WriteLine($"replicated {replicated}/{count} people in {seconds:F1} s ({replicated / seconds:F0} records/s)");
         var ok = replicated == count && appliedTwice == 0 && atLogEnd;
         Console.WriteLine(ok
-            ? $"OK: each person applied exactly once ({versionOne} as version 1, {count - versionOne} as version 2); stored offsets equal the log end of {logEnd.Count} partitions."
+            ? $"OK: each person applied exactly once ({versionOne} as version 1, {count - versionOne} as version 2); stored offsets equal the log end of {logEnd.Partitions} partitions."
             : $"FAILED: {count - replicated} missing, {appliedTwice} applied more than once, offsets at log end: {atLogEnd}.");
         return ok ? 0 : 1;
     }
 
-    private static async Task<bool> CheckpointsReachAsync(IServiceProvider services, Dictionary<string, long> logEnd)
+    private static async Task<bool> CheckpointsReachAsync(IServiceProvider services, LogEnd logEnd)
     {
         var stored = await QueryAsync(services, db => db.Set<LogPipeCheckpoint>().AsNoTracking()
             .Where(c => c.Stream == SampleServices.PeopleTopic)
-            .ToDictionaryAsync(c => c.Partition, c => c.NextOffset));
-        return logEnd.All(e => stored.TryGetValue(e.Key, out var next) && next == e.Value);
+            .ToListAsync());
+        return logEnd.IsReachedBy(stored);
     }
 
     private static async Task<T> QueryAsync<T>(IServiceProvider services, Func<SampleDbContext, Task<T>> query)
