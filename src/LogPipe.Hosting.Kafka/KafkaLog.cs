@@ -26,6 +26,9 @@ internal static partial class KafkaLog
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Consuming {Topic} failed ({Code}: {Reason}); keeping the position and going on")]
     public static partial void ConsumeFailed(ILogger logger, string topic, string code, string reason);
 
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Reading the checkpoints of newly assigned {Topic} partitions failed; retrying in {DelayMs} ms before starting them")]
+    public static partial void CheckpointReadFailed(ILogger logger, Exception exception, string topic, long delayMs);
+
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Committing offsets of {Topic} to the group failed ({Reason}); they are committed with the next unit of work")]
     public static partial void GroupCommitFailed(ILogger logger, string topic, string reason);
 }

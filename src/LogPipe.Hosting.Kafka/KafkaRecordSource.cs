@@ -216,9 +216,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         }
         else
         {
-            // librdkafka wants the start offsets before this callback returns, and it runs inside Consume on the consumer
-            // service's thread: this is the one place a checkpoint read blocks.
-            stored = _checkpoints!.ReadAsync(keys, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
+            stored = ReadCheckpointsBlocking(keys);
         }
 
         var assigned = new List<TopicPartitionOffset>(partitions.Count);
@@ -237,6 +235,30 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         }
 
         return assigned;
+    }
+
+    /// <summary>
+    /// librdkafka wants the start offsets before the assignment callback returns, and the callback runs inside Consume on
+    /// the consumer service's thread: this is the one place a checkpoint read blocks. A database that is down is waited for
+    /// (with backoff, up to two minutes): starting anywhere but the stored checkpoint would apply records twice.
+    /// </summary>
+    private IReadOnlyDictionary<PartitionKey, Checkpoint> ReadCheckpointsBlocking(List<PartitionKey> keys)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        var deadline = Environment.TickCount64 + 120_000;
+        while (true)
+        {
+            try
+            {
+                return _checkpoints!.ReadAsync(keys, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (Environment.TickCount64 < deadline && ex is not OperationCanceledException)
+            {
+                KafkaLog.CheckpointReadFailed(_logger, ex, Stream, (long)delay.TotalMilliseconds);
+                Thread.Sleep(delay);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+        }
     }
 
     private void OnRevoked(List<TopicPartitionOffset> partitions, bool lost)
