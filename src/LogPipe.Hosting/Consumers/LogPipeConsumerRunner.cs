@@ -595,7 +595,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             {
                 foreach (var p in fenced.Where(p => p.Stream == consumer.Stream))
                 {
-                    await consumer.Source.RewindAsync(p, CancellationToken.None).ConfigureAwait(false);
+                    await RewindAsync(consumer, p).ConfigureAwait(false);
                 }
             }
 
@@ -621,6 +621,28 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         }
 
         return handled.Count;
+    }
+
+    /// <summary>
+    /// Rewinds a fenced partition to its stored checkpoint. The read can fail while the database is down; going on from
+    /// the position in hand would apply records twice, so it is retried until it succeeds.
+    /// </summary>
+    private async Task RewindAsync(ConsumerState consumer, PartitionKey partition)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await consumer.Source.RewindAsync(partition, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var backoff = Backoff(_options.Failures, Math.Min(attempt, 30));
+                ConsumerLog.UnitAbandoned(_logger, ex, 0, (long)backoff.TotalMilliseconds);
+                await Task.Delay(backoff, _time).ConfigureAwait(false);
+            }
+        }
     }
 
     private void Abandon(List<(ConsumerState Consumer, IncomingRecord Record)> unit, int from, Exception? cause)
