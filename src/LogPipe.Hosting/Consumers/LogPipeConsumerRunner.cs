@@ -77,12 +77,21 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         if (_consumers is not null) return;
         var transport = _transports.Current;
         var consumers = new List<ConsumerState>();
-        foreach (var definition in _configuration.Consumers)
+        try
         {
-            var failures = FailureOptionsFor(definition);
-            var source = transport.CreateSource(definition);
-            await source.StartAsync(_checkpoints, cancellationToken).ConfigureAwait(false);
-            consumers.Add(new ConsumerState(_applier.ProcessorFor(definition), source, failures));
+            foreach (var definition in _configuration.Consumers)
+            {
+                var failures = FailureOptionsFor(definition);
+                var source = transport.CreateSource(definition);
+                consumers.Add(new ConsumerState(_applier.ProcessorFor(definition), source, failures));
+                await source.StartAsync(_checkpoints, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // A half-started set of sources is closed so a retry starts from nothing.
+            foreach (var consumer in consumers) await consumer.Source.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
         _consumers = consumers;
@@ -103,7 +112,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     {
         try
         {
-            await StartAsync(cancellationToken).ConfigureAwait(false);
+            await StartWithRetryAsync(cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
                 Status = Status with { LastLoopAt = _time.GetUtcNow() };
@@ -128,6 +137,25 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
         Status = Status with { State = ConsumerRunnerState.Stopped };
         ConsumerLog.Stopped(_logger);
+    }
+
+    /// <summary>Starts the sources, waiting out transient failures (a database that is not up yet) with backoff.</summary>
+    private async Task StartWithRetryAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                var backoff = Backoff(_options.Failures, Math.Min(attempt, 30));
+                ConsumerLog.UnitAbandoned(_logger, ex, 0, (long)backoff.TotalMilliseconds);
+                await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Applies one unit of work from the records ready now, without waiting for more.</summary>
