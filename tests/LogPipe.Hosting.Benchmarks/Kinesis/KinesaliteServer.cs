@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace LogPipe.Hosting.Benchmarks.Kinesis;
+
+/// <summary>
+/// kinesalite (in-memory Kinesis, one Node process) on 127.0.0.1, started as the Kinesis tests' fixture starts it: the
+/// tests' <c>kinesalite/server.js</c>, after <c>npm ci</c> if the package is not installed yet.
+/// </summary>
+public sealed partial class KinesaliteServer : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private KinesaliteServer(Process process, Uri serviceUrl)
+    {
+        _process = process;
+        ServiceUrl = serviceUrl;
+    }
+
+    /// <summary>The endpoint, such as <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri ServiceUrl { get; }
+
+    /// <summary>The Node process's id (its CPU is not in this process's figures).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The folder with the tests' package.json and server.js.</summary>
+    public static string HostDirectory =>
+        typeof(KinesaliteServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "KinesaliteDirectory").Value!;
+
+    /// <summary>Installs kinesalite if needed and starts it.</summary>
+    public static async Task<KinesaliteServer> StartAsync(CancellationToken cancellationToken)
+    {
+        var directory = HostDirectory;
+        if (!File.Exists(Path.Combine(directory, "node_modules", "kinesalite", "package.json")))
+        {
+            var install = Process.Start(new ProcessStartInfo("npm", ["ci", "--omit=optional", "--no-audit", "--no-fund", "--loglevel=error"]) { WorkingDirectory = directory })
+                ?? throw new InvalidOperationException("npm did not start.");
+            await install.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            if (install.ExitCode != 0) throw new InvalidOperationException($"npm ci in {directory} failed with exit code {install.ExitCode}.");
+        }
+
+        var start = new ProcessStartInfo("node", ["server.js"])
+        {
+            WorkingDirectory = directory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        var line = await process.StandardOutput.ReadLineAsync(deadline.Token).ConfigureAwait(false);
+        var match = line is null ? null : ListeningLine().Match(line);
+        if (match is not { Success: true })
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw new InvalidOperationException($"kinesalite did not say where it listens; it printed '{line}'.");
+        }
+
+        return new KinesaliteServer(process, new Uri($"http://{match.Groups["host"].Value}:{match.Groups["port"].Value}"));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        // server.js stops when its standard input closes.
+        _process.StandardInput.Close();
+        using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _process.WaitForExitAsync(exited.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"^listening (?<host>127\.0\.0\.1):(?<port>\d+)$")]
+    private static partial Regex ListeningLine();
+}
