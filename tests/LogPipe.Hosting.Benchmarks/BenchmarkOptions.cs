@@ -24,6 +24,8 @@ public sealed record BenchmarkOptions
                                 are not counted in this process's working set) or inside this process
           --postgres CONN       use this PostgreSQL server (admin connection string) instead of starting one
           --timeout SECONDS     give up on a phase after this long (default 3600)
+          --db-profile          time every database call of the consumer phases (adds EF interceptors:
+                                for finding what bounds a phase, not for the published table)
           --quiet               print only the table
         """;
 
@@ -65,6 +67,9 @@ public sealed record BenchmarkOptions
 
     /// <summary>How long one phase may take.</summary>
     public TimeSpan PhaseTimeout { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Whether to time the consumer phases' database calls.</summary>
+    public bool DatabaseProfile { get; init; }
 
     /// <summary>Whether to print only the table.</summary>
     public bool Quiet { get; init; }
@@ -114,6 +119,7 @@ public sealed record BenchmarkOptions
                     "--postgres" => options with { Postgres = Value() },
                     "--timeout" => options with { PhaseTimeout = TimeSpan.FromSeconds(Positive()) },
                     "--quiet" => options with { Quiet = true },
+                    "--db-profile" => options with { DatabaseProfile = true },
                     _ => throw new FormatException($"Unknown option '{name}'."),
                 };
             }

@@ -1,3 +1,4 @@
+using LogPipe.Hosting.Benchmarks.Databases;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Producers;
@@ -35,7 +36,9 @@ public sealed class LogPipeApp : IAsyncDisposable
         services.AddDbContext<SampleDbContext>(o =>
         {
             if (settings.Database is { } database) database.Configure(o);
-            else o.UseSqlite("Data Source=:memory:"); // A producer's serializer takes the DbContext but never opens it.
+            if (settings.DatabaseProfile is { } profile) o.AddInterceptors(profile.Interceptors);
+            // A producer's serializer takes the DbContext but never opens it.
+            if (settings.Database is null) o.UseSqlite("Data Source=:memory:");
         });
         services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), logpipe =>
         {

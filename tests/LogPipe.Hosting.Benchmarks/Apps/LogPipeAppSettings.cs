@@ -24,6 +24,9 @@ public sealed record LogPipeAppSettings
     /// <summary>What the consumer registers.</summary>
     public ConsumerSerializers Serializers { get; init; } = ConsumerSerializers.NoOp;
 
+    /// <summary>Times the database calls of the consumer (<c>--db-profile</c>), or <see langword="null"/>.</summary>
+    public DatabaseCallProfile? DatabaseProfile { get; init; }
+
     /// <summary>Counts committed records of the consumer.</summary>
     public ApplyProgress? Progress { get; init; }
 }

@@ -118,6 +118,7 @@ public sealed class KafkaBenchmark
     {
         var count = _options.Count;
         // Encoded before the clock starts: the baseline is the client alone. They are the run's only O(count) memory.
+        var encoding = System.Diagnostics.Stopwatch.StartNew();
         var keys = new byte[count][];
         var values = new byte[count][];
         for (var i = 0; i < count; i++)
@@ -125,6 +126,8 @@ public sealed class KafkaBenchmark
             keys[i] = BenchmarkPeople.Key(i);
             values[i] = BenchmarkPeople.Value(i);
         }
+
+        Log(string.Create(CultureInfo.InvariantCulture, $"produce-raw: encoded {count:N0} records in {encoding.Elapsed.TotalSeconds:F1} s (not measured)"));
 
         var delivered = 0;
         var failed = 0;
@@ -250,8 +253,10 @@ public sealed class KafkaBenchmark
             ? await BenchmarkDatabase.CreateSqliteAsync(_workDirectory, phase).ConfigureAwait(false)
             : await BenchmarkDatabase.CreatePostgresAsync(_options.Postgres).ConfigureAwait(false);
         var progress = new ApplyProgress();
+        var profile = _options.DatabaseProfile ? new DatabaseCallProfile() : null;
         var app = LogPipeApp.Create(new LogPipeAppSettings
         {
+            DatabaseProfile = profile,
             UseTransport = l => l.UseKafka(),
             Configuration = AppConfiguration("bench-" + phase + "-" + Guid.NewGuid().ToString("N")[..8]),
             Database = database,
@@ -274,7 +279,7 @@ public sealed class KafkaBenchmark
         if (progress.Failed > 0) problems.Add($"{progress.Failed} records not applied");
         if (deadLetters > 0) problems.Add($"{deadLetters} dead letters");
         if (serializers == ConsumerSerializers.SampleUpsert && (replicas != count || notOnce != 0)) problems.Add($"{replicas} replicas, {notOnce} not applied exactly once");
-        return new PhaseRun(measurement, Problem: problems.Count == 0 ? null : string.Join("; ", problems));
+        return new PhaseRun(measurement, profile?.Describe(measurement.Records, measurement.Elapsed), problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
     /// <summary>Fills <see cref="Topic"/> for consumer phases when the batch producer phase was not selected; not measured.</summary>
