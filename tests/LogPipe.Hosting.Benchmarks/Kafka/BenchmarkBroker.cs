@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using LogPipe.Hosting.Benchmarks.Apps;
 using LogPipe.Hosting.Kafka.Embedded;
 
 namespace LogPipe.Hosting.Benchmarks.Kafka;
@@ -26,9 +27,6 @@ public sealed class BenchmarkBroker : IAsyncDisposable
     /// <summary>The brokers' loopback addresses.</summary>
     public string BootstrapServers { get; }
 
-    /// <summary>The child process's id, or <see langword="null"/> when the broker runs in this process.</summary>
-    public int? ProcessId => _process?.Id;
-
     /// <summary>Starts the broker with the given topics, each with <paramref name="partitions"/> partitions.</summary>
     public static async Task<BenchmarkBroker> StartAsync(bool childProcess, IEnumerable<string> topics, int partitions, CancellationToken cancellationToken)
     {
@@ -41,31 +39,17 @@ public sealed class BenchmarkBroker : IAsyncDisposable
         }
 
         var dll = Path.Combine(AppContext.BaseDirectory, "LogPipe.Hosting.Kafka.DevBroker.dll");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
+        var start = new ProcessStartInfo(ChildProcess.DotnetHost()) { ArgumentList = { dll } };
         foreach (var topic in topics)
         {
             start.ArgumentList.Add("--topic");
             start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"{topic}:{partitions}"));
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start the development broker.");
-        // Its log (the development-only warning) is not ours to print; drain it so the pipe never fills.
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        var line = await process.StandardOutput.ReadLineAsync(deadline.Token).ConfigureAwait(false);
+        var (process, line) = await ChildProcess.StartAsync(start, cancellationToken).ConfigureAwait(false);
         if (line is null || !line.StartsWith(BootstrapPrefix, StringComparison.Ordinal))
         {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
+            await ChildProcess.StopAsync(process).ConfigureAwait(false);
             throw new InvalidOperationException($"The development broker ({dll}) did not print its bootstrap servers; it printed '{line}'.");
         }
 
@@ -76,28 +60,6 @@ public sealed class BenchmarkBroker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_cluster is not null) await _cluster.DisposeAsync().ConfigureAwait(false);
-        if (_process is null) return;
-
-        // The broker stops when its standard input closes.
-        _process.StandardInput.Close();
-        using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(exited.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
-    }
-
-    private static string DotnetHost()
-    {
-        var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli)) return fromCli;
-        var current = Environment.ProcessPath;
-        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+        if (_process is not null) await ChildProcess.StopAsync(_process).ConfigureAwait(false);
     }
 }

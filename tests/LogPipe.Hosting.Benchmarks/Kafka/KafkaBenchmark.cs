@@ -4,8 +4,6 @@ using LogPipe.Hosting.Benchmarks.Apps;
 using LogPipe.Hosting.Benchmarks.Databases;
 using LogPipe.Hosting.Benchmarks.Measurement;
 using LogPipe.Hosting.Kafka;
-using LogPipe.Hosting.Transport;
-using LogPipe.Sample.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Benchmarks.Kafka;
@@ -70,8 +68,6 @@ public sealed class KafkaBenchmark
     public async Task<IReadOnlyList<PhaseResult>> RunAsync(CancellationToken cancellationToken)
     {
         var selected = Phases.Where(p => _options.Selects(p.Name)).ToList();
-        var runs = new Dictionary<string, PhaseRun>(StringComparer.Ordinal);
-        var failed = new Dictionary<string, (string?, string?)>(StringComparer.Ordinal);
         _facts["partitions"] = Partitions.ToString(CultureInfo.InvariantCulture);
         _facts["broker"] = _options.BrokerInChildProcess ? "development broker (librdkafka mock cluster, 3 brokers) in a child process" : "development broker in this process";
         _facts["record value bytes (person 0)"] = BenchmarkPeople.Value(0).Length.ToString(CultureInfo.InvariantCulture);
@@ -79,25 +75,14 @@ public sealed class KafkaBenchmark
         await using (_broker = await BenchmarkBroker.StartAsync(_options.BrokerInChildProcess, [Topic, RawTopic, ConcurrentTopic], Partitions, cancellationToken).ConfigureAwait(false))
         {
             Log($"broker: {_broker.BootstrapServers}, {Partitions} partitions per topic, {_options.Count:N0} records per phase");
-            foreach (var phase in selected)
-            {
-                if (phase.Name.StartsWith("consume", StringComparison.Ordinal) && !_topicFilled) await SeedAsync(cancellationToken).ConfigureAwait(false);
-                Log($"{phase.Name}: running...");
-                try
-                {
-                    var run = runs[phase.Name] = await RunPhaseAsync(phase.Name, cancellationToken).ConfigureAwait(false);
-                    var m = run.Measurement;
-                    Log(string.Create(CultureInfo.InvariantCulture, $"{phase.Name}: {m.Records:N0} records in {m.Elapsed.TotalSeconds:F1} s = {m.RecordsPerSecond:N0} records/s {run.Note} {run.Problem}"));
-                }
-                catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or KafkaException)
-                {
-                    failed[phase.Name] = (null, "failed: " + ex.Message);
-                    Log($"{phase.Name}: FAILED: {ex.Message}");
-                }
-            }
+            return await PhaseLoop.RunAsync(selected, RunPhaseAsync, _ => null, Log, cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        return ResultRows.Build(selected, runs, failed);
+    private async Task<PhaseRun> RunPhaseAsync(PhaseDefinition phase, CancellationToken cancellationToken)
+    {
+        if (phase.Name.StartsWith("consume", StringComparison.Ordinal) && !_topicFilled) await SeedAsync(cancellationToken).ConfigureAwait(false);
+        return await RunPhaseAsync(phase.Name, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<PhaseRun> RunPhaseAsync(string phase, CancellationToken cancellationToken) => phase switch
@@ -168,22 +153,9 @@ public sealed class KafkaBenchmark
     /// <summary>(b) <c>IProducer&lt;Person&gt;.SendBatchAsync</c> in batches, a few batches in flight.</summary>
     private async Task<PhaseRun> BatchProduceAsync(string topic, CancellationToken cancellationToken)
     {
-        var count = _options.Count;
         var batchSize = _options.BatchSize ?? 10_000;
         await using var app = LogPipeApp.Create(new LogPipeAppSettings { UseTransport = l => l.UseKafka(), Configuration = AppConfiguration("producer"), ProduceTo = topic });
-        using var meter = PhaseMeter.Start();
-        var producer = app.Producer;
-        var inFlight = new Queue<Task<IReadOnlyList<RecordPosition>>>();
-        for (var start = 0; start < count; start += batchSize)
-        {
-            var models = new Person[Math.Min(batchSize, count - start)];
-            for (var j = 0; j < models.Length; j++) models[j] = BenchmarkPeople.Person(start + j);
-            if (inFlight.Count >= BatchesInFlight) await inFlight.Dequeue().ConfigureAwait(false);
-            inFlight.Enqueue(producer.SendBatchAsync(models, cancellationToken));
-        }
-
-        await Task.WhenAll(inFlight).WaitAsync(_options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
-        var measurement = meter.Stop(count);
+        var measurement = await LogPipePhases.SendInBatchesAsync(app, _options.Count, batchSize, BatchesInFlight, _options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
         if (topic == Topic) _topicFilled = true;
         return new PhaseRun(measurement, string.Create(CultureInfo.InvariantCulture, $"batches of {batchSize:N0}, {BatchesInFlight} in flight"));
     }
@@ -248,38 +220,20 @@ public sealed class KafkaBenchmark
     /// <summary>(d), (e), (f) LogPipe's hosted consumer service applying the topic into a database, EF Core checkpoints.</summary>
     private async Task<PhaseRun> LogPipeConsumeAsync(string phase, DatabaseProvider provider, ConsumerSerializers serializers, CancellationToken cancellationToken)
     {
-        var count = _options.Count;
         await using var database = provider == DatabaseProvider.Sqlite
             ? await BenchmarkDatabase.CreateSqliteAsync(_workDirectory, phase).ConfigureAwait(false)
             : await BenchmarkDatabase.CreatePostgresAsync(_options.Postgres).ConfigureAwait(false);
-        var progress = new ApplyProgress();
-        var profile = _options.DatabaseProfile ? new DatabaseCallProfile() : null;
-        var app = LogPipeApp.Create(new LogPipeAppSettings
+        var settings = new LogPipeAppSettings
         {
-            DatabaseProfile = profile,
             UseTransport = l => l.UseKafka(),
             Configuration = AppConfiguration("bench-" + phase + "-" + Guid.NewGuid().ToString("N")[..8]),
             Database = database,
+            DatabaseProfile = _options.DatabaseProfile ? new DatabaseCallProfile() : null,
             ConsumeFrom = Topic,
             Serializers = serializers,
-            Progress = progress,
-        });
-        PhaseMeasurement measurement;
-        await using (app.ConfigureAwait(false))
-        {
-            using var meter = PhaseMeter.Start();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            await progress.WaitForAsync(count, _options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
-            measurement = meter.Stop(progress.Applied);
-            await app.StopAsync().ConfigureAwait(false);
-        }
-
-        var (replicas, notOnce, deadLetters) = await database.CountAsync().ConfigureAwait(false);
-        var problems = new List<string>();
-        if (progress.Failed > 0) problems.Add($"{progress.Failed} records not applied");
-        if (deadLetters > 0) problems.Add($"{deadLetters} dead letters");
-        if (serializers == ConsumerSerializers.SampleUpsert && (replicas != count || notOnce != 0)) problems.Add($"{replicas} replicas, {notOnce} not applied exactly once");
-        return new PhaseRun(measurement, profile?.Describe(measurement.Records, measurement.Elapsed), problems.Count == 0 ? null : string.Join("; ", problems));
+            Progress = new ApplyProgress(),
+        };
+        return await LogPipePhases.ConsumeAsync(settings, _options.Count, _options.PhaseTimeout, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Fills <see cref="Topic"/> for consumer phases when the batch producer phase was not selected; not measured.</summary>

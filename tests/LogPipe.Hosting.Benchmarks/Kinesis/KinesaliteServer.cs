@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using LogPipe.Hosting.Benchmarks.Apps;
 
 namespace LogPipe.Hosting.Benchmarks.Kinesis;
 
@@ -21,9 +22,6 @@ public sealed partial class KinesaliteServer : IAsyncDisposable
     /// <summary>The endpoint, such as <c>http://127.0.0.1:41234</c>.</summary>
     public Uri ServiceUrl { get; }
 
-    /// <summary>The Node process's id (its CPU is not in this process's figures).</summary>
-    public int ProcessId => _process.Id;
-
     /// <summary>The folder with the tests' package.json and server.js.</summary>
     public static string HostDirectory =>
         typeof(KinesaliteServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "KinesaliteDirectory").Value!;
@@ -40,25 +38,11 @@ public sealed partial class KinesaliteServer : IAsyncDisposable
             if (install.ExitCode != 0) throw new InvalidOperationException($"npm ci in {directory} failed with exit code {install.ExitCode}.");
         }
 
-        var start = new ProcessStartInfo("node", ["server.js"])
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        var line = await process.StandardOutput.ReadLineAsync(deadline.Token).ConfigureAwait(false);
+        var (process, line) = await ChildProcess.StartAsync(new ProcessStartInfo("node", ["server.js"]) { WorkingDirectory = directory }, cancellationToken).ConfigureAwait(false);
         var match = line is null ? null : ListeningLine().Match(line);
         if (match is not { Success: true })
         {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
+            await ChildProcess.StopAsync(process).ConfigureAwait(false);
             throw new InvalidOperationException($"kinesalite did not say where it listens; it printed '{line}'.");
         }
 
@@ -66,22 +50,7 @@ public sealed partial class KinesaliteServer : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        // server.js stops when its standard input closes.
-        _process.StandardInput.Close();
-        using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(exited.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => new(ChildProcess.StopAsync(_process));
 
     [GeneratedRegex(@"^listening (?<host>127\.0\.0\.1):(?<port>\d+)$")]
     private static partial Regex ListeningLine();

@@ -6,8 +6,6 @@ using LogPipe.Hosting.Benchmarks.Databases;
 using LogPipe.Hosting.Benchmarks.Measurement;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
-using LogPipe.Hosting.Transport;
-using LogPipe.Sample.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Benchmarks.Kinesis;
@@ -85,8 +83,6 @@ public sealed class KinesisBenchmark
     public async Task<IReadOnlyList<PhaseResult>> RunAsync(CancellationToken cancellationToken)
     {
         var selected = Phases.Where(p => _options.Selects(p.Name)).ToList();
-        var runs = new Dictionary<string, PhaseRun>(StringComparer.Ordinal);
-        var skipped = new Dictionary<string, (string?, string?)>(StringComparer.Ordinal);
         _facts["server"] = "kinesalite 3.3.3 (one Node process, in memory)";
         _facts["shards"] = _options.Shards.ToString(CultureInfo.InvariantCulture);
         _facts["LogPipe Kinesis transport"] = TransportAvailable ? "UseKinesis()" : "not in this build";
@@ -98,33 +94,20 @@ public sealed class KinesisBenchmark
                 await CreateStreamAsync(Stream, cancellationToken).ConfigureAwait(false);
                 await CreateStreamAsync(RawStream, cancellationToken).ConfigureAwait(false);
                 Log($"kinesalite: {_server.ServiceUrl}, {_options.Shards} shards per stream, {_options.Count:N0} records per phase");
-                foreach (var phase in selected)
-                {
-                    if (!phase.IsBaseline && !TransportAvailable)
-                    {
-                        skipped[phase.Name] = (NotYetAvailable, null);
-                        Log($"{phase.Name}: {NotYetAvailable}");
-                        continue;
-                    }
-
-                    if (phase.Name.StartsWith("consume", StringComparison.Ordinal) && !_streamFilled) await SeedAsync(cancellationToken).ConfigureAwait(false);
-                    Log($"{phase.Name}: running...");
-                    try
-                    {
-                        var run = runs[phase.Name] = await RunPhaseAsync(phase.Name, cancellationToken).ConfigureAwait(false);
-                        var m = run.Measurement;
-                        Log(string.Create(CultureInfo.InvariantCulture, $"{phase.Name}: {m.Records:N0} records in {m.Elapsed.TotalSeconds:F1} s = {m.RecordsPerSecond:N0} records/s {run.Note} {run.Problem}"));
-                    }
-                    catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or KinesisException or HttpRequestException)
-                    {
-                        skipped[phase.Name] = (null, "failed: " + ex.Message);
-                        Log($"{phase.Name}: FAILED: {ex.Message}");
-                    }
-                }
+                return await PhaseLoop.RunAsync(
+                    selected,
+                    RunPhaseAsync,
+                    phase => phase.IsBaseline || TransportAvailable ? null : NotYetAvailable,
+                    Log,
+                    cancellationToken).ConfigureAwait(false);
             }
         }
+    }
 
-        return ResultRows.Build(selected, runs, skipped);
+    private async Task<PhaseRun> RunPhaseAsync(PhaseDefinition phase, CancellationToken cancellationToken)
+    {
+        if (phase.Name.StartsWith("consume", StringComparison.Ordinal) && !_streamFilled) await SeedAsync(cancellationToken).ConfigureAwait(false);
+        return await RunPhaseAsync(phase.Name, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<PhaseRun> RunPhaseAsync(string phase, CancellationToken cancellationToken) => phase switch
@@ -240,22 +223,9 @@ public sealed class KinesisBenchmark
     /// <summary>LogPipe's <c>IProducer&lt;Person&gt;.SendBatchAsync</c>, batches of 500, <see cref="PutsInFlight"/> batches in flight.</summary>
     private async Task<PhaseRun> BatchProduceAsync(CancellationToken cancellationToken)
     {
-        var count = _options.Count;
         var batchSize = _options.BatchSize ?? PutBatch;
         await using var app = LogPipeApp.Create(new LogPipeAppSettings { UseTransport = l => l.UseKinesis(), Configuration = AppConfiguration("producer"), ProduceTo = Stream });
-        using var meter = PhaseMeter.Start();
-        var producer = app.Producer;
-        var inFlight = new Queue<Task<IReadOnlyList<RecordPosition>>>();
-        for (var start = 0; start < count; start += batchSize)
-        {
-            var models = new Person[Math.Min(batchSize, count - start)];
-            for (var j = 0; j < models.Length; j++) models[j] = BenchmarkPeople.Person(start + j);
-            if (inFlight.Count >= PutsInFlight) await inFlight.Dequeue().ConfigureAwait(false);
-            inFlight.Enqueue(producer.SendBatchAsync(models, cancellationToken));
-        }
-
-        await Task.WhenAll(inFlight).WaitAsync(_options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
-        var measurement = meter.Stop(count);
+        var measurement = await LogPipePhases.SendInBatchesAsync(app, _options.Count, batchSize, PutsInFlight, _options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
         _streamFilled = true;
         return new PhaseRun(measurement, string.Create(CultureInfo.InvariantCulture, $"batches of {batchSize:N0}, {PutsInFlight} in flight"));
     }
@@ -263,31 +233,19 @@ public sealed class KinesisBenchmark
     /// <summary>LogPipe's hosted consumer service with a no-op save, EF Core checkpoints in a SQLite file.</summary>
     private async Task<PhaseRun> LogPipeConsumeAsync(string phase, CancellationToken cancellationToken)
     {
-        var count = _options.Count;
         await using var database = await BenchmarkDatabase.CreateSqliteAsync(_workDirectory, "kinesis-" + phase).ConfigureAwait(false);
-        var progress = new ApplyProgress();
-        var app = LogPipeApp.Create(new LogPipeAppSettings
+        var settings = new LogPipeAppSettings
         {
             UseTransport = l => l.UseKinesis(),
             Configuration = AppConfiguration("bench-" + phase + "-" + Guid.NewGuid().ToString("N")[..8]),
             Database = database,
+            DatabaseProfile = _options.DatabaseProfile ? new DatabaseCallProfile() : null,
             ConsumeFrom = Stream,
             Serializers = ConsumerSerializers.NoOp,
-            Progress = progress,
-        });
-        PhaseMeasurement measurement;
-        await using (app.ConfigureAwait(false))
-        {
-            using var meter = PhaseMeter.Start();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            await progress.WaitForAsync(count, _options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
-            measurement = meter.Stop(progress.Applied);
-            await app.StopAsync().ConfigureAwait(false);
-        }
-
-        var (_, _, deadLetters) = await database.CountAsync().ConfigureAwait(false);
-        var problem = progress.Failed > 0 || deadLetters > 0 ? $"{progress.Failed} records not applied, {deadLetters} dead letters" : null;
-        return new PhaseRun(measurement, string.Create(CultureInfo.InvariantCulture, $"pages of {ReadLimit:N0}, {PollIntervalMs} ms apart"), problem);
+            Progress = new ApplyProgress(),
+        };
+        var note = string.Create(CultureInfo.InvariantCulture, $"pages of {ReadLimit:N0}, {PollIntervalMs} ms apart");
+        return await LogPipePhases.ConsumeAsync(settings, _options.Count, _options.PhaseTimeout, note, cancellationToken).ConfigureAwait(false);
     }
 #endif
 

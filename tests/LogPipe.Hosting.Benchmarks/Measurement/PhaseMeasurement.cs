@@ -4,6 +4,7 @@ namespace LogPipe.Hosting.Benchmarks.Measurement;
 /// <param name="Records">Records moved (sent and acknowledged, or read, or applied and committed).</param>
 /// <param name="Elapsed">Wall time.</param>
 /// <param name="PeakWorkingSetBytes">The highest working set of this process seen during the phase.</param>
+/// <param name="PeakManagedHeapBytes">The largest managed heap (<see cref="GC.GetTotalMemory(bool)"/>) seen during the phase.</param>
 /// <param name="Gen0">Generation 0 collections during the phase.</param>
 /// <param name="Gen1">Generation 1 collections during the phase.</param>
 /// <param name="Gen2">Generation 2 collections during the phase.</param>
@@ -13,6 +14,7 @@ public sealed record PhaseMeasurement(
     long Records,
     TimeSpan Elapsed,
     long PeakWorkingSetBytes,
+    long PeakManagedHeapBytes,
     int Gen0,
     int Gen1,
     int Gen2,

@@ -15,6 +15,7 @@ public sealed class PhaseMeter : IDisposable
     private readonly ManualResetEventSlim _stop = new();
     private readonly int[] _collectionsAtStart = new int[3];
     private long _peakWorkingSet;
+    private long _peakManagedHeap;
     private long _allocatedAtStart;
     private TimeSpan _cpuAtStart;
     private PhaseMeasurement? _result;
@@ -55,6 +56,7 @@ public sealed class PhaseMeter : IDisposable
             records,
             _stopwatch.Elapsed,
             Interlocked.Read(ref _peakWorkingSet),
+            Interlocked.Read(ref _peakManagedHeap),
             GC.CollectionCount(0) - _collectionsAtStart[0],
             GC.CollectionCount(1) - _collectionsAtStart[1],
             GC.CollectionCount(2) - _collectionsAtStart[2],
@@ -81,6 +83,7 @@ public sealed class PhaseMeter : IDisposable
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: false);
         _cpuAtStart = CpuTime();
         _peakWorkingSet = Environment.WorkingSet;
+        _peakManagedHeap = GC.GetTotalMemory(forceFullCollection: false);
         _sampler.Start();
         _stopwatch.Start();
     }
@@ -92,9 +95,15 @@ public sealed class PhaseMeter : IDisposable
 
     private void ObserveWorkingSet()
     {
-        var now = Environment.WorkingSet;
+        RaiseTo(ref _peakWorkingSet, Environment.WorkingSet);
+        // Tells managed growth (our objects) from native growth (librdkafka's queues, SQLite's cache) in the working set.
+        RaiseTo(ref _peakManagedHeap, GC.GetTotalMemory(forceFullCollection: false));
+    }
+
+    private static void RaiseTo(ref long peak, long now)
+    {
         long seen;
-        while (now > (seen = Interlocked.Read(ref _peakWorkingSet)) && Interlocked.CompareExchange(ref _peakWorkingSet, now, seen) != seen)
+        while (now > (seen = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, now, seen) != seen)
         {
         }
     }

@@ -23,14 +23,15 @@ public static class ResultChart
             Value = Math.Log10(r.Measurement!.RecordsPerSecond),
             FillColor = r.Phase.IsBaseline ? Colors.Gray : Colors.SteelBlue,
             Label = r.Measurement.RecordsPerSecond.ToString("N0", c) + "/s"
-                + (r.Phase.IsBaseline ? "  (baseline)" : r.Ratio is { } ratio ? "  (" + ratio.ToString("0.00", c) + "×)" : ""),
+                + (r.Phase.IsBaseline ? "  (baseline)" : r.Ratio is { } ratio ? "  (" + ResultTable.FormatRatio(ratio) + ")" : ""),
             Size = 0.7,
         }).ToList();
         var barPlot = plot.Add.Bars(bars);
         barPlot.Horizontal = true;
         plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)i)], [.. rows.Select(r => r.Phase.Name)]);
         var top = Math.Ceiling(rows.Count == 0 ? 1 : rows.Max(r => Math.Log10(r.Measurement!.RecordsPerSecond)) + 0.6);
-        var decades = Enumerable.Range(0, (int)top + 1).Select(d => (double)d).ToArray();
+        // No tick on the right edge, where its label would be cut off.
+        var decades = Enumerable.Range(0, (int)top).Select(d => (double)d).ToArray();
         plot.Axes.Bottom.SetTicks(decades, [.. decades.Select(d => Math.Pow(10, d).ToString("N0", c))]);
         var left = rows.Count == 0 ? 2 : Math.Min(2, Math.Floor(rows.Min(r => Math.Log10(r.Measurement!.RecordsPerSecond))));
         plot.Axes.SetLimits(left: left, right: top, bottom: -0.6, top: rows.Count - 0.4);

@@ -31,6 +31,7 @@ public static class ResultFile
                 RecordsPerSecond = r.Measurement?.RecordsPerSecond,
                 r.Ratio,
                 PeakWorkingSetBytes = r.Measurement?.PeakWorkingSetBytes,
+                PeakManagedHeapBytes = r.Measurement?.PeakManagedHeapBytes,
                 Gc = r.Measurement is { } m ? new[] { m.Gen0, m.Gen1, m.Gen2 } : null,
                 AllocatedBytesPerRecord = r.Measurement?.AllocatedBytesPerRecord,
                 CpuMicrosecondsPerRecord = r.Measurement?.CpuMicrosecondsPerRecord,
