@@ -30,12 +30,18 @@ public sealed partial class KinesaliteServer : IAsyncDisposable
     public static async Task<KinesaliteServer> StartAsync(CancellationToken cancellationToken)
     {
         var directory = HostDirectory;
-        if (!File.Exists(Path.Combine(directory, "node_modules", "kinesalite", "package.json")))
+        var marker = Path.Combine(directory, "node_modules", "kinesalite", "package.json");
+        if (!File.Exists(marker))
         {
-            var install = Process.Start(new ProcessStartInfo("npm", ["ci", "--omit=optional", "--no-audit", "--no-fund", "--loglevel=error"]) { WorkingDirectory = directory })
-                ?? throw new InvalidOperationException("npm did not start.");
-            await install.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            if (install.ExitCode != 0) throw new InvalidOperationException($"npm ci in {directory} failed with exit code {install.ExitCode}.");
+            // The Kinesis tests' fixture installs into the same folder under the same lock file; one installs, the other waits.
+            using var installLock = await AcquireLockAsync(Path.Combine(directory, ".install.lock"), cancellationToken).ConfigureAwait(false);
+            if (!File.Exists(marker))
+            {
+                using var install = Process.Start(new ProcessStartInfo("npm", ["ci", "--omit=optional", "--no-audit", "--no-fund", "--loglevel=error"]) { WorkingDirectory = directory })
+                    ?? throw new InvalidOperationException("npm did not start.");
+                await install.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                if (install.ExitCode != 0) throw new InvalidOperationException($"npm ci in {directory} failed with exit code {install.ExitCode}.");
+            }
         }
 
         var (process, line) = await ChildProcess.StartAsync(new ProcessStartInfo("node", ["server.js"]) { WorkingDirectory = directory }, cancellationToken).ConfigureAwait(false);
@@ -51,6 +57,22 @@ public sealed partial class KinesaliteServer : IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => new(ChildProcess.StopAsync(_process));
+
+    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     [GeneratedRegex(@"^listening (?<host>127\.0\.0\.1):(?<port>\d+)$")]
     private static partial Regex ListeningLine();
