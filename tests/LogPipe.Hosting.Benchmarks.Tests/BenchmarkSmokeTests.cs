@@ -1,0 +1,95 @@
+using LogPipe.Hosting.Benchmarks;
+using LogPipe.Hosting.Benchmarks.Kafka;
+using LogPipe.Hosting.Benchmarks.Kinesis;
+using Xunit.Abstractions;
+
+namespace LogPipe.Hosting.Benchmarks.Tests;
+
+/// <summary>
+/// The benchmark program, run in-process with a tiny count the way CI would run it: every phase must run, move every record
+/// and report a rate. Rates are not compared with anything (no timing assertions on a shared 2-core machine).
+/// </summary>
+public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Count = 2000;
+
+    private readonly string _outputDirectory = Path.Combine(Path.GetTempPath(), "logpipe-bench-test-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public async Task Kafka_mode_measures_every_phase_and_writes_table_json_and_chart()
+    {
+        var writer = new StringWriter();
+        var outcome = await BenchmarkCommand.RunAsync(["kafka", "--count", $"{Count}", "--phases", "all", "--output", _outputDirectory], writer, CancellationToken.None);
+        output.WriteLine(writer.ToString());
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(KafkaBenchmark.Phases.Select(p => p.Name), outcome.Results.Select(r => r.Phase.Name));
+        Assert.All(outcome.Results, r =>
+        {
+            Assert.True(r.IsComplete(Count), $"{r.Phase.Name}: {r.Measurement?.Records} records, problem: {r.Problem}");
+            Assert.True(r.Measurement!.RecordsPerSecond > 0, r.Phase.Name);
+            Assert.True(r.Measurement.PeakWorkingSetBytes > 0, r.Phase.Name);
+            Assert.NotNull(r.Ratio);
+            Assert.Contains($"`{r.Phase.Name}`", outcome.Table, StringComparison.Ordinal);
+        });
+        Assert.True(File.Exists(outcome.ResultsFile));
+        Assert.True(new FileInfo(outcome.ChartFile!).Length > 0);
+    }
+
+    [Fact]
+    public async Task A_phase_filter_runs_only_those_phases_and_fills_the_topic_for_consumers_itself()
+    {
+        var writer = new StringWriter();
+        var outcome = await BenchmarkCommand.RunAsync(["kafka", "--count", "500", "--phases", "consume-raw,consume-noop-sqlite", "--output", _outputDirectory], writer, CancellationToken.None);
+        output.WriteLine(writer.ToString());
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(["consume-raw", "consume-noop-sqlite"], outcome.Results.Select(r => r.Phase.Name));
+        Assert.All(outcome.Results, r => Assert.True(r.IsComplete(500), r.Problem));
+        Assert.Contains("seeding", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kinesis_mode_measures_the_raw_client_and_marks_LogPipe_rows_it_cannot_run()
+    {
+        var writer = new StringWriter();
+        var outcome = await BenchmarkCommand.RunAsync(["kinesis", "--count", "1000", "--output", _outputDirectory], writer, CancellationToken.None);
+        output.WriteLine(writer.ToString());
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(KinesisBenchmark.Phases.Select(p => p.Name), outcome.Results.Select(r => r.Phase.Name));
+        foreach (var row in outcome.Results)
+        {
+            if (row.Phase.IsBaseline || KinesisBenchmark.TransportAvailable)
+            {
+                Assert.True(row.IsComplete(1000), $"{row.Phase.Name}: {row.Problem}");
+                Assert.True(row.Measurement!.RecordsPerSecond > 0);
+            }
+            else
+            {
+                // No made-up numbers: the row says why it is empty.
+                Assert.Null(row.Measurement);
+                Assert.Equal(KinesisBenchmark.NotYetAvailable, row.Note);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("kafka", "--count", "0")]
+    [InlineData("kafka", "--phases")]
+    [InlineData("rabbitmq")]
+    [InlineData("kafka", "--broker", "docker")]
+    public async Task Bad_arguments_print_the_usage_and_exit_2(params string[] args)
+    {
+        var writer = new StringWriter();
+        var outcome = await BenchmarkCommand.RunAsync(args, writer, CancellationToken.None);
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("Usage:", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_outputDirectory)) Directory.Delete(_outputDirectory, recursive: true);
+    }
+}

@@ -1,0 +1,38 @@
+namespace LogPipe.Hosting.Benchmarks.Apps;
+
+/// <summary>Counts records committed by LogPipe's units of work and wakes whoever waits for a total.</summary>
+public sealed class ApplyProgress
+{
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _target = long.MaxValue;
+    private long _applied;
+    private long _failed;
+
+    /// <summary>Records applied and committed so far.</summary>
+    public long Applied => Interlocked.Read(ref _applied);
+
+    /// <summary>Records that were not applied (message errors, dead letters) so far.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Adds what one committed unit of work applied and failed.</summary>
+    public void Committed(int applied, int failed)
+    {
+        Interlocked.Add(ref _failed, failed);
+        if (Interlocked.Add(ref _applied, applied) + Failed >= Interlocked.Read(ref _target)) _reached.TrySetResult();
+    }
+
+    /// <summary>Waits until <paramref name="total"/> records were committed (applied or failed).</summary>
+    public async Task WaitForAsync(long total, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _target, total);
+        if (Applied + Failed >= total) return;
+        try
+        {
+            await _reached.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Only {Applied} of {total} records were applied (and {Failed} failed) within {timeout}.");
+        }
+    }
+}
