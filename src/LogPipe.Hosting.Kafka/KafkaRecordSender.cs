@@ -52,25 +52,21 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
     public async ValueTask<IReadOnlyList<RecordPosition>> SendBatchAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var pending = new TaskCompletionSource<RecordPosition>[records.Count];
+        if (records.Count == 0) return [];
+
+        // One completion for the whole batch (not one per record): delivery reports fill the positions by index and the
+        // last one completes it. Fewer objects per record means fewer of them promoted while the batch is in flight.
+        var batch = new BatchDelivery(records.Count, this);
         for (var i = 0; i < records.Count; i++)
         {
-            var completion = pending[i] = new TaskCompletionSource<RecordPosition>(TaskCreationOptions.RunContinuationsAsynchronously);
             var record = records[i];
             var message = ToMessage(record);
+            var report = batch.ReportFor(i, record.Stream);
             while (true)
             {
                 try
                 {
-                    _producer.Produce(record.Stream, message, report =>
-                    {
-                        if (report.Error.IsError) completion.TrySetException(Failure(record.Stream, 1, report.Error));
-                        else
-                        {
-                            _connectivity.Contact();
-                            completion.TrySetResult(Position(report));
-                        }
-                    });
+                    _producer.Produce(record.Stream, message, report);
                     break;
                 }
                 catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
@@ -80,22 +76,56 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
                 }
                 catch (ProduceException<byte[]?, byte[]> ex)
                 {
-                    completion.TrySetException(Failure(record.Stream, 1, ex.Error));
+                    batch.Fail(Failure(record.Stream, 1, ex.Error));
                     break;
                 }
             }
         }
 
-        var all = Task.WhenAll(pending.Select(p => p.Task));
-        try
+        return await batch.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The delivery state of one batch: positions by index, failures, and one completion.</summary>
+    private sealed class BatchDelivery(int count, KafkaRecordSender sender)
+    {
+        private readonly RecordPosition[] _positions = new RecordPosition[count];
+        private readonly TaskCompletionSource<IReadOnlyList<RecordPosition>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private KafkaSendException? _firstFailure;
+        private int _failures;
+        private int _remaining = count;
+
+        public Task<IReadOnlyList<RecordPosition>> Task => _completion.Task;
+
+        public Action<DeliveryReport<byte[]?, byte[]>> ReportFor(int index, string stream) => report =>
         {
-            return await all.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (report.Error.IsError) Fail(sender.Failure(stream, 1, report.Error));
+            else
+            {
+                sender._connectivity.Contact();
+                _positions[index] = Position(report);
+                Settle();
+            }
+        };
+
+        public void Fail(KafkaSendException failure)
+        {
+            Interlocked.CompareExchange(ref _firstFailure, failure, null);
+            Interlocked.Increment(ref _failures);
+            Settle();
         }
-        catch (KafkaSendException) when (all.IsFaulted)
+
+        private void Settle()
         {
-            var failures = pending.Where(p => p.Task.IsFaulted).Select(p => p.Task.Exception!.InnerException!).ToList();
-            var first = (KafkaSendException)failures[0];
-            throw new KafkaSendException($"{failures.Count} of {records.Count} records were not delivered; first failure: {first.Message}", first.ErrorCode, failures.Count);
+            if (Interlocked.Decrement(ref _remaining) != 0) return;
+            if (_firstFailure is { } first)
+            {
+                _completion.TrySetException(new KafkaSendException(
+                    $"{_failures} of {_positions.Length} records were not delivered; first failure: {first.Message}", first.ErrorCode, _failures));
+            }
+            else
+            {
+                _completion.TrySetResult(_positions);
+            }
         }
     }
 
@@ -139,7 +169,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
     }
 
     private static RecordPosition Position(DeliveryResult<byte[]?, byte[]> report) =>
-        new(report.Topic, report.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), report.Offset.Value);
+        new(report.Topic, PartitionNames.Of(report.Partition.Value), report.Offset.Value);
 
     private KafkaSendException Failure(string topic, int count, Error error) =>
         new($"Sending to '{topic}' failed: {error.Code}: {_redactor.Redact(error.Reason)}", error.Code.ToString(), count);

@@ -110,7 +110,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
     public bool IsCurrent(IncomingRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var partition = int.Parse(record.Partition.Partition, CultureInfo.InvariantCulture);
+        var partition = PartitionNames.Parse(record.Partition.Partition);
         return _owned.Contains(partition) && _generations.TryGetValue(partition, out var g) && g == record.Generation;
     }
 
@@ -194,7 +194,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
             ? h.Select(x => new KeyValuePair<string, byte[]>(x.Key, x.GetValueBytes())).ToList()
             : null;
         record = new IncomingRecord(
-            new PartitionKey(Scope, Stream, partition.ToString(CultureInfo.InvariantCulture)),
+            new PartitionKey(Scope, Stream, PartitionNames.Of(partition)),
             result.Offset.Value,
             result.Message.Key,
             result.Message.Value ?? [],

@@ -128,6 +128,10 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         var db = await DatabaseAsync(database);
         var apps = new List<KafkaApp>();
         for (var i = 0; i < instances; i++) apps.Add(await AppAsync(db));
+
+        // Send once the group has settled with partitions on every member; otherwise the first member to join may
+        // apply everything before the others are assigned anything.
+        await Eventually.TrueAsync(() => apps.All(a => a.Logs.Entries.Any(e => e.EventId.Id == 2010)), TimeSpan.FromSeconds(60), "every member was assigned partitions");
         var people = People.Many(1500);
         foreach (var chunk in people.Chunk(100)) await SendAsync(apps[0], chunk);
         await AssertExactlyOnceAsync(apps[0], people);
