@@ -16,7 +16,9 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
 
     public override string? KeyField => "uuid";
 
-    private readonly HashSet<Guid> _prefetched = [];
+    // The replicas this unit of work has seen, by uuid: prefetched, found or added. Serializers are scoped to a unit of
+    // work, so this lives exactly as long as the unit. (DbSet.Local would do too, but it scans every tracked entity.)
+    private readonly Dictionary<Guid, PersonReplica?> _known = [];
 
     protected SampleDbContext Db { get; } = db;
 
@@ -27,12 +29,11 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
     public override async Task PrefetchAsync(IReadOnlyList<TMessage> messages, CancellationToken cancellationToken)
     {
         var uuids = messages.Select(UuidOf).Distinct().ToList();
+        foreach (var uuid in uuids) _known[uuid] = null;
         foreach (var chunk in uuids.Chunk(500))
         {
-            await Db.Replicas.Where(r => chunk.Contains(r.Uuid)).LoadAsync(cancellationToken);
+            foreach (var replica in await Db.Replicas.Where(r => chunk.Contains(r.Uuid)).ToListAsync(cancellationToken)) _known[replica.Uuid] = replica;
         }
-
-        _prefetched.UnionWith(uuids);
     }
 
     protected abstract Guid UuidOf(TMessage message);
@@ -43,10 +44,11 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
     public async ValueTask<PersonReplica?> LookupReplicaAsync(TMessage message, CancellationToken cancellationToken)
     {
         var uuid = UuidOf(message);
-        // A replica added earlier in the same unit of work is tracked but not yet committed: look there first. What
-        // the prefetch loaded is tracked too, so a prefetched uuid that is not tracked does not exist yet.
-        if (Db.Replicas.Local.FirstOrDefault(r => r.Uuid == uuid) is { } tracked) return tracked;
-        return _prefetched.Contains(uuid) ? null : await Db.Replicas.FirstOrDefaultAsync(r => r.Uuid == uuid, cancellationToken);
+        // A replica added earlier in the same unit of work is not committed yet: what this unit knows comes first.
+        if (_known.TryGetValue(uuid, out var known)) return known;
+        var found = await Db.Replicas.FirstOrDefaultAsync(r => r.Uuid == uuid, cancellationToken);
+        _known[uuid] = found;
+        return found;
     }
 
     // The producing side's model (Person) is not what this service stores on receipt, so the save works on the replica.
@@ -57,6 +59,7 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
         {
             replica = new PersonReplica { Uuid = UuidOf(message) };
             Db.Replicas.Add(replica);
+            _known[replica.Uuid] = replica;
         }
 
         Apply(message, replica);

@@ -5,31 +5,33 @@ using LogPipe.Hosting.Transport;
 namespace LogPipe.Hosting.Benchmarks.Apps;
 
 /// <summary>
-/// Wraps the real checkpoint store to count the records each committed unit of work applied, so a phase ends at the commit
-/// of its last record without polling the database. Adds two calls per record and nothing else.
+/// Wraps the real checkpoint store to count the records each committed unit of work moved past (from the checkpoint
+/// deltas), so a phase ends at the commit of its last record without polling the database. Batch mode is passed through.
 /// </summary>
 public sealed class CountingCheckpointStore(ICheckpointStore inner, ApplyProgress progress) : ICheckpointStore
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<PartitionKey, long> _committed = new();
+    private readonly ApplyProgress _progress = progress;
+
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken) =>
         inner.ReadAsync(partitions, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        new CountingUnitOfWork(await inner.BeginAsync(services, cancellationToken).ConfigureAwait(false), progress);
+        new CountingUnitOfWork(await inner.BeginAsync(services, cancellationToken).ConfigureAwait(false), this);
 
-    private sealed class CountingUnitOfWork(IUnitOfWork inner, ApplyProgress progress) : IUnitOfWork
+    private sealed class CountingUnitOfWork(IUnitOfWork inner, CountingCheckpointStore store) : IUnitOfWork
     {
-        private int _applied;
         private int _failed;
+
+        public bool SupportsBatchedSaves => inner.SupportsBatchedSaves;
+
+        public void BeginBatch() => inner.BeginBatch();
 
         public Task BeginRecordAsync(CancellationToken cancellationToken) => inner.BeginRecordAsync(cancellationToken);
 
-        public async Task CompleteRecordAsync(CancellationToken cancellationToken)
-        {
-            await inner.CompleteRecordAsync(cancellationToken).ConfigureAwait(false);
-            _applied++;
-        }
+        public Task CompleteRecordAsync(CancellationToken cancellationToken) => inner.CompleteRecordAsync(cancellationToken);
 
         public async Task AbortRecordAsync(CancellationToken cancellationToken)
         {
@@ -42,7 +44,14 @@ public sealed class CountingCheckpointStore(ICheckpointStore inner, ApplyProgres
         public async Task CommitAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken)
         {
             await inner.CommitAsync(updates, cancellationToken).ConfigureAwait(false);
-            progress.Committed(_applied, _failed);
+            var moved = 0L;
+            foreach (var (partition, checkpoint) in updates)
+            {
+                moved += checkpoint.NextOffset - store._committed.GetValueOrDefault(partition);
+                store._committed[partition] = checkpoint.NextOffset;
+            }
+
+            store._progress.Committed((int)moved, _failed);
         }
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();

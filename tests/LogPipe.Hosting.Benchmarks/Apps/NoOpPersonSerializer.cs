@@ -16,5 +16,8 @@ public sealed class NoOpPersonSerializer : MessageSerializer<PersonMessageV2>
     public override int Version => 2;
 
     /// <inheritdoc />
+    public override bool BatchSaves => true;
+
+    /// <inheritdoc />
     public override Task SaveAsync(PersonMessageV2 message, CancellationToken cancellationToken) => Task.CompletedTask;
 }
