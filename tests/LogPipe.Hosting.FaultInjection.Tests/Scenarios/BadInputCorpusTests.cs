@@ -3,7 +3,6 @@ using System.Globalization;
 using Confluent.Kafka;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.FaultInjection.Tests.Support;
-using LogPipe.Hosting.Kafka.Embedded;
 using LogPipe.Hosting.TestSupport;
 using Xunit.Abstractions;
 
@@ -23,15 +22,10 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
     {
         var rounds = FaultScale.Number("CORPUS_ROUNDS", 1, 20);
         var stopwatch = Stopwatch.StartNew();
-        await using var cluster = EmbeddedKafkaCluster.Start(new EmbeddedKafkaClusterOptions { BrokerCount = 3 });
-        var topic = $"people-{Guid.NewGuid():N}";
-        var group = $"corpus-{Guid.NewGuid():N}";
-        cluster.CreateTopic(topic, Partitions);
-        using var database = ScenarioDatabase.Sqlite();
-        await database.EnsureCreatedAsync();
-
+        await using var scenario = await EmbeddedScenario.StartAsync(Partitions, "sqlite");
+        var (topic, group, database) = (scenario.Topic, scenario.Group, scenario.Database);
         var probe = new Probe();
-        await using var consumer = await ConsumerInstance.StartAsync("consumer", cluster.BootstrapServers, topic, group, database.Database, new Dictionary<string, string?>
+        var consumer = await scenario.ConsumerAsync("consumer", new Dictionary<string, string?>
         {
             ["LogPipe:Limits:MaxRecordBytes"] = $"{BadRecords.MaxRecordBytes}",
             ["LogPipe:Limits:MaxStringLength"] = $"{BadRecords.MaxStringLength}",
@@ -43,7 +37,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         // Good and bad records alternate, spread over the partitions; each bad one is known by where it landed.
         var good = new List<Person>();
         var bad = new Dictionary<(int Partition, long Offset), BadRecord>();
-        var config = new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 5 };
+        var config = new ProducerConfig { BootstrapServers = scenario.BootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 5 };
         using (var producer = new ProducerBuilder<byte[]?, byte[]?>(config).Build())
         {
             var index = 0;
@@ -67,8 +61,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
             await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<byte[]?, byte[]?> { Value = BadRecords.Good(last, 0) });
         }
 
-        var replica = new Replica(database, cluster.BootstrapServers, topic, Partitions, group);
-        var outcome = await replica.CatchUpAndMeasureAsync([.. good.Select(p => p.Uuid)]);
+        var outcome = await scenario.Replica.CatchUpAndMeasureAsync([.. good.Select(p => p.Uuid)]);
         var letters = await database.DeadLettersAsync(group);
         var people = (await database.PeopleAsync()).Select(p => p.Uuid).ToHashSet();
 

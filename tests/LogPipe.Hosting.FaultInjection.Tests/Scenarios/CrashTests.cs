@@ -42,7 +42,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             using var worker = await WorkerProcess.StartAsync(broker.BootstrapServers, topic, group, database.Database);
 
             // One kill in five lands while the worker joins the group and reads its checkpoints; the others while it
-            // applies records, a random time after its first progress.
+            // applies records, a random time after its first commit.
             if (random.Next(5) == 0)
             {
                 await Task.Delay(random.Next(0, 2500));
@@ -53,7 +53,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                 var before = await database.PeopleCountAsync();
                 await Eventually.TrueAsync(async () => worker.HasExited || await database.PeopleCountAsync() > before, TimeSpan.FromSeconds(60), "the worker applies records");
                 Assert.False(worker.HasExited, "the worker exited by itself: " + worker.StandardError);
-                await Task.Delay(random.Next(0, 1000));
+                await Task.Delay(random.Next(0, 3000)); // spans several units of work (up to 1 s each)
                 killedWhileApplying++;
             }
 
