@@ -19,6 +19,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
     {
         var records = FaultScale.Number("DB_OUTAGE_RECORDS", 5_000, 50_000);
         var outage = TimeSpan.FromSeconds(FaultScale.Number("DB_OUTAGE_SECONDS", 5, 20));
+        var outages = FaultScale.Number("DB_OUTAGES", 1, 3);
         var stopwatch = Stopwatch.StartNew();
         await using var scenario = await EmbeddedScenario.StartAsync(Partitions, "postgres");
         var consumer = await scenario.ConsumerAsync("consumer");
@@ -28,22 +29,26 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         // Records keep arriving before, during and after the outage.
         var sending = Task.Run(async () =>
         {
-            var batches = people.Chunk(records / 20).ToList();
+            var batches = people.Chunk(records / (20 * outages)).ToList();
             for (var i = 0; i < batches.Count; i++)
             {
                 await producer.Sender.SendAsync(batches[i], first: i * batches[0].Length);
                 await Task.Delay(outage / 8);
             }
         });
-        await Eventually.TrueAsync(async () => await scenario.Database.PeopleCountAsync() >= records / 5, TimeSpan.FromSeconds(60), "the consumer is applying");
-        var restart = await PostgresServer.StopAsync();
-        try
+        for (var k = 1; k <= outages; k++)
         {
-            await Task.Delay(outage); // the outage itself
-        }
-        finally
-        {
-            await restart();
+            var progress = records * k / (outages + 3);
+            await Eventually.TrueAsync(async () => await scenario.Database.PeopleCountAsync() >= progress, Replica.Patience, "the consumer is applying");
+            var restart = await PostgresServer.StopAsync();
+            try
+            {
+                await Task.Delay(outage); // the outage itself
+            }
+            finally
+            {
+                await restart();
+            }
         }
 
         await sending.WaitAsync(TimeSpan.FromMinutes(3));
@@ -51,12 +56,13 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         new FaultFigures(
             "Database outage (PostgreSQL stopped)",
             records,
-            $"server down {outage.TotalSeconds:F0} s mid-stream",
+            $"{outages} × server down {outage.TotalSeconds:F0} s mid-stream",
             outcome.Lost,
             outcome.AppliedTwice,
             outcome.DeadLettered,
             stopwatch.Elapsed)
         { Notes = $"{consumer.Count(1023)} units abandoned and retried, {consumer.Count(1020)} save retries counted against a record" }.Publish(output);
+        output.WriteLine(consumer.Summary());
         Assert.True(consumer.Count(1023) > 0, "the outage was noticed (units abandoned)");
         outcome.AssertExactlyOnce();
     }

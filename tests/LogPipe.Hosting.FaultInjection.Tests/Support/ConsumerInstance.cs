@@ -64,6 +64,18 @@ public sealed class ConsumerInstance : IAsyncDisposable
     /// <summary>How many log entries with event id <paramref name="eventId"/> this instance wrote.</summary>
     public int Count(int eventId) => Logs.Entries.Count(e => e.EventId.Id == eventId);
 
+    /// <summary>
+    /// What this instance logged, for the test output: a count per event id, and the first message of each warning or
+    /// worse (with its exception type), so a failed run shows what the consumer went through.
+    /// </summary>
+    public string Summary() => $"{Name}: " + string.Join("; ", Logs.Entries
+        .Where(e => e.EventId.Id is > 0 and < 10_000 and not (2004 or 1012)) // LogPipe's own events, without the per-record ones
+        .GroupBy(e => e.EventId.Id)
+        .OrderBy(g => g.Key)
+        .Select(g => g.First() is { Level: >= LogLevel.Warning } first
+            ? $"{g.Key}×{g.Count()} (first: {first.Message}{(first.Exception is { } ex ? $" [{ex.GetType().Name}: {ex.Message}]" : "")})"
+            : $"{g.Key}×{g.Count()}"));
+
     /// <summary>Stops the host gracefully: the unit in progress finishes, the consumer leaves its group.</summary>
     public async Task StopAsync()
     {
