@@ -19,17 +19,24 @@ internal static class MessagePackDecoding
     /// <summary>Whether <paramref name="exception"/> is how <see cref="MessagePackReader"/> reports truncated or malformed bytes.</summary>
     /// <param name="exception">An exception from reading.</param>
     /// <returns><see langword="true"/> for the reader's own failures.</returns>
+    /// <remarks>
+    /// A str32 or bin32 length header of 2^31 or more reads as a negative length, on which the reader slices its buffer and
+    /// throws <see cref="ArgumentOutOfRangeException"/>: that too is a malformed record, not a failure of the consumer.
+    /// </remarks>
     public static bool IsDecodingError(Exception exception) =>
-        exception is MessagePackSerializationException or EndOfStreamException or OverflowException;
+        exception is MessagePackSerializationException or EndOfStreamException or OverflowException or ArgumentOutOfRangeException;
 
     /// <summary>The error for bytes the MessagePack reader could not read.</summary>
     /// <param name="exception">The reader's failure.</param>
     /// <returns>An <see cref="MessageErrorKind.Undecodable"/> error.</returns>
     public static InvalidMessageException Undecodable(Exception exception) => new(
         MessageErrorKind.Undecodable,
-        exception is EndOfStreamException
-            ? "The MessagePack body is truncated: it ends inside a value."
-            : $"The MessagePack body is malformed: {exception.Message}",
+        exception switch
+        {
+            EndOfStreamException => "The MessagePack body is truncated: it ends inside a value.",
+            ArgumentOutOfRangeException => "The MessagePack body is malformed: a length header is larger than any body can be.",
+            _ => $"The MessagePack body is malformed: {exception.Message}",
+        },
         exception);
 
     /// <summary>An <see cref="MessageErrorKind.Undecodable"/> error with <paramref name="message"/>.</summary>

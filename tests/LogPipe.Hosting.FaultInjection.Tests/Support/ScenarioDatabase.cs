@@ -1,0 +1,83 @@
+using LogPipe.Hosting.EntityFrameworkCore;
+using LogPipe.Hosting.FaultInjection.Worker;
+using LogPipe.Hosting.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace LogPipe.Hosting.FaultInjection.Tests.Support;
+
+/// <summary>
+/// A scenario's database — a fresh SQLite file or a fresh database on the test PostgreSQL server — and what the test
+/// reads from it to judge the run: people with their apply counters, checkpoints, dead letters.
+/// </summary>
+public sealed class ScenarioDatabase : IDisposable
+{
+    private readonly string? _sqlitePath;
+
+    private ScenarioDatabase(WorkerDatabase database, string? sqlitePath)
+    {
+        Database = database;
+        _sqlitePath = sqlitePath;
+    }
+
+    public WorkerDatabase Database { get; }
+
+    public static ScenarioDatabase Sqlite()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"logpipe-faults-{Guid.NewGuid():N}.db");
+        return new ScenarioDatabase(new WorkerDatabase(WorkerDatabase.Sqlite, $"Data Source={path};Default Timeout=60"), path);
+    }
+
+    public static async Task<ScenarioDatabase> PostgresAsync() =>
+        new(new WorkerDatabase(WorkerDatabase.Postgres, await PostgresServer.CreateDatabaseAsync()), null);
+
+    public static Task<ScenarioDatabase> CreateAsync(string provider) =>
+        provider == WorkerDatabase.Postgres ? PostgresAsync() : Task.FromResult(Sqlite());
+
+    public async Task EnsureCreatedAsync()
+    {
+        await using var db = Open();
+        await db.Database.EnsureCreatedAsync();
+    }
+
+    public TestDb Open()
+    {
+        var options = new DbContextOptionsBuilder<TestDb>();
+        Database.Configure(options);
+        return new TestDb(options.Options);
+    }
+
+    public async Task<int> PeopleCountAsync()
+    {
+        await using var db = Open();
+        return await db.People.CountAsync();
+    }
+
+    public async Task<List<Person>> PeopleAsync()
+    {
+        await using var db = Open();
+        return await db.People.AsNoTracking().ToListAsync();
+    }
+
+    /// <summary>Stored checkpoints of <paramref name="group"/> on <paramref name="topic"/>: partition → next offset.</summary>
+    public async Task<Dictionary<string, long>> CheckpointsAsync(string group, string topic)
+    {
+        await using var db = Open();
+        return await db.Set<LogPipeCheckpoint>().AsNoTracking()
+            .Where(c => c.ConsumerGroup == group && c.Stream == topic)
+            .ToDictionaryAsync(c => c.Partition, c => c.NextOffset);
+    }
+
+    public async Task<List<LogPipeDeadLetter>> DeadLettersAsync(string group)
+    {
+        await using var db = Open();
+        return await db.Set<LogPipeDeadLetter>().AsNoTracking().Where(d => d.ConsumerGroup == group).OrderBy(d => d.Id).ToListAsync();
+    }
+
+    public void Dispose()
+    {
+        if (_sqlitePath is null) return;
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _sqlitePath, _sqlitePath + "-journal", _sqlitePath + "-wal", _sqlitePath + "-shm" }) File.Delete(file);
+    }
+}
