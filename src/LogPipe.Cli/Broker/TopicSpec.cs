@@ -22,6 +22,12 @@ internal sealed record TopicSpec(string Name, int? Partitions)
                 return [];
             }
 
+            if (parts[0].Length > 249 || parts[0] is "." or ".." || !parts[0].All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            {
+                result.AddError($"'{parts[0]}' is not a Kafka topic name: use 1-249 of a-z A-Z 0-9 . _ -.");
+                return [];
+            }
+
             specs.Add(new TopicSpec(parts[0], parts.Length == 2 ? partitions : null));
         }
 
