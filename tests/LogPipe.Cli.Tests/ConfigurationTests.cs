@@ -1,4 +1,5 @@
 using LogPipe.Cli.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 
 namespace LogPipe.Cli.Tests;
 
@@ -101,6 +102,19 @@ public sealed class ConfigurationTests : IDisposable
         var result = (await _workspace.RunAsync("dead-letters", "list", "--connection-string", $"Data Source={empty}")).Expect(ExitCodes.Usage);
         Assert.Contains("LogPipe's tables are not in the sqlite database", result.Error, StringComparison.Ordinal);
         Assert.Contains("no such table: LogPipeDeadLetters", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_from_before_the_replay_column_is_a_usage_error_that_asks_for_a_migration()
+    {
+        await using (var db = _workspace.Db())
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE LogPipeDeadLetters DROP COLUMN ReplayRequestedAt");
+        }
+
+        var result = (await _workspace.RunAsync("dead-letters", "list")).Expect(ExitCodes.Usage);
+        Assert.Contains("lack a column this tool uses: SQLite Error 1: 'no such column:", result.Error, StringComparison.Ordinal);
+        Assert.Contains("add and apply a migration in the service", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -164,6 +164,6 @@ public sealed class DeadLettersCommandTests : IDisposable
         Assert.DoesNotContain(garbage, left.Select(d => d.Id));
 
         var none = (await _workspace.RunAsync("dead-letters", "purge", "--stream", "nowhere", "--yes")).Expect(ExitCodes.Success);
-        Assert.Contains("No dead letters match in consumer group 'people-replica'; nothing to delete.", none.Out, StringComparison.Ordinal);
+        Assert.Contains("No dead letters of consumer group 'people-replica' match; nothing to delete.", none.Out, StringComparison.Ordinal);
     }
 }

@@ -112,11 +112,17 @@ internal sealed class AdminDatabase
             catch (Exception ex) when (DatabaseError(ex) is { } error)
             {
                 var message = ConnectionStringSecrets.Redact(error.Message, _connectionString);
-                if (IsMissingTable(error))
+                var where = $"the {Name(Provider)} database {Description}{(_schema is null ? "" : $" (schema '{_schema}')")}";
+                switch (Missing(error))
                 {
-                    throw CommandException.Usage(
-                        $"LogPipe's tables are not in the {Name(Provider)} database {Description}{(_schema is null ? "" : $" (schema '{_schema}')")}: {message} " +
-                        "Is this the service's database, has it applied its migrations (with modelBuilder.ApplyLogPipeConfiguration), and is --schema right?");
+                    case MissingObject.Table:
+                        throw CommandException.Usage(
+                            $"LogPipe's tables are not in {where}: {message} Is this the service's database, has it applied its migrations " +
+                            "(with modelBuilder.ApplyLogPipeConfiguration), and is --schema right?");
+                    case MissingObject.Column:
+                        throw CommandException.Usage(
+                            $"LogPipe's tables in {where} lack a column this tool uses: {message} The database is older than this version of " +
+                            "LogPipe.Hosting: add and apply a migration in the service (for example for LogPipeDeadLetters.ReplayRequestedAt).");
                 }
 
                 throw new CommandException(ExitCodes.Failed, $"The {Name(Provider)} database {Description} failed: {message}", ex);
@@ -154,13 +160,15 @@ internal sealed class AdminDatabase
 
     private static DbException? DatabaseError(Exception ex) => ex as DbException ?? ex.InnerException as DbException;
 
-    private static bool IsMissingTable(DbException error) => error switch
+    private static MissingObject Missing(DbException error) => error switch
     {
-        SqliteException sqlite => sqlite.SqliteErrorCode == 1
-            && (sqlite.Message.Contains("no such table", StringComparison.Ordinal) || sqlite.Message.Contains("no such column", StringComparison.Ordinal)),
-        PostgresException postgres => postgres.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn or PostgresErrorCodes.InvalidSchemaName,
-        SqlException sqlServer => sqlServer.Number is 207 or 208,
-        _ => false,
+        SqliteException { SqliteErrorCode: 1 } sqlite when sqlite.Message.Contains("no such table", StringComparison.Ordinal) => MissingObject.Table,
+        SqliteException { SqliteErrorCode: 1 } sqlite when sqlite.Message.Contains("no such column", StringComparison.Ordinal) => MissingObject.Column,
+        PostgresException { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName } => MissingObject.Table,
+        PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn } => MissingObject.Column,
+        SqlException { Number: 208 } => MissingObject.Table,
+        SqlException { Number: 207 } => MissingObject.Column,
+        _ => MissingObject.None,
     };
 
     private static DatabaseProvider? ParseProvider(string text) => text.Trim().ToUpperInvariant() switch
@@ -213,5 +221,12 @@ internal sealed class AdminDatabase
     {
         var builder = new SqlConnectionStringBuilder(connectionString);
         return new AdminDatabase(DatabaseProvider.SqlServer, connectionString, schema, $"{builder.DataSource}/{builder.InitialCatalog}");
+    }
+
+    private enum MissingObject
+    {
+        None,
+        Table,
+        Column,
     }
 }

@@ -102,8 +102,8 @@ internal sealed class DeadLetterSelection
         if (missing.Count > 0) throw CommandException.NotFound($"No dead letter with id {string.Join(", ", missing)}.");
     }
 
-    /// <summary>Says what was selected, for messages.</summary>
-    public string Describe() => SelectedIds is not null ? "the given ids" : $"consumer group '{ConsumerGroup}'";
+    /// <summary>" of consumer group 'g'" when selecting by filters, empty when by id: for messages.</summary>
+    public string Scope() => SelectedIds is not null ? "" : $" of consumer group '{ConsumerGroup}'";
 
     private static string? ErrorKind(string? text)
     {

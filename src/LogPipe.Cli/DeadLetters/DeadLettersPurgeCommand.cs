@@ -31,11 +31,11 @@ internal static class DeadLettersPurgeCommand
             cancellationToken).ConfigureAwait(false);
         if (ids.Count == 0)
         {
-            await context.Out.WriteLineAsync($"No dead letters match in {selection.Describe()}; nothing to delete.").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"No dead letters{selection.Scope()} match; nothing to delete.").ConfigureAwait(false);
             return ExitCodes.Success;
         }
 
-        var what = string.Create(CultureInfo.InvariantCulture, $"{ids.Count} dead letter(s) of {selection.Describe()}");
+        var what = string.Create(CultureInfo.InvariantCulture, $"{ids.Count} dead letter(s){selection.Scope()}");
         if (!context.Parse.GetValue(Yes) && !await ConfirmAsync(context, what).ConfigureAwait(false))
         {
             throw CommandException.Refused($"{what} match; nothing deleted. Run again with --yes to delete them.");

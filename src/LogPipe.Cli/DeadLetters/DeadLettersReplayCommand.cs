@@ -52,12 +52,12 @@ internal static class DeadLettersReplayCommand
 
         if (marked.Count == 0)
         {
-            await context.Out.WriteLineAsync($"No dead letters match in {selection.Describe()}; nothing to replay.").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"No dead letters{selection.Scope()} match; nothing to replay.").ConfigureAwait(false);
             return ExitCodes.Success;
         }
 
         await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Marked {marked.Count} dead letter(s) of {selection.Describe()} for replay: {ReplayWatch.IdList(marked.Select(m => m.Id))}.")).ConfigureAwait(false);
+            $"Marked {marked.Count} dead letter(s){selection.Scope()} for replay: {ReplayWatch.IdList(marked.Select(m => m.Id))}.")).ConfigureAwait(false);
         if (!context.Parse.GetValue(Wait))
         {
             await context.Out.WriteLineAsync(
