@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using LogPipe.Cli.Broker;
 using LogPipe.Cli.DeadLetters;
 using LogPipe.Cli.Offsets;
@@ -37,7 +38,21 @@ internal static class LogPipeCommandLine
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        // Ctrl+C and SIGTERM cancel the command, which then ends normally (tail and broker with 0); a second signal ends the
+        // process at once. Registered here, before any command runs, so that a signal is never lost to the default action
+        // while a command starts (System.CommandLine's own handling let an early SIGINT kill the process).
+        using var stop = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            if (stop.IsCancellationRequested) return;
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
+        return await parse.InvokeAsync(invocation, stop.Token).ConfigureAwait(false);
     }
 
     private static Stack<string> CommandPath(ParseResult parse)

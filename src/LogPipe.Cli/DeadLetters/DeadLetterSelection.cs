@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Linq.Expressions;
+using LogPipe.Cli.Configuration;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
 
 namespace LogPipe.Cli.DeadLetters;
 
@@ -94,8 +97,19 @@ internal sealed class DeadLetterSelection
         ? rows.Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id)
         : rows.Matching(Query, ConsumerGroup!);
 
+    /// <summary>The selected rows, projected, oldest first.</summary>
+    /// <exception cref="CommandException">An id asked for with <c>--id</c> does not exist (4).</exception>
+    public async Task<List<T>> FindAsync<T>(
+        AdminDbContext db, Expression<Func<LogPipeDeadLetter, T>> projection, Func<T, long> idOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var found = await Apply(db.Set<LogPipeDeadLetter>().AsNoTracking()).Select(projection).ToListAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfMissing(found.Select(idOf));
+        return found;
+    }
+
     /// <summary>The ids asked for that <paramref name="found"/> lacks, as an error (4), if any.</summary>
-    public void ThrowIfMissing(IEnumerable<long> found)
+    private void ThrowIfMissing(IEnumerable<long> found)
     {
         if (SelectedIds is null) return;
         var missing = SelectedIds.Except(found).ToList();

@@ -21,14 +21,7 @@ internal static class DeadLettersPurgeCommand
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
         var selection = DeadLetterSelection.From(context, int.MaxValue);
-        var ids = await context.Database.RunAsync(
-            async db =>
-            {
-                var found = await selection.Apply(db.Set<LogPipeDeadLetter>()).Select(d => d.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-                selection.ThrowIfMissing(found);
-                return found;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var ids = await context.Database.RunAsync(db => selection.FindAsync(db, d => d.Id, id => id, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (ids.Count == 0)
         {
             await context.Out.WriteLineAsync($"No dead letters{selection.Scope()} match; nothing to delete.").ConfigureAwait(false);

@@ -35,10 +35,7 @@ internal static class DeadLettersReplayCommand
         var marked = await context.Database.RunAsync(
             async db =>
             {
-                var rows = await selection.Apply(db.Set<LogPipeDeadLetter>().AsNoTracking())
-                    .Select(d => new ReplayWatch.Marked(d.Id, d.Attempts))
-                    .ToListAsync(cancellationToken).ConfigureAwait(false);
-                selection.ThrowIfMissing(rows.Select(r => r.Id));
+                var rows = await selection.FindAsync(db, d => new ReplayWatch.Marked(d.Id, d.Attempts), m => m.Id, cancellationToken).ConfigureAwait(false);
                 var now = DateTimeOffset.UtcNow;
                 foreach (var chunk in rows.Select(r => r.Id).Chunk(500))
                 {
