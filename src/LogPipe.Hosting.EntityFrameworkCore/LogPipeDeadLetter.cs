@@ -56,4 +56,10 @@ public sealed class LogPipeDeadLetter
 
     /// <summary>When it was dead-lettered.</summary>
     public DateTimeOffset DeadLetteredAt { get; set; }
+
+    /// <summary>
+    /// When an operator asked the running service to replay it (<c>logpipe dead-letters replay</c>); <see langword="null"/>
+    /// when no replay is pending. <see cref="DeadLetterReplayService{TDbContext}"/> clears it as it takes the request.
+    /// </summary>
+    public DateTimeOffset? ReplayRequestedAt { get; set; }
 }

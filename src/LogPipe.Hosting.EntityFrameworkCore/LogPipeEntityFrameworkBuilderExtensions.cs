@@ -2,6 +2,7 @@ using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 // Extension methods live where users look for them.
 #pragma warning disable IDE0130
@@ -19,13 +20,22 @@ public static class LogPipeEntityFrameworkBuilderExtensions
     /// <typeparam name="TDbContext">The application's DbContext.</typeparam>
     /// <param name="builder">The LogPipe builder.</param>
     /// <returns>The builder.</returns>
-    /// <remarks>Also registers <see cref="DeadLetterStore{TDbContext}"/> and <see cref="CheckpointEditor{TDbContext}"/> for operators' tools.</remarks>
+    /// <remarks>
+    /// Also registers <see cref="DeadLetterStore{TDbContext}"/> and <see cref="CheckpointEditor{TDbContext}"/> for operators' tools,
+    /// and <see cref="DeadLetterReplayService{TDbContext}"/>, which replays the dead letters marked with
+    /// <c>logpipe dead-letters replay</c> (settings in <c>LogPipe:DeadLetters</c>, see <see cref="DeadLetterReplayOptions"/>).
+    /// </remarks>
     public static LogPipeBuilder UseEntityFrameworkOffsets<TDbContext>(this LogPipeBuilder builder)
         where TDbContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<DeadLetterStore<TDbContext>>();
         builder.Services.TryAddSingleton<CheckpointEditor<TDbContext>>();
+        var replay = builder.Services.AddOptions<DeadLetterReplayOptions>();
+        if (builder.Configuration is { } configuration) replay.Bind(configuration.GetSection(DeadLetterReplayOptions.SectionName));
+        replay.Validate(o => o.ReplayPollMs > 0, $"{LogPipeOptions.SectionName}:{DeadLetterReplayOptions.SectionName}:{nameof(DeadLetterReplayOptions.ReplayPollMs)} must be a positive number of milliseconds.")
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DeadLetterReplayService<TDbContext>>());
         return builder.UseCheckpointStore<EntityFrameworkCheckpointStore<TDbContext>>();
     }
 }

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using LogPipe.Hosting.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace LogPipe.Cli.DeadLetters;
+
+/// <summary><c>logpipe dead-letters purge</c>: deletes dead letters for good; asks first, or needs <c>--yes</c> when not at a terminal.</summary>
+internal static class DeadLettersPurgeCommand
+{
+    private static readonly Option<bool> Yes = new("--yes", "-y") { Description = "Delete without asking." };
+
+    public static Command Create()
+    {
+        var command = new Command("purge", "Delete dead letters for good.") { Yes };
+        DeadLetterSelection.AddTo(command, withIds: true);
+        command.SetAction(CommandAction.Of(RunAsync));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
+    {
+        var selection = DeadLetterSelection.From(context, int.MaxValue);
+        var ids = await context.Database.RunAsync(db => selection.FindAsync(db, d => d.Id, id => id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (ids.Count == 0)
+        {
+            await context.Out.WriteLineAsync($"No dead letters{selection.Scope()} match; nothing to delete.").ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
+        var what = string.Create(CultureInfo.InvariantCulture, $"{ids.Count} dead letter(s){selection.Scope()}");
+        if (!context.Parse.GetValue(Yes) && !await ConfirmAsync(context, what).ConfigureAwait(false))
+        {
+            throw CommandException.Refused($"{what} match; nothing deleted. Run again with --yes to delete them.");
+        }
+
+        var deleted = await context.Database.RunAsync(
+            async db =>
+            {
+                var count = 0;
+                foreach (var chunk in ids.Chunk(500))
+                {
+                    count += await db.Set<LogPipeDeadLetter>().Where(d => chunk.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return count;
+            },
+            cancellationToken).ConfigureAwait(false);
+        await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Deleted {deleted} dead letter(s).")).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Asks at a terminal; anywhere else (a script, a pipe) the answer is no.</summary>
+    private static async Task<bool> ConfirmAsync(ToolContext context, string what)
+    {
+        if (Console.IsInputRedirected || Console.IsOutputRedirected) return false;
+        await context.Out.WriteAsync($"Delete {what}? [y/N] ").ConfigureAwait(false);
+        var answer = await Console.In.ReadLineAsync().ConfigureAwait(false);
+        return answer?.Trim() is "y" or "Y" or "yes";
+    }
+}

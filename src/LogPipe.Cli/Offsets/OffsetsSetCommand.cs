@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using LogPipe.Cli.Kafka;
+using LogPipe.Hosting.EntityFrameworkCore;
+using LogPipe.Hosting.Transport;
+
+namespace LogPipe.Cli.Offsets;
+
+/// <summary>
+/// <c>logpipe offsets set</c>: rewinds or skips one partition or shard. It moves the checkpoint through the library's
+/// <see cref="CheckpointEditor{TDbContext}"/>, whose version bump fences a running consumer so it resumes from the new
+/// position; still, by default it refuses while the Kafka consumer group has members.
+/// </summary>
+internal static class OffsetsSetCommand
+{
+    private static readonly Option<string> Stream = new("--stream", "-s") { Description = "The topic or stream.", Required = true };
+
+    private static readonly Option<string> Partition = new("--partition", "-p") { Description = "The partition number or shard id.", Required = true };
+
+    private static readonly Option<long?> ToOffset = new("--offset") { Description = "The next offset to apply (Kafka).", HelpName = "N" };
+
+    private static readonly Option<string?> ToSequence = new("--sequence") { Description = "Resume after this sequence number (Kinesis).", HelpName = "SEQ" };
+
+    private static readonly Option<bool> ToEnd = new("--to-end") { Description = "Skip to the partition's end: only records produced from now on are applied (Kafka)." };
+
+    private static readonly Option<bool> ToBeginning = new("--to-beginning") { Description = "Rewind to the first record the partition still holds (Kafka)." };
+
+    private static readonly Option<string?> Transport = new("--transport")
+    {
+        Description = "The checkpoint's transport: kafka, kinesis:<region> or memory (default: the stored row's, else LogPipe:Transport).",
+        HelpName = "name",
+    };
+
+    private static readonly Option<bool> Force = new("--force") { Description = "Move it even while the consumer group has members, or when that cannot be checked." };
+
+    public static Command Create()
+    {
+        var command = new Command("set", "Rewind or skip one partition or shard of the consumer group.")
+        {
+            Stream, Partition, ToOffset, ToSequence, ToEnd, ToBeginning, Transport, Force,
+        };
+        command.Validators.Add(r =>
+        {
+            var targets = new Option[] { ToOffset, ToSequence, ToEnd, ToBeginning }.Count(o => r.GetResult(o) is { Implicit: false });
+            if (targets != 1) r.AddError("Give exactly one of --offset, --sequence, --to-end, --to-beginning.");
+            if (r.GetValue(ToOffset) is < 0) r.AddError("--offset must not be negative.");
+        });
+        command.SetAction(CommandAction.Of(RunAsync));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
+    {
+        var parse = context.Parse;
+        var group = context.ConsumerGroup(OffsetsCommand.Group);
+        var stream = parse.GetRequiredValue(Stream);
+        var partition = parse.GetRequiredValue(Partition);
+        var editor = context.Database.CheckpointEditor(group);
+        var existing = (await context.Database.RunAsync(_ => editor.ListAsync(group, cancellationToken), cancellationToken).ConfigureAwait(false))
+            .Where(c => c.Stream == stream && c.Partition == partition)
+            .ToList();
+        var transport = ResolveTransport(context, existing);
+        var before = existing.Find(c => c.Transport == transport);
+
+        var checkpoint = CheckpointTransport.IsKafka(transport)
+            ? await KafkaTargetAsync(context, group, stream, partition).ConfigureAwait(false)
+            : CheckpointTransport.IsKinesis(transport)
+                ? new Checkpoint(before?.NextOffset ?? 0, parse.GetValue(ToSequence) ?? throw CommandException.Usage("A Kinesis shard moves with --sequence."))
+                : new Checkpoint(parse.GetValue(ToOffset) ?? throw CommandException.Usage($"A '{transport}' partition moves with --offset."));
+
+        var stored = await context.Database.RunAsync(
+            _ => editor.SetAsync(new PartitionKey(transport, stream, partition), checkpoint, group, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var position = stored.SequenceNumber is { } sequence ? $"after sequence number {sequence}" : $"next offset {stored.NextOffset.ToString(CultureInfo.InvariantCulture)}";
+        var was = before is null ? "no checkpoint" : before.SequenceNumber is { } old ? $"after {old}" : $"next offset {before.NextOffset.ToString(CultureInfo.InvariantCulture)}";
+        await context.Out.WriteLineAsync(
+            $"Moved {transport}/{stream}/{partition} of consumer group '{group}': {was} -> {position} (checkpoint version {stored.Version.ToString(CultureInfo.InvariantCulture)}).")
+            .ConfigureAwait(false);
+        await context.Out.WriteLineAsync("A running consumer is fenced at its next commit and resumes from there.").ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static string ResolveTransport(ToolContext context, List<LogPipeCheckpoint> existing)
+    {
+        if (context.Parse.GetValue(Transport) is { } given) return given;
+        if (existing.Count == 1) return existing[0].Transport;
+        if (existing.Count > 1)
+        {
+            throw CommandException.Usage($"Checkpoints of several transports match ({string.Join(", ", existing.Select(c => c.Transport))}); choose one with --transport.");
+        }
+
+        return CheckpointTransport.FromConfiguration(context.Configuration)
+            ?? throw CommandException.Usage("No checkpoint for that partition yet and LogPipe:Transport does not say which transport it is on: pass --transport.");
+    }
+
+    private static async Task<Checkpoint> KafkaTargetAsync(ToolContext context, string group, string topic, string partitionText)
+    {
+        var parse = context.Parse;
+        if (parse.GetValue(ToSequence) is not null) throw CommandException.Usage("--sequence is for Kinesis shards; a Kafka partition moves with --offset, --to-end or --to-beginning.");
+        if (!int.TryParse(partitionText, NumberStyles.None, CultureInfo.InvariantCulture, out var partition))
+        {
+            throw CommandException.Usage($"'{partitionText}' is not a Kafka partition number.");
+        }
+
+        var kafka = context.Kafka;
+        using var admin = kafka.CreateAdminClient();
+        var partitions = kafka.Partitions(admin, topic);
+        if (!partitions.Contains(partition)) throw CommandException.NotFound($"Topic '{topic}' has no partition {partition} (it has {partitions.Count}).");
+
+        if (!parse.GetValue(Force)) await RefuseWhileActiveAsync(context, kafka, admin, group).ConfigureAwait(false);
+        if (parse.GetValue(ToOffset) is { } offset) return new Checkpoint(offset);
+
+        using var reader = kafka.CreateReader();
+        var marks = kafka.Watermarks(reader, topic, partition);
+        return new Checkpoint(parse.GetValue(ToEnd) ? marks.High.Value : marks.Low.Value);
+    }
+
+    private static async Task RefuseWhileActiveAsync(ToolContext context, KafkaConnection kafka, Confluent.Kafka.IAdminClient admin, string group)
+    {
+        // The service joins Kafka as LogPipe:Kafka:GroupId when that is set, else as its consumer group.
+        var groupId = group == context.ConfiguredConsumerGroup && context.Configuration["LogPipe:Kafka:GroupId"] is { } configured ? configured : group;
+        var activity = await ConsumerGroupActivity.DescribeAsync(kafka, admin, groupId).ConfigureAwait(false);
+        activity.ThrowUnlessInactive(groupId);
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using LogPipe.Cli.Configuration;
+using LogPipe.Cli.Kafka;
+
+namespace LogPipe.Cli;
+
+/// <summary>What a command runs with: its parsed options, output, and — read on first use — configuration, database and Kafka.</summary>
+internal sealed class ToolContext
+{
+    private readonly Lazy<ToolConfiguration> _configuration;
+    private readonly Lazy<AdminDatabase> _database;
+    private readonly Lazy<KafkaConnection> _kafka;
+
+    public ToolContext(ParseResult parse, TextWriter output, TextWriter error)
+    {
+        Parse = parse;
+        Out = output;
+        Error = error;
+        Verbose = parse.GetValue(GlobalOptions.Verbose);
+        _configuration = new(() => ToolConfiguration.Load(parse.GetValue(GlobalOptions.Config), parse.GetValue(GlobalOptions.Environment)));
+        _database = new(() => AdminDatabase.Resolve(
+            Configuration, parse.GetValue(GlobalOptions.Provider), parse.GetValue(GlobalOptions.ConnectionString), parse.GetValue(GlobalOptions.Schema)));
+        _kafka = new(() => KafkaConnection.Create(
+            Configuration, parse.GetValue(GlobalOptions.BootstrapServers), TimeSpan.FromSeconds(parse.GetValue(GlobalOptions.KafkaTimeout)), Verbose ? error : null));
+    }
+
+    public ParseResult Parse { get; }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
+
+    public bool Verbose { get; }
+
+    public ToolConfiguration Configuration => _configuration.Value;
+
+    public AdminDatabase Database => _database.Value;
+
+    public KafkaConnection Kafka => _kafka.Value;
+
+    /// <summary>The consumer group: <c>--group</c>, else <c>LogPipe:ConsumerGroup</c>.</summary>
+    /// <exception cref="CommandException">Neither is set (2).</exception>
+    public string ConsumerGroup(Option<string?> groupOption) =>
+        Parse.GetValue(groupOption) ?? ConfiguredConsumerGroup
+        ?? throw CommandException.Usage(
+            "No consumer group: pass --group, or set LogPipe:ConsumerGroup (a service without it uses its entry assembly's name).");
+
+    /// <summary><c>LogPipe:ConsumerGroup</c>, if set.</summary>
+    public string? ConfiguredConsumerGroup => Configuration["LogPipe:ConsumerGroup"];
+}
