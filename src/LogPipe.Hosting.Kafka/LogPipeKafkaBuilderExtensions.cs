@@ -26,19 +26,7 @@ public static class LogPipeKafkaBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<KafkaOptions>();
-        var sectionPath = LogPipeOptions.SectionName + ":Kafka";
-        if (builder.Configuration is { } configuration)
-        {
-            var section = configuration.GetSection("Kafka");
-            options.Bind(section);
-            sectionPath = section.Path;
-        }
-
-        if (configure is not null) options.Configure(configure);
-        options.ValidateOnStart();
-        services.TryAddSingleton<IValidator<KafkaOptions>, KafkaOptionsValidator>();
-        services.AddSingleton<IValidateOptions<KafkaOptions>>(sp => new FluentOptionsValidator<KafkaOptions>(sp.GetRequiredService<IValidator<KafkaOptions>>(), sectionPath));
+        builder.AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>("Kafka", configure);
         services.TryAddSingleton<EmbeddedKafkaBroker>();
         services.TryAddSingleton(sp =>
         {

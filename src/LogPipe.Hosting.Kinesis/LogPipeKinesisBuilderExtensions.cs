@@ -27,19 +27,7 @@ public static class LogPipeKinesisBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<KinesisOptions>();
-        var sectionPath = LogPipeOptions.SectionName + ":Kinesis";
-        if (builder.Configuration is { } configuration)
-        {
-            var section = configuration.GetSection("Kinesis");
-            options.Bind(section);
-            sectionPath = section.Path;
-        }
-
-        if (configure is not null) options.Configure(configure);
-        options.ValidateOnStart();
-        services.TryAddSingleton<IValidator<KinesisOptions>, KinesisOptionsValidator>();
-        services.AddSingleton<IValidateOptions<KinesisOptions>>(sp => new FluentOptionsValidator<KinesisOptions>(sp.GetRequiredService<IValidator<KinesisOptions>>(), sectionPath));
+        var sectionPath = builder.AddValidatedOptions<KinesisOptions, KinesisOptionsValidator>("Kinesis", configure);
 
         // ApplicationName is the Kinesis Client Library's word for the consumer group: one name, under either key.
         services.AddOptions<LogPipeOptions>().PostConfigure<IOptions<KinesisOptions>>((logpipe, kinesis) =>

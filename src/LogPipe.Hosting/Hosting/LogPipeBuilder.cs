@@ -6,6 +6,8 @@ using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using FluentValidation;
 
 namespace LogPipe.Hosting.Hosting;
 
@@ -39,6 +41,36 @@ public sealed class LogPipeBuilder
         ArgumentNullException.ThrowIfNull(registration);
         Services.AddSingleton(registration);
         return this;
+    }
+
+    /// <summary>
+    /// Binds a transport's options from the <c>LogPipe</c> section's <paramref name="sectionName"/> subsection, applies
+    /// <paramref name="configure"/>, and validates them at startup with <typeparamref name="TValidator"/>, reporting
+    /// failures under their configuration keys (for example <c>LogPipe:Kafka:AutoOffsetReset</c>). Used by transport packages.
+    /// </summary>
+    /// <typeparam name="TOptions">The options class.</typeparam>
+    /// <typeparam name="TValidator">Its FluentValidation rules.</typeparam>
+    /// <param name="sectionName">The subsection, for example <c>Kafka</c>.</param>
+    /// <param name="configure">Changes after binding, or <see langword="null"/>.</param>
+    /// <returns>The configuration path the options are bound from, for error messages.</returns>
+    public string AddValidatedOptions<TOptions, TValidator>(string sectionName, Action<TOptions>? configure)
+        where TOptions : class
+        where TValidator : class, IValidator<TOptions>
+    {
+        var options = Services.AddOptions<TOptions>();
+        var sectionPath = LogPipeOptions.SectionName + ":" + sectionName;
+        if (Configuration is { } configuration)
+        {
+            var section = configuration.GetSection(sectionName);
+            options.Bind(section);
+            sectionPath = section.Path;
+        }
+
+        if (configure is not null) options.Configure(configure);
+        options.ValidateOnStart();
+        Services.TryAddSingleton<IValidator<TOptions>, TValidator>();
+        Services.AddSingleton<IValidateOptions<TOptions>>(sp => new FluentOptionsValidator<TOptions>(sp.GetRequiredService<IValidator<TOptions>>(), sectionPath));
+        return sectionPath;
     }
 
     /// <summary>Keeps checkpoints and dead letters in <typeparamref name="TStore"/> (replacing the in-memory default).</summary>
