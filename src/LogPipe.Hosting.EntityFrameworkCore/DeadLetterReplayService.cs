@@ -93,7 +93,8 @@ public sealed class DeadLetterReplayService<TDbContext> : BackgroundService
         var failing = false;
         try
         {
-            do
+            // The first look comes one interval after start, not during it: a starting service has enough to do.
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {
@@ -108,7 +109,6 @@ public sealed class DeadLetterReplayService<TDbContext> : BackgroundService
                     failing = true;
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
