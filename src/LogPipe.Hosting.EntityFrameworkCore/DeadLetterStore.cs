@@ -166,15 +166,6 @@ public sealed class DeadLetterStore<TDbContext>
         return false;
     }
 
-    private IQueryable<LogPipeDeadLetter> Filter(TDbContext db, DeadLetterQuery query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var group = query.ConsumerGroup ?? _consumerGroup;
-        var rows = db.Set<LogPipeDeadLetter>().Where(d => d.ConsumerGroup == group);
-        if (query.Stream is { } stream) rows = rows.Where(d => d.Stream == stream);
-        if (query.ErrorKind is { } kind) rows = rows.Where(d => d.ErrorKind == kind);
-        if (query.MessageType is { } type) rows = rows.Where(d => d.MessageType == type);
-        if (query.Ids is { } ids) rows = rows.Where(d => ids.Contains(d.Id));
-        return rows.OrderBy(d => d.Id).Skip(query.Skip).Take(query.Take);
-    }
+    private IQueryable<LogPipeDeadLetter> Filter(TDbContext db, DeadLetterQuery query) =>
+        db.Set<LogPipeDeadLetter>().Matching(query, _consumerGroup);
 }
