@@ -23,24 +23,7 @@ public static class ConsumerHost
     /// librdkafka settings that suit the development broker: 2 s sessions (rebalances wait session.timeout.ms − 1000),
     /// quick reconnects after an outage, short fetch waits and <c>fetch.queue.backoff.ms=10</c>.
     /// </summary>
-    public static Dictionary<string, string?> Defaults(string bootstrapServers, string group) => new()
-    {
-        ["LogPipe:Transport"] = "Kafka",
-        ["LogPipe:ConsumerGroup"] = group,
-        ["LogPipe:Failures:InitialBackoffMs"] = "20",
-        ["LogPipe:Failures:MaxBackoffMs"] = "500",
-        ["LogPipe:UnitOfWork:IdlePollMs"] = "200",
-        ["LogPipe:Kafka:BootstrapServers"] = bootstrapServers,
-        ["LogPipe:Kafka:Common:reconnect.backoff.ms"] = "50",
-        ["LogPipe:Kafka:Common:reconnect.backoff.max.ms"] = "500",
-        ["LogPipe:Kafka:Common:retry.backoff.ms"] = "50",
-        ["LogPipe:Kafka:Common:retry.backoff.max.ms"] = "500",
-        ["LogPipe:Kafka:Consumer:session.timeout.ms"] = "2000",
-        ["LogPipe:Kafka:Consumer:heartbeat.interval.ms"] = "500",
-        ["LogPipe:Kafka:Consumer:fetch.queue.backoff.ms"] = "10",
-        ["LogPipe:Kafka:Consumer:fetch.wait.max.ms"] = "100",
-        ["LogPipe:Kafka:Producer:message.timeout.ms"] = "60000",
-    };
+    public static Dictionary<string, string?> Defaults(string bootstrapServers, string group) => KafkaTestSettings.Defaults(bootstrapServers, group);
 
     /// <summary>A host builder for one instance; add logging providers, then build.</summary>
     /// <param name="topic">The people topic.</param>

@@ -68,24 +68,7 @@ public sealed class KafkaApp : IAsyncDisposable
     {
         var logs = new LogCapture();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var all = new Dictionary<string, string?>
-        {
-            ["LogPipe:Transport"] = "Kafka",
-            ["LogPipe:ConsumerGroup"] = group,
-            ["LogPipe:Failures:InitialBackoffMs"] = "20",
-            ["LogPipe:Failures:MaxBackoffMs"] = "500",
-            ["LogPipe:UnitOfWork:IdlePollMs"] = "200",
-            ["LogPipe:Kafka:BootstrapServers"] = bootstrapServers,
-            ["LogPipe:Kafka:Common:reconnect.backoff.ms"] = "50",
-            ["LogPipe:Kafka:Common:reconnect.backoff.max.ms"] = "500",
-            ["LogPipe:Kafka:Common:retry.backoff.ms"] = "50",
-            ["LogPipe:Kafka:Common:retry.backoff.max.ms"] = "500",
-            ["LogPipe:Kafka:Consumer:session.timeout.ms"] = "2000",
-            ["LogPipe:Kafka:Consumer:heartbeat.interval.ms"] = "500",
-            ["LogPipe:Kafka:Consumer:fetch.queue.backoff.ms"] = "10",
-            ["LogPipe:Kafka:Consumer:fetch.wait.max.ms"] = "100",
-            ["LogPipe:Kafka:Producer:message.timeout.ms"] = "60000",
-        };
+        var all = KafkaTestSettings.Defaults(bootstrapServers, group);
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         builder.Configuration.AddInMemoryCollection(all);
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
