@@ -233,7 +233,10 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task Records_without_a_key_field_are_sent_without_a_key_and_spread_over_partitions()
     {
         var db = await DatabaseAsync("sqlite");
-        var app = await AppAsync(db);
+
+        // librdkafka's sticky partitioner keeps keyless records on one partition for sticky.partitioning.linger.ms
+        // (10 ms by default), so on a fast machine a whole batch lands together; 0 spreads them record by record.
+        var app = await AppAsync(db, new Dictionary<string, string?> { ["LogPipe:Kafka:Producer:sticky.partitioning.linger.ms"] = "0" });
         await using var scope = app.Services.CreateAsyncScope();
         var producer = scope.ServiceProvider.GetRequiredService<IProducer<Place>>();
         var positions = await producer.SendBatchAsync(Enumerable.Range(0, 200).Select(i => new Place(Guid.NewGuid(), $"place {i}")).ToList());
