@@ -20,6 +20,7 @@ public sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointStor
     private readonly IServiceScopeFactory _scopes;
     private readonly CheckpointVersions _versions = new();
     private volatile bool _modelChecked;
+    private CheckpointWriter? _writer;
 
     /// <summary>Creates the store.</summary>
     /// <param name="scopes">Creates scopes for reads outside a unit of work.</param>
@@ -66,7 +67,8 @@ public sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointStor
         // LogPipe manages savepoints per record; EF's own automatic ones would only double the round trips.
         db.Database.AutoSavepointsEnabled = false;
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        return new EntityFrameworkUnitOfWork(_versions, ConsumerGroup, db, transaction);
+        var writer = _writer ??= CheckpointWriter.Create(db);
+        return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction);
     }
 
     private TDbContext Context(IServiceProvider services)

@@ -31,6 +31,6 @@ public sealed class EntityFrameworkTransactionFactory<TDbContext> : ITransaction
         var db = services.GetRequiredService<TDbContext>();
         db.Database.AutoSavepointsEnabled = false;
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        return new EntityFrameworkUnitOfWork(_unused, _consumerGroup, db, transaction);
+        return new EntityFrameworkUnitOfWork(_unused, writer: null, _consumerGroup, db, transaction);
     }
 }

@@ -16,11 +16,13 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
     private readonly string _consumerGroup;
     private readonly DbContext _db;
     private readonly IDbContextTransaction _transaction;
+    private readonly CheckpointWriter? _writer;
     private bool _batch;
 
-    public EntityFrameworkUnitOfWork(CheckpointVersions versions, string consumerGroup, DbContext db, IDbContextTransaction transaction)
+    public EntityFrameworkUnitOfWork(CheckpointVersions versions, CheckpointWriter? writer, string consumerGroup, DbContext db, IDbContextTransaction transaction)
     {
         _versions = versions;
+        _writer = writer;
         _consumerGroup = consumerGroup;
         _db = db;
         _transaction = transaction;
@@ -90,51 +92,49 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
         var now = DateTimeOffset.UtcNow;
         var written = new List<(PartitionKey Partition, long Version)>(updates.Count);
         var conflicts = new List<PartitionKey>();
-        var checkpoints = _db.Set<LogPipeCheckpoint>();
-        foreach (var (partition, checkpoint) in updates)
+        var writes = new List<CheckpointWriter.Write>(updates.Count);
+        var inserts = new List<CheckpointUpdate>();
+        foreach (var update in updates)
         {
-            var expected = _versions.Of(partition);
-            if (expected == 0)
-            {
-                // No row was seen: insert. If another instance inserted meanwhile, the key clash fences this one out.
-                checkpoints.Add(new LogPipeCheckpoint
-                {
-                    ConsumerGroup = _consumerGroup,
-                    Transport = partition.Transport,
-                    Stream = partition.Stream,
-                    Partition = partition.Partition,
-                    NextOffset = checkpoint.NextOffset,
-                    SequenceNumber = checkpoint.SequenceNumber,
-                    Version = 1,
-                    UpdatedAt = now,
-                });
-                try
-                {
-                    await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (DbUpdateException)
-                {
-                    _db.ChangeTracker.Clear();
-                    conflicts.Add(partition);
-                    break;
-                }
+            var expected = _versions.Of(update.Partition);
+            if (expected == 0) inserts.Add(update);
+            else writes.Add(new CheckpointWriter.Write(_consumerGroup, update.Partition, update.Checkpoint, expected, now));
+        }
 
-                written.Add((partition, 1));
-                continue;
+        var changed = writes.Count == 0 ? [] : await (_writer ?? throw new InvalidOperationException("This unit of work does not keep checkpoints.")).WriteAsync(_db, _transaction, writes, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (changed[i]) written.Add((writes[i].Partition, writes[i].ExpectedVersion + 1));
+            else conflicts.Add(writes[i].Partition);
+        }
+
+        var checkpoints = _db.Set<LogPipeCheckpoint>();
+        foreach (var (partition, checkpoint) in conflicts.Count > 0 ? [] : inserts)
+        {
+            // No row was seen: insert. If another instance inserted meanwhile, the key clash fences this one out.
+            checkpoints.Add(new LogPipeCheckpoint
+            {
+                ConsumerGroup = _consumerGroup,
+                Transport = partition.Transport,
+                Stream = partition.Stream,
+                Partition = partition.Partition,
+                NextOffset = checkpoint.NextOffset,
+                SequenceNumber = checkpoint.SequenceNumber,
+                Version = 1,
+                UpdatedAt = now,
+            });
+            try
+            {
+                await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                _db.ChangeTracker.Clear();
+                conflicts.Add(partition);
+                break;
             }
 
-            var rows = await checkpoints
-                .Where(c => c.ConsumerGroup == _consumerGroup && c.Transport == partition.Transport && c.Stream == partition.Stream
-                    && c.Partition == partition.Partition && c.Version == expected)
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(c => c.NextOffset, checkpoint.NextOffset)
-                        .SetProperty(c => c.SequenceNumber, checkpoint.SequenceNumber)
-                        .SetProperty(c => c.Version, expected + 1)
-                        .SetProperty(c => c.UpdatedAt, now),
-                    cancellationToken)
-                .ConfigureAwait(false);
-            if (rows != 1) conflicts.Add(partition);
-            else written.Add((partition, expected + 1));
+            written.Add((partition, 1));
         }
 
         if (conflicts.Count > 0)

@@ -85,6 +85,19 @@ internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
         await serializer.SaveForApplyAsync(typed, instance, cancellationToken).ConfigureAwait(false);
     }
 
-    private MessageSerializer<TMessage> Serializer(IServiceProvider services) =>
-        (MessageSerializer<TMessage>)services.GetRequiredService(Descriptor.SerializerType);
+    // Serializers are scoped to a unit of work, and a unit asks for its serializer once per record: resolving through the
+    // scope each time (a lock and a dictionary lookup) showed up in profiles. The last scope's serializer is kept here,
+    // as one immutable pair so concurrent callers (the replay service) never see a serializer of another scope.
+    private ScopedSerializer? _last;
+
+    private MessageSerializer<TMessage> Serializer(IServiceProvider services)
+    {
+        var last = Volatile.Read(ref _last);
+        if (last is not null && ReferenceEquals(last.Services, services)) return last.Serializer;
+        var serializer = (MessageSerializer<TMessage>)services.GetRequiredService(Descriptor.SerializerType);
+        Volatile.Write(ref _last, new ScopedSerializer(services, serializer));
+        return serializer;
+    }
+
+    private sealed record ScopedSerializer(IServiceProvider Services, MessageSerializer<TMessage> Serializer);
 }

@@ -90,25 +90,44 @@ internal sealed class ConsumerInstrumentation
 
     public void Committed(IReadOnlyList<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, long startedTimestamp)
     {
-        foreach (var (consumer, record, _) in handled)
+        // The last record of each partition is what was committed; earlier ones need no write of their own.
+        var seen = new HashSet<PartitionKey>();
+        for (var i = handled.Count - 1; i >= 0; i--)
         {
+            var (consumer, record, _) = handled[i];
+            if (!seen.Add(record.Partition)) continue;
             _committed[record.Partition] = (record.Offset + 1, consumer.Source as ILogEndSource);
         }
 
         if (!_telemetry.MetricsEnabled) return;
+        // Counted per (topic, type or error) and added once per group: one Add per record cost more than the unit's commit.
+        var applied = new Dictionary<(string Topic, string? Type), int>();
+        var skipped = new Dictionary<(string Topic, MessageErrorKind Kind), int>();
         foreach (var (_, record, outcome) in handled)
         {
-            var topic = new KeyValuePair<string, object?>("messaging.destination.name", record.Partition.Stream);
-            if (outcome.Error is null)
+            if (outcome.Error is { } error)
             {
-                _telemetry.Applied.Add(1, topic, new KeyValuePair<string, object?>("logpipe.message_type", outcome.MessageType));
+                var key = (record.Partition.Stream, error);
+                skipped[key] = skipped.GetValueOrDefault(key) + 1;
             }
             else
             {
-                var kind = new KeyValuePair<string, object?>("logpipe.error_kind", outcome.Error.ToString());
-                _telemetry.Skipped.Add(1, topic, kind);
-                if (outcome.Error != MessageErrorKind.IgnoredType) _telemetry.DeadLettered.Add(1, topic, kind);
+                var key = (record.Partition.Stream, outcome.MessageType);
+                applied[key] = applied.GetValueOrDefault(key) + 1;
             }
+        }
+
+        foreach (var ((topic, type), count) in applied)
+        {
+            _telemetry.Applied.Add(count, new KeyValuePair<string, object?>("messaging.destination.name", topic), new KeyValuePair<string, object?>("logpipe.message_type", type));
+        }
+
+        foreach (var ((topic, error), count) in skipped)
+        {
+            var topicTag = new KeyValuePair<string, object?>("messaging.destination.name", topic);
+            var kind = new KeyValuePair<string, object?>("logpipe.error_kind", error.ToString());
+            _telemetry.Skipped.Add(count, topicTag, kind);
+            if (error != MessageErrorKind.IgnoredType) _telemetry.DeadLettered.Add(count, topicTag, kind);
         }
 
         _telemetry.UnitRecords.Record(handled.Count);
