@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -16,6 +17,35 @@ internal static class MessageKeyReader
             ?? throw new InvalidOperationException(
                 $"Key field '{keyField}' is not a field of {typeof(TMessage).Name}; its fields are: {string.Join(", ", typeInfo.Properties.Select(p => p.Name))}.");
         var getter = property.Get ?? throw new InvalidOperationException($"Key field '{keyField}' of {typeof(TMessage).Name} cannot be read.");
+
+        // Every record sent reads its key: for the usual key types, a typed getter formats without boxing the value.
+        if (property.AttributeProvider is PropertyInfo { GetMethod: { IsStatic: false } get } clrProperty && clrProperty.DeclaringType!.IsAssignableFrom(typeof(TMessage)) && !typeof(TMessage).IsValueType)
+        {
+            if (clrProperty.PropertyType == typeof(Guid))
+            {
+                var read = get.CreateDelegate<Func<TMessage, Guid>>();
+                return message => read(message).ToString("D");
+            }
+
+            if (clrProperty.PropertyType == typeof(string))
+            {
+                var read = get.CreateDelegate<Func<TMessage, string?>>();
+                return message => read(message);
+            }
+
+            if (clrProperty.PropertyType == typeof(int))
+            {
+                var read = get.CreateDelegate<Func<TMessage, int>>();
+                return message => read(message).ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (clrProperty.PropertyType == typeof(long))
+            {
+                var read = get.CreateDelegate<Func<TMessage, long>>();
+                return message => read(message).ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
         return message => Format(getter(message!));
     }
 

@@ -25,6 +25,22 @@ public static class BenchmarkPeople
         Email = $"person{i}@example.com",
     };
 
+    /// <summary>
+    /// Makes <paramref name="person"/> person <paramref name="i"/>, in place. The producer phases reuse their models once a
+    /// send has completed, as a caller streaming rows from a database would: a new <see cref="Sample.Data.Person"/> draws
+    /// a random uuid (<c>Guid.NewGuid</c>, a system call), which profiling showed to be a quarter of the producer
+    /// thread's time — the caller's cost, not LogPipe's, and the raw baseline gets its input ready before the clock too.
+    /// </summary>
+    public static Person Fill(Person person, int i)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        person.Uuid = Uuid(i);
+        person.FirstName = $"First{i}";
+        person.LastName = $"Last{i}";
+        person.Email = $"person{i}@example.com";
+        return person;
+    }
+
     /// <summary>Person <paramref name="i"/>'s uuid: the index in the first four bytes.</summary>
     public static Guid Uuid(int i) => new(i, 0x4c50, 0x4000, 0x80, 0, 0, 0, 0, 0, 0, 0x01);
 

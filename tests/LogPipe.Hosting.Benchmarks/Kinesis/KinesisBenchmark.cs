@@ -18,9 +18,6 @@ namespace LogPipe.Hosting.Benchmarks.Kinesis;
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The server and client live only inside RunAsync, which disposes them.")]
 public sealed class KinesisBenchmark
 {
-    /// <summary>The note of rows that need LogPipe's Kinesis transport while this build does not have it.</summary>
-    public const string NotYetAvailable = "not yet available: UseKinesis() is not in this build (the Kinesis transport is not merged yet)";
-
     /// <summary>The stream LogPipe's producer fills and the consumer phases read.</summary>
     public const string Stream = "people";
 
@@ -68,14 +65,6 @@ public sealed class KinesisBenchmark
         _workDirectory = workDirectory;
     }
 
-    /// <summary>Whether this build has LogPipe's Kinesis transport (<c>UseKinesis()</c>).</summary>
-    public static bool TransportAvailable =>
-#if LOGPIPE_KINESIS_TRANSPORT
-        true;
-#else
-        false;
-#endif
-
     /// <summary>Facts about the run worth keeping with the results.</summary>
     public IReadOnlyDictionary<string, string> Facts => _facts;
 
@@ -85,7 +74,6 @@ public sealed class KinesisBenchmark
         var selected = Phases.Where(p => _options.Selects(p.Name)).ToList();
         _facts["server"] = "kinesalite 3.3.3 (one Node process, in memory)";
         _facts["shards"] = _options.Shards.ToString(CultureInfo.InvariantCulture);
-        _facts["LogPipe Kinesis transport"] = TransportAvailable ? "UseKinesis()" : "not in this build";
 
         await using (_server = await KinesaliteServer.StartAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -97,7 +85,7 @@ public sealed class KinesisBenchmark
                 return await PhaseLoop.RunAsync(
                     selected,
                     RunPhaseAsync,
-                    phase => phase.IsBaseline || TransportAvailable ? null : NotYetAvailable,
+                    _ => null,
                     Log,
                     cancellationToken).ConfigureAwait(false);
             }
@@ -114,10 +102,8 @@ public sealed class KinesisBenchmark
     {
         "produce-raw" => RawProduceAsync(RawStream, cancellationToken),
         "consume-raw" => RawConsumeAsync(cancellationToken),
-#if LOGPIPE_KINESIS_TRANSPORT
         "produce-batch" => BatchProduceAsync(cancellationToken),
         "consume-noop-sqlite" => LogPipeConsumeAsync(phase, cancellationToken),
-#endif
         _ => throw new InvalidOperationException($"Unknown phase '{phase}'."),
     };
 
@@ -219,7 +205,6 @@ public sealed class KinesisBenchmark
         return new PhaseRun(measurement, string.Create(CultureInfo.InvariantCulture, $"{shards.Count} shards, pages of {ReadLimit:N0}, {PollIntervalMs} ms apart"), sameBytes == true ? null : "record bytes differ from the baseline's");
     }
 
-#if LOGPIPE_KINESIS_TRANSPORT
     /// <summary>LogPipe's <c>IProducer&lt;Person&gt;.SendBatchAsync</c>, batches of 500, <see cref="PutsInFlight"/> batches in flight.</summary>
     private async Task<PhaseRun> BatchProduceAsync(CancellationToken cancellationToken)
     {
@@ -247,7 +232,6 @@ public sealed class KinesisBenchmark
         var note = string.Create(CultureInfo.InvariantCulture, $"pages of {ReadLimit:N0}, {PollIntervalMs} ms apart");
         return await LogPipePhases.ConsumeAsync(settings, _options.Count, _options.PhaseTimeout, note, cancellationToken).ConfigureAwait(false);
     }
-#endif
 
     /// <summary>Fills <see cref="Stream"/> for the consumer phases with the raw client (same bytes); not measured.</summary>
     private async Task SeedAsync(CancellationToken cancellationToken)
