@@ -82,9 +82,10 @@ public sealed class KinesisOptions
 
     /// <summary>
     /// Records read ahead per shard and held in memory until applied. A full queue stops that shard's reads (backpressure).
-    /// Default 1000.
+    /// Never less than twice <see cref="MaxRecordsPerRead"/>, so the next page is read while the last one is applied.
+    /// Default 2000.
     /// </summary>
-    public int ShardQueueCapacity { get; set; } = 1000;
+    public int ShardQueueCapacity { get; set; } = 2000;
 
     /// <summary>
     /// Attempts at putting one record (PutRecords entries that fail, or whole calls that fail after the client's own

@@ -53,7 +53,11 @@ internal sealed class ShardReader : IAsyncDisposable
         _nextOffset = firstOffset;
         _lastQueuedSequence = startSequence;
         _ended = ended;
-        _queue = Channel.CreateBounded<IncomingRecord>(new BoundedChannelOptions(context.Options.ShardQueueCapacity)
+        // Room for two pages at least: the next GetRecords runs while the consumer applies the page before. With less, a
+        // page larger than the queue held the reader until the consumer had nearly drained it, and reading and applying
+        // took turns (the benchmark's consumer ran at half the raw client's rate).
+        var capacity = Math.Max(context.Options.ShardQueueCapacity, 2 * context.Options.MaxRecordsPerRead);
+        _queue = Channel.CreateBounded<IncomingRecord>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             SingleWriter = true,

@@ -1,6 +1,7 @@
 using System.Text;
 using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.InMemory;
+using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Reading;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.TestSupport;
@@ -62,6 +63,24 @@ public sealed class KinesisRecordSourceTests(KinesaliteFixture kinesalite)
         Assert.Equal(put.Records!.Skip(3).Select(r => r.SequenceNumber), again.Select(r => r.SequenceNumber));
         Assert.All(again, r => Assert.True(source.IsCurrent(r)));
         Assert.False(source.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task A_shard_reader_fetches_the_next_page_while_the_last_one_waits_to_be_applied()
+    {
+        var stream = await kinesalite.CreateStreamAsync("read-ahead", shardCount: 1);
+        var put = await kinesalite.Admin.PutTextsAsync(stream, "k", [.. Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        var shard = Assert.Single(await kinesalite.Admin.ListAllShardsAsync(stream));
+
+        // A queue smaller than a page would hold the reader until the consumer drained it, so reading and applying took
+        // turns. The reader keeps room for two pages: both pages arrive with nothing applied yet.
+        var options = new KinesisOptions { MaxRecordsPerRead = 5, ShardQueueCapacity = 1, PollIntervalMs = 200 };
+        var context = new ShardReadContext(kinesalite.Admin, stream, "kinesis:us-east-1", options, TimeProvider.System, NullLogger.Instance, new RecordSignal());
+        await using var reader = new ShardReader(context, shard.ShardId!, 1, ShardStart.TrimHorizon, 0, null, _ => { });
+        reader.Start();
+
+        await Eventually.TrueAsync(() => reader.Records.Count == 10, TimeSpan.FromSeconds(20), "both pages are queued before any record is taken");
+        Assert.Equal(put.Records![9].SequenceNumber, reader.LastQueuedSequence);
     }
 
     private KinesisRecordSource Source(string stream) =>
