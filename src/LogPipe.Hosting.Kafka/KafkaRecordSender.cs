@@ -45,7 +45,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
         }
         catch (ProduceException<byte[]?, byte[]> ex)
         {
-            throw Failure(record.Stream, 1, ex.Error);
+            throw Failure(record.Stream, 1, ex.Error, KafkaSendException.NoneStored(1));
         }
     }
 
@@ -76,7 +76,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
                 }
                 catch (ProduceException<byte[]?, byte[]> ex)
                 {
-                    batch.Fail(Failure(record.Stream, 1, ex.Error));
+                    batch.Fail(i, Failure(record.Stream, 1, ex.Error));
                     break;
                 }
             }
@@ -89,6 +89,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
     private sealed class BatchDelivery(int count, KafkaRecordSender sender)
     {
         private readonly RecordPosition[] _positions = new RecordPosition[count];
+        private readonly bool[] _failed = new bool[count];
         private readonly TaskCompletionSource<IReadOnlyList<RecordPosition>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private KafkaSendException? _firstFailure;
         private int _failures;
@@ -98,7 +99,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
 
         public Action<DeliveryReport<byte[]?, byte[]>> ReportFor(int index, string stream) => report =>
         {
-            if (report.Error.IsError) Fail(sender.Failure(stream, 1, report.Error));
+            if (report.Error.IsError) Fail(index, sender.Failure(stream, 1, report.Error));
             else
             {
                 sender._connectivity.Contact();
@@ -107,8 +108,9 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
             }
         };
 
-        public void Fail(KafkaSendException failure)
+        public void Fail(int index, KafkaSendException failure)
         {
+            _failed[index] = true;
             Interlocked.CompareExchange(ref _firstFailure, failure, null);
             Interlocked.Increment(ref _failures);
             Settle();
@@ -119,8 +121,12 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
             if (Interlocked.Decrement(ref _remaining) != 0) return;
             if (_firstFailure is { } first)
             {
+                // The last report settles the batch, after every other report wrote its slot (Interlocked orders them).
                 _completion.TrySetException(new KafkaSendException(
-                    $"{_failures} of {_positions.Length} records were not delivered; first failure: {first.Message}", first.ErrorCode, _failures));
+                    $"{_failures} of {_positions.Length} records were not delivered; first failure: {first.Message}", first.ErrorCode, _failures)
+                {
+                    Positions = [.. _positions.Select((p, i) => _failed[i] ? (RecordPosition?)null : p)],
+                });
             }
             else
             {
@@ -171,6 +177,6 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
     private static RecordPosition Position(DeliveryResult<byte[]?, byte[]> report) =>
         new(report.Topic, PartitionNames.Of(report.Partition.Value), report.Offset.Value);
 
-    private KafkaSendException Failure(string topic, int count, Error error) =>
-        new($"Sending to '{topic}' failed: {error.Code}: {_redactor.Redact(error.Reason)}", error.Code.ToString(), count);
+    private KafkaSendException Failure(string topic, int count, Error error, IReadOnlyList<RecordPosition?>? positions = null) =>
+        new($"Sending to '{topic}' failed: {error.Code}: {_redactor.Redact(error.Reason)}", error.Code.ToString(), count) { Positions = positions ?? [] };
 }

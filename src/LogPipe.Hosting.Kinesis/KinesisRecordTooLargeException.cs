@@ -22,6 +22,7 @@ public sealed class KinesisRecordTooLargeException : KinesisSendException
             Code,
             recordCount)
     {
+        Positions = NoneStored(recordCount);
         Index = index;
         RecordBytes = recordBytes;
         LimitBytes = limitBytes;

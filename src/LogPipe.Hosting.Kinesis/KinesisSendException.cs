@@ -1,11 +1,17 @@
+using LogPipe.Hosting.Producers;
+
 namespace LogPipe.Hosting.Kinesis;
 
 /// <summary>
 /// Records were not stored in Kinesis: refused before sending (too large, bad partition key), refused by the service, or
 /// still failing when the retry budget (<c>LogPipe:Kinesis:MaxPutAttempts</c>) ran out. The message names the stream, how
-/// many records failed and the service's reason. Records are never dropped silently.
+/// many records failed and the service's reason; <see cref="RecordSendException.FailedIndexes"/> says which records of the
+/// send they were. Records are never dropped silently. <see cref="RecordSendException.ErrorCode"/> is the service's code
+/// of the first failed record (<c>ProvisionedThroughputExceededException</c>, <c>InternalFailure</c>,
+/// <c>ResourceNotFoundException</c>, ...) or LogPipe's own reason: <c>RecordTooLarge</c>, <c>PartitionKeyTooLong</c>,
+/// <c>EarlierRecordFailed</c> (not sent because an earlier record with the same key failed, to keep their order).
 /// </summary>
-public class KinesisSendException : Exception
+public class KinesisSendException : RecordSendException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What failed and why.</param>
@@ -14,11 +20,9 @@ public class KinesisSendException : Exception
     /// <param name="failedRecords">How many records of the send failed.</param>
     /// <param name="innerException">The failure that caused this one, if any.</param>
     public KinesisSendException(string message, string stream, string errorCode, int failedRecords, Exception? innerException = null)
-        : base(message, innerException)
+        : base(message, errorCode, failedRecords, innerException)
     {
         Stream = stream;
-        ErrorCode = errorCode;
-        FailedRecords = failedRecords;
     }
 
     /// <summary>Creates the exception.</summary>
@@ -44,14 +48,4 @@ public class KinesisSendException : Exception
 
     /// <summary>The stream the records were for.</summary>
     public string Stream { get; }
-
-    /// <summary>
-    /// The service's error code of the first failed record (<c>ProvisionedThroughputExceededException</c>,
-    /// <c>InternalFailure</c>, <c>ResourceNotFoundException</c>, ...), or LogPipe's own reason: <c>RecordTooLarge</c>,
-    /// <c>PartitionKeyTooLong</c>, <c>EarlierRecordFailed</c>.
-    /// </summary>
-    public string ErrorCode { get; }
-
-    /// <summary>How many records of the send were not stored.</summary>
-    public int FailedRecords { get; }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Client.Transport;
+using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -48,7 +49,7 @@ internal sealed class KinesisRecordSender : IRecordSender
         {
             var streamPuts = stream.ToList();
             await PutAllAsync(stream.Key, streamPuts, cancellationToken).ConfigureAwait(false);
-            failure ??= Failure(stream.Key, streamPuts);
+            failure ??= Failure(stream.Key, streamPuts, puts);
         }
 
         if (failure is not null) throw failure;
@@ -70,7 +71,10 @@ internal sealed class KinesisRecordSender : IRecordSender
                     $"Record {i} of {records.Count} for Kinesis stream '{record.Stream}' has a key of {key.Length} characters; a partition key has at most {PutRecordsLimits.MaxPartitionKeyLength}. Nothing of this send was put.",
                     record.Stream,
                     "PartitionKeyTooLong",
-                    records.Count);
+                    records.Count)
+                {
+                    Positions = RecordSendException.NoneStored(records.Count),
+                };
             }
 
             var size = record.Value.Length + (long)Encoding.UTF8.GetByteCount(key);
@@ -198,7 +202,7 @@ internal sealed class KinesisRecordSender : IRecordSender
         }
     }
 
-    private KinesisSendException? Failure(string stream, List<PendingPut> puts)
+    private KinesisSendException? Failure(string stream, List<PendingPut> puts, List<PendingPut> wholeSend)
     {
         var failed = puts.Where(p => p.IsFailed).ToList();
         if (failed.Count == 0) return null;
@@ -209,7 +213,11 @@ internal sealed class KinesisRecordSender : IRecordSender
             $"{failed.Count} of {puts.Count} records for Kinesis stream '{stream}' were not stored after up to {attempts} attempts: {first.ErrorCode}: {first.ErrorMessage}",
             stream,
             first.ErrorCode!,
-            failed.Count);
+            failed.Count)
+        {
+            // Every record of the send, in input order: stored ones with where they went, the rest null.
+            Positions = [.. wholeSend.OrderBy(p => p.Index).Select(p => p.Position)],
+        };
     }
 
     // Throttling and internal failures pass; a KMS key that is disabled, missing or forbidden does not come back by retrying.

@@ -331,8 +331,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         {
             _instrumentation!.Gathered(unit);
             var startedTimestamp = Stopwatch.GetTimestamp();
-            var prepared = new PreparedRecord[unit.Count];
-            for (var i = 0; i < unit.Count; i++) prepared[i] = unit[i].Consumer.Processor.Prepare(unit[i].Record);
+            var prepared = await PrepareAsync(unit).ConfigureAwait(false);
             var perRecord = _perRecordNext;
             _perRecordNext = false;
             if (!perRecord && work.SupportsBatchedSaves && CanBatch(unit, prepared, scope.ServiceProvider))
@@ -457,6 +456,35 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             if (stopWith is not null) throw stopWith;
             return committed;
         }
+    }
+
+    /// <summary>Units this large decode on two threads; below it the hand-off costs more than it saves.</summary>
+    private const int ParallelPrepareThreshold = 64;
+
+    /// <summary>
+    /// Decodes and checks every record of the unit (nothing touches the database yet). Decoding is pure CPU and independent
+    /// per record, and in a busy consumer it was a quarter of the loop's time on one core: large units decode their second
+    /// half on another thread meanwhile.
+    /// </summary>
+    private static async Task<PreparedRecord[]> PrepareAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit)
+    {
+        var prepared = new PreparedRecord[unit.Count];
+        if (unit.Count < ParallelPrepareThreshold || Environment.ProcessorCount < 2)
+        {
+            PrepareRange(unit, prepared, 0, unit.Count);
+            return prepared;
+        }
+
+        var half = unit.Count / 2;
+        var secondHalf = Task.Run(() => PrepareRange(unit, prepared, half, unit.Count));
+        PrepareRange(unit, prepared, 0, half);
+        await secondHalf.ConfigureAwait(false);
+        return prepared;
+    }
+
+    private static void PrepareRange(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, int from, int to)
+    {
+        for (var i = from; i < to; i++) prepared[i] = unit[i].Consumer.Processor.Prepare(unit[i].Record);
     }
 
     private async Task AfterCommitAsync(int committed, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, List<DeadLetter> deadLetters, long startedTimestamp)

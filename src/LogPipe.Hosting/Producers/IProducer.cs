@@ -11,6 +11,7 @@ public interface IProducer<in TModel>
     /// <param name="model">The model.</param>
     /// <param name="cancellationToken">Cancels waiting for the acknowledgement.</param>
     /// <returns>Where the record went (topic, partition or shard, offset or sequence number).</returns>
+    /// <exception cref="RecordSendException">The transport did not store the record; the message says why.</exception>
     Task<RecordPosition> SendAsync(TModel model, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -20,5 +21,9 @@ public interface IProducer<in TModel>
     /// <param name="models">The models.</param>
     /// <param name="cancellationToken">Cancels waiting for the acknowledgements.</param>
     /// <returns>Where each record went, in input order.</returns>
+    /// <exception cref="RecordSendException">
+    /// Some records were not stored: <see cref="RecordSendException.FailedIndexes"/> says which (input order) and
+    /// <see cref="RecordSendException.Positions"/> where the others went. Send the failed ones again, in their order.
+    /// </exception>
     Task<IReadOnlyList<RecordPosition>> SendBatchAsync(IEnumerable<TModel> models, CancellationToken cancellationToken = default);
 }

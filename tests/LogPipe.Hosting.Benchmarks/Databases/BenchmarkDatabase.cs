@@ -105,6 +105,13 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     {
         await using var db = NewContext();
         await db.Database.EnsureCreatedAsync().ConfigureAwait(false);
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            // Write-ahead logging, as SQLite is run behind a service (the mode is kept in the file). Commits stay durable
+            // (synchronous=FULL, the default): one fsync of the log per unit of work instead of the rollback journal's
+            // several. Profiling the no-op consumer showed three quarters of its database time in COMMIT.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;").ConfigureAwait(false);
+        }
     }
 
     private SampleDbContext NewContext()

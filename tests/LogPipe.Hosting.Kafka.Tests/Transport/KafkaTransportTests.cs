@@ -230,6 +230,35 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_batch_with_a_record_the_producer_refuses_says_which_record_failed_and_stores_the_others()
+    {
+        var db = await DatabaseAsync("sqlite");
+
+        // message.max.bytes is checked by librdkafka as each record is handed over: the large one fails on its own.
+        var app = await AppAsync(db, new Dictionary<string, string?> { ["LogPipe:EnableConsumers"] = "false", ["LogPipe:Kafka:Producer:message.max.bytes"] = "2000" });
+        var people = People.Many(3);
+        people[1].LastName = new string('x', 5000);
+        await using var scope = app.Services.CreateAsyncScope();
+        var producer = scope.ServiceProvider.GetRequiredService<IProducer<Person>>();
+
+        var failure = await Assert.ThrowsAsync<KafkaSendException>(() => producer.SendBatchAsync(people));
+
+        Assert.Equal("MsgSizeTooLarge", failure.ErrorCode);
+        Assert.Equal(1, failure.FailedRecords);
+        Assert.Equal([1], failure.FailedIndexes);
+        Assert.Equal(3, failure.Positions.Count);
+        Assert.Contains(_topic, failure.Message, StringComparison.Ordinal);
+        var stored = new[] { failure.Positions[0]!.Value, failure.Positions[2]!.Value };
+        using var consumer = new ConsumerBuilder<byte[]?, string>(KafkaTestCluster.ConsumerConfig(_cluster.BootstrapServers, KafkaTestCluster.NewName("raw"))).Build();
+        foreach (var (position, person) in stored.Zip([people[0], people[2]]))
+        {
+            consumer.Assign(new TopicPartitionOffset(_topic, int.Parse(position.Partition, System.Globalization.CultureInfo.InvariantCulture), position.Offset));
+            var record = consumer.Consume(TimeSpan.FromSeconds(10));
+            Assert.Equal(person.Uuid.ToString(), Encoding.UTF8.GetString(record.Message.Key!));
+        }
+    }
+
+    [Fact]
     public async Task Records_without_a_key_field_are_sent_without_a_key_and_spread_over_partitions()
     {
         var db = await DatabaseAsync("sqlite");

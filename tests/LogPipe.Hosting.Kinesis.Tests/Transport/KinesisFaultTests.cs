@@ -133,6 +133,10 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
         Assert.Equal(2, ex.FailedRecords);
         Assert.Equal("ProvisionedThroughputExceededException", ex.ErrorCode);
         Assert.Single(faults.Stored.SelectMany(c => c));
+        // Which ones: A and A-again (kept back to keep A's order); B is stored, and the exception says where.
+        Assert.Equal([0, 2], ex.FailedIndexes);
+        Assert.Equal(stream, ex.Positions[1]!.Value.Stream);
+        Assert.NotNull(ex.Positions[1]!.Value.SequenceNumber);
         Assert.Equal(3, faults.PutRecordsCalls);
     }
 
@@ -147,6 +151,7 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
 
         Assert.Equal("ResourceNotFoundException", ex.ErrorCode);
         Assert.Equal(3, ex.FailedRecords);
+        Assert.Equal([0, 1, 2], ex.FailedIndexes);
         Assert.Equal(1, faults.PutRecordsCalls);
     }
 
