@@ -7,6 +7,7 @@ public sealed class ApplyProgress
     private long _target = long.MaxValue;
     private long _applied;
     private long _failed;
+    private long _units;
 
     /// <summary>Records applied and committed so far.</summary>
     public long Applied => Interlocked.Read(ref _applied);
@@ -14,9 +15,13 @@ public sealed class ApplyProgress
     /// <summary>Records that were not applied (message errors, dead letters) so far.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Units of work committed so far.</summary>
+    public long Units => Interlocked.Read(ref _units);
+
     /// <summary>Adds what one committed unit of work applied and failed.</summary>
     public void Committed(int applied, int failed)
     {
+        Interlocked.Increment(ref _units);
         Interlocked.Add(ref _failed, failed);
         if (Interlocked.Add(ref _applied, applied) + Failed >= Interlocked.Read(ref _target)) _reached.TrySetResult();
     }
