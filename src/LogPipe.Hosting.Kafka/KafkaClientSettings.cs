@@ -81,6 +81,8 @@ public sealed class KafkaClientSettings
             ["partition.assignment.strategy"] = "cooperative-sticky",
             ["auto.offset.reset"] = _options.AutoOffsetReset,
             ["client.id"] = "logpipe-consumer",
+            // A consumer reads one topic and knows its name: no topic string decoded for every record.
+            ["dotnet.consumer.consume.result.fields"] = "headers,timestamp",
         };
         if (IsEmbedded)
         {

@@ -75,6 +75,7 @@ internal sealed class KafkaConnection
         config.ClientId = "logpipe-cli";
         config.EnablePartitionEof = reportEndOfPartition;
         config.AllowAutoCreateTopics = false;
+        config.ConsumeResultFields = "all"; // tail prints each record's topic
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetKeyDeserializer(Deserializers.ByteArray)
             .SetValueDeserializer(Deserializers.ByteArray)

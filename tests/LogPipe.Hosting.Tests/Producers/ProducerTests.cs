@@ -51,6 +51,32 @@ public sealed class ProducerTests
     }
 
     [Fact]
+    public async Task A_large_batch_keeps_the_order_of_its_models_and_a_model_that_cannot_be_encoded_sends_nothing()
+    {
+        var broker = new InMemoryBroker();
+        broker.CreateTopic("people", 1);
+        await using var app = TestApp.Create(lp => lp.AddProducer<Person, PersonSerializerV1>("people"), broker: broker, entityFrameworkOffsets: false);
+        await using var scope = app.Services.CreateAsyncScope();
+        var producer = scope.ServiceProvider.GetRequiredService<IProducer<Person>>();
+
+        // Large batches are encoded on two threads: the log must still hold them in the order given.
+        var people = People.Many(3000);
+        var positions = await producer.SendBatchAsync(people);
+        Assert.Equal(Enumerable.Range(0, 3000).Select(i => (long)i), positions.Select(p => p.Offset));
+        for (var i = 0; i < people.Count; i += 499)
+        {
+            Assert.True(broker.TryGet("people", 0, i, out var stored));
+            Assert.Equal(people[i].Uuid.ToString(), Encoding.UTF8.GetString(stored.Key!));
+        }
+
+        // A model that cannot be encoded (here: none at all) fails the whole send before anything is sent.
+        var withHole = People.Many(2000).Cast<Person?>().ToList();
+        withHole[1500] = null;
+        await Assert.ThrowsAsync<ArgumentNullException>(() => producer.SendBatchAsync(withHole!));
+        Assert.Equal(3000, broker.EndOffsets("people").Sum());
+    }
+
+    [Fact]
     public async Task Send_returns_where_the_record_went_and_same_key_lands_on_same_partition()
     {
         var broker = new InMemoryBroker();
