@@ -72,7 +72,7 @@ public sealed class KinesisFaultProxy : IAsyncDisposable
         _target = target;
         _random = random;
         _putStorm = new Countdown(random, 500, 1500);
-        _getStorm = new Countdown(random, 20, 60);
+        _getStorm = new Countdown(random, 10, 30);
         _expiry = new Countdown(random, 5, 15);
     }
 
