@@ -72,8 +72,8 @@ public sealed class KinesisFaultProxy : IAsyncDisposable
         _target = target;
         _random = random;
         _putStorm = new Countdown(random, 500, 1500);
-        _getStorm = new Countdown(random, 10, 30);
-        _expiry = new Countdown(random, 5, 15);
+        _getStorm = new Countdown(random, 5, 20);
+        _expiry = new Countdown(random, 3, 10);
     }
 
     /// <summary>Where clients send their requests, such as <c>http://127.0.0.1:41235/</c>.</summary>
@@ -288,10 +288,13 @@ public sealed class KinesisFaultProxy : IAsyncDisposable
     private static string Breakdown(IReadOnlyDictionary<string, int> counts) =>
         string.Join(", ", counts.Where(c => c.Value > 0).OrderByDescending(c => c.Value).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value:N0}")));
 
-    /// <summary>Says when the n-th event since the last one has come, n drawn anew each time between two bounds. Under the gate.</summary>
+    /// <summary>
+    /// Says when the n-th event since the last one has come, n drawn anew each time between two bounds; the first comes
+    /// anywhere up to the upper bound (a random phase), so a short run meets it too. Under the gate.
+    /// </summary>
     private sealed class Countdown(Random random, int min, int max)
     {
-        private int _left = random.Next(min, max + 1);
+        private int _left = random.Next(1, max + 1);
 
         public bool Tick()
         {
