@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// The consumer process of the crash scenario: runs until SIGTERM, stdin closing, or the SIGKILL it exists for.
+// The consumer process of the crash scenarios (Kafka or Kinesis): runs until SIGTERM, stdin closing, or the SIGKILL it exists for.
 var arguments = WorkerArguments.Parse(args, out var error);
 if (arguments is null)
 {
@@ -11,10 +11,7 @@ if (arguments is null)
     return 2;
 }
 
-var builder = ConsumerHost.CreateBuilder(
-    arguments.Topic,
-    arguments.Database,
-    ConsumerHost.Defaults(arguments.BootstrapServers, arguments.Group));
+var builder = ConsumerHost.CreateBuilder(arguments.Stream, arguments.Database, arguments.Settings());
 
 // stdout carries only the "started" line the test waits for; logs go to stderr, warnings and up.
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);

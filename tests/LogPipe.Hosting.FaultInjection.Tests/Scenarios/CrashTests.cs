@@ -33,36 +33,9 @@ public sealed class CrashTests(ITestOutputHelper output)
         var sender = producer.Sender;
         var people = People.Many(records);
 
-        // Records arrive in kills + 1 batches, one before each worker start, so every worker has a backlog to be killed in.
-        var batches = people.Chunk((records + kills) / (kills + 1)).ToList();
-        int killedWhileApplying = 0, killedWhileStarting = 0;
-        for (var kill = 0; kill < kills; kill++)
-        {
-            await sender.SendAsync(batches.ElementAtOrDefault(kill) ?? [], first: kill * batches[0].Length);
-            using var worker = await WorkerProcess.StartAsync(broker.BootstrapServers, topic, group, database.Database);
+        var crashes = new WorkerCrashes(database, random, output);
+        await crashes.SendAndKillAsync(people, kills, sender, () => WorkerProcess.StartAsync(broker.BootstrapServers, topic, group, database.Database));
 
-            // One kill in five lands while the worker joins the group and reads its checkpoints; the others while it
-            // applies records, a random time after its first commit.
-            if (random.Next(5) == 0)
-            {
-                await Task.Delay(random.Next(0, 2500));
-                killedWhileStarting++;
-            }
-            else
-            {
-                var before = await database.PeopleCountAsync();
-                await Eventually.TrueAsync(async () => worker.HasExited || await database.PeopleCountAsync() > before, TimeSpan.FromSeconds(60), "the worker applies records");
-                Assert.False(worker.HasExited, "the worker exited by itself: " + worker.StandardError);
-                await Task.Delay(random.Next(0, 3000)); // spans several units of work (up to 1 s each)
-                killedWhileApplying++;
-            }
-
-            await worker.KillHardAsync();
-            output.WriteLine($"kill {kill + 1}: {await database.PeopleCountAsync()} people stored");
-        }
-
-        foreach (var batch in batches.Skip(kills)) await sender.SendAsync(batch, first: people.IndexOf(batch[0]));
-        Assert.Equal(records, sender.Delivered);
         using (var last = await WorkerProcess.StartAsync(broker.BootstrapServers, topic, group, database.Database))
         {
             var replica = new Replica(database, broker.BootstrapServers, topic, Partitions, group);
@@ -71,7 +44,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             new FaultFigures(
                 $"Crash ({provider})",
                 records,
-                $"{kills} × SIGKILL ({killedWhileApplying} while applying, {killedWhileStarting} while starting)",
+                crashes.Faults,
                 outcome.Lost,
                 outcome.AppliedTwice,
                 outcome.DeadLettered,

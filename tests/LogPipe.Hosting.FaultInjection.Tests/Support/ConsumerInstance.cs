@@ -34,31 +34,46 @@ public sealed class ConsumerInstance : IAsyncDisposable
     /// <summary>Sends people through this instance's producers.</summary>
     public PeopleSender Sender => new(Services);
 
-    /// <summary>Builds and starts an instance; <paramref name="settings"/> override <see cref="ConsumerHost.Defaults"/>.</summary>
-    public static async Task<ConsumerInstance> StartAsync(
+    /// <summary>Builds and starts an instance on Kafka; <paramref name="settings"/> override <see cref="ConsumerHost.Defaults"/>.</summary>
+    public static Task<ConsumerInstance> StartAsync(
         string name,
         string bootstrapServers,
         string topic,
         string group,
         WorkerDatabase database,
         IDictionary<string, string?>? settings = null,
-        Probe? probe = null)
+        Probe? probe = null) =>
+        BuildAndStartAsync(name, topic, database, ConsumerHost.Defaults(bootstrapServers, group), settings, probe);
+
+    /// <summary>Starts a producer-only instance on Kafka (its consumer service is off).</summary>
+    public static Task<ConsumerInstance> StartProducerAsync(string bootstrapServers, string topic, string group, WorkerDatabase database, IDictionary<string, string?>? settings = null) =>
+        StartAsync("producer", bootstrapServers, topic, group, database, ProducerOnly(settings));
+
+    /// <summary>
+    /// Starts a producer-only instance on Kinesis at <paramref name="endpoint"/>; <paramref name="settings"/> override
+    /// <see cref="ConsumerHost.KinesisDefaults"/>.
+    /// </summary>
+    public static Task<ConsumerInstance> StartKinesisProducerAsync(Uri endpoint, string stream, string group, WorkerDatabase database, IDictionary<string, string?>? settings = null) =>
+        BuildAndStartAsync("producer", stream, database, ConsumerHost.KinesisDefaults(endpoint, group), ProducerOnly(settings), probe: null);
+
+    private static Dictionary<string, string?> ProducerOnly(IDictionary<string, string?>? settings) =>
+        new(settings ?? new Dictionary<string, string?>()) { ["LogPipe:EnableConsumers"] = "false" };
+
+    private static async Task<ConsumerInstance> BuildAndStartAsync(
+        string name,
+        string topic,
+        WorkerDatabase database,
+        Dictionary<string, string?> defaults,
+        IDictionary<string, string?>? settings,
+        Probe? probe)
     {
-        var all = ConsumerHost.Defaults(bootstrapServers, group);
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) defaults[key] = value;
         var logs = new LogCapture();
-        var builder = ConsumerHost.CreateBuilder(topic, database, all, probe);
+        var builder = ConsumerHost.CreateBuilder(topic, database, defaults, probe);
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
         var instance = new ConsumerInstance(builder.Build(), logs, name);
         await instance.Host.StartAsync();
         return instance;
-    }
-
-    /// <summary>Starts a producer-only instance (its consumer service is off).</summary>
-    public static Task<ConsumerInstance> StartProducerAsync(string bootstrapServers, string topic, string group, WorkerDatabase database, IDictionary<string, string?>? settings = null)
-    {
-        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["LogPipe:EnableConsumers"] = "false" };
-        return StartAsync("producer", bootstrapServers, topic, group, database, all);
     }
 
     /// <summary>How many log entries with event id <paramref name="eventId"/> this instance wrote.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using LogPipe.Hosting.FaultInjection.Worker;
 using LogPipe.Hosting.Kafka;
+using LogPipe.Hosting.Kinesis;
 using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +11,8 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 /// <summary>
 /// Sends people through the service's producers — every third as Person V1 JSON, V2 JSON, or V2 MessagePack — one
 /// <see cref="IProducer{TModel}.SendAsync"/> per person, so each send has its own outcome. A send that fails must fail
-/// loudly (<see cref="KafkaSendException"/>): it is counted and sent again until delivered, so nothing is missing unless
-/// the library lost it.
+/// loudly (<see cref="KafkaSendException"/> or <see cref="KinesisSendException"/>): it is counted and sent again until
+/// delivered, so nothing is missing unless the library lost it.
 /// </summary>
 public sealed class PeopleSender(IServiceProvider services)
 {
@@ -57,10 +58,19 @@ public sealed class PeopleSender(IServiceProvider services)
             }
             catch (KafkaSendException failure)
             {
-                Interlocked.Increment(ref _failed);
-                FailureCodes.AddOrUpdate(failure.ErrorCode, 1, (_, n) => n + 1);
-                await Task.Delay(100, cancellationToken);
+                await FailedAsync(failure.ErrorCode, cancellationToken);
+            }
+            catch (KinesisSendException failure)
+            {
+                await FailedAsync(failure.ErrorCode, cancellationToken);
             }
         }
+    }
+
+    private async Task FailedAsync(string errorCode, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _failed);
+        FailureCodes.AddOrUpdate(errorCode, 1, (_, n) => n + 1);
+        await Task.Delay(100, cancellationToken);
     }
 }

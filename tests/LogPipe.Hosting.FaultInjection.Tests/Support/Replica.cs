@@ -3,11 +3,32 @@ using LogPipe.Hosting.TestSupport;
 namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 
 /// <summary>
-/// Judges a run from the consumer's database and the broker's log: waits until the replica caught up with the log (or
-/// patience ran out), then counts people lost and people applied more often than they occur on the log.
+/// Judges a run from the consumer's database and the log — a Kafka topic or a Kinesis stream: waits until the replica
+/// caught up with the log (or patience ran out), then counts people lost and people applied more often than they occur
+/// on the log.
 /// </summary>
-public sealed record Replica(ScenarioDatabase Database, string BootstrapServers, string Topic, int Partitions, string Group)
+public sealed class Replica
 {
+    private readonly ScenarioDatabase _database;
+    private readonly string _stream;
+    private readonly string _group;
+    private readonly Func<Task<Dictionary<string, LogPosition>>> _logEnds;
+
+    /// <summary>A replica of <paramref name="topic"/> on the Kafka cluster at <paramref name="bootstrapServers"/>.</summary>
+    public Replica(ScenarioDatabase database, string bootstrapServers, string topic, int partitions, string group)
+        : this(database, topic, group, () => Task.FromResult(TopicLog.EndOffsets(bootstrapServers, topic, partitions).ToDictionary(e => e.Key, e => new LogPosition(e.Value))))
+    {
+    }
+
+    /// <summary>A replica of <paramref name="stream"/>, whose ends (every partition or shard that holds records) <paramref name="logEnds"/> reads.</summary>
+    public Replica(ScenarioDatabase database, string stream, string group, Func<Task<Dictionary<string, LogPosition>>> logEnds)
+    {
+        _database = database;
+        _stream = stream;
+        _group = group;
+        _logEnds = logEnds;
+    }
+
     /// <summary>How long a replica may take to catch up after the last fault; generous, for 2-core CI machines.</summary>
     public static TimeSpan Patience { get; } = TimeSpan.FromSeconds(120);
 
@@ -18,12 +39,12 @@ public sealed record Replica(ScenarioDatabase Database, string BootstrapServers,
     public async Task<ReplicaOutcome> CatchUpAndMeasureAsync(IReadOnlyCollection<Guid> expected, IReadOnlyDictionary<Guid, int>? occurrences = null, TimeSpan? patience = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
-        var ends = TopicLog.EndOffsets(BootstrapServers, Topic, Partitions);
+        var ends = await _logEnds();
         var deadline = DateTime.UtcNow + (patience ?? Patience);
         var caughtUp = false;
         while (DateTime.UtcNow < deadline)
         {
-            if (await Database.PeopleCountAsync() >= expected.Count && AtEnd(await Database.CheckpointsAsync(Group, Topic), ends))
+            if (await _database.PeopleCountAsync() >= expected.Count && AtEnd(await _database.CheckpointsAsync(_group, _stream), ends))
             {
                 caughtUp = true;
                 break;
@@ -32,11 +53,11 @@ public sealed record Replica(ScenarioDatabase Database, string BootstrapServers,
             await Task.Delay(200);
         }
 
-        var people = (await Database.PeopleAsync()).ToDictionary(p => p.Uuid);
+        var people = (await _database.PeopleAsync()).ToDictionary(p => p.Uuid);
         var lost = expected.Count(u => !people.ContainsKey(u));
         var twice = people.Values.Where(p => p.Applied > (occurrences?.GetValueOrDefault(p.Uuid, 1) ?? 1)).ToList();
-        var deadLetters = (await Database.DeadLettersAsync(Group)).GroupBy(d => d.ErrorKind).ToDictionary(g => g.Key, g => g.Count());
-        var checkpoints = await Database.CheckpointsAsync(Group, Topic);
+        var deadLetters = (await _database.DeadLettersAsync(_group)).GroupBy(d => d.ErrorKind).ToDictionary(g => g.Key, g => g.Count());
+        var checkpoints = await _database.CheckpointsAsync(_group, _stream);
         return new ReplicaOutcome(
             lost,
             twice.Count,
@@ -46,11 +67,12 @@ public sealed record Replica(ScenarioDatabase Database, string BootstrapServers,
                 + $"checkpoints {Describe(checkpoints)} vs log end {Describe(ends)}");
     }
 
-    private static bool AtEnd(Dictionary<string, long> checkpoints, Dictionary<string, long> ends) =>
-        ends.All(e => checkpoints.TryGetValue(e.Key, out var next) && next == e.Value);
+    private static bool AtEnd(Dictionary<string, LogPosition> checkpoints, Dictionary<string, LogPosition> ends) =>
+        ends.All(e => checkpoints.TryGetValue(e.Key, out var stored) && e.Value.IsReachedBy(stored));
 
-    private static string Describe(Dictionary<string, long> offsets) =>
-        string.Join(",", offsets.OrderBy(o => int.Parse(o.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(o => $"{o.Key}:{o.Value}"));
+    // Partition numbers in numeric order (9 before 10); shard ids, zero-padded, in text order.
+    private static string Describe(Dictionary<string, LogPosition> positions) =>
+        string.Join(",", positions.OrderBy(o => o.Key.Length).ThenBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}:{o.Value}"));
 }
 
 /// <summary>What a run left behind: people missing, people applied too often, whether the checkpoints reached the log end.</summary>

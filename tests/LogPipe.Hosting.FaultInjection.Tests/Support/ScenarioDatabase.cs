@@ -59,13 +59,16 @@ public sealed class ScenarioDatabase : IDisposable
         return await db.People.AsNoTracking().ToListAsync();
     }
 
-    /// <summary>Stored checkpoints of <paramref name="group"/> on <paramref name="topic"/>: partition → next offset.</summary>
-    public async Task<Dictionary<string, long>> CheckpointsAsync(string group, string topic)
+    /// <summary>
+    /// Stored checkpoints of <paramref name="group"/> on <paramref name="topic"/> (a Kafka topic or a Kinesis stream):
+    /// partition or shard → next offset (Kafka) or records applied (Kinesis), with the last sequence number (Kinesis).
+    /// </summary>
+    public async Task<Dictionary<string, LogPosition>> CheckpointsAsync(string group, string topic)
     {
         await using var db = Open();
         return await db.Set<LogPipeCheckpoint>().AsNoTracking()
             .Where(c => c.ConsumerGroup == group && c.Stream == topic)
-            .ToDictionaryAsync(c => c.Partition, c => c.NextOffset);
+            .ToDictionaryAsync(c => c.Partition, c => new LogPosition(c.NextOffset, c.SequenceNumber));
     }
 
     public async Task<List<LogPipeDeadLetter>> DeadLettersAsync(string group)

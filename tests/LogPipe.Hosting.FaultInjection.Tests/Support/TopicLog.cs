@@ -1,7 +1,4 @@
-using System.Text.Json;
 using Confluent.Kafka;
-using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.Formats;
 
 namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 
@@ -33,7 +30,6 @@ public static class TopicLog
     public static Dictionary<Guid, int> PersonOccurrences(string bootstrapServers, string topic, int partitions)
     {
         var ends = EndOffsets(bootstrapServers, topic, partitions);
-        var reader = new EnvelopeReader(EnvelopeLimits.Default);
         var counts = new Dictionary<Guid, int>();
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(Config(bootstrapServers)).Build();
         consumer.Assign(ends.Keys.Select(p => new TopicPartitionOffset(topic, int.Parse(p, System.Globalization.CultureInfo.InvariantCulture), Offset.Beginning)));
@@ -44,18 +40,7 @@ public static class TopicLog
             var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
             if (result is null || result.IsPartitionEOF) continue;
             remaining--;
-            try
-            {
-                var envelope = reader.Read(result.Message.Value ?? []);
-                if (envelope.Type != "person") continue;
-                using var message = JsonDocument.Parse(envelope.MessageJson);
-                var uuid = message.RootElement.GetProperty("uuid").GetGuid();
-                counts[uuid] = counts.GetValueOrDefault(uuid) + 1;
-            }
-            catch (InvalidMessageException)
-            {
-                // Not a person record; the scenario counts those itself.
-            }
+            PersonRecords.Count(counts, result.Message.Value);
         }
 
         Assert.True(remaining == 0, $"{remaining} records of {topic} could not be read back within 2 minutes.");

@@ -2,6 +2,7 @@ using System.Net;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Client;
 

@@ -43,23 +43,7 @@ public sealed class KinesisApp : IAsyncDisposable
     public OrderViolations Violations => Services.GetRequiredService<OrderViolations>();
 
     /// <summary>Settings every test app starts from: kinesalite, quick polling, discovery and retries.</summary>
-    public static Dictionary<string, string?> DefaultSettings(KinesaliteFixture kinesalite, string group) => new()
-    {
-        ["LogPipe:Transport"] = "Kinesis",
-        ["LogPipe:ConsumerGroup"] = group,
-        ["LogPipe:Failures:InitialBackoffMs"] = "20",
-        ["LogPipe:Failures:MaxBackoffMs"] = "500",
-        ["LogPipe:UnitOfWork:IdlePollMs"] = "200",
-        ["LogPipe:Kinesis:Region"] = "us-east-1",
-        ["LogPipe:Kinesis:ServiceUrl"] = kinesalite.ServiceUrl.ToString(),
-        ["LogPipe:Kinesis:AccessKey"] = KinesaliteFixture.AccessKey,
-        ["LogPipe:Kinesis:SecretKey"] = KinesaliteFixture.SecretKey,
-        ["LogPipe:Kinesis:IdlePollIntervalMs"] = "400",
-        ["LogPipe:Kinesis:ShardDiscoveryIntervalMs"] = "500",
-        ["LogPipe:Kinesis:RetryBaseDelayMs"] = "10",
-        ["LogPipe:Kinesis:RetryMaxDelayMs"] = "200",
-        ["LogPipe:Kinesis:RequestTimeoutMs"] = "15000",
-    };
+    public static Dictionary<string, string?> DefaultSettings(KinesaliteFixture kinesalite, string group) => KinesisTestSettings.Defaults(kinesalite.ServiceUrl, group);
 
     public static KinesisApp Create(
         KinesaliteFixture kinesalite,

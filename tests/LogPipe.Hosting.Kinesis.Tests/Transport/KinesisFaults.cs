@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using LogPipe.Hosting.Kinesis.Tests.Fixtures;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Transport;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace LogPipe.Hosting.Kinesis.Tests.Fixtures;
+namespace LogPipe.Hosting.TestSupport;
 
 /// <summary>
 /// kinesalite's shard iterators are <c>00 00 00 00 00 00 00 01</c> followed by AES-256-CBC of
