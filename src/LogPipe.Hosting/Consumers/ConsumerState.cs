@@ -11,6 +11,7 @@ namespace LogPipe.Hosting.Consumers;
 internal sealed class ConsumerState
 {
     private readonly LinkedList<IncomingRecord> _pending = new();
+    private IncomingRecord? _peeked;
     private readonly Dictionary<(PartitionKey, long), (int Attempts, DateTimeOffset FirstFailedAt)> _failures = [];
 
     public ConsumerState(RecordProcessor processor, IRecordSource source, FailureOptions failures)
@@ -39,18 +40,33 @@ internal sealed class ConsumerState
             return true;
         }
 
+        if (_peeked is { } peeked)
+        {
+            record = peeked;
+            return true;
+        }
+
         if (Source.TryRead(out record))
         {
-            _pending.AddFirst(record);
+            // The head read from the source waits in a field, not in the list: most records are peeked and taken at
+            // once, and a list node for each was an allocation per record.
+            _peeked = record;
             return true;
         }
 
         return false;
     }
 
-    public void DropHead() => _pending.RemoveFirst();
+    public void DropHead()
+    {
+        if (_pending.First is not null) _pending.RemoveFirst();
+        else _peeked = null;
+    }
 
-    /// <summary>Puts a record back in front of everything not yet applied; call in reverse order to keep the original order.</summary>
+    /// <summary>
+    /// Puts a record back in front of everything not yet applied (records put back earlier, then the peeked head); call
+    /// in reverse order to keep the original order.
+    /// </summary>
     public void PutBack(IncomingRecord record) => _pending.AddFirst(record);
 
     public (int Attempts, DateTimeOffset FirstFailedAt) RecordFailure(IncomingRecord record, DateTimeOffset now)
