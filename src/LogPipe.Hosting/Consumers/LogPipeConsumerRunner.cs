@@ -183,6 +183,9 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             var unit = await GatherAsync(wait: false, cancellationToken).ConfigureAwait(false);
             if (unit.Count == 0)
             {
+                // A retry's backoff (or a record's minimum lag) can run out between the gathering and this check: that
+                // record is ready now, so gather again rather than report "caught up" with it still waiting.
+                if (HasReadyWork()) continue;
                 if (!HasDeferredWork()) return total;
                 await WaitForAnyAsync(cancellationToken).ConfigureAwait(false);
                 continue;
@@ -198,6 +201,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         if (_consumers is null) return;
         foreach (var consumer in _consumers) await consumer.Source.DisposeAsync().ConfigureAwait(false);
         _consumers = null;
+    }
+
+    private bool HasReadyWork()
+    {
+        var now = _time.GetUtcNow();
+        return _consumers!.Exists(c => c.NotBefore <= now && c.TryPeek(out var r) && r.Timestamp.AddMilliseconds(_options.MinMessageLagMs) <= now);
     }
 
     private bool HasDeferredWork()
