@@ -3,6 +3,7 @@ using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting.Internal;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -478,16 +479,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private static async Task<PreparedRecord[]> PrepareAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit)
     {
         var prepared = new PreparedRecord[unit.Count];
-        if (unit.Count < ParallelPrepareThreshold || Environment.ProcessorCount < 2)
-        {
-            PrepareRange(unit, prepared, 0, unit.Count);
-            return prepared;
-        }
-
-        var half = unit.Count / 2;
-        var secondHalf = Task.Run(() => PrepareRange(unit, prepared, half, unit.Count));
-        PrepareRange(unit, prepared, 0, half);
-        await secondHalf.ConfigureAwait(false);
+        await TwoThreads.RunAsync(unit.Count, ParallelPrepareThreshold, (from, to) => PrepareRange(unit, prepared, from, to)).ConfigureAwait(false);
         return prepared;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Formats;
+using LogPipe.Hosting.Internal;
 using LogPipe.Hosting.Serializers;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,34 +89,7 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
     {
         var records = new OutgoingRecord[models.Count];
         var serializer = Serializer();
-        if (models.Count < ParallelEncodeThreshold || Environment.ProcessorCount < 2)
-        {
-            EncodeRange(serializer, models, records, 0, models.Count, headers);
-            return records;
-        }
-
-        var half = models.Count / 2;
-        var secondHalf = Task.Run(() => EncodeRange(serializer, models, records, half, models.Count, headers));
-        Exception? failure = null;
-        try
-        {
-            EncodeRange(serializer, models, records, 0, half, headers);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-
-        try
-        {
-            await secondHalf.ConfigureAwait(false);
-        }
-        catch (Exception) when (failure is not null)
-        {
-            // The first half's failure is the one reported: it names the earlier model.
-        }
-
-        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        await TwoThreads.RunAsync(models.Count, ParallelEncodeThreshold, (from, to) => EncodeRange(serializer, models, records, from, to, headers)).ConfigureAwait(false);
         return records;
     }
 

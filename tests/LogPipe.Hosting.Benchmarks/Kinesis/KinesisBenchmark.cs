@@ -6,6 +6,7 @@ using LogPipe.Hosting.Benchmarks.Databases;
 using LogPipe.Hosting.Benchmarks.Measurement;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Benchmarks.Kinesis;
@@ -53,7 +54,7 @@ public sealed class KinesisBenchmark
     private readonly TextWriter _log;
     private readonly string _workDirectory;
     private readonly Dictionary<string, string> _facts = new(StringComparer.Ordinal);
-    private KinesaliteServer? _server;
+    private KinesaliteHost? _server;
     private KinesisClient? _client;
     private bool _streamFilled;
 
@@ -75,7 +76,7 @@ public sealed class KinesisBenchmark
         _facts["server"] = "kinesalite 3.3.3 (one Node process, in memory)";
         _facts["shards"] = _options.Shards.ToString(CultureInfo.InvariantCulture);
 
-        await using (_server = await KinesaliteServer.StartAsync(cancellationToken).ConfigureAwait(false))
+        await using (_server = await KinesaliteHost.StartAsync().ConfigureAwait(false))
         {
             using (_client = new KinesisClient(ClientOptions()))
             {
