@@ -61,6 +61,10 @@ public sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointStor
     }
 
     /// <inheritdoc />
+    /// <remarks>Checkpoints are written in the unit's transaction, each conditional on its version.</remarks>
+    public bool SupportsOverlappedCommits => true;
+
+    /// <inheritdoc />
     public async Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var db = Context(services);

@@ -15,6 +15,12 @@ public sealed class Probe
     /// <summary>When set, save writes its change and then throws, as a process dying between save and commit would.</summary>
     public bool ThrowAfterWriting;
 
+    /// <summary>
+    /// The next this many transaction commits throw, as a database that loses the connection at commit would (counted
+    /// down by <see cref="CommitFailures"/>, which a test app adds to its DbContext).
+    /// </summary>
+    public int FailCommits;
+
     /// <summary>Save of the person with this uuid throws this many more times.</summary>
     public ConcurrentDictionary<Guid, int> FailTimes { get; } = new();
 

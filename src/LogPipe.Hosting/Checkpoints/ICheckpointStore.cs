@@ -21,4 +21,14 @@ public interface ICheckpointStore
     /// <param name="cancellationToken">Cancels beginning.</param>
     /// <returns>The unit of work.</returns>
     Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the consumer service may take and decode the next unit's records while a unit of work of this store
+    /// commits (on another thread). That is safe when the checkpoints are written in the unit's own transaction and every
+    /// write is conditional on the version last read: a partition that moves meanwhile is fenced, and the service makes
+    /// checkpoint reads wait for the commit in flight. A store whose positions are committed elsewhere after the
+    /// transaction (Kafka group offsets) keeps this <see langword="false"/>, the default: each unit then commits before
+    /// the next is read.
+    /// </summary>
+    bool SupportsOverlappedCommits => false;
 }

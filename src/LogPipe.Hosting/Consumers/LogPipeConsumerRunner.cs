@@ -14,13 +14,16 @@ namespace LogPipe.Hosting.Consumers;
 /// <summary>
 /// Runs all consumers round-robin, fair by records, in units of work: each unit is one transaction holding the saves of
 /// its records, the dead letters they produced and one checkpoint per partition. The hosted consumer service runs
-/// <see cref="RunAsync"/>; tests and tools may call <see cref="RunOnceAsync"/> or <see cref="DrainAsync"/> instead.
+/// <see cref="RunAsync"/>, which takes and decodes the next unit while the current one commits when the checkpoint store
+/// allows it (<see cref="ICheckpointStore.SupportsOverlappedCommits"/>); tests and tools may call
+/// <see cref="RunOnceAsync"/> or <see cref="DrainAsync"/> instead, which return once their units committed.
 /// Not thread-safe: one caller at a time.
 /// </summary>
 public sealed class LogPipeConsumerRunner : IAsyncDisposable
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly ICheckpointStore _checkpoints;
+    private readonly ICheckpointStore _sourceCheckpoints;
     private readonly LogPipeConfiguration _configuration;
     private readonly LogPipeRecordApplier _applier;
     private readonly TransportSelector _transports;
@@ -50,6 +53,9 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _telemetry = telemetry;
         _scopes = scopes;
         _checkpoints = checkpoints;
+        // Sources read checkpoints through a wrapper only when commits overlap reading (a Kafka source tells Kafka-stored
+        // offsets from the store's type).
+        _sourceCheckpoints = checkpoints.SupportsOverlappedCommits ? new CommitOrderedCheckpoints(checkpoints) : checkpoints;
         _configuration = configuration;
         _applier = applier;
         _transports = transports;
@@ -85,7 +91,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 var failures = FailureOptionsFor(definition);
                 var source = transport.CreateSource(definition);
                 consumers.Add(new ConsumerState(_applier.ProcessorFor(definition), source, failures));
-                await source.StartAsync(_checkpoints, cancellationToken).ConfigureAwait(false);
+                await source.StartAsync(_sourceCheckpoints, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
@@ -111,28 +117,52 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     /// <exception cref="InvalidMessageException">A message error, with <c>LogPipe:Failures:ThrowErrors</c> on.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        UnitCommit? inFlight = null;
         try
         {
             await StartWithRetryAsync(cancellationToken).ConfigureAwait(false);
+            var overlap = _checkpoints.SupportsOverlappedCommits;
             while (!cancellationToken.IsCancellationRequested)
             {
                 Status = Status with { LastLoopAt = _time.GetUtcNow() };
-                List<(ConsumerState, IncomingRecord)> unit;
+                List<(ConsumerState Consumer, IncomingRecord Record)> unit;
+                PreparedRecord[] prepared;
                 try
                 {
-                    unit = await GatherAsync(wait: true, cancellationToken).ConfigureAwait(false);
+                    // With a commit in flight the loop never waits for records: the commit is settled first.
+                    unit = await GatherAsync(wait: inFlight is null, cancellationToken).ConfigureAwait(false);
+                    prepared = await PrepareAsync(unit).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
 
-                if (unit.Count > 0) await ApplyAsync(unit, cancellationToken).ConfigureAwait(false);
+                if (inFlight is not null)
+                {
+                    var settling = inFlight;
+                    inFlight = null;
+                    // A failed commit puts this unit back first, then its own records in front of it.
+                    if (await FinishAsync(settling, unit).ConfigureAwait(false) == 0) continue;
+                }
+
+                if (unit.Count == 0) continue;
+                var commit = await ApplyAsync(unit, prepared, background: overlap, cancellationToken).ConfigureAwait(false);
+                if (overlap) inFlight = commit;
+                else if (commit is not null) await FinishAsync(commit, null).ConfigureAwait(false);
+            }
+
+            if (inFlight is not null)
+            {
+                var settling = inFlight;
+                inFlight = null;
+                await FinishAsync(settling, null).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Status = Status with { State = ConsumerRunnerState.Faulted, Fault = ex };
+            if (inFlight is not null) await SettleAfterFaultAsync(inFlight).ConfigureAwait(false);
             throw;
         }
 
@@ -166,7 +196,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var unit = await GatherAsync(wait: false, cancellationToken).ConfigureAwait(false);
-        return unit.Count == 0 ? 0 : await ApplyAsync(unit, cancellationToken).ConfigureAwait(false);
+        return unit.Count == 0 ? 0 : await ApplyAndCommitAsync(unit, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -192,7 +222,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 continue;
             }
 
-            total += await ApplyAsync(unit, cancellationToken).ConfigureAwait(false);
+            total += await ApplyAndCommitAsync(unit, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -322,150 +352,187 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
     private static DateTimeOffset Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
-    private async Task<int> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, CancellationToken cancellationToken)
+    /// <summary>Applies one unit and waits for its commit: for callers that report what was committed when they return.</summary>
+    private async Task<int> ApplyAndCommitAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(unit).ConfigureAwait(false);
+        var commit = await ApplyAsync(unit, prepared, background: false, cancellationToken).ConfigureAwait(false);
+        return commit is null ? 0 : await FinishAsync(commit, null).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies a unit in its own scope and transaction and starts its commit, on another thread when
+    /// <paramref name="background"/> is set; <see cref="FinishAsync"/> settles it. Returns <see langword="null"/> when there
+    /// is nothing to commit (the unit was abandoned or put back, or none of its records is current any more); its scope
+    /// and unit of work are then disposed already.
+    /// </summary>
+    private async Task<UnitCommit?> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, bool background, CancellationToken cancellationToken)
     {
         var scope = _scopes.CreateAsyncScope();
-        await using var scopeDisposal = scope.ConfigureAwait(false);
-        IUnitOfWork work;
+        IUnitOfWork? work = null;
+        UnitCommit? commit = null;
         try
         {
-            work = await _checkpoints.BeginAsync(scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Abandon(unit, 0, ex);
-            return 0;
-        }
-
-        await using (work.ConfigureAwait(false))
-        {
-            _instrumentation!.Gathered(unit);
-            var startedTimestamp = Stopwatch.GetTimestamp();
-            var prepared = await PrepareAsync(unit).ConfigureAwait(false);
-            var perRecord = _perRecordNext;
-            _perRecordNext = false;
-            if (!perRecord && work.SupportsBatchedSaves && CanBatch(unit, prepared, scope.ServiceProvider))
+            try
             {
-                return await ApplyBatchAsync(work, unit, prepared, scope.ServiceProvider, startedTimestamp, cancellationToken).ConfigureAwait(false);
+                work = await _checkpoints.BeginAsync(scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Abandon(unit, 0, ex);
+                return null;
             }
 
-            var handled = new List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)>(unit.Count);
-            var deadLetters = new List<DeadLetter>();
-            Exception? stopWith = null;
-            for (var i = 0; i < unit.Count; i++)
+            _instrumentation!.Gathered(unit);
+            var startedTimestamp = Stopwatch.GetTimestamp();
+            var perRecord = _perRecordNext;
+            _perRecordNext = false;
+            commit = !perRecord && work.SupportsBatchedSaves && CanBatch(unit, prepared, scope.ServiceProvider)
+                ? await ApplyBatchAsync(work, unit, prepared, scope.ServiceProvider, cancellationToken).ConfigureAwait(false)
+                : await ApplyPerRecordAsync(work, unit, prepared, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+            commit?.Start(scope, work, startedTimestamp, background, _sourceCheckpoints as CommitOrderedCheckpoints);
+            return commit;
+        }
+        finally
+        {
+            if (commit is null)
             {
-                var (consumer, record) = unit[i];
-                if (cancellationToken.IsCancellationRequested)
+                if (work is not null) await work.DisposeAsync().ConfigureAwait(false);
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The careful path: each record in its own savepoint, where retries and failure policies work per record. Stops at a
+    /// record that must wait (retry backoff, stop policy, shutdown); the records before it are committed.
+    /// </summary>
+    private async Task<UnitCommit?> ApplyPerRecordAsync(
+        IUnitOfWork work,
+        List<(ConsumerState Consumer, IncomingRecord Record)> unit,
+        PreparedRecord[] prepared,
+        IServiceProvider services,
+        CancellationToken cancellationToken)
+    {
+        var handled = new List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)>(unit.Count);
+        var deadLetters = new List<DeadLetter>();
+        Exception? stopWith = null;
+        var taken = unit.Count;
+        for (var i = 0; i < unit.Count; i++)
+        {
+            var (consumer, record) = unit[i];
+            if (cancellationToken.IsCancellationRequested)
+            {
+                PutBack(unit, i);
+                taken = i;
+                break;
+            }
+
+            if (!consumer.Source.IsCurrent(record)) continue;
+
+            RecordOutcome outcome;
+            var activity = _instrumentation!.StartProcess(record);
+            try
+            {
+                await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
+                outcome = await RecordProcessor.ApplyAsync(prepared[i], services, cancellationToken).ConfigureAwait(false);
+                if (outcome.IsApplied)
                 {
-                    PutBack(unit, i);
-                    break;
-                }
-
-                if (!consumer.Source.IsCurrent(record)) continue;
-
-                RecordOutcome outcome;
-                var activity = _instrumentation.StartProcess(record);
-                try
-                {
-                    await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
-                    outcome = await RecordProcessor.ApplyAsync(prepared[i], scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
-                    if (outcome.IsApplied)
-                    {
-                        await work.CompleteRecordAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    ConsumerInstrumentation.EndProcess(activity, default, ex);
-                    _instrumentation.SaveFailed(record);
-                    try
-                    {
-                        await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception abortFailure) when (abortFailure is not OperationCanceledException)
-                    {
-                        // The transaction itself is gone (connection lost): nothing of this unit survives.
-                        Abandon(unit, 0, ex);
-                        return 0;
-                    }
-
-                    if (TransientErrors.IsTransient(ex))
-                    {
-                        Abandon(unit, 0, ex);
-                        return 0;
-                    }
-
-                    var (attempts, firstFailedAt) = consumer.RecordFailure(record, _time.GetUtcNow());
-                    if (attempts < consumer.Failures.MaxAttempts)
-                    {
-                        var backoff = Backoff(consumer.Failures, attempts);
-                        ConsumerLog.SaveFailedWillRetry(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts, consumer.Failures.MaxAttempts, (long)backoff.TotalMilliseconds);
-                        consumer.NotBefore = _time.GetUtcNow() + backoff;
-                        PutBack(unit, i);
-                        break;
-                    }
-
-                    if (consumer.Failures.Policy == SaveFailurePolicy.Stop)
-                    {
-                        ConsumerLog.SaveFailedStopping(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts);
-                        stopWith = new ConsumerStoppedException(record.Partition, record.Offset, attempts, ex);
-                        PutBack(unit, i);
-                        break;
-                    }
-
-                    ConsumerLog.SaveFailedDeadLettered(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, null, null, attempts);
-                    outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{ex.GetType().Name}: {ex.Message}", null, null, ex);
-                    try
-                    {
-                        var deadLetter = ToDeadLetter(record, outcome, attempts, firstFailedAt);
-                        await work.AddDeadLetterAsync(deadLetter, cancellationToken).ConfigureAwait(false);
-                        deadLetters.Add(deadLetter);
-                    }
-                    catch (Exception dlFailure) when (dlFailure is not OperationCanceledException)
-                    {
-                        Abandon(unit, 0, dlFailure);
-                        return 0;
-                    }
-
-                    consumer.ForgetFailures(record);
-                    handled.Add((consumer, record, outcome));
-                    continue;
-                }
-
-                ConsumerInstrumentation.EndProcess(activity, outcome, null);
-                if (!outcome.IsApplied)
-                {
-                    if (consumer.Failures.ThrowErrors && outcome.Error != MessageErrorKind.IgnoredType)
-                    {
-                        PutBack(unit, 0);
-                        throw (Exception?)outcome.Exception as InvalidMessageException
-                            ?? new InvalidMessageException(outcome.Error!.Value, outcome.ErrorMessage!);
-                    }
-
-                    if (!await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false))
-                    {
-                        Abandon(unit, 0, null);
-                        return 0;
-                    }
+                    await work.CompleteRecordAsync(cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    ConsumerLog.Applied(_logger, record.Partition.Stream, record.Partition.Partition, record.Offset, outcome.MessageType, outcome.Version);
+                    await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                ConsumerInstrumentation.EndProcess(activity, default, ex);
+                _instrumentation.SaveFailed(record);
+                try
+                {
+                    await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception abortFailure) when (abortFailure is not OperationCanceledException)
+                {
+                    // The transaction itself is gone (connection lost): nothing of this unit survives.
+                    Abandon(unit, 0, ex);
+                    return null;
+                }
+
+                if (TransientErrors.IsTransient(ex))
+                {
+                    Abandon(unit, 0, ex);
+                    return null;
+                }
+
+                var (attempts, firstFailedAt) = consumer.RecordFailure(record, _time.GetUtcNow());
+                if (attempts < consumer.Failures.MaxAttempts)
+                {
+                    var backoff = Backoff(consumer.Failures, attempts);
+                    ConsumerLog.SaveFailedWillRetry(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts, consumer.Failures.MaxAttempts, (long)backoff.TotalMilliseconds);
+                    consumer.NotBefore = _time.GetUtcNow() + backoff;
+                    PutBack(unit, i);
+                    taken = i;
+                    break;
+                }
+
+                if (consumer.Failures.Policy == SaveFailurePolicy.Stop)
+                {
+                    ConsumerLog.SaveFailedStopping(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts);
+                    stopWith = new ConsumerStoppedException(record.Partition, record.Offset, attempts, ex);
+                    PutBack(unit, i);
+                    taken = i;
+                    break;
+                }
+
+                ConsumerLog.SaveFailedDeadLettered(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, null, null, attempts);
+                outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{ex.GetType().Name}: {ex.Message}", null, null, ex);
+                try
+                {
+                    var deadLetter = ToDeadLetter(record, outcome, attempts, firstFailedAt);
+                    await work.AddDeadLetterAsync(deadLetter, cancellationToken).ConfigureAwait(false);
+                    deadLetters.Add(deadLetter);
+                }
+                catch (Exception dlFailure) when (dlFailure is not OperationCanceledException)
+                {
+                    Abandon(unit, 0, dlFailure);
+                    return null;
                 }
 
                 consumer.ForgetFailures(record);
                 handled.Add((consumer, record, outcome));
+                continue;
             }
 
-            var committed = handled.Count == 0 ? 0 : await CommitAsync(work, unit, handled, batch: false).ConfigureAwait(false);
-            await AfterCommitAsync(committed, handled, deadLetters, startedTimestamp).ConfigureAwait(false);
-            if (stopWith is not null) throw stopWith;
-            return committed;
+            ConsumerInstrumentation.EndProcess(activity, outcome, null);
+            if (!outcome.IsApplied)
+            {
+                if (consumer.Failures.ThrowErrors && outcome.Error != MessageErrorKind.IgnoredType)
+                {
+                    PutBack(unit, 0);
+                    throw (Exception?)outcome.Exception as InvalidMessageException
+                        ?? new InvalidMessageException(outcome.Error!.Value, outcome.ErrorMessage!);
+                }
+
+                if (!await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false))
+                {
+                    Abandon(unit, 0, null);
+                    return null;
+                }
+            }
+            else
+            {
+                ConsumerLog.Applied(_logger, record.Partition.Stream, record.Partition.Partition, record.Offset, outcome.MessageType, outcome.Version);
+            }
+
+            consumer.ForgetFailures(record);
+            handled.Add((consumer, record, outcome));
         }
+
+        if (handled.Count > 0) return new UnitCommit(unit, taken, handled, deadLetters, batch: false) { StopWith = stopWith };
+        if (stopWith is not null) throw stopWith;
+        return null;
     }
 
     /// <summary>Units this large decode on two threads; below it the hand-off costs more than it saves.</summary>
@@ -523,12 +590,11 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     /// save failure abandons the batch; the same records are then applied one by one with savepoints, where retries and
     /// failure policies work per record.
     /// </summary>
-    private async Task<int> ApplyBatchAsync(
+    private async Task<UnitCommit?> ApplyBatchAsync(
         IUnitOfWork work,
         List<(ConsumerState Consumer, IncomingRecord Record)> unit,
         PreparedRecord[] prepared,
         IServiceProvider services,
-        long startedTimestamp,
         CancellationToken cancellationToken)
     {
         work.BeginBatch();
@@ -561,7 +627,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 if (!outcome.IsApplied && !await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false))
                 {
                     Abandon(unit, 0, null);
-                    return 0;
+                    return null;
                 }
 
                 handled.Add((consumer, record, outcome));
@@ -570,12 +636,10 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             FallBackToPerRecord(unit, ex);
-            return 0;
+            return null;
         }
 
-        var committed = handled.Count == 0 ? 0 : await CommitAsync(work, unit, handled, batch: true).ConfigureAwait(false);
-        await AfterCommitAsync(committed, handled, deadLetters, startedTimestamp).ConfigureAwait(false);
-        return committed;
+        return handled.Count == 0 ? null : new UnitCommit(unit, unit.Count, handled, deadLetters, batch: true);
     }
 
     private void FallBackToPerRecord(List<(ConsumerState Consumer, IncomingRecord Record)> unit, Exception cause)
@@ -634,50 +698,91 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         DeadLetteredAt = _time.GetUtcNow(),
     };
 
-    private async Task<int> CommitAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, bool batch)
+    /// <summary>
+    /// Waits for a unit's commit and settles it, on the consumer loop's thread: on success the sources hear of the new
+    /// checkpoints and metrics and logs are written; on failure its records go back (after <paramref name="lookahead"/>,
+    /// the unit taken meanwhile, which goes back first so that the order is kept), fenced partitions are rewound, or the
+    /// next unit is applied record by record. Returns how many records were committed, 0 on failure.
+    /// </summary>
+    private async Task<int> FinishAsync(UnitCommit commit, List<(ConsumerState Consumer, IncomingRecord Record)>? lookahead)
     {
-        var last = new Dictionary<PartitionKey, (ConsumerState Consumer, IncomingRecord Record)>();
-        foreach (var h in handled) last[h.Record.Partition] = (h.Consumer, h.Record);
-        var updates = last.Values.Select(h => new CheckpointUpdate(h.Record.Partition, h.Record.NextCheckpoint)).ToList();
+        var unit = commit.Taken == commit.Unit.Count ? commit.Unit : commit.Unit.GetRange(0, commit.Taken);
         try
         {
-            // Once applying is done, the commit runs to its end even during shutdown: a half-done commit helps nobody.
-            await work.CommitAsync(updates, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (CheckpointConflictException conflict)
-        {
-            if (_logger.IsEnabled(LogLevel.Warning)) ConsumerLog.CheckpointConflict(_logger, string.Join(", ", conflict.Partitions));
-            var fenced = conflict.Partitions.ToHashSet();
-            foreach (var (consumer, _) in last.Values.Where(v => fenced.Contains(v.Record.Partition)).DistinctBy(v => v.Record.Partition))
+            try
             {
-                foreach (var p in fenced.Where(p => p.Stream == consumer.Stream))
+                await commit.Completion.ConfigureAwait(false);
+            }
+            catch (CheckpointConflictException conflict)
+            {
+                PutBackLookahead();
+                if (_logger.IsEnabled(LogLevel.Warning)) ConsumerLog.CheckpointConflict(_logger, string.Join(", ", conflict.Partitions));
+                var fenced = conflict.Partitions.ToHashSet();
+                foreach (var (consumer, _) in commit.Last.Values.Where(v => fenced.Contains(v.Record.Partition)).DistinctBy(v => v.Record.Partition))
                 {
-                    await RewindAsync(consumer, p).ConfigureAwait(false);
+                    foreach (var p in fenced.Where(p => p.Stream == consumer.Stream))
+                    {
+                        await RewindAsync(consumer, p).ConfigureAwait(false);
+                    }
                 }
+
+                // Records of partitions that were not fenced were rolled back with the rest: take them again.
+                PutBack(unit.Where(u => !fenced.Contains(u.Record.Partition)).ToList(), 0);
+                return 0;
+            }
+            catch (Exception ex) when (commit.Batch && !TransientErrors.IsTransient(ex))
+            {
+                // The batch's flush failed (for example a key clash a lookup could not see): apply the records one by one.
+                PutBackLookahead();
+                FallBackToPerRecord(unit, ex);
+                return 0;
+            }
+            catch (Exception ex)
+            {
+                PutBackLookahead();
+                Abandon(unit, 0, ex);
+                return 0;
             }
 
-            // Records of partitions that were not fenced were rolled back with the rest: take them again.
-            PutBack(unit.Where(u => !fenced.Contains(u.Record.Partition)).ToList(), 0);
-            return 0;
+            foreach (var group in commit.Last.Values.GroupBy(v => v.Consumer))
+            {
+                await group.Key.Source.OnCommittedAsync(group.Select(g => new CheckpointUpdate(g.Record.Partition, g.Record.NextCheckpoint)).ToList(), CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await AfterCommitAsync(commit.Handled.Count, commit.Handled, commit.DeadLetters, commit.StartedTimestamp).ConfigureAwait(false);
+            if (commit.StopWith is not null)
+            {
+                PutBackLookahead();
+                throw commit.StopWith;
+            }
+
+            return commit.Handled.Count;
         }
-        catch (Exception ex) when (batch && !TransientErrors.IsTransient(ex))
+        finally
         {
-            // The batch's flush failed (for example a key clash a lookup could not see): apply the records one by one.
-            FallBackToPerRecord(unit, ex);
-            return 0;
+            await commit.DisposeAsync().ConfigureAwait(false);
+        }
+
+        void PutBackLookahead()
+        {
+            if (lookahead is { Count: > 0 }) PutBack(lookahead, 0);
+        }
+    }
+
+    /// <summary>
+    /// The loop failed while a commit was in flight: the commit is still waited for and settled (its records are put back
+    /// if it failed), and anything it throws is logged, not allowed to hide the loop's own failure.
+    /// </summary>
+    private async Task SettleAfterFaultAsync(UnitCommit commit)
+    {
+        try
+        {
+            await FinishAsync(commit, null).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            Abandon(unit, 0, ex);
-            return 0;
+            ConsumerLog.UnitAbandoned(_logger, ex, commit.Handled.Count, 0);
         }
-
-        foreach (var group in last.Values.GroupBy(v => v.Consumer))
-        {
-            await group.Key.Source.OnCommittedAsync(group.Select(g => new CheckpointUpdate(g.Record.Partition, g.Record.NextCheckpoint)).ToList(), CancellationToken.None).ConfigureAwait(false);
-        }
-
-        return handled.Count;
     }
 
     /// <summary>
@@ -725,5 +830,95 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         // Jitter keeps several instances retrying against one database from moving in lockstep.
         ms *= 0.8 + (Random.Shared.NextDouble() * 0.4);
         return TimeSpan.FromMilliseconds(ms);
+    }
+    /// <summary>
+    /// A unit of work whose records are applied and whose commit has started: what settling it needs, and the scope and
+    /// transaction it keeps open until then.
+    /// </summary>
+    private sealed class UnitCommit(
+        List<(ConsumerState Consumer, IncomingRecord Record)> unit,
+        int taken,
+        List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled,
+        List<DeadLetter> deadLetters,
+        bool batch) : IAsyncDisposable
+    {
+        private AsyncServiceScope _scope;
+        private IUnitOfWork? _work;
+
+        public List<(ConsumerState Consumer, IncomingRecord Record)> Unit { get; } = unit;
+
+        /// <summary>How many of the unit's records (from the first) this commit is about; the rest were put back already.</summary>
+        public int Taken { get; } = taken;
+
+        public List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> Handled { get; } = handled;
+
+        public List<DeadLetter> DeadLetters { get; } = deadLetters;
+
+        public bool Batch { get; } = batch;
+
+        /// <summary>Thrown once the commit is settled (the stop policy): the records before the failing one are kept.</summary>
+        public Exception? StopWith { get; init; }
+
+        /// <summary>The last handled record of each partition: its checkpoint is written.</summary>
+        public Dictionary<PartitionKey, (ConsumerState Consumer, IncomingRecord Record)> Last { get; } = [];
+
+        public long StartedTimestamp { get; private set; }
+
+        public Task Completion { get; private set; } = Task.CompletedTask;
+
+        public void Start(AsyncServiceScope scope, IUnitOfWork work, long startedTimestamp, bool background, CommitOrderedCheckpoints? reads)
+        {
+            _scope = scope;
+            _work = work;
+            StartedTimestamp = startedTimestamp;
+            foreach (var h in Handled) Last[h.Record.Partition] = (h.Consumer, h.Record);
+            var updates = Last.Values.Select(h => new CheckpointUpdate(h.Record.Partition, h.Record.NextCheckpoint)).ToList();
+
+            // Once applying is done, the commit runs to its end even during shutdown: a half-done commit helps nobody. In
+            // the background it runs on a pool thread, since providers such as SQLite complete "async" calls inline.
+            Completion = background ? Task.Run(() => work.CommitAsync(updates, CancellationToken.None)) : CommitInline(work, updates);
+            reads?.CommitStarted(Completion);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_work is not null) await _work.DisposeAsync().ConfigureAwait(false);
+            await _scope.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private static Task CommitInline(IUnitOfWork work, IReadOnlyList<CheckpointUpdate> updates)
+        {
+            try
+            {
+                return work.CommitAsync(updates, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The checkpoint store as the sources see it when commits overlap the reading of the next unit: a read (a partition
+    /// assigned inside the consumer's poll, a rewind) waits for the commit in flight, so it sees that commit's checkpoint and
+    /// version. Otherwise a partition taken away and given back during the commit would restart before the commit's
+    /// records and apply them again.
+    /// </summary>
+    private sealed class CommitOrderedCheckpoints(ICheckpointStore inner) : ICheckpointStore
+    {
+        private volatile Task _inFlight = Task.CompletedTask;
+
+        public bool SupportsOverlappedCommits => inner.SupportsOverlappedCommits;
+
+        public void CommitStarted(Task commit) => _inFlight = commit;
+
+        public async Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken)
+        {
+            await _inFlight.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return await inner.ReadAsync(partitions, cancellationToken).ConfigureAwait(false);
+        }
+
+        public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) => inner.BeginAsync(services, cancellationToken);
     }
 }

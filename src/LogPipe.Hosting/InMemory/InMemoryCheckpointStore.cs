@@ -83,6 +83,10 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc />
+    /// <remarks>Checkpoint writes are conditional and commit under one lock with the version check.</remarks>
+    public bool SupportsOverlappedCommits => true;
+
+    /// <inheritdoc />
     public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         Task.FromResult<IUnitOfWork>(new BufferedUnitOfWork(Commit));
 

@@ -6,7 +6,8 @@ namespace LogPipe.Hosting.Benchmarks.Apps;
 
 /// <summary>
 /// Wraps the real checkpoint store to count the records each committed unit of work moved past (from the checkpoint
-/// deltas), so a phase ends at the commit of its last record without polling the database. Batch mode is passed through.
+/// deltas), so a phase ends at the commit of its last record without polling the database. Batch mode and overlapped
+/// commits are passed through.
 /// </summary>
 public sealed class CountingCheckpointStore(ICheckpointStore inner, ApplyProgress progress) : ICheckpointStore
 {
@@ -16,6 +17,9 @@ public sealed class CountingCheckpointStore(ICheckpointStore inner, ApplyProgres
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken) =>
         inner.ReadAsync(partitions, cancellationToken);
+
+    /// <inheritdoc />
+    public bool SupportsOverlappedCommits => inner.SupportsOverlappedCommits;
 
     /// <inheritdoc />
     public async Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>

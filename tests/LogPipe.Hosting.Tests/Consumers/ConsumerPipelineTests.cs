@@ -293,6 +293,45 @@ public sealed class ConsumerPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_commit_after_a_record_was_put_back_for_a_retry_takes_back_only_the_records_it_applied()
+    {
+        // Record 1 fails once and is put back for a retry; then the commit of record 0 fails. Only record 0 goes back
+        // again: records 1 and 2 are already back, and taking them twice would apply them twice.
+        var uuids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var uuid in uuids) Append(JoeV1.Replace("de66ef2e-9a5c-4b21-8a5b-3d5c1c6e0e41", uuid.ToString(), StringComparison.Ordinal));
+        _app.Probe.FailTimes[uuids[1]] = 1;
+        _app.Probe.FailCommits = 1;
+        Assert.Equal(3, await _app.Runner.DrainAsync());
+        var people = await _app.PeopleAsync();
+        Assert.Equal(uuids, people.Select(p => p.Uuid));
+        Assert.All(people, p => Assert.Equal(1, p.Applied));
+        Assert.Equal(0, _app.Probe.FailCommits);
+        Assert.Equal(3, await StoredNextOffsetAsync());
+    }
+
+    [Fact]
+    public async Task The_service_reads_the_next_unit_while_one_commits_and_a_failed_commit_puts_both_back_in_order()
+    {
+        await _app.DisposeAsync();
+        _app = App(new Dictionary<string, string?> { ["LogPipe:UnitOfWork:MaxRecords"] = "3" });
+        Assert.True(_app.Checkpoints.SupportsOverlappedCommits);
+        var uuids = Enumerable.Range(0, 9).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var uuid in uuids) Append(JoeV1.Replace("de66ef2e-9a5c-4b21-8a5b-3d5c1c6e0e41", uuid.ToString(), StringComparison.Ordinal));
+
+        // The first unit's commit fails while the service already holds the second unit: the second goes back first,
+        // then the first in front of it, so records are applied in offset order (people get ids in that order) and once.
+        _app.Probe.FailCommits = 1;
+        await _app.Host.StartAsync();
+        await Eventually.TrueAsync(async () => (await _app.CheckpointsAsync()).SingleOrDefault()?.NextOffset == 9, TimeSpan.FromSeconds(30));
+        await _app.Host.StopAsync();
+        var people = await _app.PeopleAsync();
+        Assert.Equal(uuids, people.Select(p => p.Uuid));
+        Assert.All(people, p => Assert.Equal(1, p.Applied));
+        Assert.Equal(0, _app.Probe.FailCommits);
+        Assert.Single(_app.Logs.Entries, e => e.EventId.Id == 1023);
+    }
+
+    [Fact]
     public async Task Min_message_lag_holds_a_record_until_it_is_old_enough()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));

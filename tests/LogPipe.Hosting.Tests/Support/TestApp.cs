@@ -71,7 +71,9 @@ public sealed class TestApp : IAsyncDisposable
         builder.Services.AddSingleton<Probe>();
         if (broker is not null) builder.Services.AddSingleton(broker);
         if (time is not null) builder.Services.AddSingleton(time);
-        builder.Services.AddDbContext<TestDb>(o => o.UseSqlite($"Data Source={databasePath};Pooling=False"));
+        builder.Services.AddDbContext<TestDb>((sp, o) => o
+            .UseSqlite($"Data Source={databasePath};Pooling=False")
+            .AddInterceptors(new CommitFailures(sp.GetRequiredService<Probe>())));
         builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp =>
         {
             if (entityFrameworkOffsets) lp.UseEntityFrameworkOffsets<TestDb>();
