@@ -46,7 +46,24 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, outcome.ExitCode);
         Assert.Equal(["consume-raw", "consume-noop-sqlite"], outcome.Results.Select(r => r.Phase.Name));
         Assert.All(outcome.Results, r => Assert.True(r.IsComplete(500), r.Problem));
-        Assert.Contains("seeding", writer.ToString(), StringComparison.Ordinal);
+        // Each selected phase first runs unmeasured on topics of its own, so the measured pass compares warm code.
+        Assert.Contains("seeding 'warm-up-people' with 500 records", writer.ToString(), StringComparison.Ordinal);
+        Assert.Contains("seeding 'people' with 500 records", writer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Warm_up_zero_measures_cold_and_a_smaller_warm_up_uses_fewer_records()
+    {
+        var cold = new StringWriter();
+        var outcome = await BenchmarkCommand.RunAsync(["kafka", "--count", "300", "--warm-up", "0", "--phases", "consume-raw", "--output", _outputDirectory], cold, CancellationToken.None);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.DoesNotContain("warm-up: every selected phase", cold.ToString(), StringComparison.Ordinal);
+
+        var warm = new StringWriter();
+        outcome = await BenchmarkCommand.RunAsync(["kafka", "--count", "300", "--warm-up", "100", "--phases", "consume-raw", "--output", _outputDirectory], warm, CancellationToken.None);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("seeding 'warm-up-people' with 100 records", warm.ToString(), StringComparison.Ordinal);
+        Assert.True(Assert.Single(outcome.Results).IsComplete(300));
     }
 
     [Fact]
@@ -70,6 +87,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
     [InlineData("kafka", "--phases")]
     [InlineData("rabbitmq")]
     [InlineData("kafka", "--broker", "docker")]
+    [InlineData("kafka", "--warm-up", "some")]
     public async Task Bad_arguments_print_the_usage_and_exit_2(params string[] args)
     {
         var writer = new StringWriter();

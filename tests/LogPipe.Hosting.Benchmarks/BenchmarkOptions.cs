@@ -15,6 +15,8 @@ public sealed record BenchmarkOptions
           --output DIR          where results JSON and chart go (default artifacts/benchmarks)
           --publish             also copy the chart and JSON into docs/ (performance-<mode>.png/.json)
           --partitions N        kafka partitions per topic (default: enough that the broker keeps every record)
+          --warm-up N           kafka: records per phase in an unmeasured pass of every selected phase on its own
+                                topics before the measured one (default: --count, at most 1000000; 0: none)
           --shards N            kinesis shards (default 4)
           --batch-size N        models per SendBatchAsync call (default 10000; kinesis 500)
           --concurrency N       SendAsync calls in flight in the concurrent producer phase (default 1000)
@@ -46,6 +48,15 @@ public sealed record BenchmarkOptions
 
     /// <summary>Kafka partitions per topic, or <see langword="null"/> for enough to keep every record.</summary>
     public int? Partitions { get; init; }
+
+    /// <summary>
+    /// Records per phase in the unmeasured warm-up pass (kafka), or <see langword="null"/> for the default: <see cref="Count"/>,
+    /// at most 1,000,000.
+    /// </summary>
+    public int? WarmUp { get; init; }
+
+    /// <summary>The warm-up pass's records per phase in effect; 0 means no warm-up.</summary>
+    public int WarmUpCount => WarmUp ?? Math.Min(Count, 1_000_000);
 
     /// <summary>Kinesis shards.</summary>
     public int Shards { get; init; } = 4;
@@ -106,6 +117,7 @@ public sealed record BenchmarkOptions
                     "--output" => options with { OutputDirectory = Value() },
                     "--publish" => options with { Publish = true },
                     "--partitions" => options with { Partitions = Positive() },
+                    "--warm-up" => options with { WarmUp = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : throw new FormatException("--warm-up needs a whole number (0 for none).") },
                     "--shards" => options with { Shards = Positive() },
                     "--batch-size" => options with { BatchSize = Positive() },
                     "--concurrency" => options with { Concurrency = Positive() },

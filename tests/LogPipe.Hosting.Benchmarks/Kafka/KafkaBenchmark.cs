@@ -52,8 +52,14 @@ public sealed class KafkaBenchmark
     private readonly TextWriter _log;
     private readonly string _workDirectory;
     private readonly Dictionary<string, string> _facts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _filled = new(StringComparer.Ordinal);
     private BenchmarkBroker? _broker;
-    private bool _topicFilled;
+
+    /// <summary>The pass running: the warm-up's topics are its own, so the measured pass starts from empty topics.</summary>
+    private string _topicPrefix = "";
+
+    /// <summary>Records per phase in the pass running.</summary>
+    private int _count;
 
     /// <summary>Creates the benchmark.</summary>
     public KafkaBenchmark(BenchmarkOptions options, TextWriter log, string workDirectory)
@@ -61,6 +67,7 @@ public sealed class KafkaBenchmark
         _options = options;
         _log = log;
         _workDirectory = workDirectory;
+        _count = options.Count;
     }
 
     /// <summary>Partitions per topic: the option, else enough that the broker's retention keeps every record.</summary>
@@ -77,23 +84,56 @@ public sealed class KafkaBenchmark
         _facts["broker"] = _options.BrokerInChildProcess ? "development broker (librdkafka mock cluster, 3 brokers) in a child process" : "development broker in this process";
         _facts["record value bytes (person 0)"] = BenchmarkPeople.Value(0).Length.ToString(CultureInfo.InvariantCulture);
 
-        await using (_broker = await BenchmarkBroker.StartAsync(_options.BrokerInChildProcess, [Topic, RawTopic, RawConcurrentTopic, ConcurrentTopic], Partitions, cancellationToken).ConfigureAwait(false))
+        _facts["warm-up records per phase (not measured)"] = _options.WarmUpCount.ToString(CultureInfo.InvariantCulture);
+        string[] topics = [Topic, RawTopic, RawConcurrentTopic, ConcurrentTopic];
+        await using (_broker = await BenchmarkBroker.StartAsync(_options.BrokerInChildProcess, [.. topics, .. topics.Select(t => WarmUpPrefix + t)], Partitions, cancellationToken).ConfigureAwait(false))
         {
             Log($"broker: {_broker.BootstrapServers}, {Partitions} partitions per topic, {_options.Count:N0} records per phase");
+            if (_options.WarmUpCount > 0) await WarmUpAsync(selected, cancellationToken).ConfigureAwait(false);
             return await PhaseLoop.RunAsync(selected, RunPhaseAsync, _ => null, Log, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    private const string WarmUpPrefix = "warm-up-";
+
+    /// <summary>
+    /// Runs every selected phase once, unmeasured, over fewer records on topics of its own. The JIT compiles a hot path
+    /// first quickly and then again, optimized with what it saw (tiered compilation, dynamic PGO), on a background thread
+    /// that competes for the same two cores: a cold LogPipe consumer ran its first million records at half the rate of the
+    /// next million in one process, while the raw consumer's small loop hardly changed. A service runs for days; the table
+    /// compares steady states, baselines and LogPipe alike.
+    /// </summary>
+    private async Task WarmUpAsync(IReadOnlyList<PhaseDefinition> selected, CancellationToken cancellationToken)
+    {
+        Log($"warm-up: every selected phase over {_options.WarmUpCount:N0} records on '{WarmUpPrefix}*' topics (not measured)...");
+        (_topicPrefix, _count) = (WarmUpPrefix, _options.WarmUpCount);
+        try
+        {
+            foreach (var phase in selected)
+            {
+                var run = await RunPhaseAsync(phase, cancellationToken).ConfigureAwait(false);
+                if (run.Problem is { } problem) throw new InvalidOperationException($"The warm-up of {phase.Name} failed: {problem}");
+            }
+        }
+        finally
+        {
+            (_topicPrefix, _count) = ("", _options.Count);
+        }
+    }
+
+    /// <summary>A topic of the pass running.</summary>
+    private string T(string topic) => _topicPrefix + topic;
+
     private async Task<PhaseRun> RunPhaseAsync(PhaseDefinition phase, CancellationToken cancellationToken)
     {
-        if (phase.Name.StartsWith("consume", StringComparison.Ordinal) && !_topicFilled) await SeedAsync(cancellationToken).ConfigureAwait(false);
+        if (phase.Name.StartsWith("consume", StringComparison.Ordinal) && !_filled.Contains(T(Topic))) await SeedAsync(cancellationToken).ConfigureAwait(false);
         return await RunPhaseAsync(phase.Name, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<PhaseRun> RunPhaseAsync(string phase, CancellationToken cancellationToken) => phase switch
     {
         "produce-raw" => RawProduceAsync(cancellationToken),
-        "produce-batch" => BatchProduceAsync(Topic, cancellationToken),
+        "produce-batch" => BatchProduceAsync(T(Topic), cancellationToken),
         "produce-raw-concurrent" => RawConcurrentProduceAsync(cancellationToken),
         "produce-concurrent" => ConcurrentProduceAsync(cancellationToken),
         "consume-raw" => RawConsumeAsync(cancellationToken),
@@ -107,7 +147,7 @@ public sealed class KafkaBenchmark
     /// <summary>(a) Confluent's producer with LogPipe's producer configuration, handed pre-encoded records as fast as it takes them.</summary>
     private async Task<PhaseRun> RawProduceAsync(CancellationToken cancellationToken)
     {
-        var count = _options.Count;
+        var count = _count;
         var (keys, values) = EncodeAll("produce-raw");
         var delivered = 0;
         var failed = 0;
@@ -128,7 +168,7 @@ public sealed class KafkaBenchmark
             {
                 try
                 {
-                    producer.Produce(RawTopic, message, handler);
+                    producer.Produce(T(RawTopic), message, handler);
                     break;
                 }
                 catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
@@ -151,7 +191,7 @@ public sealed class KafkaBenchmark
     /// </summary>
     private async Task<PhaseRun> RawConcurrentProduceAsync(CancellationToken cancellationToken)
     {
-        var count = _options.Count;
+        var count = _count;
         var callers = Math.Min(_options.Concurrency, count);
         var (keys, values) = EncodeAll("produce-raw-concurrent");
         using var meter = PhaseMeter.Start();
@@ -162,7 +202,7 @@ public sealed class KafkaBenchmark
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
-                await producer.ProduceAsync(RawConcurrentTopic, new Message<byte[]?, byte[]> { Key = keys[i], Value = values[i] }, cancellationToken).ConfigureAwait(false);
+                await producer.ProduceAsync(T(RawConcurrentTopic), new Message<byte[]?, byte[]> { Key = keys[i], Value = values[i] }, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -179,7 +219,7 @@ public sealed class KafkaBenchmark
     /// </summary>
     private (byte[][] Keys, byte[][] Values) EncodeAll(string phase)
     {
-        var count = _options.Count;
+        var count = _count;
         var encoding = System.Diagnostics.Stopwatch.StartNew();
         var keys = new byte[count][];
         var values = new byte[count][];
@@ -198,17 +238,17 @@ public sealed class KafkaBenchmark
     {
         var batchSize = _options.BatchSize ?? 10_000;
         await using var app = LogPipeApp.Create(new LogPipeAppSettings { UseTransport = l => l.UseKafka(), Configuration = AppConfiguration("producer"), ProduceTo = topic });
-        var measurement = await LogPipePhases.SendInBatchesAsync(app, _options.Count, batchSize, BatchesInFlight, _options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
-        if (topic == Topic) _topicFilled = true;
+        var measurement = await LogPipePhases.SendInBatchesAsync(app, _count, batchSize, BatchesInFlight, _options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
+        _filled.Add(topic);
         return new PhaseRun(measurement, string.Create(CultureInfo.InvariantCulture, $"batches of {batchSize:N0}, {BatchesInFlight} in flight"));
     }
 
     /// <summary>(b) <c>IProducer&lt;Person&gt;.SendAsync</c> from many concurrent callers, as a busy web API would call it.</summary>
     private async Task<PhaseRun> ConcurrentProduceAsync(CancellationToken cancellationToken)
     {
-        var count = _options.Count;
+        var count = _count;
         var callers = Math.Min(_options.Concurrency, count);
-        await using var app = LogPipeApp.Create(new LogPipeAppSettings { UseTransport = l => l.UseKafka(), Configuration = AppConfiguration("producer"), ProduceTo = ConcurrentTopic });
+        await using var app = LogPipeApp.Create(new LogPipeAppSettings { UseTransport = l => l.UseKafka(), Configuration = AppConfiguration("producer"), ProduceTo = T(ConcurrentTopic) });
         // One model per caller, made before the clock and refilled after each completed send (see BenchmarkPeople.Fill).
         var models = Enumerable.Range(0, callers).Select(BenchmarkPeople.Person).ToArray();
         using var meter = PhaseMeter.Start();
@@ -228,14 +268,14 @@ public sealed class KafkaBenchmark
     /// <summary>(c) Confluent's consumer with LogPipe's consumer configuration, reading the topic to the end.</summary>
     private async Task<PhaseRun> RawConsumeAsync(CancellationToken cancellationToken)
     {
-        var count = _options.Count;
+        var count = _count;
         var config = ClientSettings("bench-raw-" + Guid.NewGuid().ToString("N")[..8]).ConsumerConfig();
         using var meter = PhaseMeter.Start();
         var (read, sameBytes) = await Task.Factory.StartNew(
             () =>
             {
                 using var consumer = new ConsumerBuilder<byte[]?, byte[]>(config).Build();
-                consumer.Subscribe(Topic);
+                consumer.Subscribe(T(Topic));
                 var deadline = DateTime.UtcNow + _options.PhaseTimeout;
                 var n = 0;
                 bool? same = null;
@@ -274,18 +314,18 @@ public sealed class KafkaBenchmark
             Configuration = AppConfiguration("bench-" + phase + "-" + Guid.NewGuid().ToString("N")[..8]),
             Database = database,
             DatabaseProfile = _options.DatabaseProfile ? new DatabaseCallProfile() : null,
-            ConsumeFrom = Topic,
+            ConsumeFrom = T(Topic),
             Serializers = serializers,
             Progress = new ApplyProgress(),
         };
-        return await LogPipePhases.ConsumeAsync(settings, _options.Count, _options.PhaseTimeout, null, cancellationToken).ConfigureAwait(false);
+        return await LogPipePhases.ConsumeAsync(settings, _count, _options.PhaseTimeout, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Fills <see cref="Topic"/> for consumer phases when the batch producer phase was not selected; not measured.</summary>
     private async Task SeedAsync(CancellationToken cancellationToken)
     {
-        Log($"seeding '{Topic}' with {_options.Count:N0} records through LogPipe's producer (not measured)...");
-        _ = await BatchProduceAsync(Topic, cancellationToken).ConfigureAwait(false);
+        Log($"seeding '{T(Topic)}' with {_count:N0} records through LogPipe's producer (not measured)...");
+        _ = await BatchProduceAsync(T(Topic), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Client settings exactly as <c>UseKafka()</c> builds them for the apps (<see cref="AppConfiguration"/>).</summary>
