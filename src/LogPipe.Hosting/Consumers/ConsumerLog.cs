@@ -38,6 +38,9 @@ internal static partial class ConsumerLog
     [LoggerMessage(EventId = 1025, Level = LogLevel.Information, Message = "A batched unit of work of {RecordCount} records failed and was rolled back; applying its records one by one")]
     public static partial void BatchFellBack(ILogger logger, Exception exception, int recordCount);
 
+    [LoggerMessage(EventId = 1026, Level = LogLevel.Error, Message = "The consumer loop failed while a unit of work of {RecordCount} records was committing, and settling that commit failed too")]
+    public static partial void CommitInFlightFailed(ILogger logger, Exception exception, int recordCount);
+
     [LoggerMessage(EventId = 1030, Level = LogLevel.Debug, Message = "Committed unit of work: {RecordCount} records, {PartitionCount} checkpoints, {ElapsedMs} ms")]
     public static partial void UnitCommitted(ILogger logger, int recordCount, int partitionCount, long elapsedMs);
 }

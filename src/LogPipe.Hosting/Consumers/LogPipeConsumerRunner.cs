@@ -781,7 +781,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            ConsumerLog.UnitAbandoned(_logger, ex, commit.Handled.Count, 0);
+            ConsumerLog.CommitInFlightFailed(_logger, ex, commit.Handled.Count);
         }
     }
 
