@@ -898,27 +898,4 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             }
         }
     }
-
-    /// <summary>
-    /// The checkpoint store as the sources see it when commits overlap the reading of the next unit: a read (a partition
-    /// assigned inside the consumer's poll, a rewind) waits for the commit in flight, so it sees that commit's checkpoint and
-    /// version. Otherwise a partition taken away and given back during the commit would restart before the commit's
-    /// records and apply them again.
-    /// </summary>
-    private sealed class CommitOrderedCheckpoints(ICheckpointStore inner) : ICheckpointStore
-    {
-        private volatile Task _inFlight = Task.CompletedTask;
-
-        public bool SupportsOverlappedCommits => inner.SupportsOverlappedCommits;
-
-        public void CommitStarted(Task commit) => _inFlight = commit;
-
-        public async Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken)
-        {
-            await _inFlight.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            return await inner.ReadAsync(partitions, cancellationToken).ConfigureAwait(false);
-        }
-
-        public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) => inner.BeginAsync(services, cancellationToken);
-    }
 }
