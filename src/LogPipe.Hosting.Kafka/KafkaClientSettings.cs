@@ -11,12 +11,11 @@ public sealed class KafkaClientSettings
         "bootstrap.servers", "group.id", "enable.auto.commit", "enable.auto.offset.store",
     };
 
-    /// <summary>Properties whose values are secrets: never logged, and scrubbed from every message LogPipe writes.</summary>
-    public static readonly IReadOnlySet<string> SecretProperties = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "sasl.password", "sasl.oauthbearer.client.secret", "sasl.oauthbearer.config", "ssl.key.password",
-        "ssl.keystore.password", "ssl.key.pem", "ssl.truststore.password", "sasl.kerberos.keytab",
-    };
+    /// <summary>
+    /// Properties known to hold secrets: never logged, and scrubbed from every message LogPipe writes. Any property
+    /// <see cref="SecretRedactor.IsSecretProperty"/> calls secret is treated the same, listed here or not.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SecretProperties = SecretRedactor.KnownSecretProperties;
 
     private readonly KafkaOptions _options;
 
@@ -32,7 +31,7 @@ public sealed class KafkaClientSettings
         GroupId = groupId;
         IsEmbedded = string.Equals(options.BootstrapServers, KafkaOptions.Embedded, StringComparison.OrdinalIgnoreCase);
         Redactor = new SecretRedactor(options.Common.Concat(options.Producer).Concat(options.Consumer)
-            .Where(p => SecretProperties.Contains(p.Key))
+            .Where(p => SecretRedactor.IsSecretProperty(p.Key))
             .Select(p => p.Value));
     }
 
@@ -106,7 +105,7 @@ public sealed class KafkaClientSettings
     /// <param name="config">A client configuration.</param>
     /// <returns><c>key=value</c> pairs, secrets hidden.</returns>
     public static string Describe(IEnumerable<KeyValuePair<string, string>> config) =>
-        string.Join(", ", (config ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={(SecretProperties.Contains(p.Key) ? "***" : p.Value)}"));
+        string.Join(", ", (config ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={(SecretRedactor.IsSecretProperty(p.Key) ? "***" : p.Value)}"));
 
     private static void Overlay(Dictionary<string, string> target, Dictionary<string, string> source)
     {

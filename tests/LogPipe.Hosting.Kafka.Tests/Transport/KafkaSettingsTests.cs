@@ -54,6 +54,46 @@ public sealed class KafkaSettingsTests
         Assert.Equal("auth failed for *** at broker", settings.Redactor.Redact($"auth failed for {Secret} at broker"));
     }
 
+    [Theory]
+    [InlineData("sasl.oauthbearer.assertion.private.key.passphrase")]
+    [InlineData("sasl.oauthbearer.assertion.private.key.pem")]
+    [InlineData("sasl.oauthbearer.client.secret")]
+    [InlineData("sasl.oauthbearer.config")]
+    [InlineData("sasl.password")]
+    [InlineData("ssl.key.password")]
+    [InlineData("ssl.key.pem")]
+    [InlineData("ssl_key")]
+    [InlineData("ssl.keystore.password")]
+    [InlineData("SSL.Key.Password")]
+    [InlineData("some.future.secret")]
+    [InlineData("some.future.private.key.pem")]
+    public void Every_secret_librdkafka_property_is_hidden_from_the_logged_configuration_and_from_messages(string key)
+    {
+        var options = Options();
+        options.Common[key] = "-----BEGIN ENCRYPTED PRIVATE KEY----- MIIFHDBOBgkqhkiG9w0BBQ0w";
+        var settings = new KafkaClientSettings(options, "broker:9092", "group");
+
+        var described = KafkaClientSettings.Describe(settings.ProducerConfig());
+
+        Assert.DoesNotContain("MIIFHDBOBgkqhkiG9w0BBQ0w", described, StringComparison.Ordinal);
+        Assert.Contains($"{key}=***", described, StringComparison.Ordinal);
+        Assert.Equal("key *** refused", settings.Redactor.Redact("key -----BEGIN ENCRYPTED PRIVATE KEY----- MIIFHDBOBgkqhkiG9w0BBQ0w refused"));
+    }
+
+    [Theory]
+    [InlineData("ssl.key.location")]
+    [InlineData("sasl.oauthbearer.assertion.private.key.file")]
+    [InlineData("sasl.oauthbearer.token.endpoint.url")]
+    [InlineData("ssl.certificate.pem")]
+    [InlineData("sasl.username")]
+    public void Paths_urls_and_public_certificates_stay_visible(string key)
+    {
+        Assert.False(SecretRedactor.IsSecretProperty(key));
+        var options = Options();
+        options.Common[key] = "visible-value";
+        Assert.Contains($"{key}=visible-value", KafkaClientSettings.Describe(new KafkaClientSettings(options, "broker:9092", "group").ProducerConfig()), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Settings_logpipe_manages_are_refused_at_startup_naming_the_key()
     {
