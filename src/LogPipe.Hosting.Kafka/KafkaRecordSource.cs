@@ -198,7 +198,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
             result.Offset.Value,
             result.Message.Key,
             result.Message.Value ?? [],
-            result.Message.Timestamp.UnixTimestampMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs) : DateTimeOffset.UtcNow)
+            KafkaRecordTime.Of(result.Message.Timestamp, DateTimeOffset.UtcNow))
         {
             Headers = headers,
             Generation = _generations.GetValueOrDefault(partition),

@@ -230,6 +230,44 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Records_with_any_timestamp_are_applied_and_the_consumer_keeps_running()
+    {
+        var db = await DatabaseAsync("sqlite");
+
+        // Another producer's clock or code can write any 64-bit CreateTime: beyond year 9999, the epoch, none at all.
+        long[] timestamps = [DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() + 1, long.MaxValue, 1, 0, -1, -5000, 1_700_000_000_000];
+        var people = People.Many(timestamps.Length);
+        using (var raw = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(_cluster.BootstrapServers)).Build())
+        {
+            foreach (var (person, timestamp) in people.Zip(timestamps))
+            {
+                await raw.ProduceAsync(new TopicPartition(_topic, 0), new Message<string, string>
+                {
+                    Key = person.Uuid.ToString(),
+                    Value = $$$"""json:{"type":"person","version":1,"message":{"uuid":"{{{person.Uuid}}}","first_name":"{{{person.FirstName}}}","last_name":"{{{person.LastName}}}"}}""",
+                    Timestamp = new Timestamp(timestamp, TimestampType.CreateTime),
+                });
+            }
+        }
+
+        var stored = await RawTimestampsAsync(0, timestamps.Length);
+        Assert.Contains(stored, t => t > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds());
+
+        var consumer = await AppAsync(db);
+        await AssertExactlyOnceAsync(consumer, people);
+        Assert.DoesNotContain(consumer.Logs.Entries, e => e.Exception is ArgumentOutOfRangeException);
+    }
+
+    private async Task<List<long>> RawTimestampsAsync(int partition, int count)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(KafkaTestCluster.ConsumerConfig(_cluster.BootstrapServers, KafkaTestCluster.NewName("raw"))).Build();
+        consumer.Assign(new TopicPartitionOffset(_topic, partition, Offset.Beginning));
+        var timestamps = new List<long>();
+        while (timestamps.Count < count) timestamps.Add(consumer.Consume(TimeSpan.FromSeconds(10)).Message.Timestamp.UnixTimestampMs);
+        return timestamps;
+    }
+
+    [Fact]
     public async Task A_batch_with_a_record_the_producer_refuses_says_which_record_failed_and_stores_the_others()
     {
         var db = await DatabaseAsync("sqlite");
