@@ -29,6 +29,9 @@ internal static partial class KafkaLog
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Reading the checkpoints of newly assigned {Topic} partitions failed; retrying in {DelayMs} ms before starting them")]
     public static partial void CheckpointReadFailed(ILogger logger, Exception exception, string topic, long delayMs);
 
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "{Topic} partition {Partition}: the stored checkpoint {Checkpoint} is below the log start {LogStart}; {Lost} records were deleted by retention before this group read them (never applied). Reading resumed at offset {Offset}")]
+    public static partial void CheckpointBelowLogStart(ILogger logger, string topic, int partition, long checkpoint, long logStart, long lost, long offset);
+
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Committing offsets of {Topic} to the group failed ({Reason}); they are committed with the next unit of work")]
     public static partial void GroupCommitFailed(ILogger logger, string topic, string reason);
 }

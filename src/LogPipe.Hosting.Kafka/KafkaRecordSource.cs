@@ -21,6 +21,10 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
     private readonly ILogger _logger;
     private readonly Dictionary<int, long> _generations = [];
     private readonly HashSet<int> _owned = [];
+
+    // Where each partition should start (its stored checkpoint) until its first record arrives: a first record past it
+    // may mean retention deleted what the group had not read yet.
+    private readonly Dictionary<int, long> _startingAt = [];
     private IConsumer<byte[]?, byte[]>? _consumer;
     private ICheckpointStore? _checkpoints;
     private bool _groupOffsets;
@@ -29,10 +33,12 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
     private Offset _startWithoutCheckpoint = Offset.Beginning;
 
     private readonly KafkaConnectivity _connectivity;
+    private readonly KafkaMetrics _metrics;
 
-    public KafkaRecordSource(string topic, KafkaClientSettings settings, KafkaConnectivity connectivity, ILogger logger)
+    public KafkaRecordSource(string topic, KafkaClientSettings settings, KafkaConnectivity connectivity, KafkaMetrics metrics, ILogger logger)
     {
         _connectivity = connectivity;
+        _metrics = metrics;
         Stream = topic;
         _settings = settings;
         _logger = logger;
@@ -120,6 +126,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         if (_consumer is null || _checkpoints is null || !_owned.Contains(p)) return;
         var stored = await _checkpoints.ReadAsync([partition], cancellationToken).ConfigureAwait(false);
         var offset = stored.TryGetValue(partition, out var c) ? new Offset(c.NextOffset) : _startWithoutCheckpoint;
+        ExpectStart(p, offset);
         _generations[p] = ++_nextGeneration;
         if (_buffered?.Partition == partition) _buffered = null;
         _consumer.Seek(new TopicPartitionOffset(Stream, p, offset));
@@ -190,6 +197,11 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         if (result is null || result.IsPartitionEOF || result.Message is null) return false;
         _connectivity.Contact();
         var partition = result.Partition.Value;
+        if (_startingAt.Count > 0 && _startingAt.Remove(partition, out var expected) && result.Offset.Value > expected)
+        {
+            CheckRetention(partition, expected, result.Offset.Value);
+        }
+
         var headers = result.Message.Headers is { Count: > 0 } h
             ? h.Select(x => new KeyValuePair<string, byte[]>(x.Key, x.GetValueBytes())).ToList()
             : null;
@@ -204,6 +216,39 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
             Generation = _generations.GetValueOrDefault(partition),
         };
         return true;
+    }
+
+    private void ExpectStart(int partition, Offset offset)
+    {
+        if (offset.Value >= 0) _startingAt[partition] = offset.Value;
+        else _startingAt.Remove(partition);
+    }
+
+    /// <summary>
+    /// The first record after (re)assignment lies past the stored checkpoint. Offsets have gaps for good reasons
+    /// (transaction markers, compaction), so only a log start above the checkpoint counts as records lost to retention:
+    /// librdkafka then resets the position on its own (auto.offset.reset) and, without this, nobody would know.
+    /// </summary>
+    private void CheckRetention(int partition, long checkpoint, long firstOffset)
+    {
+        var topicPartition = new TopicPartition(Stream, partition);
+        long logStart;
+        try
+        {
+            // The log start the fetch responses carried, cached by librdkafka; asked for only when it has none.
+            logStart = _consumer!.GetWatermarkOffsets(topicPartition).Low.Value;
+            if (logStart < 0) logStart = _consumer.QueryWatermarkOffsets(topicPartition, TimeSpan.FromSeconds(5)).Low.Value;
+        }
+        catch (KafkaException ex)
+        {
+            KafkaLog.ConsumeFailed(_logger, Stream, ex.Error.Code.ToString(), _settings.Redactor.Redact(ex.Error.Reason));
+            return;
+        }
+
+        if (logStart <= checkpoint) return;
+        var lost = logStart - checkpoint;
+        KafkaLog.CheckpointBelowLogStart(_logger, Stream, partition, checkpoint, logStart, lost, firstOffset);
+        _metrics.LostToRetention(Stream, partition, lost);
     }
 
     private List<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
@@ -226,6 +271,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
             _owned.Add(p);
             _generations[p] = ++_nextGeneration;
             var offset = _groupOffsets ? Offset.Unset : stored.TryGetValue(keys[i], out var c) ? new Offset(c.NextOffset) : _startWithoutCheckpoint;
+            ExpectStart(p, offset);
             assigned.Add(new TopicPartitionOffset(partitions[i], offset));
         }
 
@@ -266,6 +312,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         foreach (var p in partitions)
         {
             _owned.Remove(p.Partition.Value);
+            _startingAt.Remove(p.Partition.Value);
             _generations[p.Partition.Value] = ++_nextGeneration;
         }
 

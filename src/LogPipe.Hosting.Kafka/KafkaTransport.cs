@@ -1,4 +1,5 @@
 using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -14,14 +15,25 @@ public sealed class KafkaTransport : ITransport, ITransportHealth, IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly Lazy<KafkaRecordSender> _sender;
     private readonly KafkaConnectivity _connectivity = new();
+    private readonly KafkaMetrics _metrics;
 
-    /// <summary>Creates the transport.</summary>
+    /// <summary>Creates the transport, without metrics.</summary>
     /// <param name="settings">The resolved client settings.</param>
     /// <param name="loggers">Creates the clients' loggers.</param>
     public KafkaTransport(KafkaClientSettings settings, ILoggerFactory loggers)
+        : this(settings, loggers, null)
+    {
+    }
+
+    /// <summary>Creates the transport, recording its metrics on LogPipe's meter.</summary>
+    /// <param name="settings">The resolved client settings.</param>
+    /// <param name="loggers">Creates the clients' loggers.</param>
+    /// <param name="telemetry">LogPipe's meter, or <see langword="null"/> for no metrics.</param>
+    public KafkaTransport(KafkaClientSettings settings, ILoggerFactory loggers, LogPipeTelemetry? telemetry)
     {
         _settings = settings;
         _loggers = loggers;
+        _metrics = new KafkaMetrics(telemetry);
         _sender = new Lazy<KafkaRecordSender>(() => new KafkaRecordSender(settings, _connectivity, loggers.CreateLogger("LogPipe.Hosting.Kafka.Producer")));
     }
 
@@ -38,7 +50,7 @@ public sealed class KafkaTransport : ITransport, ITransportHealth, IDisposable
     public IRecordSource CreateSource(ConsumerDefinition consumer)
     {
         ArgumentNullException.ThrowIfNull(consumer);
-        return new KafkaRecordSource(consumer.Stream, _settings, _connectivity, _loggers.CreateLogger("LogPipe.Hosting.Kafka.Consumer"));
+        return new KafkaRecordSource(consumer.Stream, _settings, _connectivity, _metrics, _loggers.CreateLogger("LogPipe.Hosting.Kafka.Consumer"));
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using FluentValidation;
+using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Kafka;
 using LogPipe.Hosting.Transport;
@@ -37,7 +38,7 @@ public static class LogPipeKafkaBuilderExtensions
             var groupId = !string.IsNullOrWhiteSpace(kafka.GroupId) ? kafka.GroupId : ConsumerGroupName.Resolve(sp.GetRequiredService<IOptions<LogPipeOptions>>().Value);
             return new KafkaClientSettings(kafka, bootstrap, groupId);
         });
-        services.TryAddSingleton(sp => new KafkaTransport(sp.GetRequiredService<KafkaClientSettings>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new KafkaTransport(sp.GetRequiredService<KafkaClientSettings>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<LogPipeTelemetry>()));
         return builder.AddTransport(new TransportRegistration(KafkaTransport.TransportName, sp => sp.GetRequiredService<KafkaTransport>()));
     }
 

@@ -175,6 +175,45 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Deletes a partition's records before <paramref name="beforeOffset"/>, as retention does on a real cluster: the
+    /// partition's log start (low watermark) becomes <paramref name="beforeOffset"/>.
+    /// </summary>
+    /// <param name="topic">An existing topic.</param>
+    /// <param name="partition">An existing partition of <paramref name="topic"/>.</param>
+    /// <param name="beforeOffset">The new log start; at most the partition's end offset.</param>
+    /// <exception cref="KafkaException">No such topic or partition, or the offset is beyond the partition's end.</exception>
+    /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
+    public void DeleteRecords(string topic, int partition, long beforeOffset)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ThrowIfError(
+            Call(cluster => LibrdkafkaMockMethods.MockPartitionDeleteRecords(cluster, topic, partition, beforeOffset)),
+            $"delete the records of '{topic}' [{partition}] before offset {beforeOffset}");
+        EmbeddedKafkaClusterLog.RecordsDeleted(_logger, topic, partition, beforeOffset);
+    }
+
+    /// <summary>
+    /// Delays every response of a broker by <paramref name="roundTripTime"/> (zero restores it): requests reach the
+    /// broker and are applied, but their answers come late, as over a congested network.
+    /// </summary>
+    /// <param name="brokerId">1 to <see cref="BrokerCount"/>.</param>
+    /// <param name="roundTripTime">The delay, zero or more.</param>
+    /// <exception cref="KafkaException">No such broker.</exception>
+    /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
+    public void SetBrokerRoundTripTime(int brokerId, TimeSpan roundTripTime)
+    {
+        if (roundTripTime < TimeSpan.Zero || roundTripTime.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(roundTripTime), roundTripTime, "Must be between zero and int.MaxValue milliseconds.");
+        }
+
+        ThrowIfError(
+            Call(cluster => LibrdkafkaMockMethods.MockBrokerSetRtt(cluster, brokerId, Milliseconds(roundTripTime))),
+            $"set the round-trip time of broker {brokerId}");
+        EmbeddedKafkaClusterLog.RoundTripTimeSet(_logger, brokerId, Milliseconds(roundTripTime));
+    }
+
+    /// <summary>
     /// Makes the next requests of one type fail, in order, with the given errors, whichever broker receives
     /// them (<c>rd_kafka_mock_push_request_errors_array</c>). <see cref="ErrorCode.NoError"/> lets one through.
     /// </summary>

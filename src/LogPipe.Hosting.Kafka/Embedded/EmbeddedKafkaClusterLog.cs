@@ -32,6 +32,14 @@ internal static partial class EmbeddedKafkaClusterLog
         Message = "Embedded Kafka will fail the next {Count} {ApiKey} requests with {Errors}")]
     internal static partial void RequestErrorsPushed(ILogger logger, int count, KafkaApiKey apiKey, IReadOnlyList<Confluent.Kafka.ErrorCode> errors);
 
+    [LoggerMessage(EventId = 7107, EventName = "EmbeddedKafkaRecordsDeleted", Level = LogLevel.Information,
+        Message = "Embedded Kafka partition {Topic} [{Partition}] now starts at offset {LogStart}: older records deleted")]
+    internal static partial void RecordsDeleted(ILogger logger, string topic, int partition, long logStart);
+
+    [LoggerMessage(EventId = 7108, EventName = "EmbeddedKafkaRoundTripTimeSet", Level = LogLevel.Information,
+        Message = "Embedded Kafka broker {BrokerId} answers after {RoundTripTimeMs} ms")]
+    internal static partial void RoundTripTimeSet(ILogger logger, int brokerId, int roundTripTimeMs);
+
     [LoggerMessage(EventId = 7106, EventName = "EmbeddedKafkaStopped", Level = LogLevel.Information,
         Message = "Embedded Kafka development broker on {BootstrapServers} stopped; its data is gone")]
     internal static partial void Stopped(ILogger logger, string bootstrapServers);

@@ -237,18 +237,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         // Another producer's clock or code can write any 64-bit CreateTime: beyond year 9999, the epoch, none at all.
         long[] timestamps = [DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() + 1, long.MaxValue, 1, 0, -1, -5000, 1_700_000_000_000];
         var people = People.Many(timestamps.Length);
-        using (var raw = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(_cluster.BootstrapServers)).Build())
-        {
-            foreach (var (person, timestamp) in people.Zip(timestamps))
-            {
-                await raw.ProduceAsync(new TopicPartition(_topic, 0), new Message<string, string>
-                {
-                    Key = person.Uuid.ToString(),
-                    Value = $$$"""json:{"type":"person","version":1,"message":{"uuid":"{{{person.Uuid}}}","first_name":"{{{person.FirstName}}}","last_name":"{{{person.LastName}}}"}}""",
-                    Timestamp = new Timestamp(timestamp, TimestampType.CreateTime),
-                });
-            }
-        }
+        await ProduceV1Async(people, partition: 0, timestamps);
 
         var stored = await RawTimestampsAsync(0, timestamps.Length);
         Assert.Contains(stored, t => t > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds());
@@ -256,6 +245,79 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         var consumer = await AppAsync(db);
         await AssertExactlyOnceAsync(consumer, people);
         Assert.DoesNotContain(consumer.Logs.Entries, e => e.Exception is ArgumentOutOfRangeException);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_below_the_log_start_is_reported_with_the_records_lost_to_retention()
+    {
+        var db = await DatabaseAsync("sqlite");
+        var people = People.Many(10);
+        await ProduceV1Async(people[..2], partition: 0);
+        var first = await AppAsync(db);
+        await AssertExactlyOnceAsync(first, people[..2]);
+        await first.DisposeAsync();
+
+        // While the service is stopped, 8 more records arrive and retention deletes the first 6 of the partition:
+        // offsets 2 to 5 were never applied.
+        await ProduceV1Async(people[2..], partition: 0);
+        _cluster.Cluster.DeleteRecords(_topic, 0, 6);
+        var lost = new List<long>();
+        using var listener = RetentionLossListener(lost);
+
+        var second = await AppAsync(db);
+        await Eventually.TrueAsync(async () => await second.PeopleCountAsync() == 6, TimeSpan.FromSeconds(60), "the records still in the log applied");
+
+        var warning = Assert.Single(second.Logs.Entries, e => e.EventId.Id == 2020);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Equal(_topic, warning.State["Topic"]);
+        Assert.Equal(0, warning.State["Partition"]);
+        Assert.Equal(2L, warning.State["Checkpoint"]);
+        Assert.Equal(6L, warning.State["LogStart"]);
+        Assert.Equal(4L, warning.State["Lost"]);
+        Assert.Equal(6L, warning.State["Offset"]);
+        Assert.Equal(4L, lost.Sum());
+        Assert.Equal(people[..2].Concat(people[6..]).Select(p => p.Uuid).Order(), (await second.PeopleAsync()).Select(p => p.Uuid).Order());
+    }
+
+    /// <summary>Collects <c>logpipe.kafka.records_lost_to_retention</c> measurements for this test's topic.</summary>
+    private System.Diagnostics.Metrics.MeterListener RetentionLossListener(List<long> measurements)
+    {
+        var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "LogPipe.Hosting" && instrument.Name == "logpipe.kafka.records_lost_to_retention") l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "messaging.destination.name" && Equals(tag.Value, _topic))
+                {
+                    lock (measurements) measurements.Add(value);
+                }
+            }
+        });
+        listener.Start();
+        return listener;
+    }
+
+    /// <summary>Produces version 1 people to one partition as a Django service would, optionally with explicit CreateTimes.</summary>
+    private async Task ProduceV1Async(IReadOnlyList<Person> people, int partition, long[]? timestamps = null)
+    {
+        using var raw = new ProducerBuilder<string, string>(KafkaTestCluster.ProducerConfig(_cluster.BootstrapServers)).Build();
+        for (var i = 0; i < people.Count; i++)
+        {
+            var person = people[i];
+            var message = new Message<string, string>
+            {
+                Key = person.Uuid.ToString(),
+                Value = $$$"""json:{"type":"person","version":1,"message":{"uuid":"{{{person.Uuid}}}","first_name":"{{{person.FirstName}}}","last_name":"{{{person.LastName}}}"}}""",
+            };
+            if (timestamps is not null) message.Timestamp = new Timestamp(timestamps[i], TimestampType.CreateTime);
+            await raw.ProduceAsync(new TopicPartition(_topic, partition), message);
+        }
     }
 
     private async Task<List<long>> RawTimestampsAsync(int partition, int count)

@@ -57,6 +57,12 @@ internal static unsafe partial class LibrdkafkaMockMethods
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int MockPartitionSetLeader(nint cluster, string topic, int partition, int brokerId);
 
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_partition_delete_records", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int MockPartitionDeleteRecords(nint cluster, string topic, int partition, long beforeOffset);
+
+    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
+    internal static partial int MockBrokerSetRtt(nint cluster, int brokerId, int rttMs);
+
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
     internal static partial void MockPushRequestErrorsArray(nint cluster, short apiKey, nuint count, int* errors);
 
