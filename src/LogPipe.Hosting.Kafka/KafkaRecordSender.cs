@@ -37,16 +37,10 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
     public async ValueTask<RecordPosition> SendAsync(OutgoingRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        try
-        {
-            var report = await _producer.ProduceAsync(record.Stream, ToMessage(record), cancellationToken).ConfigureAwait(false);
-            _connectivity.Contact();
-            return Position(report);
-        }
-        catch (ProduceException<byte[]?, byte[]> ex)
-        {
-            throw Failure(record.Stream, 1, ex.Error, KafkaSendException.NoneStored(1));
-        }
+
+        // A batch of one: one delivery path, so a single record's failure says "possibly stored" exactly as a batch's does.
+        var positions = await SendBatchAsync([record], cancellationToken).ConfigureAwait(false);
+        return positions[0];
     }
 
     public async ValueTask<IReadOnlyList<RecordPosition>> SendBatchAsync(IReadOnlyList<OutgoingRecord> records, CancellationToken cancellationToken)
@@ -76,7 +70,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
                 }
                 catch (ProduceException<byte[]?, byte[]> ex)
                 {
-                    batch.Fail(i, Failure(record.Stream, 1, ex.Error));
+                    batch.Fail(i, Failure(record.Stream, 1, ex.Error, possiblyStored: false, KafkaSendException.NoneStored(1)), possiblyStored: false);
                     break;
                 }
             }
@@ -90,6 +84,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
     {
         private readonly RecordPosition[] _positions = new RecordPosition[count];
         private readonly bool[] _failed = new bool[count];
+        private readonly bool[] _possiblyStored = new bool[count];
         private readonly TaskCompletionSource<IReadOnlyList<RecordPosition>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private KafkaSendException? _firstFailure;
         private int _failures;
@@ -99,7 +94,11 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
 
         public Action<DeliveryReport<byte[]?, byte[]>> ReportFor(int index, string stream) => report =>
         {
-            if (report.Error.IsError) Fail(index, sender.Failure(stream, 1, report.Error));
+            if (report.Error.IsError)
+            {
+                var possiblyStored = report.Status == PersistenceStatus.PossiblyPersisted;
+                Fail(index, sender.Failure(stream, 1, report.Error, possiblyStored, KafkaSendException.NoneStored(1)), possiblyStored);
+            }
             else
             {
                 sender._connectivity.Contact();
@@ -108,9 +107,10 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
             }
         };
 
-        public void Fail(int index, KafkaSendException failure)
+        public void Fail(int index, KafkaSendException failure, bool possiblyStored)
         {
             _failed[index] = true;
+            _possiblyStored[index] = possiblyStored;
             Interlocked.CompareExchange(ref _firstFailure, failure, null);
             Interlocked.Increment(ref _failures);
             Settle();
@@ -119,13 +119,23 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
         private void Settle()
         {
             if (Interlocked.Decrement(ref _remaining) != 0) return;
-            if (_firstFailure is { } first)
+            if (_firstFailure is { } only && _positions.Length == 1)
+            {
+                _completion.TrySetException(only);
+            }
+            else if (_firstFailure is { } first)
             {
                 // The last report settles the batch, after every other report wrote its slot (Interlocked orders them).
+                var possiblyStored = Enumerable.Range(0, _positions.Length).Where(i => _possiblyStored[i]).ToArray();
+                var how = possiblyStored.Length == 0
+                    ? "none of them was stored"
+                    : $"{possiblyStored.Length} of them possibly stored (sent, but not acknowledged in time: sending them again may store copies), " +
+                      $"{_failures - possiblyStored.Length} not stored";
                 _completion.TrySetException(new KafkaSendException(
-                    $"{_failures} of {_positions.Length} records were not delivered; first failure: {first.Message}", first.ErrorCode, _failures)
+                    $"{_failures} of {_positions.Length} records were not delivered ({how}); first failure: {first.Message}", first.ErrorCode, _failures)
                 {
                     Positions = [.. _positions.Select((p, i) => _failed[i] ? (RecordPosition?)null : p)],
+                    PossiblyStoredIndexes = possiblyStored,
                 });
             }
             else
@@ -177,6 +187,15 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
     private static RecordPosition Position(DeliveryResult<byte[]?, byte[]> report) =>
         new(report.Topic, PartitionNames.Of(report.Partition.Value), report.Offset.Value);
 
-    private KafkaSendException Failure(string topic, int count, Error error, IReadOnlyList<RecordPosition?>? positions = null) =>
-        new($"Sending to '{topic}' failed: {error.Code}: {_redactor.Redact(error.Reason)}", error.Code.ToString(), count) { Positions = positions ?? [] };
+    private KafkaSendException Failure(string topic, int count, Error error, bool possiblyStored, IReadOnlyList<RecordPosition?>? positions = null) =>
+        new(
+            possiblyStored
+                ? $"Sending to '{topic}' failed: {error.Code}: {_redactor.Redact(error.Reason)} (possibly stored: the record was sent but not acknowledged in time; sending it again may store a copy)"
+                : $"Sending to '{topic}' failed: {error.Code}: {_redactor.Redact(error.Reason)}",
+            error.Code.ToString(),
+            count)
+        {
+            Positions = positions ?? [],
+            PossiblyStoredIndexes = possiblyStored && positions is { Count: 1 } ? [0] : [],
+        };
 }

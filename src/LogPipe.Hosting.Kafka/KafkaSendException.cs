@@ -4,7 +4,9 @@ namespace LogPipe.Hosting.Kafka;
 
 /// <summary>
 /// One or more records were not delivered to Kafka. The message names the topic and the broker's reason;
-/// <see cref="RecordSendException.FailedIndexes"/> says which records of the send they were.
+/// <see cref="RecordSendException.FailedIndexes"/> says which records of the send they were, and
+/// <see cref="RecordSendException.PossiblyStoredIndexes"/> which of those librdkafka reports as possibly persisted (sent,
+/// then timed out waiting for the acknowledgement): sending those again may store copies.
 /// </summary>
 public sealed class KafkaSendException : RecordSendException
 {

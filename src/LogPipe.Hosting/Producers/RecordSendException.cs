@@ -57,6 +57,14 @@ public class RecordSendException : Exception
     /// <summary>The input positions (0-based) of the records that were not stored, ascending.</summary>
     public IReadOnlyList<int> FailedIndexes => [.. Positions.Select((p, i) => (p, i)).Where(x => x.p is null).Select(x => x.i)];
 
+    /// <summary>
+    /// The input positions (0-based, ascending) of failed records that may have been stored all the same: the transport
+    /// handed them over but got no answer in time (Kafka: librdkafka's <c>PossiblyPersisted</c>, a timeout after the
+    /// request was sent). A subset of <see cref="FailedIndexes"/>. Sending these again may store a second copy; the others
+    /// were certainly not stored.
+    /// </summary>
+    public IReadOnlyList<int> PossiblyStoredIndexes { get; init; } = [];
+
     /// <summary>Positions for a send of <paramref name="count"/> records of which none was stored.</summary>
     /// <param name="count">How many records the send had.</param>
     /// <returns><paramref name="count"/> times <see langword="null"/>.</returns>
