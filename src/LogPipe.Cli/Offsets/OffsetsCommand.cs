@@ -17,5 +17,6 @@ internal static class OffsetsCommand
         Group,
         OffsetsListCommand.Create(),
         OffsetsSetCommand.Create(),
+        OffsetsImportDjangoCommand.Create(),
     };
 }
