@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using LogPipe.Cli.Broker;
 using LogPipe.Cli.DeadLetters;
 using LogPipe.Cli.Offsets;
+using LogPipe.Cli.Output;
 using LogPipe.Cli.Tail;
 
 namespace LogPipe.Cli;
@@ -28,7 +29,12 @@ internal static class LogPipeCommandLine
     /// <summary>Parses and runs <paramref name="args"/>; a usage error prints what is wrong and returns 2.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+
+        // Everything printed passes here, escaping the control characters a record or a message could carry.
+        output = new TerminalSafeWriter(output);
+        error = new TerminalSafeWriter(error);
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0)
         {
