@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LogPipe.Cli.Kafka;
+using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Transport;
 
@@ -68,8 +69,23 @@ internal static class OffsetsSetCommand
                 ? new Checkpoint(before?.NextOffset ?? 0, parse.GetValue(ToSequence) ?? throw CommandException.Usage("A Kinesis shard moves with --sequence."))
                 : new Checkpoint(parse.GetValue(ToOffset) ?? throw CommandException.Usage($"A '{transport}' partition moves with --offset."));
 
-        var stored = await context.Database.RunAsync(
-            _ => editor.SetAsync(new PartitionKey(transport, stream, partition), checkpoint, group, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // Conditional on the checkpoint read above, the one the decision and the "was" below are about: a consumer commit
+        // (or another operator) in between is reported, not overwritten.
+        LogPipeCheckpoint stored;
+        try
+        {
+            stored = await context.Database.RunAsync(
+                _ => editor.SetAsync(new PartitionKey(transport, stream, partition), checkpoint, before?.Version ?? 0, group, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CheckpointConflictException ex)
+        {
+            throw new CommandException(
+                ExitCodes.Conflict,
+                $"{ex.Message} Run 'logpipe offsets list' to see where it is now, then set it again (stop the service's consumers first to avoid the race).",
+                ex);
+        }
+
         var position = stored.SequenceNumber is { } sequence ? $"after sequence number {sequence}" : $"next offset {stored.NextOffset.ToString(CultureInfo.InvariantCulture)}";
         var was = before is null ? "no checkpoint" : before.SequenceNumber is { } old ? $"after {old}" : $"next offset {before.NextOffset.ToString(CultureInfo.InvariantCulture)}";
         await context.Out.WriteLineAsync(
