@@ -71,6 +71,7 @@ public sealed class OffsetsCommandTests : IClassFixture<KafkaFixture>, IDisposab
     public async Task Set_refuses_without_force_when_the_broker_cannot_tell_whether_the_group_is_active()
     {
         var topic = _kafka.NewTopic();
+        await _kafka.ProduceAsync(topic, 0, Records(12));
         await _workspace.AddCheckpointAsync(topic, "0", 10, version: 3);
 
         var result = (await _workspace.RunAsync("offsets", "set", "--stream", topic, "--partition", "0", "--offset", "4")).Expect(ExitCodes.Refused);
@@ -84,6 +85,7 @@ public sealed class OffsetsCommandTests : IClassFixture<KafkaFixture>, IDisposab
     public async Task Set_with_force_moves_the_checkpoint_and_advances_its_version_so_a_running_consumer_is_fenced()
     {
         var topic = _kafka.NewTopic();
+        await _kafka.ProduceAsync(topic, 0, Records(12));
         await _workspace.AddCheckpointAsync(topic, "0", 10, version: 3);
 
         var result = (await _workspace.RunAsync("offsets", "set", "-s", topic, "-p", "0", "--offset", "4", "--force")).Expect(ExitCodes.Success);

@@ -122,13 +122,38 @@ internal static class OffsetsSetCommand
         var partitions = kafka.Partitions(admin, topic);
         if (!partitions.Contains(partition)) throw CommandException.NotFound($"Topic '{topic}' has no partition {partition} (it has {partitions.Count}).");
 
-        if (!parse.GetValue(Force)) await RefuseWhileActiveAsync(context, kafka, admin, group).ConfigureAwait(false);
-        if (parse.GetValue(ToOffset) is { } offset) return new Checkpoint(offset);
-
         using var reader = kafka.CreateReader();
         var marks = kafka.Watermarks(reader, topic, partition);
-        return new Checkpoint(parse.GetValue(ToEnd) ? marks.High.Value : marks.Low.Value);
+        var offset = parse.GetValue(ToOffset);
+        if (offset is { } given) ThrowUnlessInRange(topic, partition, given, marks);
+
+        // Checked after the range, and even with --force the range holds: no position outside it is ever safe to store.
+        if (!parse.GetValue(Force)) await RefuseWhileActiveAsync(context, kafka, admin, group).ConfigureAwait(false);
+        return new Checkpoint(offset ?? (parse.GetValue(ToEnd) ? marks.High.Value : marks.Low.Value));
     }
+
+    /// <summary>
+    /// Refuses a next offset outside [log start, log end]. Past the end, the consumer's fetch fails with "offset out of
+    /// range" and librdkafka resets the partition by <c>auto.offset.reset</c> — to the earliest record (everything applied
+    /// again) or to the latest (everything up to now skipped); below the start the records are already deleted, with the
+    /// same reset. The log end itself is fine: it means "caught up", the next record produced is the next one applied.
+    /// </summary>
+    private static void ThrowUnlessInRange(string topic, int partition, long offset, Confluent.Kafka.WatermarkOffsets marks)
+    {
+        var (low, high) = (marks.Low.Value, marks.High.Value);
+        if (offset >= low && offset <= high) return;
+        var holds = low == high
+            ? $"it holds no records, so the only valid next offset is {N(high)} (its end)"
+            : $"it holds offsets {N(low)} to {N(high - 1)}, so the next offset must be between {N(low)} (its first record) and {N(high)} (its end: caught up)";
+        var why = offset > high
+            ? "an offset past the end would make the consumer reset the partition by auto.offset.reset (with 'earliest', everything is applied again)"
+            : "the records before its first offset are deleted, and the consumer would reset the partition by auto.offset.reset";
+        throw CommandException.Refused(
+            $"Offset {N(offset)} is outside partition {N(partition)} of topic '{topic}': {holds}; {why}. " +
+            "Use --to-beginning or --to-end for the ends. Nothing was changed.");
+    }
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static async Task RefuseWhileActiveAsync(ToolContext context, KafkaConnection kafka, Confluent.Kafka.IAdminClient admin, string group)
     {
