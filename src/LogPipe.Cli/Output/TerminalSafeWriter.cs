@@ -4,8 +4,9 @@ namespace LogPipe.Cli.Output;
 
 /// <summary>
 /// The one way out to stdout and stderr: every command's text passes through it, so no record, dead letter or error
-/// message can put control sequences on the operator's terminal (<see cref="TerminalText"/>). Line breaks stay; JSON
-/// output passes unchanged, because its encoder (<see cref="OutputJson"/>) has escaped the same characters already.
+/// message can put control sequences on the operator's terminal (<see cref="TerminalText"/>), and no configured secret
+/// reaches the screen or a log file (<see cref="Redaction"/>). Line breaks stay; JSON output passes unchanged, because
+/// its encoder (<see cref="OutputJson"/>) has escaped the same characters already.
 /// </summary>
 internal sealed class TerminalSafeWriter : TextWriter
 {
@@ -16,6 +17,9 @@ internal sealed class TerminalSafeWriter : TextWriter
 
     public override Encoding Encoding => _inner.Encoding;
 
+    /// <summary>Scrubs secrets from text before it is escaped and written; set once the command knows its configuration.</summary>
+    public Func<string?, string>? Redaction { get; set; }
+
     [System.Diagnostics.CodeAnalysis.AllowNull]
     public override string NewLine
     {
@@ -23,9 +27,9 @@ internal sealed class TerminalSafeWriter : TextWriter
         set => _inner.NewLine = value;
     }
 
-    public override void Write(char value) => _inner.Write(TerminalText.Escape(value.ToString(), keepLineBreaks: true));
+    public override void Write(char value) => _inner.Write(Clean(value.ToString()));
 
-    public override void Write(string? value) => _inner.Write(TerminalText.Escape(value, keepLineBreaks: true));
+    public override void Write(string? value) => _inner.Write(Clean(value));
 
     public override void Write(char[] buffer, int index, int count) => Write(new ReadOnlySpan<char>(buffer, index, count));
 
@@ -33,13 +37,13 @@ internal sealed class TerminalSafeWriter : TextWriter
 
     public override void WriteLine() => _inner.WriteLine();
 
-    public override void WriteLine(string? value) => _inner.WriteLine(TerminalText.Escape(value, keepLineBreaks: true));
+    public override void WriteLine(string? value) => _inner.WriteLine(Clean(value));
 
     public override void WriteLine(ReadOnlySpan<char> buffer) => _inner.WriteLine(Escape(buffer));
 
     public override Task WriteAsync(char value) => WriteAsync(value.ToString());
 
-    public override Task WriteAsync(string? value) => _inner.WriteAsync(TerminalText.Escape(value, keepLineBreaks: true));
+    public override Task WriteAsync(string? value) => _inner.WriteAsync(Clean(value));
 
     public override Task WriteAsync(char[] buffer, int index, int count) => WriteAsync(new string(buffer, index, count));
 
@@ -50,7 +54,7 @@ internal sealed class TerminalSafeWriter : TextWriter
 
     public override Task WriteLineAsync(char value) => WriteLineAsync(value.ToString());
 
-    public override Task WriteLineAsync(string? value) => _inner.WriteLineAsync(TerminalText.Escape(value, keepLineBreaks: true));
+    public override Task WriteLineAsync(string? value) => _inner.WriteLineAsync(Clean(value));
 
     public override Task WriteLineAsync(char[] buffer, int index, int count) => WriteLineAsync(new string(buffer, index, count));
 
@@ -65,11 +69,7 @@ internal sealed class TerminalSafeWriter : TextWriter
 
     public override string ToString() => _inner.ToString() ?? "";
 
-    private static string Escape(ReadOnlySpan<char> buffer)
-    {
-        if (TerminalText.FirstUnsafe(buffer, keepLineBreaks: true) < 0) return buffer.ToString();
-        var escaped = new StringBuilder(buffer.Length + 16);
-        TerminalText.Append(escaped, buffer, keepLineBreaks: true);
-        return escaped.ToString();
-    }
+    private string Escape(ReadOnlySpan<char> buffer) => Clean(buffer.ToString());
+
+    private string Clean(string? text) => TerminalText.Escape(Redaction is { } redact ? redact(text) : text, keepLineBreaks: true);
 }
