@@ -133,22 +133,6 @@ public sealed class OffsetsCommandTests : IClassFixture<KafkaFixture>, IDisposab
     }
 
     [Fact]
-    public async Task A_kinesis_shard_moves_to_a_sequence_number_without_asking_kafka()
-    {
-        await _workspace.AddCheckpointAsync("orders", "shardId-000000000001", 40, transport: "kinesis:us-east-1", sequence: "4960");
-
-        var result = (await _workspace.RunAsync("offsets", "set", "-s", "orders", "-p", "shardId-000000000001", "--sequence", "4950", "--bootstrap-servers", "127.0.0.1:1"))
-            .Expect(ExitCodes.Success);
-
-        Assert.Contains("after 4960 -> after sequence number 4950", result.Out, StringComparison.Ordinal);
-        var row = Assert.Single(await _workspace.CheckpointsAsync());
-        Assert.Equal(("4950", 40L, 2L), (row.SequenceNumber, row.NextOffset, row.Version));
-        var list = (await _workspace.RunAsync("offsets", "list", "--lag")).Expect(ExitCodes.Success).Out;
-        Assert.Matches(@"SEQUENCE NUMBER", list);
-        Assert.Matches(@"kinesis:us-east-1\s+orders\s+shardId-000000000001\s+40\s+4950\s+-\s+n/a\s+2", list);
-    }
-
-    [Fact]
     public async Task An_unreachable_broker_is_exit_code_3()
     {
         await _workspace.AddCheckpointAsync("people", "0", 1);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LogPipe.Cli.Kafka;
+using LogPipe.Cli.Kinesis;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Transport;
@@ -20,7 +21,11 @@ internal static class OffsetsSetCommand
 
     private static readonly Option<long?> ToOffset = new("--offset") { Description = "The next offset to apply (Kafka).", HelpName = "N" };
 
-    private static readonly Option<string?> ToSequence = new("--sequence") { Description = "Resume after this sequence number (Kinesis).", HelpName = "SEQ" };
+    private static readonly Option<string?> ToSequence = new("--sequence")
+    {
+        Description = "Resume after this sequence number (Kinesis); it must belong to the shard, as Kinesis (LogPipe:Kinesis) confirms.",
+        HelpName = "SEQ",
+    };
 
     private static readonly Option<bool> ToEnd = new("--to-end") { Description = "Skip to the partition's end: only records produced from now on are applied (Kafka)." };
 
@@ -66,7 +71,7 @@ internal static class OffsetsSetCommand
         var checkpoint = CheckpointTransport.IsKafka(transport)
             ? await KafkaTargetAsync(context, group, stream, partition).ConfigureAwait(false)
             : CheckpointTransport.IsKinesis(transport)
-                ? new Checkpoint(before?.NextOffset ?? 0, parse.GetValue(ToSequence) ?? throw CommandException.Usage("A Kinesis shard moves with --sequence."))
+                ? await KinesisTargetAsync(context, transport, stream, partition, before, cancellationToken).ConfigureAwait(false)
                 : new Checkpoint(parse.GetValue(ToOffset) ?? throw CommandException.Usage($"A '{transport}' partition moves with --offset."));
 
         // Conditional on the checkpoint read above, the one the decision and the "was" below are about: a consumer commit
@@ -154,6 +159,28 @@ internal static class OffsetsSetCommand
     }
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A Kinesis shard moves to a sequence number that must be well formed and belong to that shard of that stream, as
+    /// Kinesis itself confirms: free text stored there would stop the shard's consumer at its next start, or resume it
+    /// in the wrong place.
+    /// </summary>
+    private static async Task<Checkpoint> KinesisTargetAsync(
+        ToolContext context, string transport, string stream, string shard, LogPipeCheckpoint? before, CancellationToken cancellationToken)
+    {
+        var sequence = context.Parse.GetValue(ToSequence) ?? throw CommandException.Usage("A Kinesis shard moves with --sequence.");
+        if (!KinesisSequenceNumber.IsWellFormed(sequence))
+        {
+            throw CommandException.Usage(
+                $"'{sequence}' is not a Kinesis sequence number (--sequence): that is a decimal number without leading zeros, at most " +
+                $"{KinesisSequenceNumber.MaxDigits} digits, such as 49590338271490256608559692538361571095921575989136588898.");
+        }
+
+        var region = transport.Length > CheckpointTransport.KinesisPrefix.Length ? transport[(CheckpointTransport.KinesisPrefix.Length + 1)..] : null;
+        using var kinesis = KinesisConnection.Create(context.Configuration, region);
+        await kinesis.ThrowUnlessInShardAsync(stream, shard, sequence, cancellationToken).ConfigureAwait(false);
+        return new Checkpoint(before?.NextOffset ?? 0, sequence);
+    }
 
     private static async Task RefuseWhileActiveAsync(ToolContext context, KafkaConnection kafka, Confluent.Kafka.IAdminClient admin, string group)
     {
