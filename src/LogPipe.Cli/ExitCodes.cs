@@ -20,4 +20,10 @@ internal static class ExitCodes
 
     /// <summary>The command refused to act: the consumer group is active (and no --force), a purge without --yes.</summary>
     public const int Refused = 5;
+
+    /// <summary>
+    /// What the command was changing changed under it: a consumer committed the checkpoint, or someone else moved it,
+    /// between the tool's read and its write. Nothing was written; look again and retry.
+    /// </summary>
+    public const int Conflict = 6;
 }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using LogPipe.Cli.Broker;
 using LogPipe.Cli.DeadLetters;
 using LogPipe.Cli.Offsets;
+using LogPipe.Cli.Output;
 using LogPipe.Cli.Tail;
 
 namespace LogPipe.Cli;
@@ -26,10 +27,19 @@ internal static class LogPipeCommandLine
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; a usage error prints what is wrong and returns 2.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(Build(), args, output, error);
+
+    /// <summary>Runs <paramref name="args"/> against <paramref name="root"/>: <see cref="Build"/>'s tree, or one with more commands.</summary>
+    public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var parse = Build().Parse(args);
+
+        // Everything printed passes here, escaping the control characters a record or a message could carry.
+        output = new TerminalSafeWriter(output);
+        error = new TerminalSafeWriter(error);
+        var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var problem in parse.Errors) await error.WriteLineAsync("logpipe: " + problem.Message).ConfigureAwait(false);

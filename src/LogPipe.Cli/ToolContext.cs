@@ -1,6 +1,8 @@
 using System.CommandLine;
 using LogPipe.Cli.Configuration;
 using LogPipe.Cli.Kafka;
+using LogPipe.Cli.Output;
+using LogPipe.Hosting.Kafka;
 
 namespace LogPipe.Cli;
 
@@ -10,6 +12,8 @@ internal sealed class ToolContext
     private readonly Lazy<ToolConfiguration> _configuration;
     private readonly Lazy<AdminDatabase> _database;
     private readonly Lazy<KafkaConnection> _kafka;
+    private readonly Lazy<SecretRedactor> _optionSecrets;
+    private readonly Lazy<SecretRedactor> _configuredSecrets;
 
     public ToolContext(ParseResult parse, TextWriter output, TextWriter error)
     {
@@ -22,6 +26,13 @@ internal sealed class ToolContext
             Configuration, parse.GetValue(GlobalOptions.Provider), parse.GetValue(GlobalOptions.ConnectionString), parse.GetValue(GlobalOptions.Schema)));
         _kafka = new(() => KafkaConnection.Create(
             Configuration, parse.GetValue(GlobalOptions.BootstrapServers), TimeSpan.FromSeconds(parse.GetValue(GlobalOptions.KafkaTimeout)), Verbose ? error : null));
+        _optionSecrets = new(() => ConfiguredSecrets.Collect(null, parse.GetValue(GlobalOptions.ConnectionString)));
+        _configuredSecrets = new(() => ConfiguredSecrets.Collect(_configuration.Value, parse.GetValue(GlobalOptions.ConnectionString)));
+
+        // Whatever is printed from here on — messages, --verbose exception details, client logs — is scrubbed of every
+        // configured secret, whichever client's error happened to quote one.
+        if (output is TerminalSafeWriter safeOutput) safeOutput.Redaction = Redact;
+        if (error is TerminalSafeWriter safeError) safeError.Redaction = Redact;
     }
 
     public ParseResult Parse { get; }
@@ -37,6 +48,12 @@ internal sealed class ToolContext
     public AdminDatabase Database => _database.Value;
 
     public KafkaConnection Kafka => _kafka.Value;
+
+    /// <summary>
+    /// <paramref name="text"/> without any configured secret (<see cref="ConfiguredSecrets"/>): those of the configuration
+    /// once it has been read (a secret can only reach an error after that), and always that of <c>--connection-string</c>.
+    /// </summary>
+    public string Redact(string? text) => (_configuration.IsValueCreated ? _configuredSecrets.Value : _optionSecrets.Value).Redact(text);
 
     /// <summary>The consumer group: <c>--group</c>, else <c>LogPipe:ConsumerGroup</c>.</summary>
     /// <exception cref="CommandException">Neither is set (2).</exception>

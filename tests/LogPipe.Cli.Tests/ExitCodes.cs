@@ -9,4 +9,5 @@ public static class ExitCodes
     public const int Unreachable = 3;
     public const int NotFound = 4;
     public const int Refused = 5;
+    public const int Conflict = 6;
 }

@@ -71,6 +71,7 @@ public sealed class OffsetsCommandTests : IClassFixture<KafkaFixture>, IDisposab
     public async Task Set_refuses_without_force_when_the_broker_cannot_tell_whether_the_group_is_active()
     {
         var topic = _kafka.NewTopic();
+        await _kafka.ProduceAsync(topic, 0, Records(12));
         await _workspace.AddCheckpointAsync(topic, "0", 10, version: 3);
 
         var result = (await _workspace.RunAsync("offsets", "set", "--stream", topic, "--partition", "0", "--offset", "4")).Expect(ExitCodes.Refused);
@@ -84,6 +85,7 @@ public sealed class OffsetsCommandTests : IClassFixture<KafkaFixture>, IDisposab
     public async Task Set_with_force_moves_the_checkpoint_and_advances_its_version_so_a_running_consumer_is_fenced()
     {
         var topic = _kafka.NewTopic();
+        await _kafka.ProduceAsync(topic, 0, Records(12));
         await _workspace.AddCheckpointAsync(topic, "0", 10, version: 3);
 
         var result = (await _workspace.RunAsync("offsets", "set", "-s", topic, "-p", "0", "--offset", "4", "--force")).Expect(ExitCodes.Success);
@@ -128,22 +130,6 @@ public sealed class OffsetsCommandTests : IClassFixture<KafkaFixture>, IDisposab
     {
         var result = (await _workspace.RunAsync(["offsets", "set", "-s", "people", "-p", "0", .. target])).Expect(ExitCodes.Usage);
         Assert.Contains("Run 'logpipe offsets set --help' for usage.", result.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_kinesis_shard_moves_to_a_sequence_number_without_asking_kafka()
-    {
-        await _workspace.AddCheckpointAsync("orders", "shardId-000000000001", 40, transport: "kinesis:us-east-1", sequence: "4960");
-
-        var result = (await _workspace.RunAsync("offsets", "set", "-s", "orders", "-p", "shardId-000000000001", "--sequence", "4950", "--bootstrap-servers", "127.0.0.1:1"))
-            .Expect(ExitCodes.Success);
-
-        Assert.Contains("after 4960 -> after sequence number 4950", result.Out, StringComparison.Ordinal);
-        var row = Assert.Single(await _workspace.CheckpointsAsync());
-        Assert.Equal(("4950", 40L, 2L), (row.SequenceNumber, row.NextOffset, row.Version));
-        var list = (await _workspace.RunAsync("offsets", "list", "--lag")).Expect(ExitCodes.Success).Out;
-        Assert.Matches(@"SEQUENCE NUMBER", list);
-        Assert.Matches(@"kinesis:us-east-1\s+orders\s+shardId-000000000001\s+40\s+4950\s+-\s+n/a\s+2", list);
     }
 
     [Fact]

@@ -9,6 +9,15 @@ internal static class ConnectionStringSecrets
 
     public static string Redact(string message, string connectionString)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        foreach (var secret in Values(connectionString)) message = message.Replace(secret, "***", StringComparison.Ordinal);
+        return message;
+    }
+
+    /// <summary>The secret values in a connection string (passwords); the whole string when it cannot be parsed.</summary>
+    public static IEnumerable<string> Values(string? connectionString)
+    {
+        if (string.IsNullOrEmpty(connectionString)) return [];
         DbConnectionStringBuilder parsed;
         try
         {
@@ -17,17 +26,15 @@ internal static class ConnectionStringSecrets
         catch (ArgumentException)
         {
             // Unparseable: the whole string could be a secret.
-            return message.Replace(connectionString, "***", StringComparison.Ordinal);
+            return [connectionString];
         }
 
+        var secrets = new List<string>();
         foreach (string key in parsed.Keys)
         {
-            if (SecretKeys.Any(s => key.Contains(s, StringComparison.OrdinalIgnoreCase)) && parsed[key] is string { Length: > 0 } secret)
-            {
-                message = message.Replace(secret, "***", StringComparison.Ordinal);
-            }
+            if (SecretKeys.Any(s => key.Contains(s, StringComparison.OrdinalIgnoreCase)) && parsed[key] is string { Length: > 0 } secret) secrets.Add(secret);
         }
 
-        return message;
+        return secrets;
     }
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using LogPipe.Cli.Kafka;
+using LogPipe.Cli.Kinesis;
+using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Transport;
 
@@ -19,7 +21,11 @@ internal static class OffsetsSetCommand
 
     private static readonly Option<long?> ToOffset = new("--offset") { Description = "The next offset to apply (Kafka).", HelpName = "N" };
 
-    private static readonly Option<string?> ToSequence = new("--sequence") { Description = "Resume after this sequence number (Kinesis).", HelpName = "SEQ" };
+    private static readonly Option<string?> ToSequence = new("--sequence")
+    {
+        Description = "Resume after this sequence number (Kinesis); it must belong to the shard, as Kinesis (LogPipe:Kinesis) confirms.",
+        HelpName = "SEQ",
+    };
 
     private static readonly Option<bool> ToEnd = new("--to-end") { Description = "Skip to the partition's end: only records produced from now on are applied (Kafka)." };
 
@@ -65,11 +71,26 @@ internal static class OffsetsSetCommand
         var checkpoint = CheckpointTransport.IsKafka(transport)
             ? await KafkaTargetAsync(context, group, stream, partition).ConfigureAwait(false)
             : CheckpointTransport.IsKinesis(transport)
-                ? new Checkpoint(before?.NextOffset ?? 0, parse.GetValue(ToSequence) ?? throw CommandException.Usage("A Kinesis shard moves with --sequence."))
+                ? await KinesisTargetAsync(context, transport, stream, partition, before, cancellationToken).ConfigureAwait(false)
                 : new Checkpoint(parse.GetValue(ToOffset) ?? throw CommandException.Usage($"A '{transport}' partition moves with --offset."));
 
-        var stored = await context.Database.RunAsync(
-            _ => editor.SetAsync(new PartitionKey(transport, stream, partition), checkpoint, group, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // Conditional on the checkpoint read above, the one the decision and the "was" below are about: a consumer commit
+        // (or another operator) in between is reported, not overwritten.
+        LogPipeCheckpoint stored;
+        try
+        {
+            stored = await context.Database.RunAsync(
+                _ => editor.SetAsync(new PartitionKey(transport, stream, partition), checkpoint, before?.Version ?? 0, group, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CheckpointConflictException ex)
+        {
+            throw new CommandException(
+                ExitCodes.Conflict,
+                $"{ex.Message} Run 'logpipe offsets list' to see where it is now, then set it again (stop the service's consumers first to avoid the race).",
+                ex);
+        }
+
         var position = stored.SequenceNumber is { } sequence ? $"after sequence number {sequence}" : $"next offset {stored.NextOffset.ToString(CultureInfo.InvariantCulture)}";
         var was = before is null ? "no checkpoint" : before.SequenceNumber is { } old ? $"after {old}" : $"next offset {before.NextOffset.ToString(CultureInfo.InvariantCulture)}";
         await context.Out.WriteLineAsync(
@@ -106,12 +127,59 @@ internal static class OffsetsSetCommand
         var partitions = kafka.Partitions(admin, topic);
         if (!partitions.Contains(partition)) throw CommandException.NotFound($"Topic '{topic}' has no partition {partition} (it has {partitions.Count}).");
 
-        if (!parse.GetValue(Force)) await RefuseWhileActiveAsync(context, kafka, admin, group).ConfigureAwait(false);
-        if (parse.GetValue(ToOffset) is { } offset) return new Checkpoint(offset);
-
         using var reader = kafka.CreateReader();
         var marks = kafka.Watermarks(reader, topic, partition);
-        return new Checkpoint(parse.GetValue(ToEnd) ? marks.High.Value : marks.Low.Value);
+        var offset = parse.GetValue(ToOffset);
+        if (offset is { } given) ThrowUnlessInRange(topic, partition, given, marks);
+
+        // Checked after the range, and even with --force the range holds: no position outside it is ever safe to store.
+        if (!parse.GetValue(Force)) await RefuseWhileActiveAsync(context, kafka, admin, group).ConfigureAwait(false);
+        return new Checkpoint(offset ?? (parse.GetValue(ToEnd) ? marks.High.Value : marks.Low.Value));
+    }
+
+    /// <summary>
+    /// Refuses a next offset outside [log start, log end]. Past the end, the consumer's fetch fails with "offset out of
+    /// range" and librdkafka resets the partition by <c>auto.offset.reset</c> — to the earliest record (everything applied
+    /// again) or to the latest (everything up to now skipped); below the start the records are already deleted, with the
+    /// same reset. The log end itself is fine: it means "caught up", the next record produced is the next one applied.
+    /// </summary>
+    private static void ThrowUnlessInRange(string topic, int partition, long offset, Confluent.Kafka.WatermarkOffsets marks)
+    {
+        var (low, high) = (marks.Low.Value, marks.High.Value);
+        if (offset >= low && offset <= high) return;
+        var holds = low == high
+            ? $"it holds no records, so the only valid next offset is {N(high)} (its end)"
+            : $"it holds offsets {N(low)} to {N(high - 1)}, so the next offset must be between {N(low)} (its first record) and {N(high)} (its end: caught up)";
+        var why = offset > high
+            ? "an offset past the end would make the consumer reset the partition by auto.offset.reset (with 'earliest', everything is applied again)"
+            : "the records before its first offset are deleted, and the consumer would reset the partition by auto.offset.reset";
+        throw CommandException.Refused(
+            $"Offset {N(offset)} is outside partition {N(partition)} of topic '{topic}': {holds}; {why}. " +
+            "Use --to-beginning or --to-end for the ends. Nothing was changed.");
+    }
+
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A Kinesis shard moves to a sequence number that must be well formed and belong to that shard of that stream, as
+    /// Kinesis itself confirms: free text stored there would stop the shard's consumer at its next start, or resume it
+    /// in the wrong place.
+    /// </summary>
+    private static async Task<Checkpoint> KinesisTargetAsync(
+        ToolContext context, string transport, string stream, string shard, LogPipeCheckpoint? before, CancellationToken cancellationToken)
+    {
+        var sequence = context.Parse.GetValue(ToSequence) ?? throw CommandException.Usage("A Kinesis shard moves with --sequence.");
+        if (!KinesisSequenceNumber.IsWellFormed(sequence))
+        {
+            throw CommandException.Usage(
+                $"'{sequence}' is not a Kinesis sequence number (--sequence): that is a decimal number without leading zeros, at most " +
+                $"{KinesisSequenceNumber.MaxDigits} digits, such as 49590338271490256608559692538361571095921575989136588898.");
+        }
+
+        var region = transport.Length > CheckpointTransport.KinesisPrefix.Length ? transport[(CheckpointTransport.KinesisPrefix.Length + 1)..] : null;
+        using var kinesis = KinesisConnection.Create(context.Configuration, region);
+        await kinesis.ThrowUnlessInShardAsync(stream, shard, sequence, cancellationToken).ConfigureAwait(false);
+        return new Checkpoint(before?.NextOffset ?? 0, sequence);
     }
 
     private static async Task RefuseWhileActiveAsync(ToolContext context, KafkaConnection kafka, Confluent.Kafka.IAdminClient admin, string group)

@@ -46,24 +46,47 @@ internal sealed class DecodedRecord
         }
     }
 
-    /// <summary>The message as indented JSON, non-ASCII text left readable.</summary>
+    /// <summary>The message as indented JSON, non-ASCII text left readable; as it came when it cannot be re-written.</summary>
     public string ReadableMessage()
     {
         using var document = JsonDocument.Parse(Envelope!.Value.MessageJson);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, Readable))
+        try
         {
+            using var writer = new Utf8JsonWriter(buffer, Readable);
             document.WriteTo(writer);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string escapes half a surrogate pair ("\ud800"): valid JSON syntax, but no text to re-encode.
+            return RawMessage();
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Writes the message as a JSON value.</summary>
+    /// <summary>
+    /// Writes the message as a JSON value; a message that cannot be re-encoded (a string escaping half a surrogate pair)
+    /// is written as a string holding its JSON text.
+    /// </summary>
     public void WriteMessage(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         using var document = JsonDocument.Parse(Envelope!.Value.MessageJson);
+        using var buffer = new MemoryStream();
+        try
+        {
+            using var check = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = writer.Options.Encoder });
+            document.WriteTo(check);
+        }
+        catch (InvalidOperationException)
+        {
+            writer.WriteStringValue(RawMessage());
+            return;
+        }
+
         document.WriteTo(writer);
     }
+
+    private string RawMessage() => System.Text.Encoding.UTF8.GetString(Envelope!.Value.MessageJson.Span);
 }

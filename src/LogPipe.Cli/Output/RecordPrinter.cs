@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LogPipe.Cli.Output;
@@ -10,7 +9,7 @@ namespace LogPipe.Cli.Output;
 /// </summary>
 internal sealed class RecordPrinter
 {
-    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Compact = new() { Encoder = OutputJson.Encoder };
 
     private readonly TextWriter _output;
     private readonly bool _json;

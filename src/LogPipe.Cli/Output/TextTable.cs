@@ -19,7 +19,8 @@ internal sealed class TextTable
     public void Add(params string?[] cells)
     {
         if (cells.Length != _headers.Length) throw new ArgumentException($"Expected {_headers.Length} cells.", nameof(cells));
-        _rows.Add([.. cells.Select(c => c ?? "-")]);
+        // Escaped here, not only on the way out, so that columns line up with what is printed.
+        _rows.Add([.. cells.Select(c => c is null ? "-" : TerminalText.Escape(c))]);
     }
 
     public void Write(TextWriter output)

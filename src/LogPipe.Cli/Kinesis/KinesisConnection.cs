@@ -1,0 +1,118 @@
+using System.Net;
+using LogPipe.Cli.Configuration;
+using LogPipe.Cli.Offsets;
+using LogPipe.Hosting.Kinesis;
+using LogPipe.Hosting.Kinesis.Client;
+using LogPipe.Hosting.Kinesis.Client.Model;
+using Microsoft.Extensions.Configuration;
+
+namespace LogPipe.Cli.Kinesis;
+
+/// <summary>
+/// The Kinesis endpoint of <c>LogPipe:Kinesis</c> (region, service URL, credentials as the service has them), through the
+/// library's own client, for checking a shard position before it is stored.
+/// </summary>
+internal sealed class KinesisConnection : IDisposable
+{
+    private const string Section = "LogPipe:Kinesis";
+
+    private readonly KinesisClient _client;
+    private readonly string _where;
+
+    private KinesisConnection(KinesisClient client, string where)
+    {
+        _client = client;
+        _where = where;
+    }
+
+    /// <summary>Reads <c>LogPipe:Kinesis</c>; <paramref name="region"/> (from the checkpoint's transport) wins over its region.</summary>
+    /// <exception cref="CommandException">The settings are invalid (2).</exception>
+    public static KinesisConnection Create(ToolConfiguration configuration, string? region)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        try
+        {
+            var options = new KinesisOptions();
+            configuration.Root.GetSection(Section).Bind(options);
+            var clientOptions = options.ToClientOptions();
+            clientOptions.Region = region ?? clientOptions.Region;
+            var where = clientOptions.ServiceUrl?.Authority ?? $"region {clientOptions.Region ?? "(from the AWS region chain)"}";
+            return new KinesisConnection(new KinesisClient(clientOptions), where);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or UriFormatException)
+        {
+            throw CommandException.Usage($"{Section} is not valid: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Refuses unless <paramref name="sequenceNumber"/> belongs to shard <paramref name="shardId"/> of
+    /// <paramref name="stream"/>: within the shard's sequence number range (ListShards), and accepted by Kinesis as a
+    /// position in that shard (GetShardIterator AFTER_SEQUENCE_NUMBER, which checks the shard the number encodes).
+    /// </summary>
+    /// <exception cref="CommandException">
+    /// No such stream or shard (4); the number belongs elsewhere (5); Kinesis cannot be reached (3) or fails (1).
+    /// </exception>
+    public async Task ThrowUnlessInShardAsync(string stream, string shardId, string sequenceNumber, CancellationToken cancellationToken)
+    {
+        var shards = await CallAsync(stream, () => _client.ListAllShardsAsync(stream, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var shard = shards.FirstOrDefault(s => s.ShardId == shardId)
+            ?? throw CommandException.NotFound(
+                $"Stream '{stream}' has no shard '{shardId}' (it has {string.Join(", ", shards.Select(s => s.ShardId))}).");
+
+        if (shard.SequenceNumberRange is { StartingSequenceNumber: { } first } range)
+        {
+            var last = range.EndingSequenceNumber;
+            if (KinesisSequenceNumber.Compare(sequenceNumber, first) < 0 || (last is not null && KinesisSequenceNumber.Compare(sequenceNumber, last) > 0))
+            {
+                var span = last is null ? $"from {first} on (the shard is open)" : $"from {first} to {last} (the shard is closed)";
+                throw CommandException.Refused(
+                    $"Sequence number {sequenceNumber} is outside shard '{shardId}' of stream '{stream}': its records have sequence numbers {span}. Nothing was changed.");
+            }
+        }
+
+        try
+        {
+            await CallAsync(stream, () => _client.GetShardIteratorAsync(
+                new GetShardIteratorRequest
+                {
+                    StreamName = stream,
+                    ShardId = shardId,
+                    ShardIteratorType = ShardIteratorType.AFTER_SEQUENCE_NUMBER,
+                    StartingSequenceNumber = sequenceNumber,
+                },
+                cancellationToken)).ConfigureAwait(false);
+        }
+        catch (CommandException ex) when (ex.InnerException is KinesisValidationException invalid)
+        {
+            throw CommandException.Refused(
+                $"Sequence number {sequenceNumber} does not belong to shard '{shardId}' of stream '{stream}': Kinesis says \"{invalid.Message}\". Nothing was changed.");
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<T> CallAsync<T>(string stream, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (KinesisResourceNotFoundException ex)
+        {
+            throw new CommandException(ExitCodes.NotFound, $"Stream '{stream}' does not exist at {_where}: {ex.Message}", ex);
+        }
+        catch (KinesisValidationException ex)
+        {
+            throw new CommandException(ExitCodes.Failed, $"Kinesis refused the request: {ex.Message}", ex);
+        }
+        catch (KinesisException ex) when (ex.StatusCode is null or >= HttpStatusCode.InternalServerError)
+        {
+            throw CommandException.Unreachable($"Cannot reach Kinesis at {_where}: {ex.Message}", ex);
+        }
+        catch (KinesisException ex)
+        {
+            throw new CommandException(ExitCodes.Failed, $"Kinesis failed: {ex.Message}", ex);
+        }
+    }
+}

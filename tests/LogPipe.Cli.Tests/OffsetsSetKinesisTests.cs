@@ -1,0 +1,131 @@
+using LogPipe.Cli.Tests.Support;
+using LogPipe.Hosting.EntityFrameworkCore;
+using LogPipe.Hosting.TestSupport;
+
+namespace LogPipe.Cli.Tests;
+
+/// <summary>
+/// <c>offsets set --sequence</c> on a Kinesis shard (kinesalite): only a well-formed sequence number that Kinesis accepts
+/// as a position in that very shard is stored.
+/// </summary>
+public sealed class OffsetsSetKinesisTests : IClassFixture<KinesisFixture>, IDisposable
+{
+    private const string Transport = "kinesis:us-east-1";
+    private const string Shard0 = "shardId-000000000000";
+    private const string Shard1 = "shardId-000000000001";
+    private const string LowestHashKey = "0";
+    private const string HighestHashKey = "340282366920938463463374607431768211455";
+
+    private readonly KinesisFixture _kinesis;
+    private readonly CliWorkspace _workspace;
+
+    public OffsetsSetKinesisTests(KinesisFixture kinesis)
+    {
+        _kinesis = kinesis;
+        _workspace = CliWorkspace.Create(bootstrapServers: null);
+        _workspace.WriteConfig(new
+        {
+            LogPipe = new
+            {
+                Transport = "Kinesis",
+                ConsumerGroup = CliWorkspace.Group,
+                Kinesis = new
+                {
+                    Region = "us-east-1", ServiceUrl = kinesis.ServiceUrl.ToString(), AccessKey = KinesisTestSettings.AccessKey,
+                    SecretKey = KinesisTestSettings.SecretKey, MaxRetries = 0,
+                },
+                Admin = new { Provider = "sqlite", ConnectionString = $"Data Source={_workspace.DatabasePath}" },
+            },
+        });
+    }
+
+    public void Dispose() => _workspace.Dispose();
+
+    [Fact]
+    public async Task A_shard_moves_to_a_sequence_number_of_that_shard()
+    {
+        var stream = await _kinesis.NewStreamAsync(shards: 2);
+        var (shard, first) = await _kinesis.PutAsync(stream, HighestHashKey);
+        var (_, second) = await _kinesis.PutAsync(stream, HighestHashKey);
+        Assert.Equal(Shard1, shard);
+        await _workspace.AddCheckpointAsync(stream, Shard1, 40, transport: Transport, sequence: second);
+
+        var result = (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard1, "--sequence", first)).Expect(ExitCodes.Success);
+
+        Assert.Contains($"after {second} -> after sequence number {first}", result.Out, StringComparison.Ordinal);
+        var row = Assert.Single(await _workspace.CheckpointsAsync());
+        Assert.Equal((first, 40L, 2L), (row.SequenceNumber, row.NextOffset, row.Version));
+        var list = (await _workspace.RunAsync("offsets", "list", "--lag")).Expect(ExitCodes.Success).Out;
+        Assert.Matches($@"kinesis:us-east-1\s+{stream}\s+{Shard1}\s+40\s+{first}\s+-\s+n/a\s+2", list);
+    }
+
+    [Theory]
+    [InlineData("4950x")]
+    [InlineData("-1")]
+    [InlineData("0049")]
+    [InlineData("4.9e55")]
+    [InlineData("49590338271490256608559692538361571095921575989136588898\u001b[2J")]
+    public async Task A_sequence_number_that_is_not_a_decimal_number_is_refused_before_asking_kinesis(string sequence)
+    {
+        await _workspace.AddCheckpointAsync("orders", Shard1, 40, transport: Transport, sequence: "4960");
+
+        var result = (await _workspace.RunAsync("offsets", "set", "-s", "orders", "-p", Shard1, "--sequence", sequence)).Expect(ExitCodes.Usage);
+
+        Assert.Contains("is not a Kinesis sequence number (--sequence): that is a decimal number without leading zeros, at most 128 digits", result.Error, StringComparison.Ordinal);
+        Assert.Equal("4960", Assert.Single(await _workspace.CheckpointsAsync()).SequenceNumber);
+    }
+
+    [Fact]
+    public async Task A_sequence_number_longer_than_128_digits_is_refused()
+    {
+        var result = (await _workspace.RunAsync("offsets", "set", "-s", "orders", "-p", Shard1, "--sequence", new string('9', 129), "--transport", Transport))
+            .Expect(ExitCodes.Usage);
+
+        Assert.Contains("is not a Kinesis sequence number", result.Error, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.CheckpointsAsync());
+    }
+
+    [Fact]
+    public async Task A_sequence_number_of_another_shard_is_refused_either_way_round()
+    {
+        var stream = await _kinesis.NewStreamAsync(shards: 2);
+        var (shard0, ofShard0) = await _kinesis.PutAsync(stream, LowestHashKey);
+        var (shard1, ofShard1) = await _kinesis.PutAsync(stream, HighestHashKey);
+        Assert.Equal((Shard0, Shard1), (shard0, shard1));
+
+        var onShard1 = (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard1, "--sequence", ofShard0, "--transport", Transport)).Expect(ExitCodes.Refused);
+        var onShard0 = (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard0, "--sequence", ofShard1, "--transport", Transport)).Expect(ExitCodes.Refused);
+
+        Assert.Contains($"Sequence number {ofShard0} ", onShard1.Error, StringComparison.Ordinal);
+        Assert.Contains($"shard '{Shard1}' of stream '{stream}'", onShard1.Error, StringComparison.Ordinal);
+        Assert.Contains($"Sequence number {ofShard1} ", onShard0.Error, StringComparison.Ordinal);
+        Assert.Contains($"shard '{Shard0}' of stream '{stream}'", onShard0.Error, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.CheckpointsAsync());
+    }
+
+    [Fact]
+    public async Task A_sequence_number_before_the_shards_first_is_refused_with_the_shards_range()
+    {
+        var stream = await _kinesis.NewStreamAsync(shards: 1);
+        await _kinesis.PutAsync(stream, LowestHashKey);
+
+        var result = (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard0, "--sequence", "4950", "--transport", Transport)).Expect(ExitCodes.Refused);
+
+        Assert.Matches($@"Sequence number 4950 is outside shard '{Shard0}' of stream '{stream}': its records have sequence numbers from \d+ on \(the shard is open\)", result.Error);
+        Assert.Empty(await _workspace.CheckpointsAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_stream_or_shard_is_not_found()
+    {
+        var stream = await _kinesis.NewStreamAsync(shards: 1);
+        var (_, sequence) = await _kinesis.PutAsync(stream, LowestHashKey);
+
+        var noStream = (await _workspace.RunAsync("offsets", "set", "-s", "missing-" + stream, "-p", Shard0, "--sequence", sequence, "--transport", Transport)).Expect(ExitCodes.NotFound);
+        var noShard = (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard1, "--sequence", sequence, "--transport", Transport)).Expect(ExitCodes.NotFound);
+
+        Assert.Contains($"Stream 'missing-{stream}' does not exist at {_kinesis.ServiceUrl.Authority}", noStream.Error, StringComparison.Ordinal);
+        Assert.Contains($"Stream '{stream}' has no shard '{Shard1}' (it has {Shard0})", noShard.Error, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.CheckpointsAsync());
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics.CodeAnalysis;
+using LogPipe.Hosting.Kinesis.Client;
+using LogPipe.Hosting.Kinesis.Client.Model;
+using LogPipe.Hosting.TestSupport;
+
+namespace LogPipe.Cli.Tests.Support;
+
+/// <summary>One kinesalite server for a test class (<see cref="KinesaliteHost"/>); the tool reaches it as another process would.</summary>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xunit disposes fixtures through IAsyncLifetime.DisposeAsync.")]
+public sealed class KinesisFixture : IAsyncLifetime
+{
+    private KinesaliteHost? _server;
+    private KinesisClient? _client;
+
+    public Uri ServiceUrl => _server?.ServiceUrl ?? throw new InvalidOperationException("The fixture is not started.");
+
+    public IKinesisClient Client => _client ?? throw new InvalidOperationException("The fixture is not started.");
+
+    /// <summary>Creates a stream with a name no other test uses and waits until it is active.</summary>
+    public async Task<string> NewStreamAsync(int shards)
+    {
+        var name = "s-" + Guid.NewGuid().ToString("N");
+        using var timeout = new CancellationTokenSource(LogPipeProcess.Patience);
+        await Client.CreateStreamAsync(new CreateStreamRequest { StreamName = name, ShardCount = shards }, timeout.Token);
+        await Client.WaitForStreamActiveAsync(name, TimeSpan.FromMilliseconds(20), timeout.Token);
+        return name;
+    }
+
+    /// <summary>Puts one record at <paramref name="explicitHashKey"/> and returns the shard it went to and its sequence number.</summary>
+    public async Task<(string ShardId, string SequenceNumber)> PutAsync(string stream, string explicitHashKey)
+    {
+        var response = await Client.PutRecordsAsync(new PutRecordsRequest
+        {
+            StreamName = stream,
+            Records = [new PutRecordsRequestEntry { Data = "{}"u8.ToArray(), PartitionKey = "k", ExplicitHashKey = explicitHashKey }],
+        });
+        var result = Assert.Single(response.Records!);
+        Assert.Null(result.ErrorCode);
+        return (result.ShardId!, result.SequenceNumber!);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _server = await KinesaliteHost.StartAsync();
+        _client = new KinesisClient(new KinesisClientOptions
+        {
+            Region = "us-east-1", ServiceUrl = _server.ServiceUrl, AccessKey = KinesisTestSettings.AccessKey, SecretKey = KinesisTestSettings.SecretKey,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
