@@ -14,7 +14,8 @@ if (arguments is null)
 }
 
 var serializationFailures = new SerializationFailureCounter();
-IInterceptor[] interceptors = [new FaultySaves(arguments.SaveDelay), serializationFailures];
+List<IInterceptor> interceptors = [new FaultySaves(arguments.SaveDelay), serializationFailures];
+if (arguments.Serializable) interceptors.Add(new SerializableTransactions());
 var builder = ConsumerHost.CreateBuilder(arguments.Stream, arguments.Database, arguments.Settings(), interceptors: interceptors);
 
 // stdout carries only the "started" and "stopped" lines the test waits for; logs go to stderr, warnings and up.
@@ -34,5 +35,5 @@ var stillRunning = host.Services.GetServices<IHostedService>().OfType<Background
     .Where(s => s.ExecuteTask is { IsCompleted: false })
     .Select(s => s.GetType().Name)
     .ToList();
-Console.WriteLine($"stopped still-running={(stillRunning.Count == 0 ? "none" : string.Join(",", stillRunning))} serialization-failures={serializationFailures.Count}");
+Console.WriteLine($"stopped still-running={(stillRunning.Count == 0 ? "none" : string.Join(",", stillRunning))} serialization-failures={serializationFailures.Count} deadlocks={serializationFailures.Deadlocks}");
 return stillRunning.Count == 0 ? 0 : 3;

@@ -4,18 +4,25 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace LogPipe.Hosting.FaultInjection.Worker;
 
 /// <summary>
-/// Counts the serialization failures (SQLSTATE 40001) the database answered, whether a statement or the commit got
-/// them, so a scenario can show that concurrent writers really conflicted and were retried.
+/// Counts the serialization failures (SQLSTATE 40001) and deadlocks (40P01) the database answered, whether a statement
+/// or the commit got them, so a scenario can show that concurrent writers really conflicted and were retried.
 /// </summary>
 public sealed class SerializationFailureCounter : IDbCommandInterceptor, IDbTransactionInterceptor
 {
     /// <summary>PostgreSQL's (and the SQL standard's) code for "could not serialize access".</summary>
     public const string SerializationFailure = "40001";
 
+    /// <summary>PostgreSQL's code for a deadlock, which it breaks by aborting one of the transactions.</summary>
+    public const string DeadlockDetected = "40P01";
+
     private int _count;
+    private int _deadlocks;
 
     /// <summary>Serialization failures seen so far.</summary>
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Deadlocks seen so far.</summary>
+    public int Deadlocks => Volatile.Read(ref _deadlocks);
 
     /// <inheritdoc />
     public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Observe(eventData?.Exception);
@@ -41,10 +48,14 @@ public sealed class SerializationFailureCounter : IDbCommandInterceptor, IDbTran
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is DbException { SqlState: SerializationFailure })
+            switch (e)
             {
-                Interlocked.Increment(ref _count);
-                return;
+                case DbException { SqlState: SerializationFailure }:
+                    Interlocked.Increment(ref _count);
+                    return;
+                case DbException { SqlState: DeadlockDetected }:
+                    Interlocked.Increment(ref _deadlocks);
+                    return;
             }
         }
     }

@@ -4,7 +4,8 @@ namespace LogPipe.Hosting.FaultInjection.Worker;
 /// The worker's command line: <c>--bootstrap H:P --topic T</c> for Kafka (the default transport), or
 /// <c>--transport kinesis --endpoint URL --stream S</c> for Kinesis; then <c>--group G --database sqlite|postgres
 /// --connection CS</c>; optionally <c>--save-delay-ms N</c> (every save waits that long first, so units of work take
-/// long enough to be interrupted), <c>--shutdown-timeout-ms N</c> (the host's shutdown timeout, default 30,000) and
+/// long enough to be interrupted), <c>--isolation serializable</c> (units of work in SERIALIZABLE transactions),
+/// <c>--shutdown-timeout-ms N</c> (the host's shutdown timeout, default 30,000) and
 /// <c>--set KEY=VALUE;KEY=VALUE</c> (LogPipe settings over the defaults).
 /// </summary>
 /// <param name="Transport"><see cref="Kafka"/> or <see cref="Kinesis"/>.</param>
@@ -18,13 +19,16 @@ public sealed record WorkerArguments(string Transport, string Address, string St
     public const string Kinesis = "kinesis";
 
     public const string Usage = "Usage: LogPipe.Hosting.FaultInjection.Worker (--bootstrap HOST:PORT[,...] --topic TOPIC | --transport kinesis --endpoint URL --stream STREAM) "
-        + "--group GROUP --database sqlite|postgres --connection CONNECTION-STRING [--save-delay-ms N] [--shutdown-timeout-ms N] [--set KEY=VALUE;KEY=VALUE]";
+        + "--group GROUP --database sqlite|postgres --connection CONNECTION-STRING [--save-delay-ms N] [--isolation serializable] [--shutdown-timeout-ms N] [--set KEY=VALUE;KEY=VALUE]";
 
     /// <summary>The host's default shutdown timeout, which the worker keeps unless told otherwise.</summary>
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>How long every save waits before it writes (honouring cancellation); zero by default.</summary>
     public TimeSpan SaveDelay { get; init; }
+
+    /// <summary>Whether units of work run in SERIALIZABLE transactions (<c>--isolation serializable</c>).</summary>
+    public bool Serializable { get; init; }
 
     /// <summary>How long the host waits for its services to stop after SIGTERM.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
@@ -91,9 +95,17 @@ public sealed record WorkerArguments(string Transport, string Address, string St
             return null;
         }
 
+        var isolation = values.GetValueOrDefault("--isolation", "default");
+        if (isolation is not ("default" or "serializable"))
+        {
+            error = $"--isolation expects 'serializable' (or 'default'), not '{isolation}'.";
+            return null;
+        }
+
         return new WorkerArguments(transport, values[address], values[stream], values["--group"], new WorkerDatabase(values["--database"], values["--connection"]))
         {
             SaveDelay = saveDelay,
+            Serializable = isolation == "serializable",
             ShutdownTimeout = shutdownTimeout,
             Overrides = overrides,
         };

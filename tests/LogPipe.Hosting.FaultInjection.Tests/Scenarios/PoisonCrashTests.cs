@@ -14,7 +14,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// N-th record sent a poison record — in turn undecodable bytes, an unknown version, a validation failure, and a person
 /// whose save always throws (retried, then dead-lettered as SaveFailed). Every good record must be applied exactly once
 /// and every poison record dead-lettered exactly once, at its own offset, whichever kill interrupted it. CI: 5 kills over
-/// 5,000 records with every 25th poison; full: 20 kills over 100,000 with every 100th.
+/// 5,000 records with every 40th poison; full: 20 kills over 100,000 with every 100th.
 /// </summary>
 public sealed class PoisonCrashTests(ITestOutputHelper output)
 {
@@ -26,7 +26,7 @@ public sealed class PoisonCrashTests(ITestOutputHelper output)
     {
         var kills = FaultScale.Number("POISON_CRASH_KILLS", 5, 20);
         var records = FaultScale.Number("POISON_CRASH_RECORDS", 5_000, 100_000);
-        var every = FaultScale.Number("POISON_CRASH_EVERY", 25, 100);
+        var every = FaultScale.Number("POISON_CRASH_EVERY", 40, 100);
         var provider = FaultScale.Text("POISON_CRASH_DATABASE", WorkerDatabase.Sqlite);
         var random = new Random(FaultScale.Seed);
         var topic = $"people-{Guid.NewGuid():N}";
@@ -47,12 +47,22 @@ public sealed class PoisonCrashTests(ITestOutputHelper output)
         var sent = 0;
         async Task SendAsync(IReadOnlyList<Person> batch, int first)
         {
+            // Every send is handed to its producer in this order at once (each call queues its records before it first
+            // awaits); the deliveries are awaited together.
+            var goodSends = new List<Task>();
+            var poisonSends = new List<(Poison Poison, Task<DeliveryResult<byte[]?, byte[]?>> Delivery)>();
             foreach (var chunk in batch.Chunk(every - 1))
             {
-                await sender.SendAsync(chunk, first);
+                goodSends.Add(sender.SendAsync(chunk, first));
                 first += chunk.Length;
                 var poison = Poison.Make(sent++);
-                var report = await raw.ProduceAsync(new TopicPartition(topic, random.Next(Partitions)), new Message<byte[]?, byte[]?> { Value = poison.Value });
+                poisonSends.Add((poison, raw.ProduceAsync(new TopicPartition(topic, random.Next(Partitions)), new Message<byte[]?, byte[]?> { Value = poison.Value })));
+            }
+
+            await Task.WhenAll(goodSends);
+            foreach (var (poison, delivery) in poisonSends)
+            {
+                var report = await delivery;
                 poisoned[(report.Partition.Value, report.Offset.Value)] = poison;
             }
         }
@@ -61,10 +71,12 @@ public sealed class PoisonCrashTests(ITestOutputHelper output)
         string[] options = ["--set", $"LogPipe:Failures:MaxAttempts={MaxAttempts}"];
         await crashes.SendAndKillAsync(people, kills, SendAsync, () => WorkerProcess.StartAsync(broker.BootstrapServers, topic, group, database.Database, options));
         Assert.Equal(people.Count, sender.Delivered);
+        output.WriteLine($"all sent and {kills} kills done after {stopwatch.Elapsed.TotalSeconds:F0} s");
 
         using var last = await WorkerProcess.StartAsync(broker.BootstrapServers, topic, group, database.Database, options);
         var replica = new Replica(database, broker.BootstrapServers, topic, Partitions, group);
         var outcome = await replica.CatchUpAndMeasureAsync([.. people.Select(p => p.Uuid)], patience: TimeSpan.FromMinutes(FaultScale.IsFull ? 10 : 2));
+        output.WriteLine($"caught up after {stopwatch.Elapsed.TotalSeconds:F0} s");
         Assert.Equal(0, (await WorkerProcess.TerminateAsync(last, TimeSpan.FromSeconds(30))).ExitCode);
 
         var deadLetters = await database.DeadLettersAsync(group);

@@ -19,7 +19,7 @@ public static class WorkerProcess
 
     /// <summary>
     /// Stops a worker with SIGTERM and waits up to <paramref name="patience"/> for it to exit: its exit code, how long it
-    /// took, and its last line (<c>stopped still-running=… serialization-failures=…</c>; empty if it printed none).
+    /// took, and its last line (<c>stopped still-running=… serialization-failures=… deadlocks=…</c>; empty if it printed none).
     /// </summary>
     public static async Task<WorkerStop> TerminateAsync(ChildProcess worker, TimeSpan patience)
     {

@@ -12,6 +12,9 @@ public sealed record WorkerStop(int ExitCode, TimeSpan Elapsed, string LastLine,
     /// <summary>The serialization failures (SQLSTATE 40001) the worker's database answered, from its <c>stopped</c> line.</summary>
     public int SerializationFailures => Field("serialization-failures=") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 0;
 
+    /// <summary>The deadlocks (SQLSTATE 40P01) the worker's database answered, from its <c>stopped</c> line.</summary>
+    public int Deadlocks => Field("deadlocks=") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 0;
+
     /// <summary>
     /// Asserts a clean stop within <paramref name="shutdownTimeout"/>: exit code 0, every hosted service's loop finished,
     /// and the exit before the host's timeout ran out.
