@@ -69,20 +69,12 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         {
             using var worker = await run.StartWorkerAsync("--save-delay-ms", "2");
             await run.WaitUntilApplyingAsync(worker);
-            var restart = await PostgresServer.StopAsync();
-            try
-            {
-                // The worker was applying when the server went away: it abandons its unit (event 1023) and waits to retry.
-                await Eventually.TrueAsync(() => worker.StandardError.Contains("[1023]", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the worker noticed the outage (event 1023)");
-                var stop = await WorkerProcess.TerminateAsync(worker, StopPatience);
-                output.WriteLine($"outage {k + 1}: stopped in {stop.Elapsed.TotalMilliseconds:F0} ms, exit code {stop.ExitCode}");
-                stop.AssertCleanWithin(ShutdownTimeout);
-                stopTimes.Add(stop.Elapsed);
-            }
-            finally
-            {
-                await restart();
-            }
+
+            // The worker was applying when the server went away: it abandons its unit (event 1023) and waits to retry.
+            var stop = await WhilePostgresIsDownAsync(() => TerminateOnceLoggedAsync(worker, 1023, "the worker noticed the outage (event 1023)"));
+            output.WriteLine($"outage {k + 1}: stopped in {stop.Elapsed.TotalMilliseconds:F0} ms, exit code {stop.ExitCode}");
+            stop.AssertCleanWithin(ShutdownTimeout);
+            stopTimes.Add(stop.Elapsed);
         }
 
         await run.FinishAndJudgeAsync(
@@ -118,22 +110,16 @@ public sealed class ShutdownTests(ITestOutputHelper output)
                 Assert.Equal(0, (await WorkerProcess.TerminateAsync(applying, StopPatience)).ExitCode);
             }
 
-            var restart = await PostgresServer.StopAsync();
-            try
+            var stop = await WhilePostgresIsDownAsync(async () =>
             {
                 using var starting = await run.StartWorkerAsync();
-                await Eventually.TrueAsync(() => starting.StandardError.Contains("[2014]", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the new worker is waiting for its checkpoints (event 2014)");
-                var stop = await WorkerProcess.TerminateAsync(starting, StopPatience);
-                output.WriteLine($"outage {k + 1}: stopped in {stop.Elapsed.TotalMilliseconds:F0} ms, exit code {stop.ExitCode}, '{stop.LastLine}'");
-                Assert.True(
-                    stop.ExitCode is 0 or 3 && stop.Elapsed < ShutdownTimeout + TimeSpan.FromSeconds(3),
-                    $"The worker was not gone by its shutdown timeout of {ShutdownTimeout.TotalSeconds:F0} s: exit code {stop.ExitCode} after {stop.Elapsed.TotalSeconds:F1} s. stderr:\n{stop.StandardError}");
-                stops.Add(stop);
-            }
-            finally
-            {
-                await restart();
-            }
+                return await TerminateOnceLoggedAsync(starting, 2014, "the new worker is waiting for its checkpoints (event 2014)");
+            });
+            output.WriteLine($"outage {k + 1}: stopped in {stop.Elapsed.TotalMilliseconds:F0} ms, exit code {stop.ExitCode}, '{stop.LastLine}'");
+            Assert.True(
+                stop.ExitCode is 0 or 3 && stop.Elapsed < ShutdownTimeout + TimeSpan.FromSeconds(3),
+                $"The worker was not gone by its shutdown timeout of {ShutdownTimeout.TotalSeconds:F0} s: exit code {stop.ExitCode} after {stop.Elapsed.TotalSeconds:F1} s. stderr:\n{stop.StandardError}");
+            stops.Add(stop);
         }
 
         var abandoned = stops.Count(s => s.ExitCode == 3);
@@ -144,6 +130,27 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             $"stop times {Describe([.. stops.Select(s => s.Elapsed)])} (shutdown timeout {ShutdownTimeout.TotalSeconds:F0} s); {abandoned} of {stops.Count} stops abandoned the consumer loop at the timeout (exit code 3)",
             stopwatch,
             output);
+    }
+
+    /// <summary>Stops PostgreSQL, runs <paramref name="during"/> while it is down, and starts it again.</summary>
+    private static async Task<T> WhilePostgresIsDownAsync<T>(Func<Task<T>> during)
+    {
+        var restart = await PostgresServer.StopAsync();
+        try
+        {
+            return await during();
+        }
+        finally
+        {
+            await restart();
+        }
+    }
+
+    /// <summary>Sends SIGTERM once <paramref name="worker"/> has logged event <paramref name="eventId"/>; how it stopped.</summary>
+    private static async Task<WorkerStop> TerminateOnceLoggedAsync(ChildProcess worker, int eventId, string because)
+    {
+        await Eventually.TrueAsync(() => worker.StandardError.Contains($"[{eventId}]", StringComparison.Ordinal), TimeSpan.FromSeconds(30), because);
+        return await WorkerProcess.TerminateAsync(worker, StopPatience);
     }
 
     private static string Describe(List<TimeSpan> times) =>
