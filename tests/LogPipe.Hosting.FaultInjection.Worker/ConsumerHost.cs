@@ -1,5 +1,6 @@
 using LogPipe.Hosting.Kinesis;
 using LogPipe.Hosting.TestSupport;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,13 +39,18 @@ public static class ConsumerHost
     /// <param name="database">Where checkpoints and people live.</param>
     /// <param name="settings">Configuration: <see cref="Defaults"/> or <see cref="KinesisDefaults"/> plus the scenario's overrides.</param>
     /// <param name="probe">Counts the serializers' saves; a new one when <see langword="null"/>.</param>
-    public static HostApplicationBuilder CreateBuilder(string topic, WorkerDatabase database, IDictionary<string, string?> settings, Probe? probe = null)
+    /// <param name="interceptors">EF Core interceptors for the DbContext (faults, counters); none by default.</param>
+    public static HostApplicationBuilder CreateBuilder(string topic, WorkerDatabase database, IDictionary<string, string?> settings, Probe? probe = null, IReadOnlyList<IInterceptor>? interceptors = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(probe ?? new Probe());
-        builder.Services.AddDbContext<TestDb>(database.Configure);
+        builder.Services.AddDbContext<TestDb>(options =>
+        {
+            database.Configure(options);
+            if (interceptors is { Count: > 0 }) options.AddInterceptors(interceptors);
+        });
         var kinesis = settings.TryGetValue("LogPipe:Transport", out var transport)
             && string.Equals(transport, KinesisTransport.TransportName, StringComparison.OrdinalIgnoreCase);
         builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp => (kinesis ? lp.UseKinesis() : lp.UseKafka())

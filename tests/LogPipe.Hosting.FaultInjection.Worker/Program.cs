@@ -1,9 +1,11 @@
 using LogPipe.Hosting.FaultInjection.Worker;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// The consumer process of the crash scenarios (Kafka or Kinesis): runs until SIGTERM, stdin closing, or the SIGKILL it exists for.
+// The consumer process of the crash and shutdown scenarios (Kafka or Kinesis): runs until SIGTERM, stdin closing, or
+// the SIGKILL it exists for.
 var arguments = WorkerArguments.Parse(args, out var error);
 if (arguments is null)
 {
@@ -11,15 +13,27 @@ if (arguments is null)
     return 2;
 }
 
-var builder = ConsumerHost.CreateBuilder(arguments.Stream, arguments.Database, arguments.Settings());
+var serializationFailures = new SerializationFailureCounter();
+List<IInterceptor> interceptors = [new FaultySaves(arguments.SaveDelay), serializationFailures];
+if (arguments.Serializable) interceptors.Add(new SerializableTransactions());
+var builder = ConsumerHost.CreateBuilder(arguments.Stream, arguments.Database, arguments.Settings(), interceptors: interceptors);
 
-// stdout carries only the "started" line the test waits for; logs go to stderr, warnings and up.
+// stdout carries only the "started" and "stopped" lines the test waits for; logs go to stderr, warnings and up.
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = arguments.ShutdownTimeout);
 builder.Services.AddHostedService<ParentWatcher>();
 
 using var host = builder.Build();
 await host.StartAsync().ConfigureAwait(false);
 Console.WriteLine("started pid=" + Environment.ProcessId);
 await host.WaitForShutdownAsync().ConfigureAwait(false);
-return 0;
+
+// A service whose loop is still running was abandoned by the host when its shutdown timeout ran out: say so, and exit
+// with 3 rather than the 0 of a clean stop.
+var stillRunning = host.Services.GetServices<IHostedService>().OfType<BackgroundService>()
+    .Where(s => s.ExecuteTask is { IsCompleted: false })
+    .Select(s => s.GetType().Name)
+    .ToList();
+Console.WriteLine($"stopped still-running={(stillRunning.Count == 0 ? "none" : string.Join(",", stillRunning))} serialization-failures={serializationFailures.Count} deadlocks={serializationFailures.Deadlocks}");
+return stillRunning.Count == 0 ? 0 : 3;

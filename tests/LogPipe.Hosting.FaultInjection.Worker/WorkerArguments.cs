@@ -3,7 +3,10 @@ namespace LogPipe.Hosting.FaultInjection.Worker;
 /// <summary>
 /// The worker's command line: <c>--bootstrap H:P --topic T</c> for Kafka (the default transport), or
 /// <c>--transport kinesis --endpoint URL --stream S</c> for Kinesis; then <c>--group G --database sqlite|postgres
-/// --connection CS</c>.
+/// --connection CS</c>; optionally <c>--save-delay-ms N</c> (every save waits that long first, so units of work take
+/// long enough to be interrupted), <c>--isolation serializable</c> (units of work in SERIALIZABLE transactions),
+/// <c>--shutdown-timeout-ms N</c> (the host's shutdown timeout, default 30,000) and
+/// <c>--set KEY=VALUE;KEY=VALUE</c> (LogPipe settings over the defaults).
 /// </summary>
 /// <param name="Transport"><see cref="Kafka"/> or <see cref="Kinesis"/>.</param>
 /// <param name="Address">The bootstrap servers (Kafka) or the endpoint URL (Kinesis).</param>
@@ -16,12 +19,35 @@ public sealed record WorkerArguments(string Transport, string Address, string St
     public const string Kinesis = "kinesis";
 
     public const string Usage = "Usage: LogPipe.Hosting.FaultInjection.Worker (--bootstrap HOST:PORT[,...] --topic TOPIC | --transport kinesis --endpoint URL --stream STREAM) "
-        + "--group GROUP --database sqlite|postgres --connection CONNECTION-STRING";
+        + "--group GROUP --database sqlite|postgres --connection CONNECTION-STRING [--save-delay-ms N] [--isolation serializable] [--shutdown-timeout-ms N] [--set KEY=VALUE;KEY=VALUE]";
 
-    /// <summary>The worker's LogPipe settings: <see cref="ConsumerHost.Defaults"/> or <see cref="ConsumerHost.KinesisDefaults"/>.</summary>
-    public Dictionary<string, string?> Settings() => Transport == Kinesis
-        ? ConsumerHost.KinesisDefaults(new Uri(Address, UriKind.Absolute), Group)
-        : ConsumerHost.Defaults(Address, Group);
+    /// <summary>The host's default shutdown timeout, which the worker keeps unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long every save waits before it writes (honouring cancellation); zero by default.</summary>
+    public TimeSpan SaveDelay { get; init; }
+
+    /// <summary>Whether units of work run in SERIALIZABLE transactions (<c>--isolation serializable</c>).</summary>
+    public bool Serializable { get; init; }
+
+    /// <summary>How long the host waits for its services to stop after SIGTERM.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    /// <summary>LogPipe settings over the defaults, from <c>--set</c>.</summary>
+    public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// The worker's LogPipe settings: <see cref="ConsumerHost.Defaults"/> or <see cref="ConsumerHost.KinesisDefaults"/>,
+    /// then <see cref="Overrides"/>.
+    /// </summary>
+    public Dictionary<string, string?> Settings()
+    {
+        var settings = Transport == Kinesis
+            ? ConsumerHost.KinesisDefaults(new Uri(Address, UriKind.Absolute), Group)
+            : ConsumerHost.Defaults(Address, Group);
+        foreach (var (key, value) in Overrides) settings[key] = value;
+        return settings;
+    }
 
     /// <summary>Parses the arguments; null with an error message when they are incomplete.</summary>
     public static WorkerArguments? Parse(IReadOnlyList<string> args, out string? error)
@@ -50,7 +76,53 @@ public sealed record WorkerArguments(string Transport, string Address, string St
             return null;
         }
 
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var setting in values.GetValueOrDefault("--set", "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                error = $"--set expects KEY=VALUE pairs separated by ';', not '{setting}'.";
+                return null;
+            }
+
+            overrides[setting[..equals]] = setting[(equals + 1)..];
+        }
+
+        if (!TryMilliseconds(values, "--save-delay-ms", TimeSpan.Zero, out var saveDelay, out error)
+            || !TryMilliseconds(values, "--shutdown-timeout-ms", DefaultShutdownTimeout, out var shutdownTimeout, out error))
+        {
+            return null;
+        }
+
+        var isolation = values.GetValueOrDefault("--isolation", "default");
+        if (isolation is not ("default" or "serializable"))
+        {
+            error = $"--isolation expects 'serializable' (or 'default'), not '{isolation}'.";
+            return null;
+        }
+
+        return new WorkerArguments(transport, values[address], values[stream], values["--group"], new WorkerDatabase(values["--database"], values["--connection"]))
+        {
+            SaveDelay = saveDelay,
+            Serializable = isolation == "serializable",
+            ShutdownTimeout = shutdownTimeout,
+            Overrides = overrides,
+        };
+    }
+
+    private static bool TryMilliseconds(Dictionary<string, string> values, string name, TimeSpan fallback, out TimeSpan value, out string? error)
+    {
         error = null;
-        return new WorkerArguments(transport, values[address], values[stream], values["--group"], new WorkerDatabase(values["--database"], values["--connection"]));
+        value = fallback;
+        if (!values.TryGetValue(name, out var text)) return true;
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            value = TimeSpan.FromMilliseconds(ms);
+            return true;
+        }
+
+        error = $"{name} expects a whole number of milliseconds, not '{text}'.";
+        return false;
     }
 }

@@ -30,18 +30,30 @@ public sealed class WorkerCrashes(ScenarioDatabase database, Random random, ITes
     {
         ArgumentNullException.ThrowIfNull(people);
         ArgumentNullException.ThrowIfNull(sender);
+        await SendAndKillAsync(people, kills, (batch, first) => sender.SendAsync(batch, first), startWorker);
+        Assert.Equal(people.Count, sender.Delivered);
+    }
+
+    /// <summary>
+    /// As above, with the sending up to the scenario: <paramref name="send"/> gets each batch and the index of its first
+    /// person in <paramref name="people"/>, and returns once the batch is delivered (with whatever it adds, such as poison
+    /// records).
+    /// </summary>
+    public async Task SendAndKillAsync(List<Person> people, int kills, Func<IReadOnlyList<Person>, int, Task> send, Func<Task<ChildProcess>> startWorker)
+    {
+        ArgumentNullException.ThrowIfNull(people);
+        ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(startWorker);
         var batches = people.Chunk((people.Count + kills) / (kills + 1)).ToList();
         for (var kill = 0; kill < kills; kill++)
         {
-            await sender.SendAsync(batches.ElementAtOrDefault(kill) ?? [], first: kill * batches[0].Length);
+            await send(batches.ElementAtOrDefault(kill) ?? [], kill * batches[0].Length);
             using var worker = await startWorker();
             await KillAsync(worker);
             output.WriteLine($"kill {kill + 1}: {await database.PeopleCountAsync()} people stored");
         }
 
-        foreach (var batch in batches.Skip(kills)) await sender.SendAsync(batch, first: people.IndexOf(batch[0]));
-        Assert.Equal(people.Count, sender.Delivered);
+        foreach (var batch in batches.Skip(kills)) await send(batch, people.IndexOf(batch[0]));
     }
 
     private async Task KillAsync(ChildProcess worker)

@@ -5,13 +5,40 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 /// <summary>Starts the consumer worker (tests/LogPipe.Hosting.FaultInjection.Worker) as a child process.</summary>
 public static class WorkerProcess
 {
-    /// <summary>Starts a worker on Kafka and returns once its host has started (it printed <c>started</c>).</summary>
-    public static Task<ChildProcess> StartAsync(string bootstrapServers, string topic, string group, WorkerDatabase database) =>
-        StartAsync(database, "--bootstrap", bootstrapServers, "--topic", topic, "--group", group);
+    /// <summary>
+    /// Starts a worker on Kafka and returns once its host has started (it printed <c>started</c>);
+    /// <paramref name="options"/> are further worker arguments (<c>--save-delay-ms</c>, <c>--shutdown-timeout-ms</c>,
+    /// <c>--set</c>: see <see cref="WorkerArguments"/>).
+    /// </summary>
+    public static Task<ChildProcess> StartAsync(string bootstrapServers, string topic, string group, WorkerDatabase database, params IEnumerable<string> options) =>
+        StartAsync(database, ["--bootstrap", bootstrapServers, "--topic", topic, "--group", group, .. options]);
 
     /// <summary>Starts a worker on Kinesis at <paramref name="endpoint"/> and returns once its host has started.</summary>
     public static Task<ChildProcess> StartKinesisAsync(Uri endpoint, string stream, string group, WorkerDatabase database) =>
         StartAsync(database, "--transport", WorkerArguments.Kinesis, "--endpoint", endpoint.ToString(), "--stream", stream, "--group", group);
+
+    /// <summary>
+    /// Stops a worker with SIGTERM and waits up to <paramref name="patience"/> for it to exit: its exit code, how long it
+    /// took, and its last line (<c>stopped still-running=… serialization-failures=… deadlocks=…</c>; empty if it printed none).
+    /// </summary>
+    public static async Task<WorkerStop> TerminateAsync(ChildProcess worker, TimeSpan patience)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var exitCode = await worker.TerminateAsync(patience);
+        var elapsed = stopwatch.Elapsed;
+        string last;
+        try
+        {
+            last = await worker.ReadLineAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (InvalidOperationException)
+        {
+            last = ""; // stdout closed without the line: the process did not get as far as printing it
+        }
+
+        return new WorkerStop(exitCode, elapsed, last, worker.StandardError);
+    }
 
     private static async Task<ChildProcess> StartAsync(WorkerDatabase database, params string[] arguments)
     {
