@@ -91,7 +91,7 @@ public sealed class DeadLettersCommandTests : IDisposable
     public async Task Replay_wait_reports_the_dead_letters_the_running_service_applied()
     {
         var joe = await _workspace.AddDeadLetterAsync(CliWorkspace.JoeV2);
-        await using var service = await ReplayingService.StartAsync(_workspace, knowsVersion2: true);
+        await using var service = await WorkspaceService.StartReplayingAsync(_workspace, knowsVersion2: true);
 
         var result = (await _workspace.RunAsync("dead-letters", "replay", "--id", joe.ToString(), "--wait")).Expect(ExitCodes.Success);
 
@@ -105,7 +105,7 @@ public sealed class DeadLettersCommandTests : IDisposable
     public async Task Replay_wait_reports_dead_letters_that_failed_again_with_their_new_error_and_exit_code_1()
     {
         var joe = await _workspace.AddDeadLetterAsync(CliWorkspace.JoeV2);
-        await using var service = await ReplayingService.StartAsync(_workspace, knowsVersion2: false);
+        await using var service = await WorkspaceService.StartReplayingAsync(_workspace, knowsVersion2: false);
 
         var result = (await _workspace.RunAsync("dead-letters", "replay", "--wait")).Expect(ExitCodes.Failed);
 

@@ -58,7 +58,7 @@ public sealed class OffsetsImportDjangoCommandTests : IClassFixture<KafkaFixture
             [("kafka", topic, "0", 2L, (string?)null), ("kafka", topic, "2", 4L, null), ("kinesis:us-east-1", "orders", "shardId-000000000001", 0L, "49590338271490256608559692538361571095921575989136588898")],
             checkpoints.Select(c => (c.Transport, c.Stream, c.Partition, c.NextOffset, c.SequenceNumber)).OrderBy(c => c.Transport).ThenBy(c => c.Partition));
 
-        await using (await KafkaConsumingService.StartAsync(_workspace, _kafka.BootstrapServers, topic))
+        await using (await WorkspaceService.StartKafkaAsync(_workspace, _kafka.BootstrapServers, topic))
         {
             var expected = Enumerable.Range(0, Processed.Length).SelectMany(p => people[p].Skip(Processed[p])).ToList();
             await Eventually.TrueAsync(
