@@ -29,11 +29,12 @@ public sealed record DeadLetter
     /// <summary>The raw value, exactly as received.</summary>
     public required byte[] Value { get; init; }
 
-    /// <summary>The transport headers, if any.</summary>
+    /// <summary>The transport headers, if any; names fitted like the other text, a header without a value as an empty one.</summary>
     public IReadOnlyList<KeyValuePair<string, byte[]>>? Headers
     {
         get;
-        init => field = value?.Select(h => KeyValuePair.Create(DeadLetterText.Fit(h.Key, DeadLetterText.MaxHeaderNameLength)!, h.Value)).ToList();
+        // Kafka allows a header without a value (the transport hands over null): kept as an empty value, which every store can write.
+        init => field = value?.Select(h => KeyValuePair.Create(DeadLetterText.Fit(h.Key, DeadLetterText.MaxHeaderNameLength)!, h.Value ?? [])).ToList();
     }
 
     /// <summary>The message type, when the envelope could be read that far; escaped and cut to fit a store's column.</summary>
