@@ -19,7 +19,7 @@ internal static class RecordGenerators
 
     /// <summary>Mostly letters; often any UTF-16 code unit (lone surrogates, NUL, non-characters); often a character JSON must escape.</summary>
     private static readonly Gen<char> HostileChar = Gen.Frequency(
-        (20, Gen.Char['a', 'z']),
+        (40, Gen.Char['a', 'z']),
         (4, Gen.Char),
         (4, Gen.OneOf('\0', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uFFFE', '\uFFFF', '\uFEFF', '\u2028', '\u2029', '"', '\\', '/', '\u001f', '\u007f', 'é', '€', '\u0085')));
 
@@ -60,7 +60,7 @@ internal static class RecordGenerators
     }
 
     /// <summary>Right kind most of the time, anything otherwise.</summary>
-    private static Gen<WireValue> Mostly(Gen<WireValue> right) => Gen.Frequency((6, right), (1, AnyValue));
+    private static Gen<WireValue> Mostly(Gen<WireValue> right) => Gen.Frequency((10, right), (1, AnyValue));
 
     private static Gen<WireValue> Text(Gen<string> text) => text.Select(t => (WireValue)new WireValue.Text(t));
 
