@@ -28,14 +28,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         await using var scenario = await EmbeddedScenario.StartAsync(Partitions, provider);
         var (topic, group, database) = (scenario.Topic, scenario.Group, scenario.Database);
         var probe = new Probe();
-        var consumer = await scenario.ConsumerAsync("consumer", new Dictionary<string, string?>
-        {
-            ["LogPipe:Limits:MaxRecordBytes"] = $"{BadRecords.MaxRecordBytes}",
-            ["LogPipe:Limits:MaxStringLength"] = $"{BadRecords.MaxStringLength}",
-            ["LogPipe:Limits:MaxDepth"] = $"{BadRecords.MaxDepth}",
-            ["LogPipe:Failures:MaxAttempts"] = "3",
-            ["LogPipe:Failures:InitialBackoffMs"] = "10",
-        }, probe);
+        var consumer = await scenario.ConsumerAsync("consumer", BadInputSettings.For(BadRecords.Limits), probe);
 
         // Good and bad records alternate, spread over the partitions; each bad one is known by where it landed.
         var good = new List<Person>();

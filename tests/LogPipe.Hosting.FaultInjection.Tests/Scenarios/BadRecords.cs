@@ -25,6 +25,9 @@ public static class BadRecords
     public const int MaxStringLength = 4096;
     public const int MaxDepth = 32;
 
+    /// <summary>The limits above, as the consumer runs with them.</summary>
+    public static readonly EnvelopeLimits Limits = new() { MaxRecordBytes = MaxRecordBytes, MaxStringLength = MaxStringLength, MaxDepth = MaxDepth };
+
     private static readonly EnvelopeWriter Writer = new(PayloadJson.CreateOptions());
 
     /// <summary>A good record: Person V1 JSON, V2 JSON or V2 MessagePack by <paramref name="index"/>.</summary>

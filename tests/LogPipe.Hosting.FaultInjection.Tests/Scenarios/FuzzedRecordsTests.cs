@@ -31,14 +31,7 @@ public sealed class FuzzedRecordsTests(ITestOutputHelper output)
         var seed = FaultScale.Seed;
         var stopwatch = Stopwatch.StartNew();
         await using var scenario = await EmbeddedScenario.StartAsync(Partitions, provider);
-        var consumer = await scenario.ConsumerAsync("consumer", new Dictionary<string, string?>
-        {
-            ["LogPipe:Limits:MaxRecordBytes"] = $"{RecordGenerators.Limits.MaxRecordBytes}",
-            ["LogPipe:Limits:MaxStringLength"] = $"{RecordGenerators.Limits.MaxStringLength}",
-            ["LogPipe:Limits:MaxDepth"] = $"{RecordGenerators.Limits.MaxDepth}",
-            ["LogPipe:Failures:MaxAttempts"] = "3",
-            ["LogPipe:Failures:InitialBackoffMs"] = "10",
-        });
+        var consumer = await scenario.ConsumerAsync("consumer", BadInputSettings.For(RecordGenerators.Limits));
 
         var pcg = new PCG(1, (ulong)seed);
         var random = new Random(seed);
