@@ -64,7 +64,10 @@ public sealed class FuzzedRecordsTests(ITestOutputHelper output)
             }
         }
 
-        var outcome = await scenario.Replica.CatchUpAndMeasureAsync([]);
+        // Saves that keep failing (PostgreSQL refuses NUL in a name) are retried before they are dead-lettered, which slows
+        // the full run well below the usual pace: patience grows with the count.
+        var patience = TimeSpan.FromMilliseconds(Math.Max(Replica.Patience.TotalMilliseconds, count * 10.0));
+        var outcome = await scenario.Replica.CatchUpAndMeasureAsync([], patience: patience);
         var letters = await scenario.Database.DeadLettersAsync(scenario.Group);
         var applied = (await scenario.Database.PeopleAsync()).Sum(p => p.Applied);
         var ignored = consumer.Count(1010);
@@ -125,18 +128,22 @@ public sealed class FuzzedRecordsTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A CreateTime timestamp: 0, 1 ms, the recent past, now, or decades back. Timestamps after year 9999, and future
-    /// ones (which hold a record until its time under MinMessageLagMs), are covered by the Kafka timestamp tests instead.
+    /// A CreateTime timestamp: 0, 1 ms, -1, before 1970, the recent past, now, or decades back. Not generated here, as
+    /// both stop the whole consumer today and are being fixed in the Kafka source and the lag logic, with tests of their
+    /// own there: future timestamps (one record in ten of 1,000 stamped in year 2200 left every checkpoint unwritten) and
+    /// timestamps after year 9999.
     /// </summary>
     private static long TimestampMs(Random random)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        return random.Next(5) switch
+        return random.Next(7) switch
         {
             0 => 0,
             1 => 1,
-            2 => now - random.NextInt64(1, 86_400_000),
-            3 => now,
+            2 => -1,
+            3 => -random.NextInt64(1, now),
+            4 => now - random.NextInt64(1, 86_400_000),
+            5 => now,
             _ => random.NextInt64(1, now),
         };
     }
