@@ -1,4 +1,5 @@
 using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
@@ -147,7 +148,8 @@ public sealed class DeadLetterStore<TDbContext>
             }
         }
 
-        // The replay failed: keep the dead letter, with what went wrong this time.
+        // The replay failed: keep the dead letter, with what went wrong this time (storable, whatever the record held).
+        error = DeadLetterText.Fit(error, DeadLetterText.MaxErrorLength);
         var updateScope = _scopes.CreateAsyncScope();
         await using (updateScope.ConfigureAwait(false))
         {

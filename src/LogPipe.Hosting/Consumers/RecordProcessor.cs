@@ -36,6 +36,12 @@ internal sealed class RecordProcessor
         {
             return PreparedRecord.Failed(new RecordOutcome(ex.Kind, ex.Message, null, null, ex));
         }
+        catch (Exception ex)
+        {
+            // The reader turns every failure into a message error; should one slip through, it still costs only this record.
+            var error = EnvelopeReader.Unexpected(ex);
+            return PreparedRecord.Failed(new RecordOutcome(error.Kind, error.Message, null, null, ex));
+        }
 
         if (Definition.IgnoredTypes.Contains(envelope.Type))
         {
@@ -64,6 +70,16 @@ internal sealed class RecordProcessor
         catch (InvalidMessageException ex)
         {
             return PreparedRecord.Failed(new RecordOutcome(ex.Kind, ex.Message, envelope.Type, envelope.Version, ex));
+        }
+        catch (Exception ex)
+        {
+            // The invoker turns what deserializing throws into message errors; this is the last line, per record.
+            return PreparedRecord.Failed(new RecordOutcome(
+                MessageErrorKind.InvalidMessage,
+                $"'{envelope.Type}' version {envelope.Version} could not be deserialized: {ex.GetType().Name}: {ex.Message}",
+                envelope.Type,
+                envelope.Version,
+                ex));
         }
     }
 

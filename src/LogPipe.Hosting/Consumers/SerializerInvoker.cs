@@ -20,7 +20,10 @@ internal abstract class SerializerInvoker
         return (SerializerInvoker)Activator.CreateInstance(type, descriptor, payloadOptions)!;
     }
 
-    /// <summary>The message body as its class; a body that does not fit throws <see cref="InvalidMessageException"/>.</summary>
+    /// <summary>
+    /// The message body as its class; a body that does not fit throws <see cref="InvalidMessageException"/>, whatever
+    /// the deserializer or the message class's constructor threw.
+    /// </summary>
     public abstract object Deserialize(Envelope envelope);
 
     /// <summary>Whether the serializer resolved in <paramref name="services"/> allows batched saves.</summary>
@@ -51,8 +54,10 @@ internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
             return JsonSerializer.Deserialize(envelope.MessageJson.Span, _typeInfo)
                 ?? throw new InvalidMessageException(MessageErrorKind.InvalidMessage, $"'{envelope.Type}' version {envelope.Version} has a null message.");
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or FormatException or InvalidOperationException)
+        catch (Exception ex) when (ex is not InvalidMessageException)
         {
+            // Not only JsonException: lone surrogates in names or strings throw InvalidOperationException, a message
+            // class's constructor may throw anything (ArgumentException, OverflowException...). All are the message's fault.
             throw new InvalidMessageException(
                 MessageErrorKind.InvalidMessage,
                 $"'{envelope.Type}' version {envelope.Version} does not fit {typeof(TMessage).Name}: {ex.Message}",

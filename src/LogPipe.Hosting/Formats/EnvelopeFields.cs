@@ -58,6 +58,12 @@ internal struct EnvelopeFields
     public static InvalidMessageException VersionOutOfRange(string text) =>
         Invalid($"The envelope's 'version' {text} is not an integer between {int.MinValue} and {int.MaxValue}.");
 
+    /// <summary>The error for an envelope string holding a lone UTF-16 surrogate escape such as <c>\udc00</c>.</summary>
+    /// <param name="key">The envelope key.</param>
+    /// <returns>An <see cref="MessageErrorKind.InvalidEnvelope"/> error.</returns>
+    public static InvalidMessageException LoneSurrogate(string key) =>
+        Invalid($"The envelope's '{key}' holds a lone UTF-16 surrogate escape (such as \\udc00), which is not Unicode text.");
+
     /// <summary>The error for a body whose top level is not an object or map.</summary>
     /// <param name="actual">What it was.</param>
     /// <returns>An <see cref="MessageErrorKind.InvalidEnvelope"/> error.</returns>

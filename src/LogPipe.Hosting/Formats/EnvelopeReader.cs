@@ -34,9 +34,29 @@ public sealed class EnvelopeReader
     /// <exception cref="InvalidMessageException">The record is not a valid envelope within the limits.</exception>
     public Envelope Read(ReadOnlyMemory<byte> value)
     {
-        string format = RecordPrefix.Split(value, _limits, out ReadOnlyMemory<byte> body);
-        return format == WireFormat.Json
-            ? JsonEnvelopeParser.Parse(body, _limits)
-            : MessagePackEnvelopeParser.Parse(body, _limits);
+        try
+        {
+            string format = RecordPrefix.Split(value, _limits, out ReadOnlyMemory<byte> body);
+            return format == WireFormat.Json
+                ? JsonEnvelopeParser.Parse(body, _limits)
+                : MessagePackEnvelopeParser.Parse(body, _limits);
+        }
+        catch (Exception ex) when (ex is not InvalidMessageException)
+        {
+            // The parsers turn every failure they know into a message error; anything else is a decoder gap that the
+            // record's bytes reached, and it must still cost only this record (the fuzz tests look for this message).
+            throw Unexpected(ex);
+        }
     }
+
+    /// <summary>The message error for a failure the parsers did not expect.</summary>
+    /// <param name="exception">What the decoder threw.</param>
+    /// <returns>An <see cref="MessageErrorKind.Undecodable"/> error naming the exception.</returns>
+    internal static InvalidMessageException Unexpected(Exception exception) => new(
+        MessageErrorKind.Undecodable,
+        $"{UnexpectedPrefix}{exception.GetType().Name}: {exception.Message}",
+        exception);
+
+    /// <summary>How the message of an error from <see cref="Unexpected"/> starts.</summary>
+    internal const string UnexpectedPrefix = "The record could not be decoded; the decoder failed unexpectedly with ";
 }

@@ -36,17 +36,17 @@ internal static class JsonEnvelopeParser
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 JsonLimits.CheckToken(ref reader, limits);
-                if (reader.ValueTextEquals("type"u8))
+                if (JsonStrings.NameEquals(ref reader, "type"u8))
                 {
                     reader.Read();
-                    fields.Type = ReadString(ref reader, limits, "type", allowNull: false);
+                    fields.Type = ReadString(ref reader, limits, "type", allowNull: false, lenient: false);
                 }
-                else if (reader.ValueTextEquals("version"u8))
+                else if (JsonStrings.NameEquals(ref reader, "version"u8))
                 {
                     reader.Read();
                     fields.Version = ReadVersion(ref reader);
                 }
-                else if (reader.ValueTextEquals("message"u8))
+                else if (JsonStrings.NameEquals(ref reader, "message"u8))
                 {
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.StartObject)
@@ -58,10 +58,10 @@ internal static class JsonEnvelopeParser
                     JsonLimits.SkipValue(ref reader, limits);
                     fields.Message = body[start..(int)reader.BytesConsumed];
                 }
-                else if (reader.ValueTextEquals("producer"u8))
+                else if (JsonStrings.NameEquals(ref reader, "producer"u8))
                 {
                     reader.Read();
-                    fields.Producer = ReadString(ref reader, limits, "producer", allowNull: true);
+                    fields.Producer = ReadString(ref reader, limits, "producer", allowNull: true, lenient: true);
                 }
                 else
                 {
@@ -80,12 +80,21 @@ internal static class JsonEnvelopeParser
         return fields.ToEnvelope(WireFormat.Json);
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader, EnvelopeLimits limits, string key, bool allowNull)
+    /// <summary>Reads an envelope string; <paramref name="lenient"/> keeps lone surrogates as U+FFFD instead of refusing them.</summary>
+    private static string? ReadString(ref Utf8JsonReader reader, EnvelopeLimits limits, string key, bool allowNull, bool lenient)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
             JsonLimits.CheckToken(ref reader, limits);
-            return reader.GetString();
+            string text = JsonStrings.Read(ref reader, out bool loneSurrogate);
+            if (loneSurrogate && !lenient)
+            {
+                // No serializer's type can match such text; say what is wrong rather than "unknown type '\uFFFD'".
+                throw EnvelopeFields.LoneSurrogate(key);
+            }
+
+            // A lone surrogate in the producer id (Python writes "\udc00" for it) is informational text: kept as U+FFFD.
+            return text;
         }
 
         if (allowNull && reader.TokenType == JsonTokenType.Null)

@@ -3,6 +3,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.FaultInjection.Tests.Support;
+using LogPipe.Hosting.FaultInjection.Worker;
 using LogPipe.Hosting.TestSupport;
 using Xunit.Abstractions;
 
@@ -17,22 +18,17 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
 {
     private const int Partitions = 3;
 
-    [Fact]
-    public async Task Every_bad_record_is_dead_lettered_with_its_reason_and_every_good_one_applied()
+    [Theory]
+    [InlineData(WorkerDatabase.Sqlite)]
+    [InlineData(WorkerDatabase.Postgres)]
+    public async Task Every_bad_record_is_dead_lettered_with_its_reason_and_every_good_one_applied(string provider)
     {
         var rounds = FaultScale.Number("CORPUS_ROUNDS", 1, 20);
         var stopwatch = Stopwatch.StartNew();
-        await using var scenario = await EmbeddedScenario.StartAsync(Partitions, "sqlite");
+        await using var scenario = await EmbeddedScenario.StartAsync(Partitions, provider);
         var (topic, group, database) = (scenario.Topic, scenario.Group, scenario.Database);
         var probe = new Probe();
-        var consumer = await scenario.ConsumerAsync("consumer", new Dictionary<string, string?>
-        {
-            ["LogPipe:Limits:MaxRecordBytes"] = $"{BadRecords.MaxRecordBytes}",
-            ["LogPipe:Limits:MaxStringLength"] = $"{BadRecords.MaxStringLength}",
-            ["LogPipe:Limits:MaxDepth"] = $"{BadRecords.MaxDepth}",
-            ["LogPipe:Failures:MaxAttempts"] = "3",
-            ["LogPipe:Failures:InitialBackoffMs"] = "10",
-        }, probe);
+        var consumer = await scenario.ConsumerAsync("consumer", BadInputSettings.For(BadRecords.Limits), probe);
 
         // Good and bad records alternate, spread over the partitions; each bad one is known by where it landed.
         var good = new List<Person>();
@@ -72,6 +68,14 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         {
             var found = letters.Where(l => l.Partition == partition.ToString(CultureInfo.InvariantCulture) && l.Offset == offset).ToList();
             var first = number < bad.Count / rounds;
+            if (record.Applied)
+            {
+                if (found.Count != 0) problems.Add($"{record.Name}: dead-lettered as {found[0].ErrorKind} ({found[0].Error}), expected it applied");
+                if (record.Uuid is { } applied && !people.Contains(applied)) problems.Add($"{record.Name}: not applied");
+                if (first) table.Add($"| {++number} | {record.Name} | — (applied) | |");
+                continue;
+            }
+
             if (record.Expected is null)
             {
                 if (found.Count != 0) problems.Add($"{record.Name}: dead-lettered as {found[0].ErrorKind}, expected no dead letter");
@@ -84,13 +88,14 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
             else if (!found[0].Error.Contains(record.Reason, StringComparison.Ordinal)) problems.Add($"{record.Name}: reason '{found[0].Error}' lacks '{record.Reason}'");
             else if (!(found[0].Value ?? []).AsSpan().SequenceEqual(record.Value ?? [])) problems.Add($"{record.Name}: the dead letter does not keep the raw value");
             if (record.Uuid is { } uuid && people.Contains(uuid)) problems.Add($"{record.Name}: applied anyway");
+            if (found.Count == 1 && found[0].MessageType is { Length: > 255 }) problems.Add($"{record.Name}: a stored type of {found[0].MessageType!.Length} characters");
             if (first && found.Count > 0) table.Add($"| {++number} | {record.Name} | {found[0].ErrorKind} | {Shorten(found[0].Error)} |");
         }
 
         foreach (var line in table) output.WriteLine(line);
         var expectedLetters = bad.Values.Count(b => b.Expected is not null);
         new FaultFigures(
-            "Bad input corpus",
+            $"Bad input corpus ({provider})",
             good.Count + bad.Count,
             $"{bad.Count} bad records of {bad.Count / rounds} kinds",
             outcome.Lost,

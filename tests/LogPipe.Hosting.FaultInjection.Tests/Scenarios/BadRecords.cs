@@ -10,8 +10,9 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// <param name="Expected">The <see cref="MessageErrorKind"/> of its dead letter; <see langword="null"/> when it must not become one (an ignored type).</param>
 /// <param name="Reason">A phrase the dead letter's error message must contain.</param>
 /// <param name="Value">The record value.</param>
-/// <param name="Uuid">The person the record names, if any, so the test can check it was never applied.</param>
-public sealed record BadRecord(string Name, MessageErrorKind? Expected, string Reason, byte[]? Value, Guid? Uuid = null);
+/// <param name="Uuid">The person the record names, if any, so the test can check it was never applied (or was, see <paramref name="Applied"/>).</param>
+/// <param name="Applied">Odd but acceptable: the record must be applied, as django-logpipe would apply it.</param>
+public sealed record BadRecord(string Name, MessageErrorKind? Expected, string Reason, byte[]? Value, Guid? Uuid = null, bool Applied = false);
 
 /// <summary>
 /// The bad input corpus: broken framing, broken bodies, broken envelopes, unknown types and versions, messages that do
@@ -23,6 +24,9 @@ public static class BadRecords
     public const int MaxRecordBytes = 64 * 1024;
     public const int MaxStringLength = 4096;
     public const int MaxDepth = 32;
+
+    /// <summary>The limits above, as the consumer runs with them.</summary>
+    public static readonly EnvelopeLimits Limits = new() { MaxRecordBytes = MaxRecordBytes, MaxStringLength = MaxStringLength, MaxDepth = MaxDepth };
 
     private static readonly EnvelopeWriter Writer = new(PayloadJson.CreateOptions());
 
@@ -129,6 +133,18 @@ public static class BadRecords
         Add("msgpack unknown version", MessageErrorKind.UnknownVersion, "version 9", Bytes("msgpack:", 0x83, 0xa4, "type", 0xa6, "person", 0xa7, "version", 0x09, 0xa7, "message", 0x80));
         var emptyName = Guid.NewGuid();
         Add("msgpack V1 with an empty first_name", MessageErrorKind.ValidationFailed, "First Name", Writer.Write("msgpack", "person", 1, new PersonV1(emptyName, "", "Lee"), null), emptyName);
+
+        // Text a dead-letter store cannot take as it is (a type longer than its column, NUL which PostgreSQL refuses in
+        // text), and lone surrogate escapes, which Python's json module writes and System.Text.Json will not read as text.
+        Add("type of 300 characters", MessageErrorKind.UnknownType, "No serializer is registered", Utf8($$$"""json:{"type":"{{{new string('t', 300)}}}","version":1,"message":{}}"""));
+        Add("type holding U+0000", MessageErrorKind.UnknownType, "'person\\u0000'", Utf8("""json:{"type":"person\u0000","version":1,"message":{}}"""));
+        Add("type holding a raw NUL (msgpack)", MessageErrorKind.UnknownType, "'pers\\u0000on'", Bytes("msgpack:", 0x83, 0xa4, "type", 0xa7, "pers", 0x00, "on", 0xa7, "version", 0x01, 0xa7, "message", 0x80));
+        Add("lone surrogate in the type", MessageErrorKind.InvalidEnvelope, "lone UTF-16 surrogate", Utf8("""json:{"type":"\udc00","version":1,"message":{}}"""));
+        AddPerson("lone surrogate in first_name", MessageErrorKind.InvalidMessage, "PersonV1", 1, u => Message(u, first: "\"\\udc00\""));
+        var loneProducer = Guid.NewGuid();
+        list.Add(new BadRecord("lone surrogate in the producer (applied, as django-logpipe does)", null, "", Utf8($$"""json:{"type":"person","version":1,"message":{{Message(loneProducer)}},"producer":"\udc00"}"""), loneProducer, Applied: true));
+        var loneKey = Guid.NewGuid();
+        list.Add(new BadRecord("lone surrogate in an unknown envelope key (applied)", null, "", Utf8($$"""json:{"\ud800":1,"type":"person","version":1,"message":{{Message(loneKey)}}}"""), loneKey, Applied: true));
 
         // A well-formed record whose save fails every time: retried, then dead-lettered under the skip policy.
         Add("save keeps failing (poison record)", MessageErrorKind.SaveFailed, "simulated save failure", Writer.Write("json", "person", 2, new PersonV2(poison, "Poison", "Pill", null), null), poison);
