@@ -38,6 +38,10 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private int _transientStreak;
     private DeadLetterForwarder? _forwarder;
     private bool _perRecordNext;
+    private readonly MessageLag _messageLag;
+    private readonly ConsumerProgress _progress;
+    private readonly SaveDeadline _prefetchDeadline;
+    private ConsumerRunnerStatus _status = new(ConsumerRunnerState.NotStarted, null, null, null);
 
     internal LogPipeConsumerRunner(
         IServiceScopeFactory scopes,
@@ -63,13 +67,19 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _time = time;
         _logger = logger;
         _consumerGroup = ConsumerGroupName.Resolve(_options);
+        _messageLag = new MessageLag(_options.MinMessageLagMs);
+        _progress = new ConsumerProgress(time);
+        _prefetchDeadline = DeadlineFor(_options.Failures);
     }
 
     /// <summary>The consumer group name checkpoints and dead letters are kept under.</summary>
     public string ConsumerGroup => _consumerGroup;
 
     /// <summary>Where the consumer loop is: for health checks.</summary>
-    public ConsumerRunnerStatus Status { get; private set; } = new(ConsumerRunnerState.NotStarted, null, null, null);
+    public ConsumerRunnerStatus Status => _status.State == ConsumerRunnerState.NotStarted ? _status : _status with { LastProgressAt = _progress.LastProgressAt };
+
+    /// <summary>Progress of the loop and of each partition, for health checks.</summary>
+    internal ConsumerProgress Progress => _progress;
 
     /// <summary>The largest lag (records after the committed checkpoint) over all partitions, when known.</summary>
     public long? MaxLag => _instrumentation?.MaxLag();
@@ -90,7 +100,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             {
                 var failures = FailureOptionsFor(definition);
                 var source = transport.CreateSource(definition);
-                consumers.Add(new ConsumerState(_applier.ProcessorFor(definition), source, failures));
+                consumers.Add(new ConsumerState(_applier.ProcessorFor(definition), source, failures) { Deadline = DeadlineFor(failures) });
                 await source.StartAsync(_sourceCheckpoints, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -104,7 +114,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _consumers = consumers;
         _instrumentation = new ConsumerInstrumentation(_telemetry, transport.Name);
         if (_options.DeadLetters.ForwardTo is { Length: > 0 } forwardTo) _forwarder = new DeadLetterForwarder(_transports, forwardTo, _logger);
-        Status = Status with { State = ConsumerRunnerState.Running, LastLoopAt = _time.GetUtcNow() };
+        _progress.Alive();
+        _status = _status with { State = ConsumerRunnerState.Running };
         if (_logger.IsEnabled(LogLevel.Information))
         {
             ConsumerLog.Started(_logger, transport.Name, consumers.Count, string.Join(", ", consumers.Select(c => c.Stream)), _consumerGroup);
@@ -124,7 +135,6 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             var overlap = _checkpoints.SupportsOverlappedCommits;
             while (!cancellationToken.IsCancellationRequested)
             {
-                Status = Status with { LastLoopAt = _time.GetUtcNow() };
                 List<(ConsumerState Consumer, IncomingRecord Record)> unit;
                 PreparedRecord[] prepared;
                 try
@@ -161,12 +171,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Status = Status with { State = ConsumerRunnerState.Faulted, Fault = ex };
+            _status = _status with { State = ConsumerRunnerState.Faulted, Fault = ex };
             if (inFlight is not null) await SettleAfterFaultAsync(inFlight).ConfigureAwait(false);
             throw;
         }
 
-        Status = Status with { State = ConsumerRunnerState.Stopped };
+        _status = _status with { State = ConsumerRunnerState.Stopped };
         ConsumerLog.Stopped(_logger);
     }
 
@@ -182,7 +192,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             }
             catch (Exception ex) when (TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
-                var backoff = Backoff(_options.Failures, Math.Min(attempt, 30));
+                var backoff = SaveRetryPolicy.Backoff(_options.Failures, Math.Min(attempt, 30));
                 ConsumerLog.UnitAbandoned(_logger, ex, 0, (long)backoff.TotalMilliseconds);
                 await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
             }
@@ -237,13 +247,13 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private bool HasReadyWork()
     {
         var now = _time.GetUtcNow();
-        return _consumers!.Exists(c => c.NotBefore <= now && c.TryPeek(out var r) && r.Timestamp.AddMilliseconds(_options.MinMessageLagMs) <= now);
+        return _consumers!.Exists(c => c.NotBefore <= now && c.TryPeek(out var r) && _messageLag.DueAt(r, now) <= now);
     }
 
     private bool HasDeferredWork()
     {
         var now = _time.GetUtcNow();
-        return _consumers!.Exists(c => c.NotBefore > now || (c.TryPeek(out var r) && r.Timestamp.AddMilliseconds(_options.MinMessageLagMs) > now));
+        return _consumers!.Exists(c => c.NotBefore > now || (c.TryPeek(out var r) && _messageLag.DueAt(r, now) > now));
     }
 
     private FailureOptions FailureOptionsFor(ConsumerDefinition definition)
@@ -256,6 +266,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             MaxBackoffMs = o.MaxBackoffMs,
             Policy = o.Policy,
             ThrowErrors = o.ThrowErrors,
+            MaxTransientRetries = o.MaxTransientRetries,
+            SaveTimeoutMs = o.SaveTimeoutMs,
         };
         definition.ConfigureFailures?.Invoke(copy);
         return copy;
@@ -271,7 +283,6 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         var unit = new List<(ConsumerState, IncomingRecord)>();
         if (consumers.Count == 0) return unit;
         var max = Math.Max(1, _options.UnitOfWork.MaxRecords);
-        var lag = TimeSpan.FromMilliseconds(_options.MinMessageLagMs);
         var started = _time.GetTimestamp();
         var budget = TimeSpan.FromMilliseconds(Math.Max(1, _options.UnitOfWork.MaxDurationMs) / 2.0);
         _rotation = (_rotation + 1) % consumers.Count;
@@ -294,11 +305,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 if (!consumer.Source.IsCurrent(record))
                 {
                     consumer.DropHead();
+                    _progress.Forget(record);
                     progressed = true;
                     continue;
                 }
 
-                var due = record.Timestamp + lag;
+                var due = _messageLag.DueAt(record, now);
                 if (due > now)
                 {
                     nextDue = Earliest(nextDue, due);
@@ -307,13 +319,22 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
                 consumer.DropHead();
                 unit.Add((consumer, record));
+                _progress.Taken(record, consumer.Source);
                 progressed = true;
             }
 
             if (unit.Count >= max || (unit.Count > 0 && _time.GetElapsedTime(started) >= budget)) return unit;
             if (progressed) continue;
-            if (unit.Count > 0 || !wait) return unit;
+            if (unit.Count > 0) return unit;
+            if (!wait)
+            {
+                // Nothing is ready: the loop is alive and idle, which is progress for the health check.
+                _progress.Alive();
+                return unit;
+            }
+
             await WaitForAnyAsync(cancellationToken, nextDue).ConfigureAwait(false);
+            _progress.Alive();
         }
     }
 
@@ -428,84 +449,77 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 break;
             }
 
-            if (!consumer.Source.IsCurrent(record)) continue;
-
-            RecordOutcome outcome;
-            var activity = _instrumentation!.StartProcess(record);
-            try
+            if (!consumer.Source.IsCurrent(record))
             {
-                await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
-                outcome = await RecordProcessor.ApplyAsync(prepared[i], services, cancellationToken).ConfigureAwait(false);
-                if (outcome.IsApplied)
-                {
-                    await work.CompleteRecordAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                ConsumerInstrumentation.EndProcess(activity, default, ex);
-                _instrumentation.SaveFailed(record);
-                try
-                {
-                    await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception abortFailure) when (abortFailure is not OperationCanceledException)
-                {
-                    // The transaction itself is gone (connection lost): nothing of this unit survives.
-                    Abandon(unit, 0, ex);
-                    return null;
-                }
-
-                if (TransientErrors.IsTransient(ex))
-                {
-                    Abandon(unit, 0, ex);
-                    return null;
-                }
-
-                var (attempts, firstFailedAt) = consumer.RecordFailure(record, _time.GetUtcNow());
-                if (attempts < consumer.Failures.MaxAttempts)
-                {
-                    var backoff = Backoff(consumer.Failures, attempts);
-                    ConsumerLog.SaveFailedWillRetry(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts, consumer.Failures.MaxAttempts, (long)backoff.TotalMilliseconds);
-                    consumer.NotBefore = _time.GetUtcNow() + backoff;
-                    PutBack(unit, i);
-                    taken = i;
-                    break;
-                }
-
-                if (consumer.Failures.Policy == SaveFailurePolicy.Stop)
-                {
-                    ConsumerLog.SaveFailedStopping(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts);
-                    stopWith = new ConsumerStoppedException(record.Partition, record.Offset, attempts, ex);
-                    PutBack(unit, i);
-                    taken = i;
-                    break;
-                }
-
-                ConsumerLog.SaveFailedDeadLettered(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, null, null, attempts);
-                outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{ex.GetType().Name}: {ex.Message}", null, null, ex);
-                try
-                {
-                    var deadLetter = ToDeadLetter(record, outcome, attempts, firstFailedAt);
-                    await work.AddDeadLetterAsync(deadLetter, cancellationToken).ConfigureAwait(false);
-                    deadLetters.Add(deadLetter);
-                }
-                catch (Exception dlFailure) when (dlFailure is not OperationCanceledException)
-                {
-                    Abandon(unit, 0, dlFailure);
-                    return null;
-                }
-
-                consumer.ForgetFailures(record);
-                handled.Add((consumer, record, outcome));
+                _progress.Forget(record);
                 continue;
             }
 
-            ConsumerInstrumentation.EndProcess(activity, outcome, null);
+            // A record whose attempts a save the loop had to abandon used up meets its policy without another try.
+            var failure = consumer.FailureOf(record) is { } earlier && SaveRetryPolicy.AttemptsUsedUp(earlier, consumer.Failures) ? earlier : (SaveFailureRecord?)null;
+            RecordOutcome outcome = default;
+            if (failure is null)
+            {
+                var activity = _instrumentation!.StartProcess(record);
+                try
+                {
+                    await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // A savepoint that cannot be taken is the database's failure, not the record's.
+                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    Abandon(unit, 0, ex);
+                    return null;
+                }
+
+                Exception? saveFailure = null;
+                try
+                {
+                    var toApply = prepared[i];
+                    outcome = await consumer.Deadline.RunAsync(ct => ApplyInSavepointAsync(work, toApply, services, ct), cancellationToken).ConfigureAwait(false);
+                    ConsumerInstrumentation.EndProcess(activity, outcome, null);
+                    _progress.Alive();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Whatever a user's code throws (an OperationCanceledException of its own included) is a save failure.
+                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    _instrumentation.SaveFailed(record);
+                    saveFailure = ex;
+                }
+
+                if (saveFailure is not null)
+                {
+                    if (await CountSaveFailureAsync(work, unit, i, saveFailure, cancellationToken).ConfigureAwait(false) is not { } counted) return null;
+                    if (!SaveRetryPolicy.AttemptsUsedUp(counted, consumer.Failures))
+                    {
+                        PutBack(unit, i);
+                        taken = i;
+                        break;
+                    }
+
+                    failure = counted;
+                }
+            }
+
+            if (failure is { } used)
+            {
+                if (consumer.Failures.Policy == SaveFailurePolicy.Stop)
+                {
+                    ConsumerLog.SaveFailedStopping(_logger, used.LastError, record.Partition.Stream, record.Partition.Partition, record.Offset, used.Attempts);
+                    stopWith = new ConsumerStoppedException(record.Partition, record.Offset, used.Attempts, used.LastError);
+                    PutBack(unit, i);
+                    taken = i;
+                    break;
+                }
+
+                if (await DeadLetterSaveFailureAsync(work, unit, i, used, deadLetters, cancellationToken).ConfigureAwait(false) is not { } deadLettered) return null;
+                consumer.ForgetFailures(record);
+                handled.Add((consumer, record, deadLettered));
+                continue;
+            }
+
             if (!outcome.IsApplied)
             {
                 if (consumer.Failures.ThrowErrors && outcome.Error != MessageErrorKind.IgnoredType)
@@ -535,6 +549,89 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         return null;
     }
 
+    /// <summary>Applies one record inside its savepoint: saves its changes when applied, undoes them on a message error.</summary>
+    private static async Task<RecordOutcome> ApplyInSavepointAsync(IUnitOfWork work, PreparedRecord prepared, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var outcome = await RecordProcessor.ApplyAsync(prepared, services, cancellationToken).ConfigureAwait(false);
+        if (outcome.IsApplied)
+        {
+            await work.CompleteRecordAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Counts a failed save against its record (<see cref="SaveRetryPolicy"/>) once its savepoint rolled back, and sets the
+    /// backoff when attempts remain. Returns <see langword="null"/> when the whole unit was given up instead: the rollback
+    /// failed (the database's failure, counted against nobody), or the save ignored its timeout and is still running in the
+    /// unit's scope (the try counts; the unit rolls back and its scope is disposed under the save).
+    /// </summary>
+    private async Task<SaveFailureRecord?> CountSaveFailureAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, int index, Exception failure, CancellationToken cancellationToken)
+    {
+        var (consumer, record) = unit[index];
+        var p = record.Partition;
+        if (failure is SaveTimeoutException { Abandoned: true })
+        {
+            var hung = SaveRetryPolicy.RecordFailure(consumer, record, failure, _time.GetUtcNow());
+            ConsumerLog.SaveAbandoned(_logger, p.Stream, p.Partition, record.Offset, (long)consumer.Deadline.Grace.TotalMilliseconds, (long)consumer.Deadline.Timeout.TotalMilliseconds, unit.Count, hung.Attempts, consumer.Failures.MaxAttempts);
+            PutBack(unit, 0);
+            consumer.NotBefore = _time.GetUtcNow() + SaveRetryPolicy.Backoff(consumer.Failures, hung.Tries);
+            return null;
+        }
+
+        try
+        {
+            await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception abortFailure) when (abortFailure is not OperationCanceledException)
+        {
+            // The transaction itself is gone (connection lost): nothing of this unit survives.
+            Abandon(unit, 0, failure);
+            return null;
+        }
+
+        var counted = SaveRetryPolicy.RecordFailure(consumer, record, failure, _time.GetUtcNow());
+        if (SaveRetryPolicy.AttemptsUsedUp(counted, consumer.Failures)) return counted;
+        var backoff = SaveRetryPolicy.Backoff(consumer.Failures, counted.Tries);
+        if (counted.Counted)
+        {
+            ConsumerLog.SaveFailedWillRetry(_logger, failure, p.Stream, p.Partition, record.Offset, counted.Attempts, consumer.Failures.MaxAttempts, (long)backoff.TotalMilliseconds);
+        }
+        else
+        {
+            ConsumerLog.SaveFailedTransientWillRetry(_logger, failure, p.Stream, p.Partition, record.Offset, counted.TransientFailures, consumer.Failures.MaxTransientRetries, (long)backoff.TotalMilliseconds);
+        }
+
+        consumer.NotBefore = _time.GetUtcNow() + backoff;
+        return counted;
+    }
+
+    /// <summary>Keeps a record whose attempts are used up as a <see cref="MessageErrorKind.SaveFailed"/> dead letter; <see langword="null"/> when the unit had to be abandoned.</summary>
+    private async Task<RecordOutcome?> DeadLetterSaveFailureAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, int index, SaveFailureRecord failure, List<DeadLetter> deadLetters, CancellationToken cancellationToken)
+    {
+        var record = unit[index].Record;
+        var error = failure.LastError;
+        ConsumerLog.SaveFailedDeadLettered(_logger, error, record.Partition.Stream, record.Partition.Partition, record.Offset, null, null, failure.Attempts);
+        var outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{error.GetType().Name}: {error.Message}", null, null, error);
+        try
+        {
+            var deadLetter = ToDeadLetter(record, outcome, failure.Attempts, failure.FirstFailedAt);
+            await work.AddDeadLetterAsync(deadLetter, cancellationToken).ConfigureAwait(false);
+            deadLetters.Add(deadLetter);
+            return outcome;
+        }
+        catch (Exception dlFailure) when (dlFailure is not OperationCanceledException)
+        {
+            Abandon(unit, 0, dlFailure);
+            return null;
+        }
+    }
+
     /// <summary>Units this large decode on two threads; below it the hand-off costs more than it saves.</summary>
     private const int ParallelPrepareThreshold = 64;
 
@@ -552,7 +649,18 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
     private static void PrepareRange(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, int from, int to)
     {
-        for (var i = from; i < to; i++) prepared[i] = unit[i].Consumer.Processor.Prepare(unit[i].Record);
+        for (var i = from; i < to; i++)
+        {
+            try
+            {
+                prepared[i] = unit[i].Consumer.Processor.Prepare(unit[i].Record);
+            }
+            catch (Exception ex)
+            {
+                // Decoding runs users' converters: whatever they throw is this record's message error, never the loop's fault.
+                prepared[i] = PreparedRecord.Failed(new RecordOutcome(MessageErrorKind.InvalidMessage, $"Decoding failed: {ex.GetType().Name}: {ex.Message}", null, null, ex));
+            }
+        }
     }
 
     private async Task AfterCommitAsync(int committed, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, List<DeadLetter> deadLetters, long startedTimestamp)
@@ -565,7 +673,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             ConsumerLog.UnitCommitted(_logger, committed, handled.Select(h => h.Record.Partition).Distinct().Count(), (long)Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds);
         }
 
-        Status = Status with { LastCommitAt = _time.GetUtcNow() };
+        _status = _status with { LastCommitAt = _time.GetUtcNow() };
         if (_forwarder is not null && deadLetters.Count > 0) await _forwarder.ForwardAsync(deadLetters, CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -579,10 +687,24 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             if (unit[i].Consumer.Failures.ThrowErrors) return false;
             if (prepared[i].Invoker is not { } invoker) continue;
             any = true;
-            if (checkedInvokers.Add(invoker) && !invoker.BatchSaves(services)) return false;
+            if (checkedInvokers.Add(invoker) && !BatchSaves(invoker, services)) return false;
         }
 
         return any;
+    }
+
+    private static bool BatchSaves(SerializerInvoker invoker, IServiceProvider services)
+    {
+        try
+        {
+            return invoker.BatchSaves(services);
+        }
+        catch (Exception)
+        {
+            // Resolving the serializer failed (its constructor threw): the careful path meets the same failure per record,
+            // where retries and the failure policy handle it.
+            return false;
+        }
     }
 
     /// <summary>
@@ -604,7 +726,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         {
             foreach (var group in prepared.Where(p => p.Invoker is not null).GroupBy(p => p.Invoker!))
             {
-                await group.Key.PrefetchAsync(group.Select(p => p.Message!).ToList(), services, cancellationToken).ConfigureAwait(false);
+                var messages = group.Select(p => p.Message!).ToList();
+                await _prefetchDeadline.RunAsync(async ct =>
+                {
+                    await group.Key.PrefetchAsync(messages, services, ct).ConfigureAwait(false);
+                    return true;
+                }, cancellationToken).ConfigureAwait(false);
             }
 
             for (var i = 0; i < unit.Count; i++)
@@ -615,7 +742,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 RecordOutcome outcome;
                 try
                 {
-                    outcome = await RecordProcessor.ApplyAsync(prepared[i], services, cancellationToken).ConfigureAwait(false);
+                    var toApply = prepared[i];
+                    outcome = await consumer.Deadline.RunAsync(ct => RecordProcessor.ApplyAsync(toApply, services, ct), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -624,6 +752,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 }
 
                 ConsumerInstrumentation.EndProcess(activity, outcome, null);
+                _progress.Alive();
                 if (!outcome.IsApplied && !await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false))
                 {
                     Abandon(unit, 0, null);
@@ -646,7 +775,10 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     {
         if (TransientErrors.IsTransient(cause))
         {
+            // Whether the database is down or one record's save times out, the careful path tells: it counts failures
+            // against the record whose savepoint they hit, and abandons the unit when the database does not answer.
             Abandon(unit, 0, cause);
+            _perRecordNext = true;
             return;
         }
 
@@ -730,9 +862,10 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 PutBack(unit.Where(u => !fenced.Contains(u.Record.Partition)).ToList(), 0);
                 return 0;
             }
-            catch (Exception ex) when (commit.Batch && !TransientErrors.IsTransient(ex))
+            catch (Exception ex) when (commit.Batch)
             {
-                // The batch's flush failed (for example a key clash a lookup could not see): apply the records one by one.
+                // The batch's flush failed (for example a key clash a lookup could not see, or one record's statement timing
+                // out): apply the records one by one, where each failure is the failing record's.
                 PutBackLookahead();
                 FallBackToPerRecord(unit, ex);
                 return 0;
@@ -748,6 +881,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             {
                 await group.Key.Source.OnCommittedAsync(group.Select(g => new CheckpointUpdate(g.Record.Partition, g.Record.NextCheckpoint)).ToList(), CancellationToken.None).ConfigureAwait(false);
             }
+
+            foreach (var (partition, last) in commit.Last) _progress.Committed(partition, last.Record.Offset + 1);
 
             await AfterCommitAsync(commit.Handled.Count, commit.Handled, commit.DeadLetters, commit.StartedTimestamp).ConfigureAwait(false);
             if (commit.StopWith is not null)
@@ -800,7 +935,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var backoff = Backoff(_options.Failures, Math.Min(attempt, 30));
+                var backoff = SaveRetryPolicy.Backoff(_options.Failures, Math.Min(attempt, 30));
                 ConsumerLog.UnitAbandoned(_logger, ex, 0, (long)backoff.TotalMilliseconds);
                 await Task.Delay(backoff, _time).ConfigureAwait(false);
             }
@@ -811,7 +946,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     {
         // Infrastructure failures (database down) back off exponentially without counting against any record.
         _transientStreak = Math.Min(_transientStreak + 1, 30);
-        var backoff = Backoff(_options.Failures, _transientStreak);
+        var backoff = SaveRetryPolicy.Backoff(_options.Failures, _transientStreak);
         ConsumerLog.UnitAbandoned(_logger, cause ?? new InvalidOperationException("dead letter could not be written"), unit.Count, (long)backoff.TotalMilliseconds);
         PutBack(unit, from);
         var until = _time.GetUtcNow() + backoff;
@@ -823,14 +958,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         for (var j = unit.Count - 1; j >= from; j--) unit[j].Consumer.PutBack(unit[j].Record);
     }
 
-    private static TimeSpan Backoff(FailureOptions failures, int attempts)
-    {
-        var exponent = Math.Min(attempts - 1, 20);
-        var ms = Math.Min((double)failures.MaxBackoffMs, failures.InitialBackoffMs * Math.Pow(2, exponent));
-        // Jitter keeps several instances retrying against one database from moving in lockstep.
-        ms *= 0.8 + (Random.Shared.NextDouble() * 0.4);
-        return TimeSpan.FromMilliseconds(ms);
-    }
+    private SaveDeadline DeadlineFor(FailureOptions failures) => new(TimeSpan.FromMilliseconds(Math.Max(1, failures.SaveTimeoutMs)), _time);
+
     /// <summary>
     /// A unit of work whose records are applied and whose commit has started: what settling it needs, and the scope and
     /// transaction it keeps open until then.
