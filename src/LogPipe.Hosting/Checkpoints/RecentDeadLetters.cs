@@ -23,6 +23,12 @@ public sealed class RecentDeadLetters
     private long _dropped;
     private long _droppedWhenLogged;
 
+    /// <summary>Creates the buffer with the default bounds, logging nowhere.</summary>
+    public RecentDeadLetters()
+        : this(new DeadLetterOptions().MaxKeptInMemory, new DeadLetterOptions().MaxBytesKeptInMemory)
+    {
+    }
+
     /// <summary>Creates the buffer with the bounds of <c>LogPipe:DeadLetters</c>.</summary>
     /// <param name="options">LogPipe's options.</param>
     /// <param name="logger">Where dropping old dead letters is logged.</param>
