@@ -226,8 +226,11 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             {
                 // A retry's backoff (or a record's minimum lag) can run out between the gathering and this check: that
                 // record is ready now, so gather again rather than report "caught up" with it still waiting.
-                if (HasReadyWork()) continue;
-                if (!HasDeferredWork()) return total;
+                // Both are judged at one instant: a backoff that ran out between two readings of the clock left a record
+                // neither ready nor waiting, and the drain returned with it still pending.
+                var now = _time.GetUtcNow();
+                if (HasReadyWork(now)) continue;
+                if (!HasDeferredWork(now)) return total;
                 await WaitForAnyAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -244,15 +247,13 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _consumers = null;
     }
 
-    private bool HasReadyWork()
+    private bool HasReadyWork(DateTimeOffset now)
     {
-        var now = _time.GetUtcNow();
         return _consumers!.Exists(c => c.NotBefore <= now && c.TryPeek(out var r) && _messageLag.DueAt(r, now) <= now);
     }
 
-    private bool HasDeferredWork()
+    private bool HasDeferredWork(DateTimeOffset now)
     {
-        var now = _time.GetUtcNow();
         return _consumers!.Exists(c => c.NotBefore > now || (c.TryPeek(out var r) && _messageLag.DueAt(r, now) > now));
     }
 

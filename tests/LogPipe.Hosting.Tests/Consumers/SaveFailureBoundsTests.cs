@@ -2,6 +2,7 @@ using System.Text;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Tests.Consumers;
@@ -27,7 +28,7 @@ public sealed class SaveFailureBoundsTests : IAsyncLifetime
         TestApp.DeleteDatabase(_db);
     }
 
-    private TestApp App(Dictionary<string, string?> settings)
+    private TestApp App(Dictionary<string, string?> settings, string? postgres = null)
     {
         _app = TestApp.Create(
             lp =>
@@ -36,15 +37,18 @@ public sealed class SaveFailureBoundsTests : IAsyncLifetime
                 lp.AddConsumer("people", c => c.Register<ScriptedPersonSerializer>());
             },
             settings,
-            _db);
+            _db,
+            postgres: postgres);
         return _app;
     }
 
     private void Append(Guid uuid) =>
         _app.Broker.Append("people", null, Encoding.UTF8.GetBytes($$$"""json:{"type":"person","version":1,"message":{"uuid":"{{{uuid}}}","first_name":"Joe","last_name":"Schmoe"}}"""));
 
-    private void FailFor(Guid uuid, Func<CancellationToken, Task> failure) =>
-        _script.BeforeSave = (message, ct) => message.Uuid == uuid ? failure(ct) : Task.CompletedTask;
+    private void FailFor(Guid uuid, Func<CancellationToken, Task> failure) => FailFor(uuid, (_, ct) => failure(ct));
+
+    private void FailFor(Guid uuid, Func<TestDb, CancellationToken, Task> failure) =>
+        _script.BeforeSave = (message, db, ct) => message.Uuid == uuid ? failure(db, ct) : Task.CompletedTask;
 
     [Fact]
     public async Task A_save_that_always_times_out_is_retried_a_bounded_number_of_times_then_dead_lettered()
@@ -90,6 +94,26 @@ public sealed class SaveFailureBoundsTests : IAsyncLifetime
         Assert.Contains("SaveTimeoutException", dead.Error, StringComparison.Ordinal);
         Assert.Contains("LogPipe:Failures:SaveTimeoutMs", dead.Error, StringComparison.Ordinal);
         Assert.Equal(Fine, Assert.Single(await _app.PeopleAsync()).Uuid);
+    }
+
+    [Fact]
+    public async Task On_postgres_a_statement_past_the_save_timeout_is_cancelled_its_savepoint_rolls_back_and_the_unit_goes_on()
+    {
+        App(new() { ["LogPipe:Failures:MaxAttempts"] = "2", ["LogPipe:Failures:SaveTimeoutMs"] = "300" }, await PostgresServer.CreateDatabaseAsync());
+        FailFor(Stuck, (db, ct) => db.Database.ExecuteSqlRawAsync("SELECT pg_sleep(30)", ct));
+        var later = Guid.Parse("22222222-9a5c-4b21-8a5b-3d5c1c6e0e41");
+        Append(Fine);
+        Append(Stuck);
+        Append(later);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(3, await _app.Runner.DrainAsync().WaitAsync(Bound));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"took {started.Elapsed}: the server-side sleep was not cancelled");
+        var dead = Assert.Single(await _app.DeadLettersAsync());
+        Assert.Equal((nameof(MessageErrorKind.SaveFailed), 2, 1L), (dead.ErrorKind, dead.Attempts, dead.Offset));
+        Assert.Contains("SaveTimeoutException", dead.Error, StringComparison.Ordinal);
+        Assert.Equal([Fine, later], (await _app.PeopleAsync()).Select(p => p.Uuid));
+        Assert.Equal(3, Assert.Single(await _app.CheckpointsAsync()).NextOffset);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class ScriptedPersonSerializer : MessageSerializer<PersonV1>
     {
         _script.Tries.AddOrUpdate(message.Uuid, 1, (_, n) => n + 1);
         _script.Entered.TrySetResult();
-        if (_script.BeforeSave is { } before) await before(message, cancellationToken);
+        if (_script.BeforeSave is { } before) await before(message, _db, cancellationToken);
         _db.People.Add(new Person { Uuid = message.Uuid, FirstName = message.FirstName, LastName = message.LastName, Applied = 1 });
     }
 }

@@ -123,7 +123,7 @@ public sealed class HealthCheckTests
         var time = new FakeTimeProvider(Start);
         var script = new SaveScript();
         var release = new TaskCompletionSource();
-        script.BeforeSave = (_, ct) => release.Task.WaitAsync(ct);
+        script.BeforeSave = (_, _, ct) => release.Task.WaitAsync(ct);
         await using var app = StartableApp(time, new() { ["LogPipe:Health:StallTimeoutSeconds"] = "120", ["LogPipe:Failures:SaveTimeoutMs"] = "3600000" }, script);
         await app.Host.StartAsync();
         AppendV1(app);
