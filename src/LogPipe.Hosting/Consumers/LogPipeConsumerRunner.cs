@@ -477,8 +477,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 Exception? saveFailure = null;
                 try
                 {
-                    var toApply = prepared[i];
-                    outcome = await consumer.Deadline.RunAsync(ct => ApplyInSavepointAsync(work, toApply, services, ct), cancellationToken).ConfigureAwait(false);
+                    outcome = await consumer.Deadline.RunAsync((Work: work, Record: prepared[i], Services: services), static (s, ct) => ApplyInSavepointAsync(s.Work, s.Record, s.Services, ct), cancellationToken).ConfigureAwait(false);
                     ConsumerInstrumentation.EndProcess(activity, outcome, null);
                     _progress.Alive();
                 }
@@ -694,6 +693,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         return any;
     }
 
+    private static async Task<bool> PrefetchAsync(SerializerInvoker invoker, List<object> messages, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await invoker.PrefetchAsync(messages, services, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     private static bool BatchSaves(SerializerInvoker invoker, IServiceProvider services)
     {
         try
@@ -727,12 +732,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         {
             foreach (var group in prepared.Where(p => p.Invoker is not null).GroupBy(p => p.Invoker!))
             {
-                var messages = group.Select(p => p.Message!).ToList();
-                await _prefetchDeadline.RunAsync(async ct =>
-                {
-                    await group.Key.PrefetchAsync(messages, services, ct).ConfigureAwait(false);
-                    return true;
-                }, cancellationToken).ConfigureAwait(false);
+                await _prefetchDeadline.RunAsync((Invoker: group.Key, Messages: group.Select(p => p.Message!).ToList(), Services: services), static (s, ct) => PrefetchAsync(s.Invoker, s.Messages, s.Services, ct), cancellationToken).ConfigureAwait(false);
             }
 
             for (var i = 0; i < unit.Count; i++)
@@ -743,8 +743,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 RecordOutcome outcome;
                 try
                 {
-                    var toApply = prepared[i];
-                    outcome = await consumer.Deadline.RunAsync(ct => RecordProcessor.ApplyAsync(toApply, services, ct), cancellationToken).ConfigureAwait(false);
+                    outcome = await consumer.Deadline.RunAsync((Record: prepared[i], Services: services), static (s, ct) => RecordProcessor.ApplyAsync(s.Record, s.Services, ct), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
