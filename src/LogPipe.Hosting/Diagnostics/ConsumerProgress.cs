@@ -31,21 +31,16 @@ internal sealed class ConsumerProgress
     {
         if (_partitions.TryGetValue(record.Partition, out var state) && state.Generation == record.Generation)
         {
-            lock (state)
-            {
-                state.PendingSince ??= _time.GetUtcNow();
-                state.HighestTaken = Math.Max(state.HighestTaken, record.Offset);
-            }
-
+            if (Volatile.Read(ref state.PendingSinceTicks) == 0) Volatile.Write(ref state.PendingSinceTicks, _time.GetUtcNow().UtcTicks);
+            if (record.Offset > state.HighestTaken) state.HighestTaken = record.Offset;
             return;
         }
 
-        var now = _time.GetUtcNow();
         _partitions[record.Partition] = new PartitionState(record.Generation, source as ILogEndSource)
         {
             Position = record.Offset,
             HighestTaken = record.Offset,
-            PendingSince = now,
+            PendingSinceTicks = _time.GetUtcNow().UtcTicks,
         };
     }
 
@@ -54,12 +49,10 @@ internal sealed class ConsumerProgress
     {
         Alive();
         if (!_partitions.TryGetValue(partition, out var state)) return;
-        lock (state)
-        {
-            state.Position = Math.Max(state.Position, next);
-            // Records taken after the committed ones still wait, but their clock starts now: the partition just moved.
-            state.PendingSince = next > state.HighestTaken ? null : _time.GetUtcNow();
-        }
+        if (next > Volatile.Read(ref state.Position)) Volatile.Write(ref state.Position, next);
+
+        // Records taken after the committed ones still wait, but their clock starts now: the partition just moved.
+        Volatile.Write(ref state.PendingSinceTicks, next > state.HighestTaken ? 0 : _time.GetUtcNow().UtcTicks);
     }
 
     /// <summary>The partition's records were dropped (it was revoked or rewound): nothing of it waits any more.</summary>
@@ -78,16 +71,11 @@ internal sealed class ConsumerProgress
         var stalled = new List<PartitionStall>();
         foreach (var (partition, state) in _partitions)
         {
-            DateTimeOffset since;
-            long position;
-            lock (state)
-            {
-                if (state.PendingSince is not { } pending) continue;
-                since = pending;
-                position = state.Position;
-            }
-
+            var pending = Volatile.Read(ref state.PendingSinceTicks);
+            if (pending == 0) continue;
+            var since = new DateTimeOffset(pending, TimeSpan.Zero);
             if (now - since <= timeout) continue;
+            var position = Volatile.Read(ref state.Position);
             long? lag = state.LogEnd is { } source && source.TryGetLogEnd(partition, out var end) ? Math.Max(0, end - position) : null;
             stalled.Add(new PartitionStall(partition, since, lag));
         }
@@ -95,16 +83,18 @@ internal sealed class ConsumerProgress
         return stalled;
     }
 
+    /// <summary>
+    /// One partition's progress. Written by the consumer loop only; health checks read <see cref="Position"/> and
+    /// <see cref="PendingSinceTicks"/> from other threads, hence fields read and written whole.
+    /// </summary>
     private sealed class PartitionState(long generation, ILogEndSource? logEnd)
     {
-        public long Generation { get; } = generation;
+        public readonly long Generation = generation;
+        public readonly ILogEndSource? LogEnd = logEnd;
+        public long Position;
+        public long HighestTaken;
 
-        public ILogEndSource? LogEnd { get; } = logEnd;
-
-        public long Position { get; set; }
-
-        public long HighestTaken { get; set; }
-
-        public DateTimeOffset? PendingSince { get; set; }
+        /// <summary>UTC ticks of when the oldest taken, uncommitted record was taken; 0 when none waits.</summary>
+        public long PendingSinceTicks;
     }
 }

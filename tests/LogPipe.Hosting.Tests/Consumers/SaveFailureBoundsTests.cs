@@ -160,4 +160,16 @@ public sealed class SaveFailureBoundsTests : IAsyncLifetime
         Assert.Equal((nameof(MessageErrorKind.SaveFailed), 2), (dead.ErrorKind, dead.Attempts));
         Assert.Contains("no connection string", dead.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_user_converter_that_throws_while_decoding_makes_a_message_error_not_a_stopped_loop()
+    {
+        _app = TestApp.Create(lp => lp.AddConsumer("odd", c => c.Register<ThrowingConverterMessage.Serializer>()), databasePath: _db);
+        _app.Broker.Append("odd", null, Encoding.UTF8.GetBytes("""json:{"type":"odd","version":1,"message":{"name":"x"}}"""));
+
+        Assert.Equal(1, await _app.Runner.DrainAsync().WaitAsync(Bound));
+        var dead = Assert.Single(await _app.DeadLettersAsync());
+        Assert.Equal(nameof(MessageErrorKind.InvalidMessage), dead.ErrorKind);
+        Assert.Contains("the converter's own bug", dead.Error, StringComparison.Ordinal);
+    }
 }
