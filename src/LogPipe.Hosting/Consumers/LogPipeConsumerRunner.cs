@@ -19,7 +19,7 @@ namespace LogPipe.Hosting.Consumers;
 /// <see cref="RunOnceAsync"/> or <see cref="DrainAsync"/> instead, which return once their units committed.
 /// Not thread-safe: one caller at a time.
 /// </summary>
-public sealed class LogPipeConsumerRunner : IAsyncDisposable
+public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly ICheckpointStore _checkpoints;
@@ -547,89 +547,6 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         if (handled.Count > 0) return new UnitCommit(unit, taken, handled, deadLetters, batch: false) { StopWith = stopWith };
         if (stopWith is not null) throw stopWith;
         return null;
-    }
-
-    /// <summary>Applies one record inside its savepoint: saves its changes when applied, undoes them on a message error.</summary>
-    private static async Task<RecordOutcome> ApplyInSavepointAsync(IUnitOfWork work, PreparedRecord prepared, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var outcome = await RecordProcessor.ApplyAsync(prepared, services, cancellationToken).ConfigureAwait(false);
-        if (outcome.IsApplied)
-        {
-            await work.CompleteRecordAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return outcome;
-    }
-
-    /// <summary>
-    /// Counts a failed save against its record (<see cref="SaveRetryPolicy"/>) once its savepoint rolled back, and sets the
-    /// backoff when attempts remain. Returns <see langword="null"/> when the whole unit was given up instead: the rollback
-    /// failed (the database's failure, counted against nobody), or the save ignored its timeout and is still running in the
-    /// unit's scope (the try counts; the unit rolls back and its scope is disposed under the save).
-    /// </summary>
-    private async Task<SaveFailureRecord?> CountSaveFailureAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, int index, Exception failure, CancellationToken cancellationToken)
-    {
-        var (consumer, record) = unit[index];
-        var p = record.Partition;
-        if (failure is SaveTimeoutException { Abandoned: true })
-        {
-            var hung = SaveRetryPolicy.RecordFailure(consumer, record, failure, _time.GetUtcNow());
-            ConsumerLog.SaveAbandoned(_logger, p.Stream, p.Partition, record.Offset, (long)consumer.Deadline.Grace.TotalMilliseconds, (long)consumer.Deadline.Timeout.TotalMilliseconds, unit.Count, hung.Attempts, consumer.Failures.MaxAttempts);
-            PutBack(unit, 0);
-            consumer.NotBefore = _time.GetUtcNow() + SaveRetryPolicy.Backoff(consumer.Failures, hung.Tries);
-            return null;
-        }
-
-        try
-        {
-            await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception abortFailure) when (abortFailure is not OperationCanceledException)
-        {
-            // The transaction itself is gone (connection lost): nothing of this unit survives.
-            Abandon(unit, 0, failure);
-            return null;
-        }
-
-        var counted = SaveRetryPolicy.RecordFailure(consumer, record, failure, _time.GetUtcNow());
-        if (SaveRetryPolicy.AttemptsUsedUp(counted, consumer.Failures)) return counted;
-        var backoff = SaveRetryPolicy.Backoff(consumer.Failures, counted.Tries);
-        if (counted.Counted)
-        {
-            ConsumerLog.SaveFailedWillRetry(_logger, failure, p.Stream, p.Partition, record.Offset, counted.Attempts, consumer.Failures.MaxAttempts, (long)backoff.TotalMilliseconds);
-        }
-        else
-        {
-            ConsumerLog.SaveFailedTransientWillRetry(_logger, failure, p.Stream, p.Partition, record.Offset, counted.TransientFailures, consumer.Failures.MaxTransientRetries, (long)backoff.TotalMilliseconds);
-        }
-
-        consumer.NotBefore = _time.GetUtcNow() + backoff;
-        return counted;
-    }
-
-    /// <summary>Keeps a record whose attempts are used up as a <see cref="MessageErrorKind.SaveFailed"/> dead letter; <see langword="null"/> when the unit had to be abandoned.</summary>
-    private async Task<RecordOutcome?> DeadLetterSaveFailureAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, int index, SaveFailureRecord failure, List<DeadLetter> deadLetters, CancellationToken cancellationToken)
-    {
-        var record = unit[index].Record;
-        var error = failure.LastError;
-        ConsumerLog.SaveFailedDeadLettered(_logger, error, record.Partition.Stream, record.Partition.Partition, record.Offset, null, null, failure.Attempts);
-        var outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{error.GetType().Name}: {error.Message}", null, null, error);
-        try
-        {
-            var deadLetter = ToDeadLetter(record, outcome, failure.Attempts, failure.FirstFailedAt);
-            await work.AddDeadLetterAsync(deadLetter, cancellationToken).ConfigureAwait(false);
-            deadLetters.Add(deadLetter);
-            return outcome;
-        }
-        catch (Exception dlFailure) when (dlFailure is not OperationCanceledException)
-        {
-            Abandon(unit, 0, dlFailure);
-            return null;
-        }
     }
 
     /// <summary>Units this large decode on two threads; below it the hand-off costs more than it saves.</summary>
