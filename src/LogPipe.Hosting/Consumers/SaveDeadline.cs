@@ -78,7 +78,8 @@ internal sealed class SaveDeadline
         }
         finally
         {
-            Disarm(abandoned);
+            // On shutdown the wait ends before the save does: its tokens are left to it as well.
+            Disarm(abandoned || !task.IsCompleted);
         }
     }
 
