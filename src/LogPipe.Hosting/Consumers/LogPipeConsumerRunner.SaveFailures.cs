@@ -1,6 +1,7 @@
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Consumers;
 
@@ -35,6 +36,7 @@ public sealed partial class LogPipeConsumerRunner
         var p = record.Partition;
         if (failure is SaveTimeoutException { Abandoned: true })
         {
+            _unitLeftToHungSave = true;
             var hung = SaveRetryPolicy.RecordFailure(consumer, record, failure, _time.GetUtcNow());
             ConsumerLog.SaveAbandoned(_logger, p.Stream, p.Partition, record.Offset, (long)consumer.Deadline.Grace.TotalMilliseconds, (long)consumer.Deadline.Timeout.TotalMilliseconds, unit.Count, hung.Attempts, consumer.Failures.MaxAttempts);
             PutBack(unit, 0);
@@ -89,4 +91,22 @@ public sealed partial class LogPipeConsumerRunner
             return null;
         }
     }
+
+    /// <summary>
+    /// Rolls back and disposes a unit of work whose save ignored its timeout, off the loop: the provider may wait for the
+    /// save's command before it lets the transaction go, and the loop does not wait with it.
+    /// </summary>
+    private void DisposeUnderHungSave(IUnitOfWork? work, AsyncServiceScope scope) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (work is not null) await work.DisposeAsync().ConfigureAwait(false);
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                ConsumerLog.HungUnitDisposeFailed(_logger, ex);
+            }
+        });
 }

@@ -38,6 +38,9 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
     private int _transientStreak;
     private DeadLetterForwarder? _forwarder;
     private bool _perRecordNext;
+
+    /// <summary>The unit being given up has a save still running in its scope: its disposal must not hold the loop.</summary>
+    private bool _unitLeftToHungSave;
     private readonly MessageLag _messageLag;
     private readonly ConsumerProgress _progress;
     private readonly SaveDeadline _prefetchDeadline;
@@ -417,7 +420,12 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
         }
         finally
         {
-            if (commit is null)
+            if (commit is null && _unitLeftToHungSave)
+            {
+                _unitLeftToHungSave = false;
+                DisposeUnderHungSave(work, scope);
+            }
+            else if (commit is null)
             {
                 if (work is not null) await work.DisposeAsync().ConfigureAwait(false);
                 await scope.DisposeAsync().ConfigureAwait(false);
@@ -690,6 +698,7 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
 
     private void FallBackToPerRecord(List<(ConsumerState Consumer, IncomingRecord Record)> unit, Exception cause)
     {
+        if (cause is SaveTimeoutException { Abandoned: true }) _unitLeftToHungSave = true;
         if (TransientErrors.IsTransient(cause))
         {
             // Whether the database is down or one record's save times out, the careful path tells: it counts failures
