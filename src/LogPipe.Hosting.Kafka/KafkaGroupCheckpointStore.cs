@@ -14,21 +14,20 @@ namespace LogPipe.Hosting.Kafka;
 /// </summary>
 public sealed class KafkaGroupCheckpointStore : ICheckpointStore
 {
-    private readonly List<DeadLetter> _deadLetters = [];
+    private readonly RecentDeadLetters _deadLetters;
     private readonly ITransactionFactory? _transactions;
 
     /// <summary>Creates the store.</summary>
     /// <param name="transactions">The application's data transaction, if configured.</param>
-    public KafkaGroupCheckpointStore(ITransactionFactory? transactions = null) => _transactions = transactions;
-
-    /// <summary>Dead letters kept by this process.</summary>
-    public IReadOnlyList<DeadLetter> DeadLetters
+    /// <param name="deadLetters">Where dead letters are kept without a transaction: the most recent within <c>LogPipe:DeadLetters</c>' bounds.</param>
+    public KafkaGroupCheckpointStore(ITransactionFactory? transactions = null, RecentDeadLetters? deadLetters = null)
     {
-        get
-        {
-            lock (_deadLetters) return [.. _deadLetters];
-        }
+        _transactions = transactions;
+        _deadLetters = deadLetters ?? new RecentDeadLetters();
     }
+
+    /// <summary>The most recent dead letters kept by this process (see <c>LogPipe:DeadLetters:MaxKeptInMemory</c>).</summary>
+    public IReadOnlyList<DeadLetter> DeadLetters => _deadLetters.Snapshot();
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken) =>
@@ -41,7 +40,7 @@ public sealed class KafkaGroupCheckpointStore : ICheckpointStore
     // The group commit itself happens in the source once the unit commits (KafkaRecordSource.OnCommittedAsync).
     private void KeepDeadLetters(IReadOnlyList<CheckpointUpdate> updates, IReadOnlyList<DeadLetter> deadLetters)
     {
-        lock (_deadLetters) _deadLetters.AddRange(deadLetters);
+        _deadLetters.AddRange(deadLetters);
     }
 
     private async Task<IUnitOfWork> BeginDataTransactionAsync(IServiceProvider services, CancellationToken cancellationToken) =>

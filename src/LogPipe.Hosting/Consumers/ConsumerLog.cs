@@ -43,4 +43,16 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(EventId = 1030, Level = LogLevel.Debug, Message = "Committed unit of work: {RecordCount} records, {PartitionCount} checkpoints, {ElapsedMs} ms")]
     public static partial void UnitCommitted(ILogger logger, int recordCount, int partitionCount, long elapsedMs);
+
+    [LoggerMessage(EventId = 1061, Level = LogLevel.Error, Message = "Saving record at {Topic}[{Partition}]@{Offset} did not return {GraceMs} ms after its {TimeoutMs} ms bound cancelled it; it is left running, its unit of work of {RecordCount} records is rolled back and the try counts as attempt {Attempt} of {MaxAttempts}")]
+    public static partial void SaveAbandoned(ILogger logger, string topic, string partition, long offset, long graceMs, long timeoutMs, int recordCount, int attempt, int maxAttempts);
+
+    [LoggerMessage(EventId = 1062, Level = LogLevel.Warning, Message = "Saving record at {Topic}[{Partition}]@{Offset} failed with a transient error ({TransientFailures} of {MaxTransientRetries} not counted as attempts); retrying in {BackoffMs} ms")]
+    public static partial void SaveFailedTransientWillRetry(ILogger logger, Exception exception, string topic, string partition, long offset, int transientFailures, int maxTransientRetries, long backoffMs);
+
+    [LoggerMessage(EventId = 1063, Level = LogLevel.Warning, Message = "Rolling back the unit of work left to a save that ignored its timeout failed")]
+    public static partial void HungUnitDisposeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1064, Level = LogLevel.Warning, Message = "Dropped {DroppedNow} old dead letters from memory ({DroppedTotal} so far) to keep at most {MaxCount} and {MaxBytes} bytes; every dead letter was logged when it happened")]
+    public static partial void DeadLettersDroppedFromMemory(ILogger logger, long droppedNow, long droppedTotal, int maxCount, long maxBytes);
 }

@@ -12,7 +12,7 @@ internal sealed class ConsumerState
 {
     private readonly LinkedList<IncomingRecord> _pending = new();
     private IncomingRecord? _peeked;
-    private readonly Dictionary<(PartitionKey, long), (int Attempts, DateTimeOffset FirstFailedAt)> _failures = [];
+    private readonly Dictionary<(PartitionKey, long), SaveFailureRecord> _failures = [];
 
     public ConsumerState(RecordProcessor processor, IRecordSource source, FailureOptions failures)
     {
@@ -26,6 +26,9 @@ internal sealed class ConsumerState
     public IRecordSource Source { get; }
 
     public FailureOptions Failures { get; }
+
+    /// <summary>Bounds each record's apply by <see cref="FailureOptions.SaveTimeoutMs"/>.</summary>
+    public required SaveDeadline Deadline { get; init; }
 
     public string Stream => Processor.Definition.Stream;
 
@@ -69,15 +72,12 @@ internal sealed class ConsumerState
     /// </summary>
     public void PutBack(IncomingRecord record) => _pending.AddFirst(record);
 
-    public (int Attempts, DateTimeOffset FirstFailedAt) RecordFailure(IncomingRecord record, DateTimeOffset now)
-    {
-        var key = (record.Partition, record.Offset);
-        var entry = _failures.TryGetValue(key, out var existing) ? (existing.Attempts + 1, existing.FirstFailedAt) : (1, now);
-        _failures[key] = entry;
-        return entry;
-    }
+    public SaveFailureRecord? FailureOf(IncomingRecord record) =>
+        _failures.Count > 0 && _failures.TryGetValue((record.Partition, record.Offset), out var e) ? e : null;
 
-    public int AttemptsOf(IncomingRecord record) => _failures.TryGetValue((record.Partition, record.Offset), out var e) ? e.Attempts : 0;
+    public void SetFailure(IncomingRecord record, SaveFailureRecord failure) => _failures[(record.Partition, record.Offset)] = failure;
+
+    public int AttemptsOf(IncomingRecord record) => FailureOf(record)?.Attempts ?? 0;
 
     public void ForgetFailures(IncomingRecord record)
     {

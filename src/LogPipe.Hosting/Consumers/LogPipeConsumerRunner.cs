@@ -19,7 +19,7 @@ namespace LogPipe.Hosting.Consumers;
 /// <see cref="RunOnceAsync"/> or <see cref="DrainAsync"/> instead, which return once their units committed.
 /// Not thread-safe: one caller at a time.
 /// </summary>
-public sealed class LogPipeConsumerRunner : IAsyncDisposable
+public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly ICheckpointStore _checkpoints;
@@ -38,6 +38,13 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private int _transientStreak;
     private DeadLetterForwarder? _forwarder;
     private bool _perRecordNext;
+
+    /// <summary>The unit being given up has a save still running in its scope: its disposal must not hold the loop.</summary>
+    private bool _unitLeftToHungSave;
+    private readonly MessageLag _messageLag;
+    private readonly ConsumerProgress _progress;
+    private readonly SaveDeadline _prefetchDeadline;
+    private ConsumerRunnerStatus _status = new(ConsumerRunnerState.NotStarted, null, null, null);
 
     internal LogPipeConsumerRunner(
         IServiceScopeFactory scopes,
@@ -63,13 +70,19 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _time = time;
         _logger = logger;
         _consumerGroup = ConsumerGroupName.Resolve(_options);
+        _messageLag = new MessageLag(_options.MinMessageLagMs);
+        _progress = new ConsumerProgress(time);
+        _prefetchDeadline = DeadlineFor(_options.Failures);
     }
 
     /// <summary>The consumer group name checkpoints and dead letters are kept under.</summary>
     public string ConsumerGroup => _consumerGroup;
 
     /// <summary>Where the consumer loop is: for health checks.</summary>
-    public ConsumerRunnerStatus Status { get; private set; } = new(ConsumerRunnerState.NotStarted, null, null, null);
+    public ConsumerRunnerStatus Status => _status.State == ConsumerRunnerState.NotStarted ? _status : _status with { LastProgressAt = _progress.LastProgressAt };
+
+    /// <summary>Progress of the loop and of each partition, for health checks.</summary>
+    internal ConsumerProgress Progress => _progress;
 
     /// <summary>The largest lag (records after the committed checkpoint) over all partitions, when known.</summary>
     public long? MaxLag => _instrumentation?.MaxLag();
@@ -90,7 +103,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             {
                 var failures = FailureOptionsFor(definition);
                 var source = transport.CreateSource(definition);
-                consumers.Add(new ConsumerState(_applier.ProcessorFor(definition), source, failures));
+                consumers.Add(new ConsumerState(_applier.ProcessorFor(definition), source, failures) { Deadline = DeadlineFor(failures) });
                 await source.StartAsync(_sourceCheckpoints, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -104,7 +117,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _consumers = consumers;
         _instrumentation = new ConsumerInstrumentation(_telemetry, transport.Name);
         if (_options.DeadLetters.ForwardTo is { Length: > 0 } forwardTo) _forwarder = new DeadLetterForwarder(_transports, forwardTo, _logger);
-        Status = Status with { State = ConsumerRunnerState.Running, LastLoopAt = _time.GetUtcNow() };
+        _progress.Alive();
+        _status = _status with { State = ConsumerRunnerState.Running };
         if (_logger.IsEnabled(LogLevel.Information))
         {
             ConsumerLog.Started(_logger, transport.Name, consumers.Count, string.Join(", ", consumers.Select(c => c.Stream)), _consumerGroup);
@@ -124,7 +138,6 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             var overlap = _checkpoints.SupportsOverlappedCommits;
             while (!cancellationToken.IsCancellationRequested)
             {
-                Status = Status with { LastLoopAt = _time.GetUtcNow() };
                 List<(ConsumerState Consumer, IncomingRecord Record)> unit;
                 PreparedRecord[] prepared;
                 try
@@ -161,12 +174,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Status = Status with { State = ConsumerRunnerState.Faulted, Fault = ex };
+            _status = _status with { State = ConsumerRunnerState.Faulted, Fault = ex };
             if (inFlight is not null) await SettleAfterFaultAsync(inFlight).ConfigureAwait(false);
             throw;
         }
 
-        Status = Status with { State = ConsumerRunnerState.Stopped };
+        _status = _status with { State = ConsumerRunnerState.Stopped };
         ConsumerLog.Stopped(_logger);
     }
 
@@ -182,7 +195,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             }
             catch (Exception ex) when (TransientErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
-                var backoff = Backoff(_options.Failures, Math.Min(attempt, 30));
+                var backoff = SaveRetryPolicy.Backoff(_options.Failures, Math.Min(attempt, 30));
                 ConsumerLog.UnitAbandoned(_logger, ex, 0, (long)backoff.TotalMilliseconds);
                 await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
             }
@@ -216,8 +229,11 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             {
                 // A retry's backoff (or a record's minimum lag) can run out between the gathering and this check: that
                 // record is ready now, so gather again rather than report "caught up" with it still waiting.
-                if (HasReadyWork()) continue;
-                if (!HasDeferredWork()) return total;
+                // Both are judged at one instant: a backoff that ran out between two readings of the clock left a record
+                // neither ready nor waiting, and the drain returned with it still pending.
+                var now = _time.GetUtcNow();
+                if (HasReadyWork(now)) continue;
+                if (!HasDeferredWork(now)) return total;
                 await WaitForAnyAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -234,16 +250,14 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _consumers = null;
     }
 
-    private bool HasReadyWork()
+    private bool HasReadyWork(DateTimeOffset now)
     {
-        var now = _time.GetUtcNow();
-        return _consumers!.Exists(c => c.NotBefore <= now && c.TryPeek(out var r) && r.Timestamp.AddMilliseconds(_options.MinMessageLagMs) <= now);
+        return _consumers!.Exists(c => c.NotBefore <= now && c.TryPeek(out var r) && _messageLag.DueAt(r, now) <= now);
     }
 
-    private bool HasDeferredWork()
+    private bool HasDeferredWork(DateTimeOffset now)
     {
-        var now = _time.GetUtcNow();
-        return _consumers!.Exists(c => c.NotBefore > now || (c.TryPeek(out var r) && r.Timestamp.AddMilliseconds(_options.MinMessageLagMs) > now));
+        return _consumers!.Exists(c => c.NotBefore > now || (c.TryPeek(out var r) && _messageLag.DueAt(r, now) > now));
     }
 
     private FailureOptions FailureOptionsFor(ConsumerDefinition definition)
@@ -256,6 +270,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             MaxBackoffMs = o.MaxBackoffMs,
             Policy = o.Policy,
             ThrowErrors = o.ThrowErrors,
+            MaxTransientRetries = o.MaxTransientRetries,
+            SaveTimeoutMs = o.SaveTimeoutMs,
         };
         definition.ConfigureFailures?.Invoke(copy);
         return copy;
@@ -271,7 +287,6 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         var unit = new List<(ConsumerState, IncomingRecord)>();
         if (consumers.Count == 0) return unit;
         var max = Math.Max(1, _options.UnitOfWork.MaxRecords);
-        var lag = TimeSpan.FromMilliseconds(_options.MinMessageLagMs);
         var started = _time.GetTimestamp();
         var budget = TimeSpan.FromMilliseconds(Math.Max(1, _options.UnitOfWork.MaxDurationMs) / 2.0);
         _rotation = (_rotation + 1) % consumers.Count;
@@ -294,11 +309,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 if (!consumer.Source.IsCurrent(record))
                 {
                     consumer.DropHead();
+                    _progress.Forget(record);
                     progressed = true;
                     continue;
                 }
 
-                var due = record.Timestamp + lag;
+                var due = _messageLag.DueAt(record, now);
                 if (due > now)
                 {
                     nextDue = Earliest(nextDue, due);
@@ -307,13 +323,22 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
                 consumer.DropHead();
                 unit.Add((consumer, record));
+                _progress.Taken(record, consumer.Source);
                 progressed = true;
             }
 
             if (unit.Count >= max || (unit.Count > 0 && _time.GetElapsedTime(started) >= budget)) return unit;
             if (progressed) continue;
-            if (unit.Count > 0 || !wait) return unit;
+            if (unit.Count > 0) return unit;
+            if (!wait)
+            {
+                // Nothing is ready: the loop is alive and idle, which is progress for the health check.
+                _progress.Alive();
+                return unit;
+            }
+
             await WaitForAnyAsync(cancellationToken, nextDue).ConfigureAwait(false);
+            _progress.Alive();
         }
     }
 
@@ -395,7 +420,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         }
         finally
         {
-            if (commit is null)
+            if (commit is null && _unitLeftToHungSave)
+            {
+                _unitLeftToHungSave = false;
+                DisposeUnderHungSave(work, scope);
+            }
+            else if (commit is null)
             {
                 if (work is not null) await work.DisposeAsync().ConfigureAwait(false);
                 await scope.DisposeAsync().ConfigureAwait(false);
@@ -428,84 +458,76 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 break;
             }
 
-            if (!consumer.Source.IsCurrent(record)) continue;
-
-            RecordOutcome outcome;
-            var activity = _instrumentation!.StartProcess(record);
-            try
+            if (!consumer.Source.IsCurrent(record))
             {
-                await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
-                outcome = await RecordProcessor.ApplyAsync(prepared[i], services, cancellationToken).ConfigureAwait(false);
-                if (outcome.IsApplied)
-                {
-                    await work.CompleteRecordAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                ConsumerInstrumentation.EndProcess(activity, default, ex);
-                _instrumentation.SaveFailed(record);
-                try
-                {
-                    await work.AbortRecordAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception abortFailure) when (abortFailure is not OperationCanceledException)
-                {
-                    // The transaction itself is gone (connection lost): nothing of this unit survives.
-                    Abandon(unit, 0, ex);
-                    return null;
-                }
-
-                if (TransientErrors.IsTransient(ex))
-                {
-                    Abandon(unit, 0, ex);
-                    return null;
-                }
-
-                var (attempts, firstFailedAt) = consumer.RecordFailure(record, _time.GetUtcNow());
-                if (attempts < consumer.Failures.MaxAttempts)
-                {
-                    var backoff = Backoff(consumer.Failures, attempts);
-                    ConsumerLog.SaveFailedWillRetry(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts, consumer.Failures.MaxAttempts, (long)backoff.TotalMilliseconds);
-                    consumer.NotBefore = _time.GetUtcNow() + backoff;
-                    PutBack(unit, i);
-                    taken = i;
-                    break;
-                }
-
-                if (consumer.Failures.Policy == SaveFailurePolicy.Stop)
-                {
-                    ConsumerLog.SaveFailedStopping(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, attempts);
-                    stopWith = new ConsumerStoppedException(record.Partition, record.Offset, attempts, ex);
-                    PutBack(unit, i);
-                    taken = i;
-                    break;
-                }
-
-                ConsumerLog.SaveFailedDeadLettered(_logger, ex, record.Partition.Stream, record.Partition.Partition, record.Offset, null, null, attempts);
-                outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{ex.GetType().Name}: {ex.Message}", null, null, ex);
-                try
-                {
-                    var deadLetter = ToDeadLetter(record, outcome, attempts, firstFailedAt);
-                    await work.AddDeadLetterAsync(deadLetter, cancellationToken).ConfigureAwait(false);
-                    deadLetters.Add(deadLetter);
-                }
-                catch (Exception dlFailure) when (dlFailure is not OperationCanceledException)
-                {
-                    Abandon(unit, 0, dlFailure);
-                    return null;
-                }
-
-                consumer.ForgetFailures(record);
-                handled.Add((consumer, record, outcome));
+                _progress.Forget(record);
                 continue;
             }
 
-            ConsumerInstrumentation.EndProcess(activity, outcome, null);
+            // A record whose attempts a save the loop had to abandon used up meets its policy without another try.
+            var failure = consumer.FailureOf(record) is { } earlier && SaveRetryPolicy.AttemptsUsedUp(earlier, consumer.Failures) ? earlier : (SaveFailureRecord?)null;
+            RecordOutcome outcome = default;
+            if (failure is null)
+            {
+                var activity = _instrumentation!.StartProcess(record);
+                try
+                {
+                    await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // A savepoint that cannot be taken is the database's failure, not the record's.
+                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    Abandon(unit, 0, ex);
+                    return null;
+                }
+
+                Exception? saveFailure = null;
+                try
+                {
+                    outcome = await consumer.Deadline.RunAsync((Work: work, Record: prepared[i], Services: services), static (s, ct) => ApplyInSavepointAsync(s.Work, s.Record, s.Services, ct), cancellationToken).ConfigureAwait(false);
+                    ConsumerInstrumentation.EndProcess(activity, outcome, null);
+                    _progress.Alive();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Whatever a user's code throws (an OperationCanceledException of its own included) is a save failure.
+                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    _instrumentation.SaveFailed(record);
+                    saveFailure = ex;
+                }
+
+                if (saveFailure is not null)
+                {
+                    if (await CountSaveFailureAsync(work, unit, i, saveFailure, cancellationToken).ConfigureAwait(false) is not { } counted) return null;
+                    if (!SaveRetryPolicy.AttemptsUsedUp(counted, consumer.Failures))
+                    {
+                        PutBack(unit, i);
+                        taken = i;
+                        break;
+                    }
+
+                    failure = counted;
+                }
+            }
+
+            if (failure is { } used)
+            {
+                if (consumer.Failures.Policy == SaveFailurePolicy.Stop)
+                {
+                    ConsumerLog.SaveFailedStopping(_logger, used.LastError, record.Partition.Stream, record.Partition.Partition, record.Offset, used.Attempts);
+                    stopWith = new ConsumerStoppedException(record.Partition, record.Offset, used.Attempts, used.LastError);
+                    PutBack(unit, i);
+                    taken = i;
+                    break;
+                }
+
+                if (await DeadLetterSaveFailureAsync(work, unit, i, used, deadLetters, cancellationToken).ConfigureAwait(false) is not { } deadLettered) return null;
+                consumer.ForgetFailures(record);
+                handled.Add((consumer, record, deadLettered));
+                continue;
+            }
+
             if (!outcome.IsApplied)
             {
                 if (consumer.Failures.ThrowErrors && outcome.Error != MessageErrorKind.IgnoredType)
@@ -552,7 +574,18 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
     private static void PrepareRange(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, int from, int to)
     {
-        for (var i = from; i < to; i++) prepared[i] = unit[i].Consumer.Processor.Prepare(unit[i].Record);
+        for (var i = from; i < to; i++)
+        {
+            try
+            {
+                prepared[i] = unit[i].Consumer.Processor.Prepare(unit[i].Record);
+            }
+            catch (Exception ex)
+            {
+                // Decoding runs users' converters: whatever they throw is this record's message error, never the loop's fault.
+                prepared[i] = PreparedRecord.Failed(new RecordOutcome(MessageErrorKind.InvalidMessage, $"Decoding failed: {ex.GetType().Name}: {ex.Message}", null, null, ex));
+            }
+        }
     }
 
     private async Task AfterCommitAsync(int committed, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, List<DeadLetter> deadLetters, long startedTimestamp)
@@ -565,7 +598,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             ConsumerLog.UnitCommitted(_logger, committed, handled.Select(h => h.Record.Partition).Distinct().Count(), (long)Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds);
         }
 
-        Status = Status with { LastCommitAt = _time.GetUtcNow() };
+        _status = _status with { LastCommitAt = _time.GetUtcNow() };
         if (_forwarder is not null && deadLetters.Count > 0) await _forwarder.ForwardAsync(deadLetters, CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -579,10 +612,30 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             if (unit[i].Consumer.Failures.ThrowErrors) return false;
             if (prepared[i].Invoker is not { } invoker) continue;
             any = true;
-            if (checkedInvokers.Add(invoker) && !invoker.BatchSaves(services)) return false;
+            if (checkedInvokers.Add(invoker) && !BatchSaves(invoker, services)) return false;
         }
 
         return any;
+    }
+
+    private static async Task<bool> PrefetchAsync(SerializerInvoker invoker, List<object> messages, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await invoker.PrefetchAsync(messages, services, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static bool BatchSaves(SerializerInvoker invoker, IServiceProvider services)
+    {
+        try
+        {
+            return invoker.BatchSaves(services);
+        }
+        catch (Exception)
+        {
+            // Resolving the serializer failed (its constructor threw): the careful path meets the same failure per record,
+            // where retries and the failure policy handle it.
+            return false;
+        }
     }
 
     /// <summary>
@@ -604,7 +657,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         {
             foreach (var group in prepared.Where(p => p.Invoker is not null).GroupBy(p => p.Invoker!))
             {
-                await group.Key.PrefetchAsync(group.Select(p => p.Message!).ToList(), services, cancellationToken).ConfigureAwait(false);
+                await _prefetchDeadline.RunAsync((Invoker: group.Key, Messages: group.Select(p => p.Message!).ToList(), Services: services), static (s, ct) => PrefetchAsync(s.Invoker, s.Messages, s.Services, ct), cancellationToken).ConfigureAwait(false);
             }
 
             for (var i = 0; i < unit.Count; i++)
@@ -615,7 +668,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 RecordOutcome outcome;
                 try
                 {
-                    outcome = await RecordProcessor.ApplyAsync(prepared[i], services, cancellationToken).ConfigureAwait(false);
+                    outcome = await consumer.Deadline.RunAsync((Record: prepared[i], Services: services), static (s, ct) => RecordProcessor.ApplyAsync(s.Record, s.Services, ct), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -624,6 +677,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 }
 
                 ConsumerInstrumentation.EndProcess(activity, outcome, null);
+                _progress.Alive();
                 if (!outcome.IsApplied && !await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false))
                 {
                     Abandon(unit, 0, null);
@@ -644,9 +698,13 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 
     private void FallBackToPerRecord(List<(ConsumerState Consumer, IncomingRecord Record)> unit, Exception cause)
     {
+        if (cause is SaveTimeoutException { Abandoned: true }) _unitLeftToHungSave = true;
         if (TransientErrors.IsTransient(cause))
         {
+            // Whether the database is down or one record's save times out, the careful path tells: it counts failures
+            // against the record whose savepoint they hit, and abandons the unit when the database does not answer.
             Abandon(unit, 0, cause);
+            _perRecordNext = true;
             return;
         }
 
@@ -730,9 +788,10 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 PutBack(unit.Where(u => !fenced.Contains(u.Record.Partition)).ToList(), 0);
                 return 0;
             }
-            catch (Exception ex) when (commit.Batch && !TransientErrors.IsTransient(ex))
+            catch (Exception ex) when (commit.Batch)
             {
-                // The batch's flush failed (for example a key clash a lookup could not see): apply the records one by one.
+                // The batch's flush failed (for example a key clash a lookup could not see, or one record's statement timing
+                // out): apply the records one by one, where each failure is the failing record's.
                 PutBackLookahead();
                 FallBackToPerRecord(unit, ex);
                 return 0;
@@ -748,6 +807,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             {
                 await group.Key.Source.OnCommittedAsync(group.Select(g => new CheckpointUpdate(g.Record.Partition, g.Record.NextCheckpoint)).ToList(), CancellationToken.None).ConfigureAwait(false);
             }
+
+            foreach (var (partition, last) in commit.Last) _progress.Committed(partition, last.Record.Offset + 1);
 
             await AfterCommitAsync(commit.Handled.Count, commit.Handled, commit.DeadLetters, commit.StartedTimestamp).ConfigureAwait(false);
             if (commit.StopWith is not null)
@@ -800,7 +861,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var backoff = Backoff(_options.Failures, Math.Min(attempt, 30));
+                var backoff = SaveRetryPolicy.Backoff(_options.Failures, Math.Min(attempt, 30));
                 ConsumerLog.UnitAbandoned(_logger, ex, 0, (long)backoff.TotalMilliseconds);
                 await Task.Delay(backoff, _time).ConfigureAwait(false);
             }
@@ -811,7 +872,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     {
         // Infrastructure failures (database down) back off exponentially without counting against any record.
         _transientStreak = Math.Min(_transientStreak + 1, 30);
-        var backoff = Backoff(_options.Failures, _transientStreak);
+        var backoff = SaveRetryPolicy.Backoff(_options.Failures, _transientStreak);
         ConsumerLog.UnitAbandoned(_logger, cause ?? new InvalidOperationException("dead letter could not be written"), unit.Count, (long)backoff.TotalMilliseconds);
         PutBack(unit, from);
         var until = _time.GetUtcNow() + backoff;
@@ -823,14 +884,8 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         for (var j = unit.Count - 1; j >= from; j--) unit[j].Consumer.PutBack(unit[j].Record);
     }
 
-    private static TimeSpan Backoff(FailureOptions failures, int attempts)
-    {
-        var exponent = Math.Min(attempts - 1, 20);
-        var ms = Math.Min((double)failures.MaxBackoffMs, failures.InitialBackoffMs * Math.Pow(2, exponent));
-        // Jitter keeps several instances retrying against one database from moving in lockstep.
-        ms *= 0.8 + (Random.Shared.NextDouble() * 0.4);
-        return TimeSpan.FromMilliseconds(ms);
-    }
+    private SaveDeadline DeadlineFor(FailureOptions failures) => new(TimeSpan.FromMilliseconds(Math.Max(1, failures.SaveTimeoutMs)), _time);
+
     /// <summary>
     /// A unit of work whose records are applied and whose commit has started: what settling it needs, and the scope and
     /// transaction it keeps open until then.

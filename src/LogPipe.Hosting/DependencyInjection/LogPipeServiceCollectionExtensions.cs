@@ -65,6 +65,7 @@ public static class LogPipeServiceCollectionExtensions
         services.TryAddSingleton<InMemoryBroker>();
         services.AddSingleton(new TransportRegistration(InMemoryTransport.TransportName, sp => new InMemoryTransport(sp.GetRequiredService<InMemoryBroker>()), IsInMemory: true));
         services.TryAddSingleton<ICheckpointStore, InMemoryCheckpointStore>();
+        services.TryAddSingleton<RecentDeadLetters>();
         services.TryAddSingleton<WireCodec>();
         services.TryAddSingleton<TransportSelector>();
 

@@ -7,8 +7,10 @@ using Microsoft.Extensions.Options;
 namespace LogPipe.Hosting.Diagnostics;
 
 /// <summary>
-/// LogPipe's health: Unhealthy when the consumer loop stopped on a fault or stalled, or when the transport is unreachable;
-/// Degraded when lag exceeds <c>LogPipe:Health:MaxLag</c> or consumers have not started yet; Healthy otherwise.
+/// LogPipe's health: Unhealthy when the consumer loop stopped on a fault or is stuck (no record handled and no idle poll
+/// finished for <c>LogPipe:Health:StallTimeoutSeconds</c>), or when the transport is unreachable; Degraded when a partition
+/// holds records without progress for <c>LogPipe:Health:PartitionStallTimeoutSeconds</c>, when lag exceeds
+/// <c>LogPipe:Health:MaxLag</c>, or when consumers have not started yet; Healthy otherwise.
 /// Registered by <c>AddLogPipe</c> as <c>logpipe</c> with tags <c>logpipe</c> and <c>ready</c> (opt out with <c>LogPipe:DisableHealthChecks</c>).
 /// </summary>
 public sealed class LogPipeHealthCheck : IHealthCheck
@@ -58,10 +60,27 @@ public sealed class LogPipeHealthCheck : IHealthCheck
                 return Task.FromResult(HealthCheckResult.Unhealthy("The consumer service stopped.", data: data));
         }
 
-        var stalledFor = _time.GetUtcNow() - (status.LastLoopAt ?? DateTimeOffset.MinValue);
+        // Progress is records handled and idle polls finished, not loop turns: a quiet topic is healthy, a loop held inside a
+        // save that never returns is not.
+        var stalledFor = _time.GetUtcNow() - (status.LastProgressAt ?? DateTimeOffset.MinValue);
+        if (status.LastProgressAt is { } progress) data["lastProgressAt"] = progress;
         if (stalledFor > TimeSpan.FromSeconds(options.Health.StallTimeoutSeconds))
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"The consumer loop has not gone round for {stalledFor.TotalSeconds:F0} s.", data: data));
+            return Task.FromResult(HealthCheckResult.Unhealthy(
+                $"The consumer loop has made no progress (no record handled, no idle poll finished) for {stalledFor.TotalSeconds:F0} s, over LogPipe:Health:StallTimeoutSeconds ({options.Health.StallTimeoutSeconds}).",
+                data: data));
+        }
+
+        var stalled = _runner.Progress.Stalled(TimeSpan.FromSeconds(options.Health.PartitionStallTimeoutSeconds));
+        if (stalled.Count > 0)
+        {
+            var oldest = stalled.MinBy(s => s.Since);
+            var now = _time.GetUtcNow();
+            data["stalledPartitions"] = string.Join(", ", stalled.Select(s => s.Partition.ToString()));
+            var behind = oldest.Lag is { } l ? $" with {l} records after its position" : "";
+            return Task.FromResult(HealthCheckResult.Degraded(
+                $"{stalled.Count} partition(s) hold records without progress over LogPipe:Health:PartitionStallTimeoutSeconds ({options.Health.PartitionStallTimeoutSeconds}): {oldest.Partition} for {(now - oldest.Since).TotalSeconds:F0} s{behind}.",
+                data: data));
         }
 
         if (_runner.MaxLag is { } lag)

@@ -142,6 +142,12 @@ public sealed class LogPipeBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stream);
         ArgumentNullException.ThrowIfNull(configure);
+        if (stream.Length > CheckpointKeyLimits.Stream)
+        {
+            // Every checkpoint and dead letter of the consumer keeps the name: fail here, not at the first checkpoint write.
+            throw new ArgumentException($"The consumer's topic or stream name is {stream.Length} characters long; checkpoints keep it in a column of {CheckpointKeyLimits.Stream}: '{stream}'.", nameof(stream));
+        }
+
         if (_consumers.Exists(c => c.Stream == stream))
         {
             throw new ArgumentException($"A consumer of '{stream}' is already added; register all its serializers in one AddConsumer call.", nameof(stream));

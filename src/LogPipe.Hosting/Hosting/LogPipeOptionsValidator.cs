@@ -1,4 +1,5 @@
 using FluentValidation;
+using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Formats;
 
 namespace LogPipe.Hosting.Hosting;
@@ -17,7 +18,10 @@ public sealed class LogPipeOptionsValidator : AbstractValidator<LogPipeOptions>
             .WithMessage(o => $"'{o.FieldNaming}' is not a field naming; use one of {string.Join(", ", WireCodec.FieldNamings)}.");
         RuleFor(o => o.MinMessageLagMs).GreaterThanOrEqualTo(0);
         RuleFor(o => o.ProducerId).MaximumLength(255);
-        RuleFor(o => o.ConsumerGroup).MaximumLength(255);
+        RuleFor(o => ConsumerGroupName.Resolve(o))
+            .MaximumLength(CheckpointKeyLimits.ConsumerGroup)
+            .WithMessage(o => $"'{ConsumerGroupName.Resolve(o)}' is {ConsumerGroupName.Resolve(o).Length} characters long; a consumer group name is part of every checkpoint's key and may be at most {CheckpointKeyLimits.ConsumerGroup}.")
+            .OverridePropertyName("ConsumerGroup");
         RuleFor(o => o.UnitOfWork.MaxRecords).InclusiveBetween(1, 100_000).OverridePropertyName("UnitOfWork.MaxRecords");
         RuleFor(o => o.UnitOfWork.MaxDurationMs).GreaterThan(0).OverridePropertyName("UnitOfWork.MaxDurationMs");
         RuleFor(o => o.UnitOfWork.IdlePollMs).GreaterThan(0).OverridePropertyName("UnitOfWork.IdlePollMs");
@@ -25,6 +29,12 @@ public sealed class LogPipeOptionsValidator : AbstractValidator<LogPipeOptions>
         RuleFor(o => o.Failures.InitialBackoffMs).GreaterThanOrEqualTo(0).OverridePropertyName("Failures.InitialBackoffMs");
         RuleFor(o => o.Failures.MaxBackoffMs).GreaterThanOrEqualTo(o => o.Failures.InitialBackoffMs).OverridePropertyName("Failures.MaxBackoffMs");
         RuleFor(o => o.Failures.Policy).IsInEnum().OverridePropertyName("Failures.Policy");
+        RuleFor(o => o.Failures.MaxTransientRetries).GreaterThanOrEqualTo(0).OverridePropertyName("Failures.MaxTransientRetries");
+        RuleFor(o => o.Failures.SaveTimeoutMs).GreaterThan(0).OverridePropertyName("Failures.SaveTimeoutMs");
+        RuleFor(o => o.DeadLetters.MaxKeptInMemory).GreaterThanOrEqualTo(0).OverridePropertyName("DeadLetters.MaxKeptInMemory");
+        RuleFor(o => o.DeadLetters.MaxBytesKeptInMemory).GreaterThanOrEqualTo(0).OverridePropertyName("DeadLetters.MaxBytesKeptInMemory");
+        RuleFor(o => o.Health.StallTimeoutSeconds).GreaterThan(0).OverridePropertyName("Health.StallTimeoutSeconds");
+        RuleFor(o => o.Health.PartitionStallTimeoutSeconds).GreaterThan(0).OverridePropertyName("Health.PartitionStallTimeoutSeconds");
         RuleFor(o => o.Limits.MaxRecordBytes).GreaterThan(16).OverridePropertyName("Limits.MaxRecordBytes");
         RuleFor(o => o.Limits.MaxDepth).InclusiveBetween(2, 1000).OverridePropertyName("Limits.MaxDepth");
         RuleFor(o => o.Limits.MaxStringLength).GreaterThan(0).OverridePropertyName("Limits.MaxStringLength");

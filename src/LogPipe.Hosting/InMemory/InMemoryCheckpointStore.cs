@@ -15,28 +15,24 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
 {
     private readonly Dictionary<(string Group, PartitionKey Partition), (Checkpoint Checkpoint, long Version)> _stored = [];
     private readonly Dictionary<PartitionKey, long> _seen = [];
-    private readonly List<DeadLetter> _deadLetters = [];
+    private readonly RecentDeadLetters _deadLetters;
     private readonly object _lock = new();
 
     /// <summary>Creates the store.</summary>
     /// <param name="options">LogPipe's options (for the consumer group name).</param>
-    public InMemoryCheckpointStore(IOptions<LogPipeOptions> options)
+    /// <param name="deadLetters">Where dead letters are kept; by default the most recent within <c>LogPipe:DeadLetters</c>' bounds.</param>
+    public InMemoryCheckpointStore(IOptions<LogPipeOptions> options, RecentDeadLetters? deadLetters = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ConsumerGroup = ConsumerGroupName.Resolve(options.Value);
+        _deadLetters = deadLetters ?? new RecentDeadLetters(options.Value.DeadLetters.MaxKeptInMemory, options.Value.DeadLetters.MaxBytesKeptInMemory);
     }
 
     /// <summary>The consumer group checkpoints are kept under.</summary>
     public string ConsumerGroup { get; }
 
-    /// <summary>The dead letters kept so far.</summary>
-    public IReadOnlyList<DeadLetter> DeadLetters
-    {
-        get
-        {
-            lock (_lock) return [.. _deadLetters];
-        }
-    }
+    /// <summary>The most recent dead letters (see <c>LogPipe:DeadLetters:MaxKeptInMemory</c>).</summary>
+    public IReadOnlyList<DeadLetter> DeadLetters => _deadLetters.Snapshot();
 
     /// <summary>The stored checkpoint of a partition, if any.</summary>
     /// <param name="partition">The partition.</param>
@@ -106,7 +102,8 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
                 _seen[u.Partition] = version;
             }
 
-            _deadLetters.AddRange(deadLetters);
         }
+
+        _deadLetters.AddRange(deadLetters);
     }
 }

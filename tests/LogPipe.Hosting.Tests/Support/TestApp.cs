@@ -54,7 +54,8 @@ public sealed class TestApp : IAsyncDisposable
         string? databasePath = null,
         InMemoryBroker? broker = null,
         TimeProvider? time = null,
-        bool entityFrameworkOffsets = true)
+        bool entityFrameworkOffsets = true,
+        string? postgres = null)
     {
         databasePath ??= NewDatabasePath();
         var logs = new LogCapture();
@@ -71,8 +72,8 @@ public sealed class TestApp : IAsyncDisposable
         builder.Services.AddSingleton<Probe>();
         if (broker is not null) builder.Services.AddSingleton(broker);
         if (time is not null) builder.Services.AddSingleton(time);
-        builder.Services.AddDbContext<TestDb>((sp, o) => o
-            .UseSqlite($"Data Source={databasePath};Pooling=False")
+        // With a PostgreSQL connection string the app runs on that database instead of the SQLite file.
+        builder.Services.AddDbContext<TestDb>((sp, o) => (postgres is null ? o.UseSqlite($"Data Source={databasePath};Pooling=False") : o.UseNpgsql(postgres))
             .AddInterceptors(new CommitFailures(sp.GetRequiredService<Probe>())));
         builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp =>
         {

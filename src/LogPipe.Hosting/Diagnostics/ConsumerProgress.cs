@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using LogPipe.Hosting.Transport;
+
+namespace LogPipe.Hosting.Diagnostics;
+
+/// <summary>
+/// What the health check needs to tell a quiet consumer from a stuck one: when the loop last made progress (handled a
+/// record, or finished an idle poll: it is alive and found nothing to do), and per partition since when records it took
+/// have waited without a commit. Written by the consumer loop, read by health checks on other threads.
+/// </summary>
+internal sealed class ConsumerProgress
+{
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<PartitionKey, PartitionState> _partitions = new();
+    private long _lastProgressTicks;
+
+    public ConsumerProgress(TimeProvider time)
+    {
+        _time = time;
+        Alive();
+    }
+
+    /// <summary>When the loop last handled a record or finished an idle poll.</summary>
+    public DateTimeOffset LastProgressAt => new(Interlocked.Read(ref _lastProgressTicks), TimeSpan.Zero);
+
+    /// <summary>The loop handled a record or finished an idle poll.</summary>
+    public void Alive() => Interlocked.Exchange(ref _lastProgressTicks, _time.GetUtcNow().UtcTicks);
+
+    /// <summary>A record was taken into a unit of work: its partition now waits for a commit.</summary>
+    public void Taken(IncomingRecord record, IRecordSource source)
+    {
+        if (_partitions.TryGetValue(record.Partition, out var state) && state.Generation == record.Generation)
+        {
+            if (Volatile.Read(ref state.PendingSinceTicks) == 0) Volatile.Write(ref state.PendingSinceTicks, _time.GetUtcNow().UtcTicks);
+            if (record.Offset > state.HighestTaken) state.HighestTaken = record.Offset;
+            return;
+        }
+
+        _partitions[record.Partition] = new PartitionState(record.Generation, source as ILogEndSource)
+        {
+            Position = record.Offset,
+            HighestTaken = record.Offset,
+            PendingSinceTicks = _time.GetUtcNow().UtcTicks,
+        };
+    }
+
+    /// <summary>A unit committed: the partition moved to <paramref name="next"/>.</summary>
+    public void Committed(PartitionKey partition, long next)
+    {
+        Alive();
+        if (!_partitions.TryGetValue(partition, out var state)) return;
+        if (next > Volatile.Read(ref state.Position)) Volatile.Write(ref state.Position, next);
+
+        // Records taken after the committed ones still wait, but their clock starts now: the partition just moved.
+        Volatile.Write(ref state.PendingSinceTicks, next > state.HighestTaken ? 0 : _time.GetUtcNow().UtcTicks);
+    }
+
+    /// <summary>The partition's records were dropped (it was revoked or rewound): nothing of it waits any more.</summary>
+    public void Forget(IncomingRecord record)
+    {
+        if (_partitions.TryGetValue(record.Partition, out var state) && state.Generation <= record.Generation)
+        {
+            _partitions.TryRemove(record.Partition, out _);
+        }
+    }
+
+    /// <summary>Partitions whose taken records have waited longer than <paramref name="timeout"/> without a commit.</summary>
+    public List<PartitionStall> Stalled(TimeSpan timeout)
+    {
+        var now = _time.GetUtcNow();
+        var stalled = new List<PartitionStall>();
+        foreach (var (partition, state) in _partitions)
+        {
+            var pending = Volatile.Read(ref state.PendingSinceTicks);
+            if (pending == 0) continue;
+            var since = new DateTimeOffset(pending, TimeSpan.Zero);
+            if (now - since <= timeout) continue;
+            var position = Volatile.Read(ref state.Position);
+            long? lag = state.LogEnd is { } source && source.TryGetLogEnd(partition, out var end) ? Math.Max(0, end - position) : null;
+            stalled.Add(new PartitionStall(partition, since, lag));
+        }
+
+        return stalled;
+    }
+
+    /// <summary>
+    /// One partition's progress. Written by the consumer loop only; health checks read <see cref="Position"/> and
+    /// <see cref="PendingSinceTicks"/> from other threads, hence fields read and written whole.
+    /// </summary>
+    private sealed class PartitionState(long generation, ILogEndSource? logEnd)
+    {
+        public readonly long Generation = generation;
+        public readonly ILogEndSource? LogEnd = logEnd;
+        public long Position;
+        public long HighestTaken;
+
+        /// <summary>UTC ticks of when the oldest taken, uncommitted record was taken; 0 when none waits.</summary>
+        public long PendingSinceTicks;
+    }
+}
