@@ -72,12 +72,14 @@ public sealed partial class LogPipeConsumerRunner
     }
 
     /// <summary>Keeps a record whose attempts are used up as a <see cref="MessageErrorKind.SaveFailed"/> dead letter; <see langword="null"/> when the unit had to be abandoned.</summary>
-    private async Task<RecordOutcome?> DeadLetterSaveFailureAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, int index, SaveFailureRecord failure, List<DeadLetter> deadLetters, CancellationToken cancellationToken)
+    private async Task<RecordOutcome?> DeadLetterSaveFailureAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, int index, PreparedRecord prepared, SaveFailureRecord failure, List<DeadLetter> deadLetters, CancellationToken cancellationToken)
     {
         var record = unit[index].Record;
         var error = failure.LastError;
-        ConsumerLog.SaveFailedDeadLettered(_logger, error, record.Partition.Stream, record.Partition.Partition, record.Offset, null, null, failure.Attempts);
-        var outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{error.GetType().Name}: {error.Message}", null, null, error);
+        // A save failed, so the record was decoded: its type and version are known.
+        var (type, version) = prepared.Error is null ? (prepared.Envelope.Type, (int?)prepared.Envelope.Version) : (null, null);
+        ConsumerLog.SaveFailedDeadLettered(_logger, error, record.Partition.Stream, record.Partition.Partition, record.Offset, type, version, failure.Attempts);
+        var outcome = new RecordOutcome(MessageErrorKind.SaveFailed, $"{error.GetType().Name}: {error.Message}", type, version, error);
         try
         {
             var deadLetter = ToDeadLetter(record, outcome, failure.Attempts, failure.FirstFailedAt);

@@ -522,7 +522,7 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
                     break;
                 }
 
-                if (await DeadLetterSaveFailureAsync(work, unit, i, used, deadLetters, cancellationToken).ConfigureAwait(false) is not { } deadLettered) return null;
+                if (await DeadLetterSaveFailureAsync(work, unit, i, prepared[i], used, deadLetters, cancellationToken).ConfigureAwait(false) is not { } deadLettered) return null;
                 consumer.ForgetFailures(record);
                 handled.Add((consumer, record, deadLettered));
                 continue;
@@ -537,9 +537,9 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
                         ?? new InvalidMessageException(outcome.Error!.Value, outcome.ErrorMessage!);
                 }
 
-                if (!await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false))
+                if (await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false) is { } deadLetterFailure)
                 {
-                    Abandon(unit, 0, null);
+                    Abandon(unit, 0, deadLetterFailure);
                     return null;
                 }
             }
@@ -678,9 +678,9 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
 
                 ConsumerInstrumentation.EndProcess(activity, outcome, null);
                 _progress.Alive();
-                if (!outcome.IsApplied && !await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false))
+                if (!outcome.IsApplied && await HandleMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false) is { } deadLetterFailure)
                 {
-                    Abandon(unit, 0, null);
+                    Abandon(unit, 0, deadLetterFailure);
                     return null;
                 }
 
@@ -713,13 +713,14 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
         _perRecordNext = true;
     }
 
-    private async Task<bool> HandleMessageErrorAsync(IUnitOfWork work, ConsumerState consumer, IncomingRecord record, RecordOutcome outcome, List<DeadLetter> deadLetters, CancellationToken cancellationToken)
+    /// <summary>Logs a message error and keeps its record as a dead letter; returns why the dead letter could not be written, or <see langword="null"/>.</summary>
+    private async Task<Exception?> HandleMessageErrorAsync(IUnitOfWork work, ConsumerState consumer, IncomingRecord record, RecordOutcome outcome, List<DeadLetter> deadLetters, CancellationToken cancellationToken)
     {
         var p = record.Partition;
         if (outcome.Error == MessageErrorKind.IgnoredType)
         {
             ConsumerLog.IgnoredType(_logger, p.Stream, p.Partition, record.Offset, outcome.MessageType, outcome.Version);
-            return true;
+            return null;
         }
 
         ConsumerLog.MessageError(_logger, p.Stream, p.Partition, record.Offset, outcome.MessageType, outcome.Version, outcome.Error!.Value, outcome.ErrorMessage!);
@@ -728,12 +729,12 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
             var deadLetter = ToDeadLetter(record, outcome, consumer.AttemptsOf(record) + 1, _time.GetUtcNow());
             await work.AddDeadLetterAsync(deadLetter, cancellationToken).ConfigureAwait(false);
             deadLetters.Add(deadLetter);
-            return true;
+            return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            ConsumerLog.UnitAbandoned(_logger, ex, 0, 0);
-            return false;
+            // Logged once, by the abandoning of the unit, with its real size and backoff.
+            return ex;
         }
     }
 

@@ -128,15 +128,15 @@ public sealed class FuzzedRecordsTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A CreateTime timestamp: 0, 1 ms, -1, before 1970, the recent past, now, or decades back. Not generated here, as
-    /// both stop the whole consumer today and are being fixed in the Kafka source and the lag logic, with tests of their
-    /// own there: future timestamps (one record in ten of 1,000 stamped in year 2200 left every checkpoint unwritten) and
-    /// timestamps after year 9999.
+    /// A CreateTime timestamp: 0, 1 ms, -1, before 1970, the recent past, now, decades back, a producer clock running
+    /// ahead (seconds to centuries: such a record must not hold its partition), beyond what a date can hold (after year
+    /// 9999), or the largest value the field carries.
     /// </summary>
     private static long TimestampMs(Random random)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        return random.Next(7) switch
+        var maxDate = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+        return random.Next(10) switch
         {
             0 => 0,
             1 => 1,
@@ -144,6 +144,9 @@ public sealed class FuzzedRecordsTests(ITestOutputHelper output)
             3 => -random.NextInt64(1, now),
             4 => now - random.NextInt64(1, 86_400_000),
             5 => now,
+            6 => now + random.NextInt64(1_000, 200L * 365 * 86_400_000),
+            7 => maxDate + random.NextInt64(1, 1_000_000_000),
+            8 => long.MaxValue,
             _ => random.NextInt64(1, now),
         };
     }
