@@ -28,15 +28,15 @@ public sealed partial class LogPipeConsumerRunner
     /// Counts a failed save against its record (<see cref="SaveRetryPolicy"/>) once its savepoint rolled back, and sets the
     /// backoff when attempts remain. Returns <see langword="null"/> when the whole unit was given up instead: the rollback
     /// failed (the database's failure, counted against nobody), or the save ignored its timeout and is still running in the
-    /// unit's scope (the try counts; the unit rolls back and its scope is disposed under the save).
+    /// unit's scope (the try counts; the unit rolls back once the save returned).
     /// </summary>
     private async Task<SaveFailureRecord?> CountSaveFailureAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, int index, Exception failure, CancellationToken cancellationToken)
     {
         var (consumer, record) = unit[index];
         var p = record.Partition;
-        if (failure is SaveTimeoutException { Abandoned: true })
+        if (failure is SaveTimeoutException { Abandoned: true, StillRunning: { } stillRunning })
         {
-            _unitLeftToHungSave = true;
+            _unitLeftToHungSave = stillRunning;
             var hung = SaveRetryPolicy.RecordFailure(consumer, record, failure, _time.GetUtcNow());
             ConsumerLog.SaveAbandoned(_logger, p.Stream, p.Partition, record.Offset, (long)consumer.Deadline.Grace.TotalMilliseconds, (long)consumer.Deadline.Timeout.TotalMilliseconds, unit.Count, hung.Attempts, consumer.Failures.MaxAttempts);
             PutBack(unit, 0);
@@ -95,14 +95,25 @@ public sealed partial class LogPipeConsumerRunner
     }
 
     /// <summary>
-    /// Rolls back and disposes a unit of work whose save ignored its timeout, off the loop: the provider may wait for the
-    /// save's command before it lets the transaction go, and the loop does not wait with it.
+    /// Rolls back and disposes a unit of work whose save ignored its timeout, off the loop, once that save returned: rolled
+    /// back under a running save, the save's own flush would run outside any transaction and commit its effects without
+    /// the checkpoint (applied again after a restart). Until then the unit's transaction stays open; the loop goes on in
+    /// other scopes.
     /// </summary>
-    private void DisposeUnderHungSave(IUnitOfWork? work, AsyncServiceScope scope) =>
+    private void DisposeUnderHungSave(Task hungSave, IUnitOfWork? work, AsyncServiceScope scope) =>
         _ = Task.Run(async () =>
         {
             try
             {
+                try
+                {
+                    await hungSave.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Observed by the save deadline already; only its end matters here.
+                }
+
                 if (work is not null) await work.DisposeAsync().ConfigureAwait(false);
                 await scope.DisposeAsync().ConfigureAwait(false);
             }

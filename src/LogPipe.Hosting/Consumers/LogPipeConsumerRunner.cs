@@ -40,7 +40,7 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
     private bool _perRecordNext;
 
     /// <summary>The unit being given up has a save still running in its scope: its disposal must not hold the loop.</summary>
-    private bool _unitLeftToHungSave;
+    private Task? _unitLeftToHungSave;
     private readonly MessageLag _messageLag;
     private readonly ConsumerProgress _progress;
     private readonly SaveDeadline _prefetchDeadline;
@@ -420,10 +420,10 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
         }
         finally
         {
-            if (commit is null && _unitLeftToHungSave)
+            if (commit is null && _unitLeftToHungSave is { } hungSave)
             {
-                _unitLeftToHungSave = false;
-                DisposeUnderHungSave(work, scope);
+                _unitLeftToHungSave = null;
+                DisposeUnderHungSave(hungSave, work, scope);
             }
             else if (commit is null)
             {
@@ -698,7 +698,7 @@ public sealed partial class LogPipeConsumerRunner : IAsyncDisposable
 
     private void FallBackToPerRecord(List<(ConsumerState Consumer, IncomingRecord Record)> unit, Exception cause)
     {
-        if (cause is SaveTimeoutException { Abandoned: true }) _unitLeftToHungSave = true;
+        if (cause is SaveTimeoutException { Abandoned: true, StillRunning: { } hung }) _unitLeftToHungSave = hung;
         if (TransientErrors.IsTransient(cause))
         {
             // Whether the database is down or one record's save times out, the careful path tells: it counts failures

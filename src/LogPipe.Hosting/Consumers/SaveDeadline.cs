@@ -60,7 +60,10 @@ internal sealed class SaveDeadline
         var abandoned = false;
         try
         {
-            return await task.WaitAsync(Timeout + Grace, _time, cancellationToken).ConfigureAwait(false);
+            // Not ended by the loop's token: on shutdown the save is cancelled through its own token and waited for, because
+            // a save left running after its unit was rolled back would flush into no transaction at all (autocommit), and
+            // its effects would then be applied again after a restart.
+            return await task.WaitAsync(Timeout + Grace, _time, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested && task.IsCompleted)
         {
@@ -74,11 +77,11 @@ internal sealed class SaveDeadline
 
             // Whatever it throws when (if ever) it returns is observed here, not left to the finalizer.
             _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw new SaveTimeoutException(Timeout, abandoned: true);
+            throw new SaveTimeoutException(Timeout, abandoned: true) { StillRunning = task };
         }
         finally
         {
-            // On shutdown the wait ends before the save does: its tokens are left to it as well.
+            // An abandoned save may still hold its tokens: they are left to it.
             Disarm(abandoned || !task.IsCompleted);
         }
     }

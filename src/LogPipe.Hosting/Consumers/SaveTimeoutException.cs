@@ -36,7 +36,10 @@ public sealed class SaveTimeoutException : Exception
 
     /// <summary>
     /// Whether the save ignored its cancellation and was still running when the consumer stopped waiting for it; its unit of
-    /// work was then rolled back and its scope disposed under it.
+    /// work is rolled back and its scope disposed once the save returns.
     /// </summary>
     public bool Abandoned { get; }
+
+    /// <summary>The abandoned save, still running: its unit of work must not be rolled back before it ends.</summary>
+    internal Task? StillRunning { get; init; }
 }
