@@ -21,15 +21,17 @@ public sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointStor
     private readonly CheckpointVersions _versions = new();
     private volatile bool _modelChecked;
     private CheckpointWriter? _writer;
+    private readonly System.Data.IsolationLevel? _isolationLevel;
 
     /// <summary>Creates the store.</summary>
     /// <param name="scopes">Creates scopes for reads outside a unit of work.</param>
-    /// <param name="options">LogPipe's options (for the consumer group name).</param>
+    /// <param name="options">LogPipe's options (the consumer group name, the units' isolation level).</param>
     public EntityFrameworkCheckpointStore(IServiceScopeFactory scopes, IOptions<LogPipeOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _scopes = scopes;
         ConsumerGroup = ConsumerGroupName.Resolve(options.Value);
+        _isolationLevel = options.Value.UnitOfWork.IsolationLevel;
     }
 
     /// <summary>The consumer group checkpoints are kept under.</summary>
@@ -70,7 +72,7 @@ public sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointStor
         var db = Context(services);
         // LogPipe manages savepoints per record; EF's own automatic ones would only double the round trips.
         db.Database.AutoSavepointsEnabled = false;
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = await UnitOfWorkTransaction.BeginAsync(db.Database, _isolationLevel, cancellationToken).ConfigureAwait(false);
         var writer = _writer ??= CheckpointWriter.Create(db);
         return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction);
     }

@@ -16,13 +16,15 @@ public sealed class EntityFrameworkTransactionFactory<TDbContext> : ITransaction
 {
     private readonly CheckpointVersions _unused = new();
     private readonly string _consumerGroup;
+    private readonly System.Data.IsolationLevel? _isolationLevel;
 
     /// <summary>Creates the factory.</summary>
-    /// <param name="options">LogPipe's options (for the consumer group of dead letters).</param>
+    /// <param name="options">LogPipe's options (the consumer group of dead letters, the units' isolation level).</param>
     public EntityFrameworkTransactionFactory(IOptions<LogPipeOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _consumerGroup = ConsumerGroupName.Resolve(options.Value);
+        _isolationLevel = options.Value.UnitOfWork.IsolationLevel;
     }
 
     /// <inheritdoc />
@@ -30,7 +32,7 @@ public sealed class EntityFrameworkTransactionFactory<TDbContext> : ITransaction
     {
         var db = services.GetRequiredService<TDbContext>();
         db.Database.AutoSavepointsEnabled = false;
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = await UnitOfWorkTransaction.BeginAsync(db.Database, _isolationLevel, cancellationToken).ConfigureAwait(false);
         return new EntityFrameworkUnitOfWork(_unused, writer: null, _consumerGroup, db, transaction);
     }
 }

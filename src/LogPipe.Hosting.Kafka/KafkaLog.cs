@@ -29,6 +29,12 @@ internal static partial class KafkaLog
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Reading the checkpoints of newly assigned {Topic} partitions failed; retrying in {DelayMs} ms before starting them")]
     public static partial void CheckpointReadFailed(ILogger logger, Exception exception, string topic, long delayMs);
 
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "Stopped while waiting for the checkpoints of newly assigned {Topic} partitions {Partitions}; they were not started")]
+    public static partial void CheckpointWaitStopped(ILogger logger, string topic, string partitions);
+
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Critical, Message = "The checkpoints of newly assigned {Topic} partitions {Partitions} could not be read for {WaitedMs} ms; they were not started and the consumer stops")]
+    public static partial void CheckpointWaitGaveUp(ILogger logger, Exception exception, string topic, string partitions, long waitedMs);
+
     [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "{Topic} partition {Partition}: the stored checkpoint {Checkpoint} is below the log start {LogStart}; {Lost} records were deleted by retention before this group read them (never applied). Reading resumed at offset {Offset}")]
     public static partial void CheckpointBelowLogStart(ILogger logger, string topic, int partition, long checkpoint, long logStart, long lost, long offset);
 

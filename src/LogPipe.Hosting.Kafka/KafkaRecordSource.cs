@@ -17,6 +17,9 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
 {
     private const string Scope = "kafka";
 
+    /// <summary>How long newly assigned partitions wait for their checkpoints: well below librdkafka's <c>max.poll.interval.ms</c> (5 min).</summary>
+    private static readonly TimeSpan CheckpointPatience = TimeSpan.FromMinutes(2);
+
     private readonly KafkaClientSettings _settings;
     private readonly ILogger _logger;
     private readonly Dictionary<int, long> _generations = [];
@@ -31,6 +34,10 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
     private long _nextGeneration;
     private IncomingRecord? _buffered;
     private Offset _startWithoutCheckpoint = Offset.Beginning;
+
+    // Fires when the consumer stops (the token StartAsync got: the runner's stopping token) or the source is disposed:
+    // the one wait that cannot take a token of its own, the checkpoint read inside the assignment callback, observes it.
+    private CancellationTokenSource? _stopping;
 
     private readonly KafkaConnectivity _connectivity;
     private readonly KafkaMetrics _metrics;
@@ -49,6 +56,8 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
     public Task StartAsync(ICheckpointStore checkpoints, CancellationToken cancellationToken)
     {
         _checkpoints = checkpoints;
+        _stopping?.Dispose();
+        _stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _groupOffsets = checkpoints is KafkaGroupCheckpointStore;
         var config = _settings.ConsumerConfig();
         _startWithoutCheckpoint = config.AutoOffsetReset == AutoOffsetReset.Latest ? Offset.End : Offset.Beginning;
@@ -154,6 +163,8 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
 
     public ValueTask DisposeAsync()
     {
+        // Ends a checkpoint wait in an assignment callback on the consumer's thread before Close waits for that thread.
+        _stopping?.Cancel();
         if (_consumer is { } consumer)
         {
             _consumer = null;
@@ -169,6 +180,8 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
             consumer.Dispose();
         }
 
+        _stopping?.Dispose();
+        _stopping = null;
         return ValueTask.CompletedTask;
     }
 
@@ -286,26 +299,51 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
     /// <summary>
     /// librdkafka wants the start offsets before the assignment callback returns, and the callback runs inside Consume on
     /// the consumer service's thread: this is the one place a checkpoint read blocks. A database that is down is waited for
-    /// (with backoff, up to two minutes): starting anywhere but the stored checkpoint would apply records twice.
+    /// (with backoff, up to <see cref="CheckpointPatience"/>): starting anywhere but the stored checkpoint would apply
+    /// records twice. Neither way out assigns the partitions: the exception thrown here leaves the callback, Confluent.Kafka
+    /// rethrows it from Consume, and the partitions stay unstarted.
+    /// <list type="bullet">
+    /// <item>Stopping (<see cref="_stopping"/> fires) ends the wait at once with <see cref="OperationCanceledException"/>,
+    /// which the consumer loop, stopping too, takes for the end of its run.</item>
+    /// <item>After <see cref="CheckpointPatience"/> the read's last error is rethrown: the consumer loop faults and the
+    /// host stops (event 2022), rather than wait past <c>max.poll.interval.ms</c> and be dropped from the group.</item>
+    /// </list>
     /// </summary>
     private IReadOnlyDictionary<PartitionKey, Checkpoint> ReadCheckpointsBlocking(List<PartitionKey> keys)
     {
+        var stopping = _stopping!.Token;
         var delay = TimeSpan.FromMilliseconds(200);
-        var deadline = Environment.TickCount64 + 120_000;
+        var started = Environment.TickCount64;
+        var deadline = started + (long)CheckpointPatience.TotalMilliseconds;
         while (true)
         {
             try
             {
-                return _checkpoints!.ReadAsync(keys, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
+                stopping.ThrowIfCancellationRequested();
+                return _checkpoints!.ReadAsync(keys, stopping).ConfigureAwait(false).GetAwaiter().GetResult();
             }
-            catch (Exception ex) when (Environment.TickCount64 < deadline && ex is not OperationCanceledException)
+            catch (Exception ex) when (!stopping.IsCancellationRequested && ex is not OperationCanceledException)
             {
+                if (Environment.TickCount64 >= deadline)
+                {
+                    KafkaLog.CheckpointWaitGaveUp(_logger, ex, Stream, Describe(keys), Environment.TickCount64 - started);
+                    throw;
+                }
+
                 KafkaLog.CheckpointReadFailed(_logger, ex, Stream, (long)delay.TotalMilliseconds);
-                Thread.Sleep(delay);
+                stopping.WaitHandle.WaitOne(delay);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                // Whatever the read was doing when the stop came (a connection attempt, a command), the consumer is stopping.
+                KafkaLog.CheckpointWaitStopped(_logger, Stream, Describe(keys));
+                throw new OperationCanceledException("The consumer stopped while waiting for the checkpoints of its newly assigned partitions.", stopping);
             }
         }
     }
+
+    private static string Describe(List<PartitionKey> keys) => string.Join(",", keys.Select(k => k.Partition));
 
     private void OnRevoked(List<TopicPartitionOffset> partitions, bool lost)
     {

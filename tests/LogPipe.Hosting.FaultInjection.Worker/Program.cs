@@ -15,7 +15,6 @@ if (arguments is null)
 
 var serializationFailures = new SerializationFailureCounter();
 List<IInterceptor> interceptors = [new FaultySaves(arguments.SaveDelay), serializationFailures];
-if (arguments.Serializable) interceptors.Add(new SerializableTransactions());
 var builder = ConsumerHost.CreateBuilder(arguments.Stream, arguments.Database, arguments.Settings(), interceptors: interceptors);
 
 // stdout carries only the "started" and "stopped" lines the test waits for; logs go to stderr, warnings and up.

@@ -27,7 +27,7 @@ public sealed record WorkerArguments(string Transport, string Address, string St
     /// <summary>How long every save waits before it writes (honouring cancellation); zero by default.</summary>
     public TimeSpan SaveDelay { get; init; }
 
-    /// <summary>Whether units of work run in SERIALIZABLE transactions (<c>--isolation serializable</c>).</summary>
+    /// <summary>Whether units of work run in SERIALIZABLE transactions (<c>--isolation serializable</c>: <c>LogPipe:UnitOfWork:IsolationLevel</c>).</summary>
     public bool Serializable { get; init; }
 
     /// <summary>How long the host waits for its services to stop after SIGTERM.</summary>
@@ -45,6 +45,7 @@ public sealed record WorkerArguments(string Transport, string Address, string St
         var settings = Transport == Kinesis
             ? ConsumerHost.KinesisDefaults(new Uri(Address, UriKind.Absolute), Group)
             : ConsumerHost.Defaults(Address, Group);
+        if (Serializable) settings["LogPipe:UnitOfWork:IsolationLevel"] = nameof(System.Data.IsolationLevel.Serializable);
         foreach (var (key, value) in Overrides) settings[key] = value;
         return settings;
     }

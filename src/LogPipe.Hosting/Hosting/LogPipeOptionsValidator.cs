@@ -25,6 +25,8 @@ public sealed class LogPipeOptionsValidator : AbstractValidator<LogPipeOptions>
         RuleFor(o => o.UnitOfWork.MaxRecords).InclusiveBetween(1, 100_000).OverridePropertyName("UnitOfWork.MaxRecords");
         RuleFor(o => o.UnitOfWork.MaxDurationMs).GreaterThan(0).OverridePropertyName("UnitOfWork.MaxDurationMs");
         RuleFor(o => o.UnitOfWork.IdlePollMs).GreaterThan(0).OverridePropertyName("UnitOfWork.IdlePollMs");
+        RuleFor(o => o.UnitOfWork.IsolationLevel).Must(UnitOfWorkIsolation.IsUsable).OverridePropertyName("UnitOfWork.IsolationLevel")
+            .WithMessage(o => $"'{o.UnitOfWork.IsolationLevel}' is not an isolation level a unit of work can begin with; use {UnitOfWorkIsolation.Choices}.");
         RuleFor(o => o.Failures.MaxAttempts).GreaterThanOrEqualTo(1).OverridePropertyName("Failures.MaxAttempts");
         RuleFor(o => o.Failures.InitialBackoffMs).GreaterThanOrEqualTo(0).OverridePropertyName("Failures.InitialBackoffMs");
         RuleFor(o => o.Failures.MaxBackoffMs).GreaterThanOrEqualTo(o => o.Failures.InitialBackoffMs).OverridePropertyName("Failures.MaxBackoffMs");

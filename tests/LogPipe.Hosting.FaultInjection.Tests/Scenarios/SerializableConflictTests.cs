@@ -15,10 +15,9 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// dead letters, and the serialization failures counted. CI: 2,000 records (200 people × 10); full: 20,000 (2,000 × 10).
 /// </summary>
 /// <remarks>
-/// LogPipe begins its unit-of-work transactions without an isolation level (it has no setting of its own), and Npgsql
-/// begins those as READ COMMITTED explicitly, so a database default (<c>default_transaction_isolation</c>) does not reach
-/// them: the workers run with <c>--isolation serializable</c>, an EF Core transaction interceptor
-/// (<see cref="SerializableTransactions"/>) that begins them at SERIALIZABLE.
+/// A database default (<c>default_transaction_isolation</c>) does not reach LogPipe's units: Npgsql begins a transaction
+/// without a level as READ COMMITTED explicitly. The workers run with <c>--isolation serializable</c>, which sets
+/// <c>LogPipe:UnitOfWork:IsolationLevel</c> to <c>Serializable</c>.
 /// </remarks>
 public sealed class SerializableConflictTests(ITestOutputHelper output)
 {

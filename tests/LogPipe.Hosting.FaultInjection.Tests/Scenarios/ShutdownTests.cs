@@ -87,21 +87,19 @@ public sealed class ShutdownTests(ITestOutputHelper output)
 
     /// <summary>
     /// A worker that starts while PostgreSQL is down has its partitions assigned and waits, inside the Kafka assignment
-    /// callback, for their checkpoints (event 2014; up to two minutes). That wait does not observe the stopping token: a
-    /// SIGTERM is not heard, the host gives up on the consumer loop when its shutdown timeout runs out, and the worker
-    /// says so (exit code 3). What this test holds to until that is fixed: the process is gone by the shutdown timeout,
-    /// and nothing is lost or applied twice. Once the wait observes the token, <see cref="WorkerStop.AssertCleanWithin"/>
-    /// belongs here as in the other scenarios.
+    /// callback, for their checkpoints (event 2014). That wait observes the stopping token: a SIGTERM ends it, the callback
+    /// leaves without assigning the partitions from any position, and the worker exits cleanly, well within its shutdown
+    /// timeout. A restart applies every record exactly once.
     /// </summary>
     [Fact]
-    public async Task A_consumer_waiting_for_its_checkpoints_during_a_PostgreSQL_outage_is_gone_by_the_shutdown_timeout_after_SIGTERM_and_a_restart_applies_every_record_exactly_once()
+    public async Task A_consumer_waiting_for_its_checkpoints_during_a_PostgreSQL_outage_exits_cleanly_well_within_the_shutdown_timeout_after_SIGTERM_and_a_restart_applies_every_record_exactly_once()
     {
         var outages = FaultScale.Number("SIGTERM_OUTAGES", 1, 3);
         var records = FaultScale.Number("SIGTERM_OUTAGE_RECORDS", 3_000, 30_000);
         var stopwatch = Stopwatch.StartNew();
         await using var run = await Run.StartAsync(WorkerDatabase.Postgres, records);
 
-        var stops = new List<WorkerStop>();
+        var stopTimes = new List<TimeSpan>();
         for (var k = 0; k < outages; k++)
         {
             using (var applying = await run.StartWorkerAsync("--save-delay-ms", "2"))
@@ -116,18 +114,16 @@ public sealed class ShutdownTests(ITestOutputHelper output)
                 return await TerminateOnceLoggedAsync(starting, 2014, "the new worker is waiting for its checkpoints (event 2014)");
             });
             output.WriteLine($"outage {k + 1}: stopped in {stop.Elapsed.TotalMilliseconds:F0} ms, exit code {stop.ExitCode}, '{stop.LastLine}'");
-            Assert.True(
-                stop.ExitCode is 0 or 3 && stop.Elapsed < ShutdownTimeout + TimeSpan.FromSeconds(3),
-                $"The worker was not gone by its shutdown timeout of {ShutdownTimeout.TotalSeconds:F0} s: exit code {stop.ExitCode} after {stop.Elapsed.TotalSeconds:F1} s. stderr:\n{stop.StandardError}");
-            stops.Add(stop);
+
+            // Half the timeout: a stop that merely beats the host's deadline would still mean the wait ignored the signal.
+            stop.AssertCleanWithin(ShutdownTimeout / 2);
+            stopTimes.Add(stop.Elapsed);
         }
 
-        var abandoned = stops.Count(s => s.ExitCode == 3);
-        output.WriteLine($"{abandoned} of {stops.Count} stops ran into the shutdown timeout with the consumer loop still waiting for checkpoints");
         await run.FinishAndJudgeAsync(
             "SIGTERM while waiting for checkpoints, PostgreSQL down",
             $"{outages} × server down, SIGTERM to a worker started during the outage",
-            $"stop times {Describe([.. stops.Select(s => s.Elapsed)])} (shutdown timeout {ShutdownTimeout.TotalSeconds:F0} s); {abandoned} of {stops.Count} stops abandoned the consumer loop at the timeout (exit code 3)",
+            $"stop times {Describe(stopTimes)} (shutdown timeout {ShutdownTimeout.TotalSeconds:F0} s), every exit code 0",
             stopwatch,
             output);
     }
