@@ -21,7 +21,7 @@ namespace LogPipe.Hosting.EntityFrameworkCore;
 /// <see cref="DeadLetterReplayOptions.DisableReplayRequests"/> is set.
 /// </remarks>
 /// <typeparam name="TDbContext">The application's DbContext.</typeparam>
-public sealed class DeadLetterReplayService<TDbContext> : BackgroundService
+internal sealed class DeadLetterReplayService<TDbContext> : BackgroundService
     where TDbContext : DbContext
 {
     private const int BatchSize = 100;

@@ -14,7 +14,7 @@ namespace LogPipe.Hosting.EntityFrameworkCore;
 /// process last read or wrote, so an instance that lost a partition cannot commit over a newer checkpoint.
 /// </summary>
 /// <typeparam name="TDbContext">The application's DbContext, with <c>ApplyLogPipeConfiguration()</c> in its model.</typeparam>
-public sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointStore
+internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointStore
     where TDbContext : DbContext
 {
     private readonly IServiceScopeFactory _scopes;

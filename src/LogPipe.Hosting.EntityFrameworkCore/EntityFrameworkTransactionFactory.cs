@@ -11,7 +11,7 @@ namespace LogPipe.Hosting.EntityFrameworkCore;
 /// checkpoint stores that keep positions elsewhere, such as Kafka consumer-group commits.
 /// </summary>
 /// <typeparam name="TDbContext">The application's DbContext.</typeparam>
-public sealed class EntityFrameworkTransactionFactory<TDbContext> : ITransactionFactory
+internal sealed class EntityFrameworkTransactionFactory<TDbContext> : ITransactionFactory
     where TDbContext : DbContext
 {
     private readonly CheckpointVersions _unused = new();

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 namespace LogPipe.Hosting.Kafka;
 
 /// <summary>Builds librdkafka client configurations: LogPipe's defaults, then <c>Common</c>, then <c>Producer</c>/<c>Consumer</c>.</summary>
-public sealed class KafkaClientSettings
+internal sealed class KafkaClientSettings
 {
     /// <summary>Properties LogPipe sets itself; configuration may not override them.</summary>
     public static readonly IReadOnlySet<string> ManagedByLogPipe = new HashSet<string>(StringComparer.Ordinal)

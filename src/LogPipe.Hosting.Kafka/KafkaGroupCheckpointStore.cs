@@ -12,7 +12,7 @@ namespace LogPipe.Hosting.Kafka;
 /// serializers persist their own changes and dead letters are kept in memory only. Prefer <c>UseEntityFrameworkOffsets</c>
 /// for exactly-once effects.
 /// </summary>
-public sealed class KafkaGroupCheckpointStore : ICheckpointStore
+internal sealed class KafkaGroupCheckpointStore : ICheckpointStore
 {
     private readonly RecentDeadLetters _deadLetters;
     private readonly ITransactionFactory? _transactions;

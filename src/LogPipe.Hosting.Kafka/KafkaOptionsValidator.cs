@@ -3,7 +3,7 @@ using FluentValidation;
 namespace LogPipe.Hosting.Kafka;
 
 /// <summary>The rules <c>LogPipe:Kafka</c> settings must follow; checked at startup.</summary>
-public sealed class KafkaOptionsValidator : AbstractValidator<KafkaOptions>
+internal sealed class KafkaOptionsValidator : AbstractValidator<KafkaOptions>
 {
     /// <summary>Creates the rules.</summary>
     public KafkaOptionsValidator()

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace LogPipe.Hosting.Kafka;
 
 /// <summary>The Kafka transport: one shared idempotent producer, one group member per consumed topic.</summary>
-public sealed class KafkaTransport : ITransport, ITransportHealth, IDisposable
+internal sealed class KafkaTransport : ITransport, ITransportHealth, IDisposable
 {
     /// <summary>The name <c>LogPipe:Transport</c> selects it by.</summary>
     public const string TransportName = "Kafka";

@@ -4,7 +4,7 @@ namespace LogPipe.Hosting.Kafka;
 /// Replaces configured secret values with <c>***</c> in text that is about to be logged or thrown, and tells which
 /// librdkafka properties hold secrets (<see cref="IsSecretProperty"/>).
 /// </summary>
-public sealed class SecretRedactor
+internal sealed class SecretRedactor
 {
     /// <summary>
     /// librdkafka's sensitive properties by name (CONFIGURATION.md marks them), plus the Java-client names users copy over.

@@ -116,7 +116,7 @@ public sealed class KinesisOptions
 
     /// <summary>The client settings these options describe.</summary>
     /// <returns>New client options.</returns>
-    public KinesisClientOptions ToClientOptions() => new()
+    internal KinesisClientOptions ToClientOptions() => new()
     {
         Region = string.IsNullOrWhiteSpace(Region) ? null : Region,
         ServiceUrl = string.IsNullOrWhiteSpace(ServiceUrl) ? null : new Uri(ServiceUrl, UriKind.Absolute),

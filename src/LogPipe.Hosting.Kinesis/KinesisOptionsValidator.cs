@@ -3,7 +3,7 @@ using FluentValidation;
 namespace LogPipe.Hosting.Kinesis;
 
 /// <summary>The rules <c>LogPipe:Kinesis</c> settings must follow; checked at startup, each failure naming its key.</summary>
-public sealed class KinesisOptionsValidator : AbstractValidator<KinesisOptions>
+internal sealed class KinesisOptionsValidator : AbstractValidator<KinesisOptions>
 {
     /// <summary>Creates the rules.</summary>
     public KinesisOptionsValidator()

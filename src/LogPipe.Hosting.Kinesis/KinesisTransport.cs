@@ -11,7 +11,7 @@ namespace LogPipe.Hosting.Kinesis;
 /// The Kinesis transport: one sender for all producers (PutRecords with per-entry retries), one shard-following source
 /// per consumed stream. Checkpoints are kept per consumer group, region (<c>kinesis:&lt;region&gt;</c>), stream and shard.
 /// </summary>
-public sealed class KinesisTransport : ITransport
+internal sealed class KinesisTransport : ITransport
 {
     /// <summary>The name <c>LogPipe:Transport</c> selects it by.</summary>
     public const string TransportName = "Kinesis";

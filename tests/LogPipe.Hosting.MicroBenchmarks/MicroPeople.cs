@@ -11,7 +11,7 @@ public static class MicroPeople
         new Guid(123_456, 0x4c50, 0x4000, 0x80, 0, 0, 0, 0, 0, 0, 0x01), "First123456", "Last123456", "person123456@example.com");
 
     /// <summary>The envelope writer with LogPipe's default payload options (snake_case).</summary>
-    public static readonly EnvelopeWriter Writer = new(PayloadJson.CreateOptions());
+    internal static readonly EnvelopeWriter Writer = new(PayloadJson.CreateOptions());
 
     /// <summary>The record value in <paramref name="format"/>.</summary>
     public static byte[] Value(string format) => Writer.Write(format, "person", 2, Message, "people-api");

@@ -8,7 +8,7 @@ namespace LogPipe.Hosting.Kinesis.Client;
 /// mechanically. Every method throws a <see cref="KinesisException"/> (or a derived type) when the call
 /// fails after the client's retries, and <see cref="OperationCanceledException"/> when cancelled.
 /// </summary>
-public interface IKinesisClient : IDisposable
+internal interface IKinesisClient : IDisposable
 {
     /// <summary>Creates a stream with a fixed number of shards; it is <c>CREATING</c> until it turns <c>ACTIVE</c>.</summary>
     /// <param name="request">The stream name and shard count.</param>

@@ -21,7 +21,7 @@ namespace LogPipe.Hosting.Kinesis.Client;
 /// Thread-safe; create one per endpoint and share it. PutRecords entries that fail individually are
 /// reported in the response and not retried here (the producer decides).
 /// </remarks>
-public sealed class KinesisClient : IKinesisClient
+internal sealed class KinesisClient : IKinesisClient
 {
     private const string TargetPrefix = "Kinesis_20131202.";
     private const string SigningService = "kinesis";

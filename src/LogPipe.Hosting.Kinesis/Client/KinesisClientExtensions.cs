@@ -3,7 +3,7 @@ using LogPipe.Hosting.Kinesis.Client.Model;
 namespace LogPipe.Hosting.Kinesis.Client;
 
 /// <summary>Multi-call conveniences over <see cref="IKinesisClient"/>: paging and waiting.</summary>
-public static class KinesisClientExtensions
+internal static class KinesisClientExtensions
 {
     /// <summary>
     /// Lists every shard of a stream, open and closed, following <c>NextToken</c> across pages. When a

@@ -12,7 +12,7 @@ namespace LogPipe.Hosting.Kinesis.Client;
 /// <see cref="ToString"/> never prints <see cref="SecretKey"/> or <see cref="SessionToken"/>, so the
 /// options can be logged.
 /// </remarks>
-public sealed class KinesisClientOptions
+internal sealed class KinesisClientOptions
 {
     /// <summary>The AWS region's system name, such as <c>eu-west-1</c>; also the SigV4 signing region.</summary>
     /// <remarks>

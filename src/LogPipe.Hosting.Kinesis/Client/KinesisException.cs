@@ -7,7 +7,7 @@ namespace LogPipe.Hosting.Kinesis.Client;
 /// and no <see cref="StatusCode"/>) the request never got an answer. Derived types name the errors
 /// a caller handles differently. Messages never contain credentials.
 /// </summary>
-public class KinesisException : Exception
+internal class KinesisException : Exception
 {
     /// <summary>Creates an exception with a default message.</summary>
     public KinesisException()

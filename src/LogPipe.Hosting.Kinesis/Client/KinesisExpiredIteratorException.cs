@@ -6,7 +6,7 @@ namespace LogPipe.Hosting.Kinesis.Client;
 /// The shard iterator is older than five minutes (<c>ExpiredIteratorException</c>). Get a new one,
 /// after the last sequence number read; retrying the same call cannot succeed.
 /// </summary>
-public class KinesisExpiredIteratorException : KinesisException
+internal class KinesisExpiredIteratorException : KinesisException
 {
     /// <summary>Creates an exception with a default message.</summary>
     public KinesisExpiredIteratorException()

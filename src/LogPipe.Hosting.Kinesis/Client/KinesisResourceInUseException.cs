@@ -6,7 +6,7 @@ namespace LogPipe.Hosting.Kinesis.Client;
 /// The stream is busy, for example still <c>CREATING</c> or <c>UPDATING</c>, or already exists
 /// (<c>ResourceInUseException</c>).
 /// </summary>
-public class KinesisResourceInUseException : KinesisException
+internal class KinesisResourceInUseException : KinesisException
 {
     /// <summary>Creates an exception with a default message.</summary>
     public KinesisResourceInUseException()

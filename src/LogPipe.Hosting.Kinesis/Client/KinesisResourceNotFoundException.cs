@@ -5,7 +5,7 @@ namespace LogPipe.Hosting.Kinesis.Client;
 /// <summary>
 /// The stream or shard does not exist, or is not <c>ACTIVE</c> yet (<c>ResourceNotFoundException</c>).
 /// </summary>
-public class KinesisResourceNotFoundException : KinesisException
+internal class KinesisResourceNotFoundException : KinesisException
 {
     /// <summary>Creates an exception with a default message.</summary>
     public KinesisResourceNotFoundException()

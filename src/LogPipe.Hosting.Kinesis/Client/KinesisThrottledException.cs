@@ -7,7 +7,7 @@ namespace LogPipe.Hosting.Kinesis.Client;
 /// <c>LimitExceededException</c>, <c>ThrottlingException</c> or <c>KMSThrottlingException</c>. The client
 /// retries these with backoff; this is thrown once the retries are used up. Slow down and try again.
 /// </summary>
-public class KinesisThrottledException : KinesisException
+internal class KinesisThrottledException : KinesisException
 {
     /// <summary>Creates an exception with a default message.</summary>
     public KinesisThrottledException()

@@ -6,7 +6,7 @@ namespace LogPipe.Hosting.Kinesis.Client;
 /// The request itself is wrong (<c>ValidationException</c> or <c>InvalidArgumentException</c>), such
 /// as a garbled shard iterator or a value out of range. Retrying the same request cannot succeed.
 /// </summary>
-public class KinesisValidationException : KinesisException
+internal class KinesisValidationException : KinesisException
 {
     /// <summary>Creates an exception with a default message.</summary>
     public KinesisValidationException()

@@ -8,6 +8,8 @@ namespace LogPipe.Hosting.Checkpoints;
 /// commit hands checkpoints and dead letters to the store in one call. For stores that keep positions outside the
 /// application's database (process memory, Kafka group commits).
 /// </summary>
+/// <remarks>Extension point for transport authors: a ready unit of work for <see cref="ICheckpointStore"/>
+/// implementations without a database transaction. See docs/extending.md.</remarks>
 public sealed class BufferedUnitOfWork : IUnitOfWork
 {
     private readonly Action<IReadOnlyList<CheckpointUpdate>, IReadOnlyList<DeadLetter>> _commit;

@@ -6,6 +6,8 @@ namespace LogPipe.Hosting.Checkpoints;
 /// A checkpoint write was refused because the stored checkpoint is not the one this process last saw: another instance
 /// owns the partition now, or moved it on. The unit of work is rolled back; nothing it did is kept.
 /// </summary>
+/// <remarks>Extension point for transport authors: thrown by an <see cref="ICheckpointStore"/> whose checkpoint was
+/// moved by someone else. See docs/extending.md.</remarks>
 public sealed class CheckpointConflictException : Exception
 {
     /// <summary>Creates the exception.</summary>

@@ -5,6 +5,8 @@ namespace LogPipe.Hosting.Checkpoints;
 /// <summary>
 /// Where "how far have I applied" is kept, and the unit of work that applies records and moves checkpoints together.
 /// </summary>
+/// <remarks>Extension point for transport authors: implement it to keep checkpoints somewhere other than the EF Core
+/// store or the in-memory store. See docs/extending.md.</remarks>
 public interface ICheckpointStore
 {
     /// <summary>

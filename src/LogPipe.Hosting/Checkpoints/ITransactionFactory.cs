@@ -4,6 +4,8 @@ namespace LogPipe.Hosting.Checkpoints;
 /// Begins the application's data transaction for a unit of work when checkpoints live elsewhere (for example in Kafka
 /// consumer-group commits): serializers' changes are flushed per record and committed per unit, without checkpoint rows.
 /// </summary>
+/// <remarks>Extension point for transport authors: implement it when checkpoints live outside the application's
+/// database. See docs/extending.md.</remarks>
 public interface ITransactionFactory
 {
     /// <summary>Begins a unit of work whose <see cref="IUnitOfWork.CommitAsync"/> commits the data only.</summary>

@@ -7,6 +7,8 @@ namespace LogPipe.Hosting.Checkpoints;
 /// One transaction holding the effects of several records, the dead letters they produced, and the checkpoints that move
 /// past them. Each record runs inside its own savepoint so a failing record can be undone without losing the others.
 /// </summary>
+/// <remarks>Extension point for transport authors: returned by an <see cref="ICheckpointStore"/>. See
+/// docs/extending.md.</remarks>
 public interface IUnitOfWork : IAsyncDisposable
 {
     /// <summary>

@@ -7,7 +7,7 @@ namespace LogPipe.Hosting.Consumers;
 /// Tells failures of the infrastructure (database connection lost, timeouts) from failures of one record. Transient ones
 /// never count toward a record's retry budget: the whole unit of work is retried after a pause.
 /// </summary>
-public static class TransientErrors
+internal static class TransientErrors
 {
     /// <summary>Whether <paramref name="exception"/> or any exception inside it is a transient infrastructure failure.</summary>
     /// <param name="exception">The exception.</param>

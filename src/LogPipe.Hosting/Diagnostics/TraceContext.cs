@@ -7,7 +7,7 @@ namespace LogPipe.Hosting.Diagnostics;
 /// W3C trace context in record headers (<c>traceparent</c>, <c>tracestate</c>). Headers are transport metadata: the
 /// envelope bytes stay exactly django-logpipe's. Kinesis records have no headers, so context is not carried there.
 /// </summary>
-public static class TraceContext
+internal static class TraceContext
 {
     /// <summary>The W3C <c>traceparent</c> header name.</summary>
     public const string TraceParent = "traceparent";

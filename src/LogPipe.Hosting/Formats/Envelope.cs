@@ -10,4 +10,4 @@ namespace LogPipe.Hosting.Formats;
 /// The <c>message</c> object as compact UTF-8 JSON, whatever the wire format was, so one deserializer serves both formats.
 /// </param>
 /// <param name="Producer">The producer id the sender wrote into the envelope, if any.</param>
-public readonly record struct Envelope(string Format, string Type, int Version, ReadOnlyMemory<byte> MessageJson, string? Producer);
+internal readonly record struct Envelope(string Format, string Type, int Version, ReadOnlyMemory<byte> MessageJson, string? Producer);

@@ -4,7 +4,7 @@ namespace LogPipe.Hosting.Formats;
 /// Bounds on what an incoming record may contain, checked while it is decoded so that a hostile or broken record is
 /// refused with <see cref="Consumers.MessageErrorKind.LimitExceeded"/> before it costs memory.
 /// </summary>
-public sealed record EnvelopeLimits
+internal sealed record EnvelopeLimits
 {
     private readonly int _maxRecordBytes = 1_048_576;
     private readonly int _maxDepth = 64;

@@ -13,7 +13,7 @@ namespace LogPipe.Hosting.Formats;
 /// which is never deserialized) or <see cref="MessageErrorKind.InvalidEnvelope"/>. Keys other than <c>type</c>,
 /// <c>version</c>, <c>message</c> and <c>producer</c> are ignored. An instance is immutable and safe to share.
 /// </remarks>
-public sealed class EnvelopeReader
+internal sealed class EnvelopeReader
 {
     private readonly EnvelopeLimits _limits;
 

@@ -13,7 +13,7 @@ namespace LogPipe.Hosting.Formats;
 /// forms) and then either re-escaped to Python's JSON form or transcoded to MessagePack, so both formats carry the same
 /// data. Buffers are reused per thread; an instance is immutable and safe to share.
 /// </remarks>
-public sealed class EnvelopeWriter
+internal sealed class EnvelopeWriter
 {
     private readonly JsonSerializerOptions _payloadOptions;
 

@@ -21,7 +21,7 @@ namespace LogPipe.Hosting.Formats;
 /// <para>String escaping is not decided here: <see cref="EnvelopeWriter"/> and <see cref="RecordFormat"/> rewrite it to
 /// Python's form whatever encoder the options carry.</para>
 /// </remarks>
-public static class PayloadJson
+internal static class PayloadJson
 {
     /// <summary>The nesting depth allowed when none is given, System.Text.Json's own default.</summary>
     public const int DefaultMaxDepth = 64;

@@ -9,7 +9,7 @@ namespace LogPipe.Hosting.Formats;
 /// The analogue of django-logpipe's <c>format.render</c> and <c>format.parse</c> for any value, not only envelopes:
 /// <c>json:{"foo":"bar"}</c> and <c>msgpack:\x81\xa3foo\xa3bar</c>.
 /// </summary>
-public static class RecordFormat
+internal static class RecordFormat
 {
     /// <summary>Serializes <paramref name="value"/> and prefixes it with its format code.</summary>
     /// <typeparam name="T">The value type.</typeparam>

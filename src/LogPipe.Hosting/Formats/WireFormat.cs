@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Formats;
 
 /// <summary>The format codes that prefix every record value (<c>&lt;code&gt;:&lt;body&gt;</c>).</summary>
-public static class WireFormat
+internal static class WireFormat
 {
     /// <summary>Compact UTF-8 JSON, as django-logpipe's <c>json</c> renderer writes it.</summary>
     public const string Json = "json";

@@ -8,7 +8,7 @@ namespace LogPipe.Hosting.Hosting;
 /// concerns (for example <c>LogPipe:Failures:MaxAttempts</c>) so a startup failure says exactly which setting is wrong.
 /// </summary>
 /// <typeparam name="TOptions">The options class.</typeparam>
-public sealed class FluentOptionsValidator<TOptions> : IValidateOptions<TOptions>
+internal sealed class FluentOptionsValidator<TOptions> : IValidateOptions<TOptions>
     where TOptions : class
 {
     private readonly IValidator<TOptions> _validator;

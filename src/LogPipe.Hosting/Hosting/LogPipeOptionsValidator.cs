@@ -5,7 +5,7 @@ using LogPipe.Hosting.Formats;
 namespace LogPipe.Hosting.Hosting;
 
 /// <summary>The rules <c>LogPipe</c> settings must follow; checked at startup.</summary>
-public sealed class LogPipeOptionsValidator : AbstractValidator<LogPipeOptions>
+internal sealed class LogPipeOptionsValidator : AbstractValidator<LogPipeOptions>
 {
     /// <summary>Creates the rules.</summary>
     public LogPipeOptionsValidator()

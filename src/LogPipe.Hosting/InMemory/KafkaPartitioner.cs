@@ -4,7 +4,7 @@ namespace LogPipe.Hosting.InMemory;
 /// Kafka's default key partitioner (murmur2, as in the Java client, kafka-python and librdkafka's <c>murmur2_random</c>),
 /// so the in-memory transport places a key on the same partition a Kafka cluster would.
 /// </summary>
-public static class KafkaPartitioner
+internal static class KafkaPartitioner
 {
     /// <summary>The partition Kafka's default partitioner assigns a key to.</summary>
     /// <param name="key">The key bytes.</param>

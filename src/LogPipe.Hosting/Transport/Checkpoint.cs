@@ -6,4 +6,6 @@ namespace LogPipe.Hosting.Transport;
 /// For Kinesis: the number of records applied, kept for operators; resumption uses <paramref name="SequenceNumber"/>.
 /// </param>
 /// <param name="SequenceNumber">For Kinesis: the sequence number of the last applied record (resume AFTER_SEQUENCE_NUMBER).</param>
+/// <remarks>Extension point for transport authors: the position a transport resumes from. See
+/// docs/extending.md.</remarks>
 public readonly record struct Checkpoint(long NextOffset, string? SequenceNumber = null);

@@ -1,6 +1,7 @@
 namespace LogPipe.Hosting.Transport;
 
 /// <summary>The sending half of a transport. Implementations are thread-safe singletons.</summary>
+/// <remarks>Extension point for transport authors: a transport's sending half. See docs/extending.md.</remarks>
 public interface IRecordSender
 {
     /// <summary>Sends one record and completes when the transport has acknowledged it.</summary>

@@ -8,6 +8,8 @@ namespace LogPipe.Hosting.Transport;
 /// (<see cref="TryRead"/>) so that an idle source never delays a busy one, and waits on all of them only when all are idle.
 /// A source is used by one thread at a time.
 /// </summary>
+/// <remarks>Extension point for transport authors: returned by <see cref="ITransport.CreateSource"/>. See
+/// docs/extending.md.</remarks>
 public interface IRecordSource : IAsyncDisposable
 {
     /// <summary>The topic or stream this source reads.</summary>

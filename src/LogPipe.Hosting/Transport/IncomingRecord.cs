@@ -1,6 +1,8 @@
 namespace LogPipe.Hosting.Transport;
 
 /// <summary>A record read from a transport, with everything needed to apply it, checkpoint it and keep it if it is bad.</summary>
+/// <remarks>Extension point for transport authors: what an <see cref="IRecordSource"/> hands to the consumer. See
+/// docs/extending.md.</remarks>
 public sealed class IncomingRecord
 {
     /// <summary>Creates a record.</summary>

@@ -8,4 +8,6 @@ namespace LogPipe.Hosting.Transport;
 /// </param>
 /// <param name="Value">The encoded envelope, <c>json:</c> or <c>msgpack:</c> prefixed.</param>
 /// <param name="Headers">Transport headers (Kafka record headers); never part of the envelope.</param>
+/// <remarks>Extension point for transport authors: what an <see cref="IRecordSender"/> is given to send. See
+/// docs/extending.md.</remarks>
 public sealed record OutgoingRecord(string Stream, string? Key, ReadOnlyMemory<byte> Value, IReadOnlyList<KeyValuePair<string, byte[]>>? Headers = null);

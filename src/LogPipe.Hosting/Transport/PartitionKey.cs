@@ -7,6 +7,8 @@ namespace LogPipe.Hosting.Transport;
 /// </param>
 /// <param name="Stream">The Kafka topic or Kinesis stream name.</param>
 /// <param name="Partition">The Kafka partition number or the Kinesis shard id.</param>
+/// <remarks>Extension point for transport authors: names a partition or shard in checkpoints. See
+/// docs/extending.md.</remarks>
 public readonly record struct PartitionKey(string Transport, string Stream, string Partition)
 {
     /// <inheritdoc />

@@ -14,7 +14,7 @@ public sealed class KinesisFixture : IAsyncLifetime
 
     public Uri ServiceUrl => _server?.ServiceUrl ?? throw new InvalidOperationException("The fixture is not started.");
 
-    public IKinesisClient Client => _client ?? throw new InvalidOperationException("The fixture is not started.");
+    internal IKinesisClient Client => _client ?? throw new InvalidOperationException("The fixture is not started.");
 
     /// <summary>Creates a stream with a name no other test uses and waits until it is active.</summary>
     public async Task<string> NewStreamAsync(int shards)

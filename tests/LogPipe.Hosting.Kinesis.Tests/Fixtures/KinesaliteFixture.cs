@@ -27,13 +27,13 @@ public sealed class KinesaliteFixture : IAsyncLifetime
     public Uri ServiceUrl => _server?.ServiceUrl ?? throw new InvalidOperationException("The fixture is not started.");
 
     /// <summary>A client for setting up streams (create, wait, delete) in tests.</summary>
-    public IKinesisClient Admin => _admin ?? throw new InvalidOperationException("The fixture is not started.");
+    internal IKinesisClient Admin => _admin ?? throw new InvalidOperationException("The fixture is not started.");
 
     /// <summary>What the server printed so far (stdout and stderr), for failure messages.</summary>
     public string ServerOutput => _server?.Output ?? "";
 
     /// <summary>Options pointing at this server, with test credentials and quick retries.</summary>
-    public KinesisClientOptions CreateOptions(Action<KinesisClientOptions>? configure = null)
+    internal KinesisClientOptions CreateOptions(Action<KinesisClientOptions>? configure = null)
     {
         var options = new KinesisClientOptions
         {
@@ -52,7 +52,7 @@ public sealed class KinesaliteFixture : IAsyncLifetime
     }
 
     /// <summary>A client for this server; <paramref name="httpClient"/> lets a test put a fault injector in front.</summary>
-    public KinesisClient CreateClient(
+    internal KinesisClient CreateClient(
         HttpClient? httpClient = null,
         ILogger<KinesisClient>? logger = null,
         Action<KinesisClientOptions>? configure = null,

@@ -6,7 +6,7 @@ using Record = LogPipe.Hosting.Kinesis.Client.Model.Record;
 namespace LogPipe.Hosting.Kinesis.Tests.Fixtures;
 
 /// <summary>Writing text records and reading a shard to its tip, as tests need them.</summary>
-public static class RecordReading
+internal static class RecordReading
 {
     /// <summary>Writes each text as one record under one partition key (so all land on one shard, in order).</summary>
     public static async Task<PutRecordsResponse> PutTextsAsync(this IKinesisClient client, string stream, string partitionKey, IEnumerable<string> texts)

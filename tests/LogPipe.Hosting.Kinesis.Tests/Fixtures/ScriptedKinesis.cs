@@ -3,7 +3,7 @@ using LogPipe.Hosting.Kinesis.Client;
 namespace LogPipe.Hosting.Kinesis.Tests.Fixtures;
 
 /// <summary>A client whose every answer comes from a <see cref="FaultInjectingHandler"/> script: no server.</summary>
-public static class ScriptedKinesis
+internal static class ScriptedKinesis
 {
     /// <summary>A client for a made-up region that sends only to <paramref name="handler"/>.</summary>
     public static KinesisClient Client(FaultInjectingHandler handler, int maxRetries = 0) =>

@@ -7,7 +7,7 @@ using LogPipe.Hosting.Kinesis.Client.Model;
 namespace LogPipe.Hosting.Kinesis.Tests.Transport;
 
 /// <summary>Which shard Kinesis puts a partition key on: the MD5 of the key as a 128-bit number, inside the shard's hash key range.</summary>
-public static class ShardHashing
+internal static class ShardHashing
 {
     public static string ShardFor(string partitionKey, IReadOnlyList<Shard> shards)
     {

@@ -4,7 +4,7 @@ namespace LogPipe.Hosting.Kinesis.Client.Model;
 /// A shard that replaced the one being read, returned by GetRecords when the reader reaches the end
 /// of a closed shard. (kinesalite never returns these; read ListShards there.)
 /// </summary>
-public sealed class ChildShard
+internal sealed class ChildShard
 {
     /// <summary>The child shard's id.</summary>
     public string? ShardId { get; set; }

@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>Creates a provisioned stream. The stream is <c>CREATING</c> until it turns <c>ACTIVE</c>.</summary>
-public sealed class CreateStreamRequest
+internal sealed class CreateStreamRequest
 {
     /// <summary>The stream's name, unique in the account and region.</summary>
     public string? StreamName { get; set; }

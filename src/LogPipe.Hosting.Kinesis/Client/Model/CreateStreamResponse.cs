@@ -1,6 +1,6 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>The (empty) answer to CreateStream; poll DescribeStreamSummary until the stream is <c>ACTIVE</c>.</summary>
-public sealed class CreateStreamResponse : KinesisResponse
+internal sealed class CreateStreamResponse : KinesisResponse
 {
 }

@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>Deletes a stream and all its records.</summary>
-public sealed class DeleteStreamRequest
+internal sealed class DeleteStreamRequest
 {
     /// <summary>The stream to delete.</summary>
     public string? StreamName { get; set; }

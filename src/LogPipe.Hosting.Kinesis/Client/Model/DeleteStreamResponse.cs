@@ -1,6 +1,6 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>The (empty) answer to DeleteStream; the stream is <c>DELETING</c> for a while afterwards.</summary>
-public sealed class DeleteStreamResponse : KinesisResponse
+internal sealed class DeleteStreamResponse : KinesisResponse
 {
 }

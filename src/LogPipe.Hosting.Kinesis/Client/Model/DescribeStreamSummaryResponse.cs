@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>The answer to DescribeStreamSummary.</summary>
-public sealed class DescribeStreamSummaryResponse : KinesisResponse
+internal sealed class DescribeStreamSummaryResponse : KinesisResponse
 {
     /// <summary>The stream's state and counts.</summary>
     public StreamDescriptionSummary? StreamDescriptionSummary { get; set; }

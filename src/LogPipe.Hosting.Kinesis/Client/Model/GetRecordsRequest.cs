@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>Reads the next records of a shard.</summary>
-public sealed class GetRecordsRequest
+internal sealed class GetRecordsRequest
 {
     /// <summary>The iterator from GetShardIterator or from the previous GetRecords.</summary>
     public string? ShardIterator { get; set; }

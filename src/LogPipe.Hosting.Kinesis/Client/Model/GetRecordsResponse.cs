@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>The answer to GetRecords.</summary>
-public sealed class GetRecordsResponse : KinesisResponse
+internal sealed class GetRecordsResponse : KinesisResponse
 {
     /// <summary>The records read, in sequence-number order; may be empty even when more follow.</summary>
     public List<Record>? Records { get; set; }

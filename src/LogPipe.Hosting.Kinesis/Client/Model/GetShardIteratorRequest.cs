@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>Asks for an iterator to read a shard from a given position.</summary>
-public sealed class GetShardIteratorRequest
+internal sealed class GetShardIteratorRequest
 {
     /// <summary>The stream the shard belongs to.</summary>
     public string? StreamName { get; set; }

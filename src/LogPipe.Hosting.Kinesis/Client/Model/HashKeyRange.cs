@@ -4,7 +4,7 @@ namespace LogPipe.Hosting.Kinesis.Client.Model;
 /// The range of 128-bit hash keys a shard owns, as decimal strings. A record's hash key is the
 /// MD5 of its partition key (or its explicit hash key).
 /// </summary>
-public sealed class HashKeyRange
+internal sealed class HashKeyRange
 {
     /// <summary>The lowest hash key the shard owns, inclusive.</summary>
     public string? StartingHashKey { get; set; }

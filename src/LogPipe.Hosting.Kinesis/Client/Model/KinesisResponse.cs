@@ -7,7 +7,7 @@ namespace LogPipe.Hosting.Kinesis.Client.Model;
 /// What every Kinesis response carries besides its payload: the HTTP status and the request id
 /// that AWS support asks for.
 /// </summary>
-public abstract class KinesisResponse
+internal abstract class KinesisResponse
 {
     /// <summary>The HTTP status code of the successful response (normally 200).</summary>
     [JsonIgnore]

@@ -5,7 +5,7 @@ namespace LogPipe.Hosting.Kinesis.Client.Model;
 /// <see cref="ExclusiveStartShardId"/>) or <see cref="NextToken"/> from the previous page, not both.
 /// <see cref="KinesisClientExtensions.ListAllShardsAsync"/> follows the pages for you.
 /// </summary>
-public sealed class ListShardsRequest
+internal sealed class ListShardsRequest
 {
     /// <summary>The stream whose shards to list; leave unset when <see cref="NextToken"/> is set.</summary>
     public string? StreamName { get; set; }

@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>One page of a stream's shards.</summary>
-public sealed class ListShardsResponse : KinesisResponse
+internal sealed class ListShardsResponse : KinesisResponse
 {
     /// <summary>The shards on this page, open and closed.</summary>
     public List<Shard>? Shards { get; set; }

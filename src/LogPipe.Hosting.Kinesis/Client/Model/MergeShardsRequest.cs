@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>Merges two shards with adjacent hash key ranges; both close and one child opens.</summary>
-public sealed class MergeShardsRequest
+internal sealed class MergeShardsRequest
 {
     /// <summary>The stream the shards belong to.</summary>
     public string? StreamName { get; set; }

@@ -1,6 +1,6 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>The (empty) answer to MergeShards; the stream is <c>UPDATING</c> until the merge is done.</summary>
-public sealed class MergeShardsResponse : KinesisResponse
+internal sealed class MergeShardsResponse : KinesisResponse
 {
 }

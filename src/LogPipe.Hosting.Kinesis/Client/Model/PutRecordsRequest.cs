@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>Writes up to 500 records (5 MiB in all) to a stream in one call.</summary>
-public sealed class PutRecordsRequest
+internal sealed class PutRecordsRequest
 {
     /// <summary>The stream to write to.</summary>
     public string? StreamName { get; set; }

@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>One record to write in a PutRecords call.</summary>
-public sealed class PutRecordsRequestEntry
+internal sealed class PutRecordsRequestEntry
 {
     /// <summary>The record's bytes (base64 on the wire); at most 1 MiB together with the partition key.</summary>
     public ReadOnlyMemory<byte> Data { get; set; }

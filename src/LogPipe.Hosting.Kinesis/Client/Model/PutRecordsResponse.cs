@@ -5,7 +5,7 @@ namespace LogPipe.Hosting.Kinesis.Client.Model;
 /// <see cref="FailedRecordCount"/> says how many, and their entries carry an error code. The
 /// caller retries those entries; the client does not.
 /// </summary>
-public sealed class PutRecordsResponse : KinesisResponse
+internal sealed class PutRecordsResponse : KinesisResponse
 {
     /// <summary>How many records were not written.</summary>
     public int? FailedRecordCount { get; set; }

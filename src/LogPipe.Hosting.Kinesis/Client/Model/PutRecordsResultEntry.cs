@@ -4,7 +4,7 @@ namespace LogPipe.Hosting.Kinesis.Client.Model;
 /// The outcome of one entry of a PutRecords call, at the same index as the entry: either a
 /// sequence number and shard, or an error code.
 /// </summary>
-public sealed class PutRecordsResultEntry
+internal sealed class PutRecordsResultEntry
 {
     /// <summary>The sequence number assigned to the record, when it was written.</summary>
     public string? SequenceNumber { get; set; }

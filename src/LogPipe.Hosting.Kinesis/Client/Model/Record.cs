@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>A record read from a shard by GetRecords.</summary>
-public sealed class Record
+internal sealed class Record
 {
     /// <summary>The record's sequence number, unique within its shard; store it to resume after it.</summary>
     public string? SequenceNumber { get; set; }

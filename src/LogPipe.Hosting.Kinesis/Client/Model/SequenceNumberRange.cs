@@ -4,7 +4,7 @@ namespace LogPipe.Hosting.Kinesis.Client.Model;
 /// The sequence numbers a shard spans. An open shard has no ending sequence number; a shard
 /// closed by a split or merge has one, and its records must be read before its children's.
 /// </summary>
-public sealed class SequenceNumberRange
+internal sealed class SequenceNumberRange
 {
     /// <summary>The first sequence number of the shard.</summary>
     public string? StartingSequenceNumber { get; set; }

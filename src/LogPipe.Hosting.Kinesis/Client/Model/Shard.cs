@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>A shard of a stream, as ListShards describes it.</summary>
-public sealed class Shard
+internal sealed class Shard
 {
     /// <summary>The shard's id, such as <c>shardId-000000000000</c>.</summary>
     public string? ShardId { get; set; }

@@ -9,7 +9,7 @@ namespace LogPipe.Hosting.Kinesis.Client.Model;
 /// reads the same as code written against the AWS SDK.
 /// </summary>
 [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Member names match the AWS SDK and the wire values.")]
-public sealed class ShardIteratorType : ConstantClass
+internal sealed class ShardIteratorType : ConstantClass
 {
     /// <summary>Start at the record with the given <c>StartingSequenceNumber</c>.</summary>
     public static readonly ShardIteratorType AT_SEQUENCE_NUMBER = new("AT_SEQUENCE_NUMBER");

@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>Splits a shard in two at a hash key; the parent closes and two children open.</summary>
-public sealed class SplitShardRequest
+internal sealed class SplitShardRequest
 {
     /// <summary>The stream the shard belongs to.</summary>
     public string? StreamName { get; set; }

@@ -1,6 +1,6 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>The (empty) answer to SplitShard; the stream is <c>UPDATING</c> until the split is done.</summary>
-public sealed class SplitShardResponse : KinesisResponse
+internal sealed class SplitShardResponse : KinesisResponse
 {
 }

@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Kinesis.Client.Model;
 
 /// <summary>A stream's state without its shard list, as DescribeStreamSummary returns it.</summary>
-public sealed class StreamDescriptionSummary
+internal sealed class StreamDescriptionSummary
 {
     /// <summary>The stream's name.</summary>
     public string? StreamName { get; set; }

@@ -7,7 +7,7 @@ namespace LogPipe.Hosting.Kinesis.Client.Model;
 /// The lifecycle state of a stream. Shaped like <c>Amazon.Kinesis.StreamStatus</c>.
 /// </summary>
 [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Member names match the AWS SDK and the wire values.")]
-public sealed class StreamStatus : ConstantClass
+internal sealed class StreamStatus : ConstantClass
 {
     /// <summary>The stream is being created; it cannot be read or written yet.</summary>
     public static readonly StreamStatus CREATING = new("CREATING");
