@@ -5,7 +5,7 @@ namespace LogPipe.Hosting.Checkpoints;
 /// <c>LogPipeDeadLetters</c> tables. Checked at startup, so a name that does not fit fails there with its key named, not
 /// at the first checkpoint write.
 /// </summary>
-public static class CheckpointKeyLimits
+internal static class CheckpointKeyLimits
 {
     /// <summary>Longest consumer group name (<c>LogPipe:ConsumerGroup</c>).</summary>
     public const int ConsumerGroup = 200;

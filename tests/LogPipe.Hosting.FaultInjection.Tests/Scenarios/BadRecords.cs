@@ -19,7 +19,7 @@ public sealed record BadRecord(string Name, MessageErrorKind? Expected, string R
 /// not fit or fail each validation rule, records over every limit, hostile MessagePack, a record whose save keeps
 /// failing, and an ignored type. The consumer runs with the limits below so that limit breaches stay small records.
 /// </summary>
-public static class BadRecords
+internal static class BadRecords
 {
     public const int MaxRecordBytes = 64 * 1024;
     public const int MaxStringLength = 4096;

@@ -6,7 +6,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 /// The consumer settings of the bad-input scenarios: lowered limits, so that breaching them takes only small records,
 /// and three quick attempts before a failing save is dead-lettered.
 /// </summary>
-public static class BadInputSettings
+internal static class BadInputSettings
 {
     public static Dictionary<string, string?> For(EnvelopeLimits limits)
     {
