@@ -47,4 +47,16 @@ public sealed class RetryBackoffTests
         var drawn = Enumerable.Range(0, 50).Select(_ => RetryBackoff.Before(Failures, 3)).Distinct().Count();
         Assert.True(drawn > 1, "every backoff of one try was the same: instances retrying together would move in lockstep");
     }
+
+    [Fact]
+    public void Full_jitter_draws_anywhere_between_zero_and_the_capped_exponential_backoff()
+    {
+        var initial = TimeSpan.FromMilliseconds(100);
+        var max = TimeSpan.FromSeconds(10);
+        var draws = Enumerable.Range(0, 2000).Select(_ => RetryBackoff.Exponential(initial, max, 4, BackoffJitter.Full)).ToList();
+        Assert.All(draws, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(800)));
+        Assert.Contains(draws, d => d < TimeSpan.FromMilliseconds(100));
+        Assert.Contains(draws, d => d > TimeSpan.FromMilliseconds(700));
+        Assert.All(Enumerable.Range(0, 200), _ => Assert.InRange(RetryBackoff.Exponential(initial, max, 40, BackoffJitter.Full), TimeSpan.Zero, max));
+    }
 }
