@@ -33,6 +33,9 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private readonly MessageLag _messageLag;
     private readonly ConsumerProgress _progress;
     private readonly SaveDeadline _prefetchDeadline;
+
+    // Lives as long as the runner, like the backoff streak and the per-record switch it keeps: a restart does not reset them.
+    private readonly UnitAbandoner _abandoner;
     private ConsumerRunnerStatus _status = new(ConsumerRunnerState.NotStarted, null, null, null);
 
     // The parts, composed once the sources started.
@@ -69,6 +72,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _messageLag = new MessageLag(_options.MinMessageLagMs);
         _progress = new ConsumerProgress(time);
         _prefetchDeadline = DeadlineFor(_options.Failures);
+        _abandoner = new UnitAbandoner(_options.Failures, time, logger);
     }
 
     /// <summary>The consumer group name checkpoints and dead letters are kept under.</summary>
@@ -128,15 +132,14 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _status = _status with { LastCommitAt = _settler?.LastCommitAt ?? _status.LastCommitAt };
         var instrumentation = new ConsumerInstrumentation(_telemetry, transport.Name);
         var forwarder = _options.DeadLetters.ForwardTo is { Length: > 0 } forwardTo ? new DeadLetterForwarder(_transports, forwardTo, _logger) : null;
-        var abandoner = new UnitAbandoner(_options.Failures, _time, _logger);
-        var deadLetters = new DeadLetterRecorder(_consumerGroup, abandoner, forwarder, _time, _logger);
-        var perRecord = new PerRecordApplier(instrumentation, _progress, abandoner, deadLetters, _time, _logger);
-        var batch = new BatchApplier(instrumentation, _progress, abandoner, deadLetters, _prefetchDeadline);
+        var deadLetters = new DeadLetterRecorder(_consumerGroup, _abandoner, forwarder, _time, _logger);
+        var perRecord = new PerRecordApplier(instrumentation, _progress, _abandoner, deadLetters, _time, _logger);
+        var batch = new BatchApplier(instrumentation, _progress, _abandoner, deadLetters, _prefetchDeadline);
         _consumers = consumers;
         _instrumentation = instrumentation;
         _gatherer = new UnitGatherer(consumers, _options.UnitOfWork, _messageLag, _progress, _time);
-        _unitApplier = new UnitApplier(_scopes, _checkpoints, _sourceCheckpoints as CommitOrderedCheckpoints, instrumentation, abandoner, perRecord, batch, _logger);
-        _settler = new CommitSettler(instrumentation, _progress, abandoner, deadLetters, _options.Failures, _time, _logger);
+        _unitApplier = new UnitApplier(_scopes, _checkpoints, _sourceCheckpoints as CommitOrderedCheckpoints, instrumentation, _abandoner, perRecord, batch, _logger);
+        _settler = new CommitSettler(instrumentation, _progress, _abandoner, deadLetters, _options.Failures, _time, _logger);
     }
 
     /// <summary>Applies records until <paramref name="cancellationToken"/> is cancelled, waiting for records when all consumers are idle.</summary>
