@@ -28,14 +28,4 @@ internal static class SaveRetryPolicy
 
     /// <summary>Whether the failure policy applies now.</summary>
     public static bool AttemptsUsedUp(SaveFailureRecord failure, FailureOptions options) => failure.Attempts >= options.MaxAttempts;
-
-    /// <summary>Exponential backoff from <see cref="FailureOptions.InitialBackoffMs"/> up to <see cref="FailureOptions.MaxBackoffMs"/>, with jitter.</summary>
-    public static TimeSpan Backoff(FailureOptions failures, int tries)
-    {
-        var exponent = Math.Clamp(tries - 1, 0, 20);
-        var ms = Math.Min((double)failures.MaxBackoffMs, failures.InitialBackoffMs * Math.Pow(2, exponent));
-        // Jitter keeps several instances retrying against one database from moving in lockstep.
-        ms *= 0.8 + (Random.Shared.NextDouble() * 0.4);
-        return TimeSpan.FromMilliseconds(ms);
-    }
 }

@@ -1,0 +1,119 @@
+using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.DeadLetters;
+using LogPipe.Hosting.Diagnostics;
+using LogPipe.Hosting.Transport;
+
+namespace LogPipe.Hosting.Consumers;
+
+/// <summary>
+/// The fast path: prefetch per serializer, apply every record against the change tracker, flush once at commit. Any
+/// save failure abandons the batch; the same records are then applied one by one with savepoints, where retries and
+/// failure policies work per record.
+/// </summary>
+internal sealed class BatchApplier
+{
+    private readonly ConsumerInstrumentation _instrumentation;
+    private readonly ConsumerProgress _progress;
+    private readonly UnitAbandoner _abandoner;
+    private readonly DeadLetterRecorder _deadLetters;
+    private readonly SaveDeadline _prefetchDeadline;
+
+    public BatchApplier(ConsumerInstrumentation instrumentation, ConsumerProgress progress, UnitAbandoner abandoner, DeadLetterRecorder deadLetters, SaveDeadline prefetchDeadline)
+    {
+        _instrumentation = instrumentation;
+        _progress = progress;
+        _abandoner = abandoner;
+        _deadLetters = deadLetters;
+        _prefetchDeadline = prefetchDeadline;
+    }
+
+    /// <summary>Batch mode is for units whose serializers all allow it, in consumers that do not throw message errors.</summary>
+    public static bool CanBatch(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, IServiceProvider services)
+    {
+        var any = false;
+        var checkedInvokers = new HashSet<SerializerInvoker>();
+        for (var i = 0; i < unit.Count; i++)
+        {
+            if (unit[i].Consumer.Failures.ThrowErrors) return false;
+            if (prepared[i].Invoker is not { } invoker) continue;
+            any = true;
+            if (checkedInvokers.Add(invoker) && !BatchSaves(invoker, services)) return false;
+        }
+
+        return any;
+    }
+
+    /// <summary>Applies the unit; <see langword="null"/> when nothing is left to commit (the unit was put back or abandoned).</summary>
+    public async Task<UnitCommit?> ApplyAsync(
+        IUnitOfWork work,
+        List<(ConsumerState Consumer, IncomingRecord Record)> unit,
+        PreparedRecord[] prepared,
+        IServiceProvider services,
+        CancellationToken cancellationToken)
+    {
+        work.BeginBatch();
+        var handled = new List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)>(unit.Count);
+        var deadLetters = new List<DeadLetter>();
+        try
+        {
+            foreach (var group in prepared.Where(p => p.Invoker is not null).GroupBy(p => p.Invoker!))
+            {
+                await _prefetchDeadline.RunAsync((Invoker: group.Key, Messages: group.Select(p => p.Message!).ToList(), Services: services), static (s, ct) => PrefetchAsync(s.Invoker, s.Messages, s.Services, ct), cancellationToken).ConfigureAwait(false);
+            }
+
+            for (var i = 0; i < unit.Count; i++)
+            {
+                var (consumer, record) = unit[i];
+                if (!consumer.Source.IsCurrent(record)) continue;
+                var activity = _instrumentation.StartProcess(record);
+                RecordOutcome outcome;
+                try
+                {
+                    outcome = await consumer.Deadline.RunAsync((Record: prepared[i], Services: services), static (s, ct) => RecordProcessor.ApplyAsync(s.Record, s.Services, ct), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    throw;
+                }
+
+                ConsumerInstrumentation.EndProcess(activity, outcome, null);
+                _progress.Alive();
+                if (!outcome.IsApplied && await _deadLetters.RecordMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false) is { } deadLetterFailure)
+                {
+                    _abandoner.Abandon(unit, 0, deadLetterFailure);
+                    return null;
+                }
+
+                handled.Add((consumer, record, outcome));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _abandoner.FallBackToPerRecord(unit, ex);
+            return null;
+        }
+
+        return handled.Count == 0 ? null : new UnitCommit(unit, unit.Count, handled, deadLetters, batch: true);
+    }
+
+    private static async Task<bool> PrefetchAsync(SerializerInvoker invoker, List<object> messages, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await invoker.PrefetchAsync(messages, services, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static bool BatchSaves(SerializerInvoker invoker, IServiceProvider services)
+    {
+        try
+        {
+            return invoker.BatchSaves(services);
+        }
+        catch (Exception)
+        {
+            // Resolving the serializer failed (its constructor threw): the careful path meets the same failure per record,
+            // where retries and the failure policy handle it.
+            return false;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.Diagnostics;
+using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LogPipe.Hosting.Consumers;
+
+/// <summary>
+/// Applies a unit in its own scope and transaction, on the batched path when every serializer allows it and the last
+/// unit did not fail there, record by record otherwise, and starts its commit.
+/// </summary>
+internal sealed class UnitApplier
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ICheckpointStore _checkpoints;
+    private readonly CommitOrderedCheckpoints? _commitOrderedReads;
+    private readonly ConsumerInstrumentation _instrumentation;
+    private readonly UnitAbandoner _abandoner;
+    private readonly PerRecordApplier _perRecord;
+    private readonly BatchApplier _batch;
+    private readonly ILogger _logger;
+
+    public UnitApplier(
+        IServiceScopeFactory scopes,
+        ICheckpointStore checkpoints,
+        CommitOrderedCheckpoints? commitOrderedReads,
+        ConsumerInstrumentation instrumentation,
+        UnitAbandoner abandoner,
+        PerRecordApplier perRecord,
+        BatchApplier batch,
+        ILogger logger)
+    {
+        _scopes = scopes;
+        _checkpoints = checkpoints;
+        _commitOrderedReads = commitOrderedReads;
+        _instrumentation = instrumentation;
+        _abandoner = abandoner;
+        _perRecord = perRecord;
+        _batch = batch;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="unit"/> and starts its commit, on another thread when <paramref name="background"/> is set;
+    /// <see cref="CommitSettler.FinishAsync"/> settles it. Returns <see langword="null"/> when there is nothing to commit
+    /// (the unit was abandoned or put back, or none of its records is current any more); its scope and unit of work are
+    /// then disposed already.
+    /// </summary>
+    public async Task<UnitCommit?> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, bool background, CancellationToken cancellationToken)
+    {
+        var scope = _scopes.CreateAsyncScope();
+        IUnitOfWork? work = null;
+        UnitCommit? commit = null;
+        try
+        {
+            try
+            {
+                work = await _checkpoints.BeginAsync(scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _abandoner.Abandon(unit, 0, ex);
+                return null;
+            }
+
+            _instrumentation.Gathered(unit);
+            var startedTimestamp = Stopwatch.GetTimestamp();
+            var perRecord = _abandoner.TakePerRecordNext();
+            commit = !perRecord && work.SupportsBatchedSaves && BatchApplier.CanBatch(unit, prepared, scope.ServiceProvider)
+                ? await _batch.ApplyAsync(work, unit, prepared, scope.ServiceProvider, cancellationToken).ConfigureAwait(false)
+                : await _perRecord.ApplyAsync(work, unit, prepared, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+            commit?.Start(scope, work, startedTimestamp, background, _commitOrderedReads);
+            return commit;
+        }
+        finally
+        {
+            if (commit is null && _abandoner.TakeLeftToHungSave() is { } hungSave)
+            {
+                DisposeUnderHungSave(hungSave, work, scope);
+            }
+            else if (commit is null)
+            {
+                if (work is not null) await work.DisposeAsync().ConfigureAwait(false);
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rolls back and disposes a unit of work whose save ignored its timeout, off the loop, once that save returned: rolled
+    /// back under a running save, the save's own flush would run outside any transaction and commit its effects without
+    /// the checkpoint (applied again after a restart). Until then the unit's transaction stays open; the loop goes on in
+    /// other scopes.
+    /// </summary>
+    private void DisposeUnderHungSave(Task hungSave, IUnitOfWork? work, AsyncServiceScope scope) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                try
+                {
+                    await hungSave.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Observed by the save deadline already; only its end matters here.
+                }
+
+                if (work is not null) await work.DisposeAsync().ConfigureAwait(false);
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                ConsumerLog.HungUnitDisposeFailed(_logger, ex);
+            }
+        });
+}

@@ -1,0 +1,74 @@
+using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.DeadLetters;
+using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LogPipe.Hosting.Consumers;
+
+/// <summary>
+/// A unit of work whose records are applied and whose commit has started: what settling it needs, and the scope and
+/// transaction it keeps open until then.
+/// </summary>
+internal sealed class UnitCommit(
+    List<(ConsumerState Consumer, IncomingRecord Record)> unit,
+    int taken,
+    List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled,
+    List<DeadLetter> deadLetters,
+    bool batch) : IAsyncDisposable
+{
+    private AsyncServiceScope _scope;
+    private IUnitOfWork? _work;
+
+    public List<(ConsumerState Consumer, IncomingRecord Record)> Unit { get; } = unit;
+
+    /// <summary>How many of the unit's records (from the first) this commit is about; the rest were put back already.</summary>
+    public int Taken { get; } = taken;
+
+    public List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> Handled { get; } = handled;
+
+    public List<DeadLetter> DeadLetters { get; } = deadLetters;
+
+    public bool Batch { get; } = batch;
+
+    /// <summary>Thrown once the commit is settled (the stop policy): the records before the failing one are kept.</summary>
+    public Exception? StopWith { get; init; }
+
+    /// <summary>The last handled record of each partition: its checkpoint is written.</summary>
+    public Dictionary<PartitionKey, (ConsumerState Consumer, IncomingRecord Record)> Last { get; } = [];
+
+    public long StartedTimestamp { get; private set; }
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public void Start(AsyncServiceScope scope, IUnitOfWork work, long startedTimestamp, bool background, CommitOrderedCheckpoints? reads)
+    {
+        _scope = scope;
+        _work = work;
+        StartedTimestamp = startedTimestamp;
+        foreach (var h in Handled) Last[h.Record.Partition] = (h.Consumer, h.Record);
+        var updates = Last.Values.Select(h => new CheckpointUpdate(h.Record.Partition, h.Record.NextCheckpoint)).ToList();
+
+        // Once applying is done, the commit runs to its end even during shutdown: a half-done commit helps nobody. In
+        // the background it runs on a pool thread, since providers such as SQLite complete "async" calls inline.
+        Completion = background ? Task.Run(() => work.CommitAsync(updates, CancellationToken.None)) : CommitInline(work, updates);
+        reads?.CommitStarted(Completion);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_work is not null) await _work.DisposeAsync().ConfigureAwait(false);
+        await _scope.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static Task CommitInline(IUnitOfWork work, IReadOnlyList<CheckpointUpdate> updates)
+    {
+        try
+        {
+            return work.CommitAsync(updates, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+    }
+}
