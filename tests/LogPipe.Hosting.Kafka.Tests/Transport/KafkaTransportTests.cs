@@ -131,7 +131,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
 
         // Send once the group has settled with partitions on every member; otherwise the first member to join may
         // apply everything before the others are assigned anything.
-        await Eventually.TrueAsync(() => apps.All(a => a.Logs.Entries.Any(e => e.EventId.Id == 2010)), TimeSpan.FromSeconds(60), "every member was assigned partitions");
+        await Eventually.TrueAsync(() => apps.All(a => a.Logs.Entries.Any(e => e.EventId.Id == LogEvents.PartitionsAssigned)), TimeSpan.FromSeconds(60), "every member was assigned partitions");
         var people = People.Many(1500);
         foreach (var chunk in people.Chunk(100)) await SendAsync(apps[0], chunk);
         await AssertExactlyOnceAsync(apps[0], people);
@@ -180,7 +180,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         // Let A finish its unit: its checkpoint write is fenced and everything it did rolls back.
         slowProbe.SaveGate = null;
         stuck.Release(1000);
-        await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id is 1024 or 1020), TimeSpan.FromSeconds(60), "A's unit was fenced or its save refused");
+        await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id is LogEvents.CheckpointConflict or LogEvents.SaveFailedWillRetry), TimeSpan.FromSeconds(60), "A's unit was fenced or its save refused");
         await b.DisposeAsync();
         var stored = await a.PeopleAsync();
         Assert.Equal(300, stored.Count);
@@ -267,7 +267,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         var second = await AppAsync(db);
         await Eventually.TrueAsync(async () => await second.PeopleCountAsync() == 6, TimeSpan.FromSeconds(60), "the records still in the log applied");
 
-        var warning = Assert.Single(second.Logs.Entries, e => e.EventId.Id == 2020);
+        var warning = Assert.Single(second.Logs.Entries, e => e.EventId.Id == LogEvents.CheckpointBelowLogStart);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
         Assert.Equal(_topic, warning.State["Topic"]);
         Assert.Equal(0, warning.State["Partition"]);

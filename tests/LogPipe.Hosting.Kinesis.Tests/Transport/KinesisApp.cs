@@ -94,7 +94,7 @@ public sealed class KinesisApp : IAsyncDisposable
 
     /// <summary>Waits until the consumer service has started every source (shards listed, first iterators taken).</summary>
     public Task ConsumersStartedAsync() =>
-        Eventually.TrueAsync(() => Logs.Entries.Any(e => e.EventId.Id == 1001), TimeSpan.FromSeconds(30), "the consumer service started");
+        Eventually.TrueAsync(() => Logs.Entries.Any(e => e.EventId.Id == LogEvents.ConsumerStarted), TimeSpan.FromSeconds(30), "the consumer service started");
 
     public async Task<IReadOnlyList<RecordPosition>> SendAsync(IEnumerable<Person> people, CancellationToken cancellationToken = default)
     {
