@@ -16,7 +16,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
     private const int Partitions = 6;
     private readonly KafkaTestCluster _cluster = KafkaTestCluster.Start();
     private readonly List<IAsyncDisposable> _apps = [];
-    private readonly List<TestDatabase> _databases = [];
+    private readonly List<TemporaryDatabase> _databases = [];
     private string _topic = "";
     private string _group = "";
 
@@ -30,18 +30,18 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task DisposeAsync()
     {
         foreach (var app in Enumerable.Reverse(_apps)) await app.DisposeAsync();
-        foreach (var db in _databases) db.Cleanup();
+        foreach (var db in _databases) db.Dispose();
         await _cluster.DisposeAsync();
     }
 
-    private async Task<TestDatabase> DatabaseAsync(string kind)
+    private async Task<TemporaryDatabase> DatabaseAsync(string kind)
     {
-        var db = await TestDatabase.CreateAsync(kind);
+        var db = await TemporaryDatabase.CreateAsync(kind);
         _databases.Add(db);
         return db;
     }
 
-    private async Task<KafkaApp> AppAsync(TestDatabase db, IDictionary<string, string?>? settings = null, Probe? probe = null, bool start = true, bool groupOffsets = false)
+    private async Task<KafkaApp> AppAsync(TemporaryDatabase db, IDictionary<string, string?>? settings = null, Probe? probe = null, bool start = true, bool groupOffsets = false)
     {
         var app = KafkaApp.Create(_cluster.BootstrapServers, _topic, _group, db, settings, probe, groupOffsets);
         _apps.Add(app);
@@ -50,7 +50,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         return app;
     }
 
-    private async Task<KafkaApp> ProducerAppAsync(TestDatabase db) =>
+    private async Task<KafkaApp> ProducerAppAsync(TemporaryDatabase db) =>
         await AppAsync(db, new Dictionary<string, string?> { ["LogPipe:EnableConsumers"] = "false" });
 
     private static async Task<IReadOnlyList<Transport.RecordPositionView>> SendAsync(KafkaApp app, IReadOnlyList<Person> people)
