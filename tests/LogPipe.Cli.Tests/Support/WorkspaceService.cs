@@ -1,6 +1,7 @@
 using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace LogPipe.Cli.Tests.Support;
