@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using LogPipe.Cli.Tests.Support;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Cli.Tests;
 
@@ -51,30 +51,20 @@ public sealed class ToolPackageTests : IDisposable
         return (directory.FullName, configuration);
     }
 
-    private static Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, params string[] arguments) =>
-        RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet", workingDirectory, arguments);
+    private static Task<ChildProcessResult> DotnetAsync(string workingDirectory, params string[] arguments) =>
+        RunAsync(ChildProcess.DotnetHost(), workingDirectory, arguments);
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        // The test host's MSBuild settings must not leak into a nested dotnet pack.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "VSTEST_HOST_DEBUG").ToList())
-        {
-            start.Environment.Remove(key);
-        }
+    private static Task<ChildProcessResult> RunAsync(string program, string workingDirectory, params string[] arguments) =>
+        ChildProcess.RunAsync(
+            program,
+            arguments,
+            PackPatience,
+            new ChildProcessOptions
+            {
+                WorkingDirectory = workingDirectory,
+                CloseStandardInput = true,
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(PackPatience);
-        await process.WaitForExitAsync(deadline.Token);
-        return (process.ExitCode, await output + await error);
-    }
+                // The test host's MSBuild settings must not leak into a nested dotnet pack.
+                RemoveEnvironment = key => key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || key == "VSTEST_HOST_DEBUG",
+            });
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
@@ -16,13 +14,11 @@ public sealed partial class KinesaliteHost : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output;
+    private readonly ChildProcess _process;
 
-    private KinesaliteHost(Process process, ConcurrentQueue<string> output, Uri serviceUrl)
+    private KinesaliteHost(ChildProcess process, Uri serviceUrl)
     {
         _process = process;
-        _output = output;
         ServiceUrl = serviceUrl;
     }
 
@@ -30,7 +26,7 @@ public sealed partial class KinesaliteHost : IAsyncDisposable
     public Uri ServiceUrl { get; }
 
     /// <summary>What the server printed so far (stdout and stderr), for failure messages.</summary>
-    public string Output => string.Join(Environment.NewLine, _output);
+    public string Output => _process.Output;
 
     /// <summary>The folder with <c>package.json</c> and <c>server.js</c>, taken from the build (AssemblyMetadata).</summary>
     public static string HostDirectory =>
@@ -43,49 +39,14 @@ public sealed partial class KinesaliteHost : IAsyncDisposable
         var directory = HostDirectory;
         await EnsureInstalledAsync(directory);
 
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("server.js");
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-
-        var output = new ConcurrentQueue<string>();
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            output.Enqueue(e.Data);
-            var match = ListeningLine().Match(e.Data);
-            if (match.Success) listening.TrySetResult(new Uri($"http://{match.Groups["host"].Value}:{match.Groups["port"].Value}"));
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null) output.Enqueue(e.Data);
-        };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException(
-            $"kinesalite exited before listening:{Environment.NewLine}{string.Join(Environment.NewLine, output)}"));
-
-        if (!process.Start())
-        {
-            process.Dispose();
-            throw new InvalidOperationException("Could not start node.");
-        }
-
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = ChildProcess.Start("node", ["server.js", .. arguments], new ChildProcessOptions { WorkingDirectory = directory, Name = "kinesalite" });
         try
         {
-            return new KinesaliteHost(process, output, await listening.Task.WaitAsync(StartTimeout));
+            var listening = ListeningLine().Match(await process.WaitForLineAsync(line => ListeningLine().IsMatch(line), StartTimeout, because: "its 'listening' line"));
+            return new KinesaliteHost(process, new Uri($"http://{listening.Groups["host"].Value}:{listening.Groups["port"].Value}"));
         }
         catch
         {
-            process.Kill(entireProcessTree: true);
             process.Dispose();
             throw;
         }
@@ -94,21 +55,8 @@ public sealed partial class KinesaliteHost : IAsyncDisposable
     /// <summary>Closes the server's stdin, which stops it; kills it only if it does not stop within 5 seconds.</summary>
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.StandardInput.Close();
-            using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _process.WaitForExitAsync(exited.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        finally
-        {
-            _process.Dispose();
-        }
+        await _process.StopAsync(TimeSpan.FromSeconds(5));
+        _process.Dispose();
     }
 
     private static async Task EnsureInstalledAsync(string directory)
@@ -121,10 +69,11 @@ public sealed partial class KinesaliteHost : IAsyncDisposable
         if (File.Exists(marker)) return;
 
         // --omit=optional skips leveldown (a native LevelDB binding); the server keeps data in memory.
-        var (exitCode, output) = await RunAsync("npm", ["ci", "--omit=optional", "--no-audit", "--no-fund", "--no-update-notifier"], directory);
-        if (exitCode != 0 || !File.Exists(marker))
+        var npm = await ChildProcess.RunAsync(
+            "npm", ["ci", "--omit=optional", "--no-audit", "--no-fund", "--no-update-notifier"], InstallTimeout, new ChildProcessOptions { WorkingDirectory = directory, CloseStandardInput = true });
+        if (npm.ExitCode != 0 || !File.Exists(marker))
         {
-            throw new InvalidOperationException($"npm ci in {directory} failed (exit code {exitCode}):{Environment.NewLine}{output}");
+            throw new InvalidOperationException($"npm ci in {directory} failed (exit code {npm.ExitCode}):{Environment.NewLine}{npm.Output}");
         }
     }
 
@@ -139,37 +88,9 @@ public sealed partial class KinesaliteHost : IAsyncDisposable
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(200);
+                await Task.Delay(200); // another test process holds the install lock: try again
             }
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments, string directory)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(InstallTimeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {InstallTimeout}.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     [GeneratedRegex(@"^listening (?<host>127\.0\.0\.1):(?<port>\d+)$")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -96,15 +95,10 @@ public static class PostgresServer
 
     private static async Task RunAsync(string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
+        var run = await ChildProcess.RunAsync(program, args, TimeSpan.FromMinutes(2), new ChildProcessOptions { WorkingDirectory = Path.GetTempPath(), CloseStandardInput = true });
+        if (run.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}{await stdout}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {run.ExitCode}: {run.StandardError}{run.StandardOutput}");
         }
     }
 

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Sample.Tests;
 
@@ -20,19 +20,13 @@ public sealed class ApiTests
     {
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("logpipe-sample-");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory.FullName };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "LogPipe.Sample.dll"), "--Urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = ChildProcess.StartDotnet(
+            "LogPipe.Sample.dll", ["--Urls", $"http://127.0.0.1:{port}"], new ChildProcessOptions { WorkingDirectory = directory.FullName });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         try
         {
-            await WaitUntilAsync(async () => (await TryGetAsync(http, "/health/live"))?.StatusCode == HttpStatusCode.OK, output);
-            await WaitUntilAsync(async () => (await TryGetAsync(http, "/health/ready"))?.StatusCode == HttpStatusCode.OK, output);
+            await WaitUntilAsync(async () => (await TryGetAsync(http, "/health/live"))?.StatusCode == HttpStatusCode.OK, process);
+            await WaitUntilAsync(async () => (await TryGetAsync(http, "/health/ready"))?.StatusCode == HttpStatusCode.OK, process);
 
             var created = await http.PostAsJsonAsync("/people", new { firstName = "Joe", lastName = "Schmoe", email = "joe@example.com" });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -50,7 +44,7 @@ public sealed class ApiTests
                     replica = await response.Content.ReadFromJsonAsync<JsonElement>();
                     return replica.GetProperty("lastName").GetString() == "Schmoe-Smith";
                 },
-                output);
+                process);
             Assert.Equal(2, replica.GetProperty("appliedCount").GetInt32());
             Assert.Equal(2, replica.GetProperty("version").GetInt32());
 
@@ -59,8 +53,7 @@ public sealed class ApiTests
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            process.Dispose(); // before the directory goes: the sample keeps its database there
             directory.Delete(recursive: true);
         }
     }
@@ -81,17 +74,6 @@ public sealed class ApiTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, System.Text.StringBuilder output)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                lock (output) Assert.Fail("Condition not met within 90 s. Sample output:\n" + output);
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, ChildProcess sample) =>
+        Eventually.TrueAsync(condition, TimeSpan.FromSeconds(90), () => "Sample output:\n" + sample.Output);
 }

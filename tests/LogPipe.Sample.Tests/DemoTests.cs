@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Sample.Tests;
 
@@ -7,16 +7,10 @@ public sealed class DemoTests
     private static async Task<string> RunDemoAsync(params string[] arguments)
     {
         // Run the sample as users do: its own process, its own appsettings.json.
-        var sample = Path.Combine(AppContext.BaseDirectory, "LogPipe.Sample.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
-        foreach (var a in new[] { sample, "demo" }.Concat(arguments)) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        var output = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, output);
+        using var demo = ChildProcess.StartDotnet("LogPipe.Sample.dll", ["demo", .. arguments], new ChildProcessOptions { WorkingDirectory = Path.GetTempPath() });
+        var exitCode = await demo.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        var output = demo.StandardOutput + demo.StandardError;
+        Assert.True(exitCode == 0, output);
         Assert.Contains("each person applied exactly once", output, StringComparison.Ordinal);
         return output;
     }
@@ -32,11 +26,11 @@ public sealed class DemoTests
     [Fact]
     public async Task The_demo_runs_on_kinesis_by_configuration_against_kinesalite()
     {
-        await using var kinesalite = await Kinesalite.StartAsync();
+        await using var kinesalite = await KinesaliteHost.StartAsync();
         var output = await RunDemoAsync(
             "--count", "300", "--timeout", "120",
             "--LogPipe:Transport", "Kinesis",
-            "--LogPipe:Kinesis:ServiceUrl", kinesalite.ServiceUrl,
+            "--LogPipe:Kinesis:ServiceUrl", kinesalite.ServiceUrl.GetLeftPart(UriPartial.Authority),
             "--LogPipe:Kinesis:Region", "us-east-1",
             "--LogPipe:Kinesis:AccessKey", "local",
             "--LogPipe:Kinesis:SecretKey", "local");

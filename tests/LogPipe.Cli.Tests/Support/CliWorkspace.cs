@@ -70,7 +70,7 @@ public sealed class CliWorkspace : IDisposable
     }
 
     /// <summary>Starts <c>logpipe</c> with <paramref name="arguments"/>; dispose the process.</summary>
-    public LogPipeProcess Start(params string[] arguments) => LogPipeProcess.Start(Directory, Environment, arguments);
+    public ChildProcess Start(params string[] arguments) => LogPipeProcess.Start(Directory, Environment, arguments);
 
     public async Task AddCheckpointAsync(string stream, string partition, long nextOffset, long version = 1, string transport = "kafka", string group = Group, string? sequence = null)
     {

@@ -1,10 +1,8 @@
 using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace LogPipe.Cli.Tests.Support;
 
@@ -12,11 +10,12 @@ namespace LogPipe.Cli.Tests.Support;
 /// The service an operator's tool works against: a host on the workspace's database with LogPipe's EF offsets (which
 /// brings the dead-letter replay service), running as consumer group <see cref="CliWorkspace.Group"/>.
 /// </summary>
-public sealed class WorkspaceService : IAsyncDisposable
+public sealed class WorkspaceService : LogPipeTestApp
 {
-    private readonly IHost _host;
-
-    private WorkspaceService(IHost host) => _host = host;
+    private WorkspaceService(IHost host, LogCapture logs)
+        : base(host, logs)
+    {
+    }
 
     /// <summary>A service on the in-memory transport consuming <c>people</c>; it replays what the tool marks.</summary>
     public static Task<WorkspaceService> StartReplayingAsync(CliWorkspace workspace, bool knowsVersion2) =>
@@ -40,23 +39,18 @@ public sealed class WorkspaceService : IAsyncDisposable
             KafkaTestSettings.Defaults(bootstrapServers, CliWorkspace.Group),
             lp => lp.UseKafka().AddConsumer(topic, c => c.Register<PersonSerializerV2>()));
 
-    private static async Task<WorkspaceService> StartAsync(CliWorkspace workspace, IEnumerable<KeyValuePair<string, string?>> settings, Action<LogPipeBuilder> configure)
+    private static async Task<WorkspaceService> StartAsync(CliWorkspace workspace, IDictionary<string, string?> settings, Action<LogPipeBuilder> configure)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<Probe>();
-        builder.Services.AddDbContext<TestDb>(o => o.UseSqlite($"Data Source={workspace.DatabasePath};Pooling=False"));
-        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp => configure(lp.UseEntityFrameworkOffsets<TestDb>()));
-        var host = builder.Build();
-        await host.StartAsync();
-        return new WorkspaceService(host);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _host.StopAsync(timeout.Token);
-        _host.Dispose();
+        var logs = new LogCapture();
+        var service = new WorkspaceService(
+            BuildHost(
+                logs,
+                settings,
+                null,
+                (_, o) => o.UseSqlite($"Data Source={workspace.DatabasePath};Pooling=False"),
+                lp => configure(lp.UseEntityFrameworkOffsets<TestDb>())),
+            logs);
+        await service.StartAsync();
+        return service;
     }
 }

@@ -33,7 +33,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     {
         Directory.CreateDirectory(directory);
         var file = Path.GetFullPath(Path.Combine(directory, $"{name}.db"));
-        DeleteSqliteFiles(file);
+        TemporaryDatabase.DeleteSqliteFiles(file);
         var database = new BenchmarkDatabase(DatabaseProvider.Sqlite, $"Data Source={file}", file);
         await database.EnsureSchemaAsync().ConfigureAwait(false);
         return database;
@@ -91,7 +91,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         if (_sqliteFile is not null)
         {
             SqliteConnection.ClearAllPools();
-            DeleteSqliteFiles(_sqliteFile);
+            TemporaryDatabase.DeleteSqliteFiles(_sqliteFile);
         }
         else
         {
@@ -119,10 +119,5 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         var options = new DbContextOptionsBuilder<SampleDbContext>();
         Configure(options);
         return new SampleDbContext(options.Options);
-    }
-
-    private static void DeleteSqliteFiles(string file)
-    {
-        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) File.Delete(file + suffix);
     }
 }

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using LogPipe.Hosting.Benchmarks.Apps;
 using LogPipe.Hosting.Kafka.Embedded;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Benchmarks.Kafka;
 
@@ -14,10 +13,10 @@ public sealed class BenchmarkBroker : IAsyncDisposable
 {
     private const string BootstrapPrefix = "bootstrap.servers=";
 
-    private readonly Process? _process;
+    private readonly ChildProcess? _process;
     private readonly EmbeddedKafkaCluster? _cluster;
 
-    private BenchmarkBroker(string bootstrapServers, Process? process, EmbeddedKafkaCluster? cluster)
+    private BenchmarkBroker(string bootstrapServers, ChildProcess? process, EmbeddedKafkaCluster? cluster)
     {
         BootstrapServers = bootstrapServers;
         _process = process;
@@ -38,18 +37,24 @@ public sealed class BenchmarkBroker : IAsyncDisposable
             return new BenchmarkBroker(cluster.BootstrapServers, null, cluster);
         }
 
-        var dll = Path.Combine(AppContext.BaseDirectory, "LogPipe.Hosting.Kafka.DevBroker.dll");
-        var start = new ProcessStartInfo(ChildProcess.DotnetHost()) { ArgumentList = { dll } };
-        foreach (var topic in topics)
+        const string dll = "LogPipe.Hosting.Kafka.DevBroker.dll";
+        var process = ChildProcess.StartDotnet(dll, topics.SelectMany(topic => new[] { "--topic", string.Create(CultureInfo.InvariantCulture, $"{topic}:{partitions}") }));
+        string line;
+        try
         {
-            start.ArgumentList.Add("--topic");
-            start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"{topic}:{partitions}"));
+            // Its log (stderr) is kept by ChildProcess, not printed: the benchmark's output is its report.
+            line = await process.ReadLineAsync(ChildProcess.Patience, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
         }
 
-        var (process, line) = await ChildProcess.StartAsync(start, cancellationToken).ConfigureAwait(false);
-        if (line is null || !line.StartsWith(BootstrapPrefix, StringComparison.Ordinal))
+        if (!line.StartsWith(BootstrapPrefix, StringComparison.Ordinal))
         {
-            await ChildProcess.StopAsync(process).ConfigureAwait(false);
+            await process.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            process.Dispose();
             throw new InvalidOperationException($"The development broker ({dll}) did not print its bootstrap servers; it printed '{line}'.");
         }
 
@@ -60,6 +65,11 @@ public sealed class BenchmarkBroker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_cluster is not null) await _cluster.DisposeAsync().ConfigureAwait(false);
-        if (_process is not null) await ChildProcess.StopAsync(_process).ConfigureAwait(false);
+        if (_process is not null)
+        {
+            // The broker stops when its stdin closes.
+            await _process.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            _process.Dispose();
+        }
     }
 }

@@ -178,7 +178,7 @@ public sealed class KinesisBenchmark
             while (iterator is not null && Volatile.Read(ref read) < count && !enough.IsCancellationRequested)
             {
                 var wait = PollIntervalMs - (int)pace.ElapsedMilliseconds;
-                if (wait > 0) await Task.Delay(wait, enough.Token).ConfigureAwait(false);
+                if (wait > 0) await Task.Delay(wait, enough.Token).ConfigureAwait(false); // pacing: one GetRecords per poll interval, as the transport reads
                 pace.Restart();
                 var page = await client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = ReadLimit }, enough.Token).ConfigureAwait(false);
                 if (page.Records is { Count: > 0 } records)

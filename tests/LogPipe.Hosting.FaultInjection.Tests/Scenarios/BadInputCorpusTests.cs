@@ -109,7 +109,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         Assert.True(bad.Count / rounds >= 30, "the corpus has at least 30 kinds of bad records");
         Assert.True(outcome.Lost == 0 && outcome.AppliedTwice == 0 && outcome.AtLogEnd, outcome.Detail);
         Assert.DoesNotContain(consumer.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Critical);
-        Assert.Equal(0, consumer.Count(1002));
+        Assert.Equal(0, consumer.Count(LogEvents.ConsumerStopped));
     }
 
     private static string Shorten(string error)

@@ -51,7 +51,7 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
             outcome.AppliedTwice,
             outcome.DeadLettered,
             stopwatch.Elapsed)
-        { Notes = $"{consumer.Count(2011)} revocations, {scenario.Count(1024)} fenced commits" }.Publish(output);
+        { Notes = $"{consumer.Count(LogEvents.PartitionsRevoked)} revocations, {scenario.Count(LogEvents.CheckpointConflict)} fenced commits" }.Publish(output);
         Assert.Equal(0, producer.Sender.Failed);
         outcome.AssertExactlyOnce();
     }

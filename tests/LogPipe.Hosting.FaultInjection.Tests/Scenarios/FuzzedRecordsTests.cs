@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using CsCheck;
 using LogPipe.Hosting.FaultInjection.Tests.Support;
 using LogPipe.Hosting.FaultInjection.Worker;
+using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Fuzzing;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
@@ -70,7 +71,7 @@ public sealed class FuzzedRecordsTests(ITestOutputHelper output)
         var outcome = await scenario.Replica.CatchUpAndMeasureAsync([], patience: patience);
         var letters = await scenario.Database.DeadLettersAsync(scenario.Group);
         var applied = (await scenario.Database.PeopleAsync()).Sum(p => p.Applied);
-        var ignored = consumer.Count(1010);
+        var ignored = consumer.Count(LogEvents.IgnoredType);
 
         var problems = new List<string>();
         foreach (var letter in letters)
@@ -99,8 +100,8 @@ public sealed class FuzzedRecordsTests(ITestOutputHelper output)
         Assert.Equal(count, applied + ignored + letters.Count);
         Assert.Equal(0, outcome.AppliedTwice);
         Assert.DoesNotContain(consumer.Logs.Entries, e => e.Level == LogLevel.Critical);
-        Assert.Equal(0, consumer.Count(1002)); // the consumer service never stopped
-        Assert.Equal(0, consumer.Count(1023)); // no unit was abandoned: a dead letter is always writable
+        Assert.Equal(0, consumer.Count(LogEvents.ConsumerStopped)); // the consumer service never stopped
+        Assert.Equal(0, consumer.Count(LogEvents.UnitAbandoned)); // no unit was abandoned: a dead letter is always writable
     }
 
     /// <summary>No key, an empty one, random bytes (often not UTF-8), or a long one.</summary>

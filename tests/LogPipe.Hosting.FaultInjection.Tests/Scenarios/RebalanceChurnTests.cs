@@ -37,7 +37,7 @@ public sealed class RebalanceChurnTests(ITestOutputHelper output)
             for (var i = 0; i < batches.Count; i++)
             {
                 await producer.Sender.SendAsync(batches[i], first: i * batches[0].Length);
-                if (!churning.IsCancellationRequested) await Task.Delay(400);
+                if (!churning.IsCancellationRequested) await Task.Delay(400); // pacing: records keep arriving while members come and go
             }
         });
 
@@ -69,7 +69,7 @@ public sealed class RebalanceChurnTests(ITestOutputHelper output)
             }
 
             joins++;
-            await Task.Delay(random.Next(500, 2500));
+            await Task.Delay(random.Next(500, 2500)); // a spell with three members, of random length
         }
 
         await churning.CancelAsync();
@@ -85,7 +85,7 @@ public sealed class RebalanceChurnTests(ITestOutputHelper output)
             outcome.AppliedTwice,
             outcome.DeadLettered,
             stopwatch.Elapsed)
-        { Notes = $"{scenario.Count(1024)} checkpoint writes fenced (event 1024); {saves - records} saves discarded with their unit (fenced, or cut short by a leave); {scenario.Count(2011)} revocations" }.Publish(output);
+        { Notes = $"{scenario.Count(LogEvents.CheckpointConflict)} checkpoint writes fenced (event 1024); {saves - records} saves discarded with their unit (fenced, or cut short by a leave); {scenario.Count(LogEvents.PartitionsRevoked)} revocations" }.Publish(output);
         outcome.AssertExactlyOnce();
     }
 }

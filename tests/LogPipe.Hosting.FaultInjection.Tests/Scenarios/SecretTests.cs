@@ -48,7 +48,7 @@ public sealed class SecretTests(ITestOutputHelper output)
         await TrySendAsync();
         for (var broker = 1; broker <= 3; broker++) scenario.Cluster.SetBrokerDown(broker);
         await TrySendAsync();
-        await Eventually.TrueAsync(() => instance.Logs.Entries.Any(e => e.EventId.Id == 2002), TimeSpan.FromSeconds(30), "connection errors were logged");
+        await Eventually.TrueAsync(() => instance.Logs.Entries.Any(e => e.EventId.Id == LogEvents.KafkaClientError), TimeSpan.FromSeconds(30), "connection errors were logged");
         for (var broker = 1; broker <= 3; broker++) scenario.Cluster.SetBrokerUp(broker);
         await TrySendAsync();
         try
@@ -67,8 +67,8 @@ public sealed class SecretTests(ITestOutputHelper output)
             .Where(t => t is not null)
             .ToList();
         var leaks = texts.Where(t => t!.Contains(Password, StringComparison.Ordinal)).Take(3).ToList();
-        output.WriteLine($"searched {entries.Count} log entries ({entries.Count(e => e.EventId.Id == 2004)} librdkafka lines, {entries.Count(e => e.EventId.Id is 2002 or 2003)} client errors) and {exceptions.Count} exceptions");
+        output.WriteLine($"searched {entries.Count} log entries ({entries.Count(e => e.EventId.Id == LogEvents.Librdkafka)} librdkafka lines, {entries.Count(e => e.EventId.Id is 2002 or 2003)} client errors) and {exceptions.Count} exceptions");
         Assert.True(leaks.Count == 0, "the password leaked:\n" + string.Join("\n---\n", leaks));
-        Assert.Contains(entries, e => e.EventId.Id == 2001 && e.Message.Contains("sasl.password=***", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.EventId.Id == LogEvents.KafkaClientCreated && e.Message.Contains("sasl.password=***", StringComparison.Ordinal));
     }
 }

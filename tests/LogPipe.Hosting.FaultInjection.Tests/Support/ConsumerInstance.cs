@@ -84,7 +84,7 @@ public sealed class ConsumerInstance : IAsyncDisposable
     /// worse (with its exception type), so a failed run shows what the consumer went through.
     /// </summary>
     public string Summary() => $"{Name}: " + string.Join("; ", Logs.Entries
-        .Where(e => e.EventId.Id is > 0 and < 10_000 and not (2004 or 1012)) // LogPipe's own events, without the per-record ones
+        .Where(e => e.EventId.Id is > 0 and < 10_000 and not (LogEvents.Librdkafka or LogEvents.Applied)) // LogPipe's own events, without the per-record ones
         .GroupBy(e => e.EventId.Id)
         .OrderBy(g => g.Key)
         .Select(g => g.First() is { Level: >= LogLevel.Warning } first

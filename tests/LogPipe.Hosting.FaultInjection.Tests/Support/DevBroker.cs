@@ -1,3 +1,5 @@
+using LogPipe.Hosting.TestSupport;
+
 namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 
 /// <summary>The standalone development broker (src/LogPipe.Hosting.Kafka.DevBroker) in its own process, with one topic.</summary>
@@ -16,7 +18,7 @@ public sealed class DevBroker : IDisposable
 
     public static async Task<DevBroker> StartAsync(string topic, int partitions, int brokers = 3)
     {
-        var process = ChildProcess.Start("LogPipe.Hosting.Kafka.DevBroker.dll", "--brokers", $"{brokers}", "--topic", $"{topic}:{partitions}");
+        var process = ChildProcess.StartDotnet("LogPipe.Hosting.Kafka.DevBroker.dll", ["--brokers", $"{brokers}", "--topic", $"{topic}:{partitions}"]);
         try
         {
             var line = await process.ReadLineAsync(TimeSpan.FromSeconds(60));

@@ -71,6 +71,6 @@ public sealed class PeopleSender(IServiceProvider services)
     {
         Interlocked.Increment(ref _failed);
         FailureCodes.AddOrUpdate(errorCode, 1, (_, n) => n + 1);
-        await Task.Delay(100, cancellationToken);
+        await Task.Delay(100, cancellationToken); // back off after a refused send, as a producer would
     }
 }

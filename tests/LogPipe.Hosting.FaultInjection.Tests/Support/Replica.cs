@@ -50,7 +50,7 @@ public sealed class Replica
                 break;
             }
 
-            await Task.Delay(200);
+            await Task.Delay(200); // the poll interval of this wait: the verdict below reports what was lost or doubled instead of failing here
         }
 
         var people = (await _database.PeopleAsync()).ToDictionary(p => p.Uuid);

@@ -1,7 +1,6 @@
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.FaultInjection.Worker;
 using LogPipe.Hosting.TestSupport;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace LogPipe.Hosting.FaultInjection.Tests.Support;
@@ -12,27 +11,21 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 /// </summary>
 public sealed class ScenarioDatabase : IDisposable
 {
-    private readonly string? _sqlitePath;
+    private readonly TemporaryDatabase _database;
 
-    private ScenarioDatabase(WorkerDatabase database, string? sqlitePath)
+    private ScenarioDatabase(TemporaryDatabase database)
     {
-        Database = database;
-        _sqlitePath = sqlitePath;
+        _database = database;
+        Database = new WorkerDatabase(database.Provider, database.ConnectionString);
     }
 
     public WorkerDatabase Database { get; }
 
-    public static ScenarioDatabase Sqlite()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"logpipe-faults-{Guid.NewGuid():N}.db");
-        return new ScenarioDatabase(new WorkerDatabase(WorkerDatabase.Sqlite, $"Data Source={path};Default Timeout=60"), path);
-    }
+    public static ScenarioDatabase Sqlite() => new(TemporaryDatabase.Sqlite("logpipe-faults"));
 
-    public static async Task<ScenarioDatabase> PostgresAsync() =>
-        new(new WorkerDatabase(WorkerDatabase.Postgres, await PostgresServer.CreateDatabaseAsync()), null);
+    public static async Task<ScenarioDatabase> PostgresAsync() => new(await TemporaryDatabase.OnPostgresAsync());
 
-    public static Task<ScenarioDatabase> CreateAsync(string provider) =>
-        provider == WorkerDatabase.Postgres ? PostgresAsync() : Task.FromResult(Sqlite());
+    public static async Task<ScenarioDatabase> CreateAsync(string provider) => new(await TemporaryDatabase.CreateAsync(provider));
 
     public async Task EnsureCreatedAsync()
     {
@@ -77,10 +70,5 @@ public sealed class ScenarioDatabase : IDisposable
         return await db.Set<LogPipeDeadLetter>().AsNoTracking().Where(d => d.ConsumerGroup == group).OrderBy(d => d.Id).ToListAsync();
     }
 
-    public void Dispose()
-    {
-        if (_sqlitePath is null) return;
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _sqlitePath, _sqlitePath + "-journal", _sqlitePath + "-wal", _sqlitePath + "-shm" }) File.Delete(file);
-    }
+    public void Dispose() => _database.Dispose();
 }

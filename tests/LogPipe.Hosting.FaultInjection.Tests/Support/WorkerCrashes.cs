@@ -60,7 +60,7 @@ public sealed class WorkerCrashes(ScenarioDatabase database, Random random, ITes
     {
         if (random.Next(5) == 0)
         {
-            await Task.Delay(random.Next(0, 2500));
+            await Task.Delay(random.Next(0, 2500)); // a kill at a random moment of the start-up
             KilledWhileStarting++;
         }
         else

@@ -1,4 +1,5 @@
 using LogPipe.Hosting.FaultInjection.Worker;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 
@@ -43,7 +44,7 @@ public static class WorkerProcess
     private static async Task<ChildProcess> StartAsync(WorkerDatabase database, params string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var process = ChildProcess.Start(
+        var process = ChildProcess.StartDotnet(
             "LogPipe.Hosting.FaultInjection.Worker.dll",
             [.. arguments, "--database", database.Provider, "--connection", database.ConnectionString]);
         try

@@ -28,7 +28,7 @@ public sealed class DevBrokerProcessTests
         Assert.Equal(0, await broker.WaitForExitAsync(KafkaTestCluster.Patience));
         Assert.Equal(3, bootstrapServers.Split(',').Length);
         Assert.All(bootstrapServers.Split(','), s => Assert.StartsWith("127.0.0.1:", s, StringComparison.Ordinal));
-        Assert.Equal(string.Empty, await broker.ReadRemainingOutputAsync());
+        Assert.Equal(string.Empty, broker.ReadRemainingOutput());
         Assert.Contains("Never use it in production", broker.StandardError, StringComparison.Ordinal);
     }
 
@@ -49,7 +49,7 @@ public sealed class DevBrokerProcessTests
         using var broker = DevBrokerProcess.Start("--brokers", "zero");
 
         Assert.Equal(2, await broker.WaitForExitAsync(KafkaTestCluster.Patience));
-        Assert.Equal(string.Empty, await broker.ReadRemainingOutputAsync());
+        Assert.Equal(string.Empty, broker.ReadRemainingOutput());
         Assert.Contains("Usage:", broker.StandardError, StringComparison.Ordinal);
     }
 }

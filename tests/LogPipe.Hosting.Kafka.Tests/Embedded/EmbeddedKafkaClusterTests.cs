@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Confluent.Kafka;
 using LogPipe.Hosting.Kafka.Embedded;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.Logging;
 
 namespace LogPipe.Hosting.Kafka.Tests.Embedded;
@@ -23,12 +24,13 @@ public sealed class EmbeddedKafkaClusterTests
     [Fact]
     public void Start_warns_that_the_broker_is_for_development_only_and_has_limited_retention()
     {
-        var logger = new CapturingLogger();
+        var logs = new LogCapture();
+        var logger = logs.CreateLogger<EmbeddedKafkaCluster>();
 
         using var cluster = EmbeddedKafkaCluster.Start(new EmbeddedKafkaClusterOptions(), logger);
 
-        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Equal(7100, warning.EventId.Id);
+        var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal(LogEvents.EmbeddedClusterStarted, warning.EventId.Id);
         Assert.Contains(cluster.BootstrapServers, warning.Message, StringComparison.Ordinal);
         Assert.Contains("5 MiB or 100,000 batches", warning.Message, StringComparison.Ordinal);
         Assert.Contains("Never use it in production", warning.Message, StringComparison.Ordinal);

@@ -21,7 +21,7 @@ public sealed class EmbeddedKafkaFaultTests
         var sends = KafkaTestCluster.StartProducingKeyed(producer, topic, 900, firstValue: 100);
         var firstDone = await Task.WhenAny(sends).WaitAsync(KafkaTestCluster.Patience);
         Assert.True(firstDone.IsCompletedSuccessfully, "sends to the brokers still up should go through");
-        await Task.Delay(Outage);
+        await Task.Delay(Outage); // the outage itself: sends to the down broker must still be pending after it
         Assert.Contains(sends, s => !s.IsCompleted);
         kafka.Cluster.SetBrokerUp(downBroker);
 

@@ -10,7 +10,7 @@ public sealed class KafkaSendFailureTests : IAsyncLifetime
 {
     private const int Brokers = 3;
     private readonly KafkaTestCluster _cluster = KafkaTestCluster.Start(Brokers);
-    private readonly TestDatabase _database = TestDatabase.Sqlite();
+    private readonly TemporaryDatabase _database = TemporaryDatabase.Sqlite();
     private KafkaApp? _app;
     private AsyncServiceScope? _scope;
 
@@ -32,7 +32,7 @@ public sealed class KafkaSendFailureTests : IAsyncLifetime
         for (var broker = 1; broker <= Brokers; broker++) _cluster.Cluster.SetBrokerRoundTripTime(broker, TimeSpan.Zero);
         if (_scope is { } scope) await scope.DisposeAsync();
         if (_app is not null) await _app.DisposeAsync();
-        _database.Cleanup();
+        _database.Dispose();
         await _cluster.DisposeAsync();
     }
 

@@ -16,7 +16,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
     private const int Partitions = 6;
     private readonly KafkaTestCluster _cluster = KafkaTestCluster.Start();
     private readonly List<IAsyncDisposable> _apps = [];
-    private readonly List<TestDatabase> _databases = [];
+    private readonly List<TemporaryDatabase> _databases = [];
     private string _topic = "";
     private string _group = "";
 
@@ -30,18 +30,18 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task DisposeAsync()
     {
         foreach (var app in Enumerable.Reverse(_apps)) await app.DisposeAsync();
-        foreach (var db in _databases) db.Cleanup();
+        foreach (var db in _databases) db.Dispose();
         await _cluster.DisposeAsync();
     }
 
-    private async Task<TestDatabase> DatabaseAsync(string kind)
+    private async Task<TemporaryDatabase> DatabaseAsync(string kind)
     {
-        var db = await TestDatabase.CreateAsync(kind);
+        var db = await TemporaryDatabase.CreateAsync(kind);
         _databases.Add(db);
         return db;
     }
 
-    private async Task<KafkaApp> AppAsync(TestDatabase db, IDictionary<string, string?>? settings = null, Probe? probe = null, bool start = true, bool groupOffsets = false)
+    private async Task<KafkaApp> AppAsync(TemporaryDatabase db, IDictionary<string, string?>? settings = null, Probe? probe = null, bool start = true, bool groupOffsets = false)
     {
         var app = KafkaApp.Create(_cluster.BootstrapServers, _topic, _group, db, settings, probe, groupOffsets);
         _apps.Add(app);
@@ -50,7 +50,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         return app;
     }
 
-    private async Task<KafkaApp> ProducerAppAsync(TestDatabase db) =>
+    private async Task<KafkaApp> ProducerAppAsync(TemporaryDatabase db) =>
         await AppAsync(db, new Dictionary<string, string?> { ["LogPipe:EnableConsumers"] = "false" });
 
     private static async Task<IReadOnlyList<Transport.RecordPositionView>> SendAsync(KafkaApp app, IReadOnlyList<Person> people)
@@ -131,7 +131,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
 
         // Send once the group has settled with partitions on every member; otherwise the first member to join may
         // apply everything before the others are assigned anything.
-        await Eventually.TrueAsync(() => apps.All(a => a.Logs.Entries.Any(e => e.EventId.Id == 2010)), TimeSpan.FromSeconds(60), "every member was assigned partitions");
+        await Eventually.TrueAsync(() => apps.All(a => a.Logs.Entries.Any(e => e.EventId.Id == LogEvents.PartitionsAssigned)), TimeSpan.FromSeconds(60), "every member was assigned partitions");
         var people = People.Many(1500);
         foreach (var chunk in people.Chunk(100)) await SendAsync(apps[0], chunk);
         await AssertExactlyOnceAsync(apps[0], people);
@@ -180,7 +180,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         // Let A finish its unit: its checkpoint write is fenced and everything it did rolls back.
         slowProbe.SaveGate = null;
         stuck.Release(1000);
-        await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id is 1024 or 1020), TimeSpan.FromSeconds(60), "A's unit was fenced or its save refused");
+        await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id is LogEvents.CheckpointConflict or LogEvents.SaveFailedWillRetry), TimeSpan.FromSeconds(60), "A's unit was fenced or its save refused");
         await b.DisposeAsync();
         var stored = await a.PeopleAsync();
         Assert.Equal(300, stored.Count);
@@ -267,7 +267,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         var second = await AppAsync(db);
         await Eventually.TrueAsync(async () => await second.PeopleCountAsync() == 6, TimeSpan.FromSeconds(60), "the records still in the log applied");
 
-        var warning = Assert.Single(second.Logs.Entries, e => e.EventId.Id == 2020);
+        var warning = Assert.Single(second.Logs.Entries, e => e.EventId.Id == LogEvents.CheckpointBelowLogStart);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
         Assert.Equal(_topic, warning.State["Topic"]);
         Assert.Equal(0, warning.State["Partition"]);

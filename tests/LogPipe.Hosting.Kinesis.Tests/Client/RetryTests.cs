@@ -2,6 +2,7 @@ using System.Net;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using static LogPipe.Hosting.Kinesis.Tests.Fixtures.FaultInjectingHandler;
@@ -18,7 +19,8 @@ public sealed class RetryTests(KinesaliteFixture kinesalite)
         using var handler = new FaultInjectingHandler().Then(
             Error(HttpStatusCode.BadRequest, "ProvisionedThroughputExceededException", "Rate exceeded for shard shardId-000000000000"),
             Error(HttpStatusCode.BadRequest, "ProvisionedThroughputExceededException", "Rate exceeded for shard shardId-000000000000"));
-        var logger = new CapturingLogger<KinesisClient>();
+        var logs = new LogCapture();
+        var logger = logs.CreateLogger<KinesisClient>();
         using var client = kinesalite.CreateClient(new HttpClient(handler), logger);
 
         var response = await client.PutTextsAsync(name, "k", ["after-throttling"]);
@@ -26,8 +28,8 @@ public sealed class RetryTests(KinesaliteFixture kinesalite)
         Assert.Equal(3, handler.Attempts);
         Assert.All(handler.Seen, r => Assert.Equal("PutRecords", r.Operation));
         Assert.NotNull(response.Records![0].SequenceNumber);
-        Assert.Equal(2, logger.Entries.Count(e => e.EventId.Id == 3001 && e.Level == LogLevel.Warning));
-        Assert.Contains(logger.Entries, e => e.Message.Contains("ProvisionedThroughputExceededException", StringComparison.Ordinal));
+        Assert.Equal(2, logs.Entries.Count(e => e.EventId.Id == LogEvents.KinesisCallRetrying && e.Level == LogLevel.Warning));
+        Assert.Contains(logs.Entries, e => e.Message.Contains("ProvisionedThroughputExceededException", StringComparison.Ordinal));
 
         // Each retry is signed anew (a fresh X-Amz-Date and signature would be needed after a long backoff).
         Assert.All(handler.Seen, r => Assert.StartsWith("AWS4-HMAC-SHA256 ", r.Headers["Authorization"], StringComparison.Ordinal));

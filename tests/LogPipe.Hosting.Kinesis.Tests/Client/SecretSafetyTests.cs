@@ -2,6 +2,7 @@ using System.Net;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
+using LogPipe.Hosting.TestSupport;
 using static LogPipe.Hosting.Kinesis.Tests.Fixtures.FaultInjectingHandler;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Client;
@@ -33,7 +34,8 @@ public sealed class SecretSafetyTests(KinesaliteFixture kinesalite)
     [Fact]
     public async Task The_secret_appears_in_no_exception_and_no_log_line_when_calls_fail()
     {
-        var logger = new CapturingLogger<KinesisClient>();
+        var logs = new LogCapture();
+        var logger = logs.CreateLogger<KinesisClient>();
         using var handler = new FaultInjectingHandler().Then(
             Error(HttpStatusCode.BadRequest, "ThrottlingException"),
             ConnectionRefused(),
@@ -65,9 +67,9 @@ public sealed class SecretSafetyTests(KinesaliteFixture kinesalite)
             logger: logger);
         failures.Add(await Assert.ThrowsAnyAsync<KinesisException>(() => unreachable.ListShardsAsync(new ListShardsRequest { StreamName = "any" })));
 
-        Assert.NotEmpty(logger.Entries);
-        Assert.DoesNotContain(Secret, logger.AllText, StringComparison.Ordinal);
-        Assert.DoesNotContain(Token, logger.AllText, StringComparison.Ordinal);
+        Assert.NotEmpty(logs.Entries);
+        Assert.DoesNotContain(Secret, logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, logs.AllText, StringComparison.Ordinal);
         foreach (var failure in failures)
         {
             Assert.DoesNotContain(Secret, failure.ToString(), StringComparison.Ordinal);

@@ -81,7 +81,7 @@ public sealed class StreamLifecycleTests(KinesaliteFixture kinesalite)
             try
             {
                 await client.DescribeStreamSummaryAsync(new DescribeStreamSummaryRequest { StreamName = name }, timeout.Token);
-                await Task.Delay(20, timeout.Token);
+                await Task.Delay(20, timeout.Token); // the poll interval: the loop waits for the stream to be gone, bounded by the timeout
             }
             catch (KinesisResourceNotFoundException ex)
             {

@@ -1,5 +1,6 @@
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Transport;
 
@@ -13,7 +14,7 @@ public abstract class KinesisAppTests(KinesaliteFixture kinesalite) : IAsyncLife
 
     protected KinesaliteFixture Kinesalite => kinesalite;
 
-    protected SqliteFile Database { get; } = new();
+    protected TemporaryDatabase Database { get; } = TemporaryDatabase.Sqlite();
 
     protected string Group { get; } = "group-" + Guid.NewGuid().ToString("N")[..8];
 

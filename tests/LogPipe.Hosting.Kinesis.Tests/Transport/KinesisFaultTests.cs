@@ -30,9 +30,9 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
 
         await app.WaitAppliedAsync(people);
         Assert.True(faults.Throttled > 0 && faults.Expired > 0, $"faults injected: {faults.Throttled} throttled, {faults.Expired} expired");
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 3106);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 3107);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 3121);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == LogEvents.IteratorExpired);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == LogEvents.ReadThrottled);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == LogEvents.PutCallFailed);
         Assert.Equal(400, (await app.CheckpointsAsync()).Sum(c => c.NextOffset));
 
         // At most 5 GetRecords calls per second per shard: n calls on a shard span at least (n - 1) x 200 ms. The handler
@@ -84,7 +84,7 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
         var stored = faults.Stored.SelectMany(c => c).ToList();
         Assert.Equal(records.Count, stored.Count);
         Assert.Equal(records.Count, stored.Distinct().Count());
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 3120);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == LogEvents.PutPartiallyFailed);
 
         // Each person's three versions got increasing sequence numbers, in the order they were sent.
         foreach (var person in people)
@@ -113,7 +113,7 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
         Assert.Equal(stream, ex.Stream);
         Assert.Contains(stream, ex.Message);
         Assert.Equal(3, faults.PutRecordsCalls);
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 3122 && e.Level == LogLevel.Error);
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == LogEvents.KinesisSendFailed && e.Level == LogLevel.Error);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class KinesisFaultTests(KinesaliteFixture kinesalite) : KinesisApp
     {
         var stream = KinesaliteFixture.UniqueStreamName("later");
         var app = await AppAsync(stream);
-        await Eventually.TrueAsync(() => app.Logs.Entries.Any(e => e.EventId.Id == 3110), TimeSpan.FromSeconds(30), "the missing stream was noticed");
+        await Eventually.TrueAsync(() => app.Logs.Entries.Any(e => e.EventId.Id == LogEvents.ShardDiscoveryFailed), TimeSpan.FromSeconds(30), "the missing stream was noticed");
 
         await Kinesalite.Admin.CreateStreamAsync(new() { StreamName = stream, ShardCount = 2 });
         await Kinesalite.Admin.WaitForStreamActiveAsync(stream, TimeSpan.FromMilliseconds(20));

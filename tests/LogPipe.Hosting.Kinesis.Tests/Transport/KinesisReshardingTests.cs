@@ -32,7 +32,7 @@ public sealed class KinesisReshardingTests(KinesaliteFixture kinesalite, ITestOu
         }
 
         var stored = await app.WaitAppliedAsync(people, times: Rounds, timeout: TimeSpan.FromSeconds(120));
-        foreach (var e in app.Logs.Entries.Where(e => e.EventId.Id is >= 3100 and < 3200 || e.EventId.Id == 1030)) output.WriteLine($"{e.EventId.Id} {e.Message}");
+        foreach (var e in app.Logs.Entries.Where(e => e.EventId.Id is >= LogEvents.KinesisTransportCreated and < 3200 || e.EventId.Id == LogEvents.UnitCommitted)) output.WriteLine($"{e.EventId.Id} {e.Message}");
         Assert.Empty(app.Violations.Seen);
         Assert.All(stored, p => Assert.Equal(Rounds.ToString(CultureInfo.InvariantCulture), p.LastName));
 
@@ -42,7 +42,7 @@ public sealed class KinesisReshardingTests(KinesaliteFixture kinesalite, ITestOu
             ["shardId-000000000000", "shardId-000000000001", "shardId-000000000002", "shardId-000000000003", "shardId-000000000004"],
             checkpoints.Select(c => c.Partition).Order());
         Assert.Equal(people.Count * Rounds, checkpoints.Sum(c => c.NextOffset));
-        var finished = app.Logs.Entries.Where(e => e.EventId.Id == 3104).Select(e => (string)e.State["Shard"]!).Order().ToList();
+        var finished = app.Logs.Entries.Where(e => e.EventId.Id == LogEvents.ShardFinished).Select(e => (string)e.State["Shard"]!).Order().ToList();
         Assert.Equal(["shardId-000000000000", "shardId-000000000001", "shardId-000000000003"], finished);
 
         // After a restart the closed parents are found finished from their checkpoints: nothing is applied again, and

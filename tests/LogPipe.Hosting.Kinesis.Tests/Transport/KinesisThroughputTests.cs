@@ -89,7 +89,7 @@ public sealed class KinesisThroughputTests(KinesaliteFixture kinesalite, ITestOu
         var consumer = await AppAsync(stream);
         await consumer.WaitAppliedAsync(people, timeout: TimeSpan.FromSeconds(180));
         Report("LogPipe consumer service, applied to SQLite", watch.Elapsed);
-        var units = consumer.Logs.Entries.Where(e => e.EventId.Id == 1030).Select(e => (Records: Convert.ToInt32(e.State["RecordCount"], CultureInfo.InvariantCulture), Ms: Convert.ToInt64(e.State["ElapsedMs"], CultureInfo.InvariantCulture))).ToList();
+        var units = consumer.Logs.Entries.Where(e => e.EventId.Id == LogEvents.UnitCommitted).Select(e => (Records: Convert.ToInt32(e.State["RecordCount"], CultureInfo.InvariantCulture), Ms: Convert.ToInt64(e.State["ElapsedMs"], CultureInfo.InvariantCulture))).ToList();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {units.Count} units of work, {units.Average(u => u.Records):0} records and {units.Average(u => u.Ms):0} ms each on average"));
     }
 

@@ -112,7 +112,7 @@ public sealed class KinesisTransportTests(KinesaliteFixture kinesalite) : Kinesi
         var second = await AppAsync(stream);
         await second.WaitAppliedAsync([.. before, .. after]);
         Assert.Equal(150, second.Probe.SaveCount<PersonSerializerV2>());
-        var starts = second.Logs.Entries.Where(e => e.EventId.Id == 3102).Select(e => e.Message).ToList();
+        var starts = second.Logs.Entries.Where(e => e.EventId.Id == LogEvents.ShardReading).Select(e => e.Message).ToList();
         Assert.Equal(3, starts.Count);
         Assert.All(starts, s => Assert.Contains("AFTER_SEQUENCE_NUMBER", s));
         Assert.Equal(300, (await second.CheckpointsAsync()).Sum(c => c.NextOffset));

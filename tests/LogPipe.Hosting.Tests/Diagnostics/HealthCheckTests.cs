@@ -150,7 +150,7 @@ public sealed class HealthCheckTests
         app.Probe.FailCommits = int.MaxValue;
         await app.Host.StartAsync();
         await SendAsync(app, 1);
-        await Eventually.TrueAsync(() => app.Logs.Entries.Any(e => e.EventId.Id == 1023), TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => app.Logs.Entries.Any(e => e.EventId.Id == LogEvents.UnitAbandoned), TimeSpan.FromSeconds(30));
         Assert.Equal(HealthStatus.Healthy, (await CheckAsync(app)).Status);
 
         // A minute later the loop is alive (it backs off and polls) but the partition has not moved.

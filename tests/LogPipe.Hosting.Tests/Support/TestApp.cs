@@ -46,7 +46,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public LogPipeConsumerRunner Runner => _runner.Value;
 
-    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"logpipe-test-{Guid.NewGuid():N}.db");
+    public static string NewDatabasePath() => TemporaryDatabase.NewSqlitePath();
 
     public static TestApp Create(
         Action<LogPipeBuilder> configure,
@@ -59,28 +59,30 @@ public sealed class TestApp : IAsyncDisposable
     {
         databasePath ??= NewDatabasePath();
         var logs = new LogCapture();
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var defaults = new Dictionary<string, string?>
         {
             ["LogPipe:ConsumerGroup"] = "tests",
             ["LogPipe:Failures:InitialBackoffMs"] = "1",
             ["LogPipe:Failures:MaxBackoffMs"] = "5",
         };
-        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) defaults[k] = v;
-        builder.Configuration.AddInMemoryCollection(defaults);
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
-        builder.Services.AddSingleton<Probe>();
-        if (broker is not null) builder.Services.AddSingleton(broker);
-        if (time is not null) builder.Services.AddSingleton(time);
-        // With a PostgreSQL connection string the app runs on that database instead of the SQLite file.
-        builder.Services.AddDbContext<TestDb>((sp, o) => (postgres is null ? o.UseSqlite($"Data Source={databasePath};Pooling=False") : o.UseNpgsql(postgres))
-            .AddInterceptors(new CommitFailures(sp.GetRequiredService<Probe>())));
-        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp =>
-        {
-            if (entityFrameworkOffsets) lp.UseEntityFrameworkOffsets<TestDb>();
-            configure(lp);
-        });
-        var host = builder.Build();
+        var host = LogPipeTestApp.BuildHost(
+            logs,
+            defaults,
+            settings,
+            // With a PostgreSQL connection string the app runs on that database instead of the SQLite file.
+            (sp, o) => (postgres is null ? o.UseSqlite($"Data Source={databasePath};Pooling=False") : o.UseNpgsql(postgres))
+                .AddInterceptors(new CommitFailures(sp.GetRequiredService<Probe>())),
+            lp =>
+            {
+                if (entityFrameworkOffsets) lp.UseEntityFrameworkOffsets<TestDb>();
+                configure(lp);
+            },
+            services =>
+            {
+                if (broker is not null) services.AddSingleton(broker);
+                if (time is not null) services.AddSingleton(time);
+            },
+            minimumLevel: LogLevel.Trace);
         using (var scope = host.Services.CreateScope())
         {
             scope.ServiceProvider.GetRequiredService<TestDb>().Database.EnsureCreated();
@@ -114,11 +116,5 @@ public sealed class TestApp : IAsyncDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
-    public static void DeleteDatabase(string path)
-    {
-        foreach (var f in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
-        {
-            if (File.Exists(f)) File.Delete(f);
-        }
-    }
+    public static void DeleteDatabase(string path) => TemporaryDatabase.DeleteSqliteFiles(path);
 }
