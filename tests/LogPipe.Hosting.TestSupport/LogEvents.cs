@@ -95,6 +95,12 @@ public static class LogEvents
     /// <summary>KafkaLog.CheckpointBelowLogStart.</summary>
     public const int CheckpointBelowLogStart = 2020;
 
+    /// <summary>KafkaLog.CheckpointWaitStopped.</summary>
+    public const int CheckpointWaitStopped = 2021;
+
+    /// <summary>KafkaLog.CheckpointWaitGaveUp.</summary>
+    public const int CheckpointWaitGaveUp = 2022;
+
     // src/LogPipe.Hosting.Kinesis: KinesisClientLog.cs, KinesisLog.cs
 
     /// <summary>KinesisClientLog.LogCompleted.</summary>
