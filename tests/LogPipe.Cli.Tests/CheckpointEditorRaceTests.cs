@@ -1,9 +1,9 @@
+using LogPipe.Cli.Tests.Support;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
-using LogPipe.Cli.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -104,8 +104,13 @@ public sealed class CheckpointEditorRaceTests : IDisposable
             await using var db = Context();
             db.Add(new LogPipeCheckpoint
             {
-                ConsumerGroup = Group, Transport = People0.Transport, Stream = People0.Stream, Partition = People0.Partition,
-                NextOffset = nextOffset, Version = version, UpdatedAt = DateTimeOffset.UtcNow,
+                ConsumerGroup = Group,
+                Transport = People0.Transport,
+                Stream = People0.Stream,
+                Partition = People0.Partition,
+                NextOffset = nextOffset,
+                Version = version,
+                UpdatedAt = DateTimeOffset.UtcNow,
             });
             await db.SaveChangesAsync();
         }

@@ -159,7 +159,10 @@ public sealed class ConfigurationTests : IDisposable
                 BootstrapServers = "127.0.0.1:1",
                 Common = new Dictionary<string, string>
                 {
-                    ["security.protocol"] = "SASL_PLAINTEXT", ["sasl.mechanism"] = "PLAIN", ["sasl.username"] = "u", ["sasl.password"] = "hunter2-secret",
+                    ["security.protocol"] = "SASL_PLAINTEXT",
+                    ["sasl.mechanism"] = "PLAIN",
+                    ["sasl.username"] = "u",
+                    ["sasl.password"] = "hunter2-secret",
                 },
             },
         });

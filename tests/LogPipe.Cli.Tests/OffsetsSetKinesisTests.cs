@@ -31,8 +31,11 @@ public sealed class OffsetsSetKinesisTests : IClassFixture<KinesisFixture>, IDis
                 ConsumerGroup = CliWorkspace.Group,
                 Kinesis = new
                 {
-                    Region = "us-east-1", ServiceUrl = kinesis.ServiceUrl.ToString(), AccessKey = KinesisTestSettings.AccessKey,
-                    SecretKey = KinesisTestSettings.SecretKey, MaxRetries = 0,
+                    Region = "us-east-1",
+                    ServiceUrl = kinesis.ServiceUrl.ToString(),
+                    AccessKey = KinesisTestSettings.AccessKey,
+                    SecretKey = KinesisTestSettings.SecretKey,
+                    MaxRetries = 0,
                 },
                 Admin = new { Provider = "sqlite", ConnectionString = $"Data Source={_workspace.DatabasePath}" },
             },

@@ -23,8 +23,17 @@ public sealed class PostgresTests : IDisposable
             db.Add(new LogPipeCheckpoint { ConsumerGroup = CliWorkspace.Group, Transport = "kafka", Stream = "people", Partition = "0", NextOffset = 77, Version = 1 });
             db.Add(new LogPipeDeadLetter
             {
-                ConsumerGroup = CliWorkspace.Group, Transport = "kafka", Stream = "people", Partition = "0", Offset = 5, Value = Encoding.UTF8.GetBytes(CliWorkspace.JoeV2),
-                MessageType = "person", Version = 2, ErrorKind = "UnknownVersion", Error = "No serializer.", Attempts = 1,
+                ConsumerGroup = CliWorkspace.Group,
+                Transport = "kafka",
+                Stream = "people",
+                Partition = "0",
+                Offset = 5,
+                Value = Encoding.UTF8.GetBytes(CliWorkspace.JoeV2),
+                MessageType = "person",
+                Version = 2,
+                ErrorKind = "UnknownVersion",
+                Error = "No serializer.",
+                Attempts = 1,
             });
             await db.SaveChangesAsync();
         }

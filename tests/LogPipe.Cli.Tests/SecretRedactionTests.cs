@@ -77,8 +77,10 @@ public sealed class SecretRedactionTests : IDisposable
                     BootstrapServers = "127.0.0.1:1",
                     Common = new Dictionary<string, string>
                     {
-                        ["security.protocol"] = "SASL_PLAINTEXT", ["sasl.mechanism"] = "OAUTHBEARER",
-                        ["enable.sasl.oauthbearer.unsecure.jwt"] = "true", ["sasl.oauthbearer.config"] = OAuthConfig,
+                        ["security.protocol"] = "SASL_PLAINTEXT",
+                        ["sasl.mechanism"] = "OAUTHBEARER",
+                        ["enable.sasl.oauthbearer.unsecure.jwt"] = "true",
+                        ["sasl.oauthbearer.config"] = OAuthConfig,
                     },
                 },
             },

@@ -1,6 +1,6 @@
+using System.Diagnostics.Metrics;
 using FluentValidation;
 using LogPipe.Hosting.Checkpoints;
-using System.Diagnostics.Metrics;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Formats;

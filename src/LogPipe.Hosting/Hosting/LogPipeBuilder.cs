@@ -1,3 +1,4 @@
+using FluentValidation;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Producers;
@@ -7,7 +8,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using FluentValidation;
 
 namespace LogPipe.Hosting.Hosting;
 

@@ -77,8 +77,14 @@ public sealed class CliWorkspace : IDisposable
         await using var db = Db();
         db.Add(new LogPipeCheckpoint
         {
-            ConsumerGroup = group, Transport = transport, Stream = stream, Partition = partition, NextOffset = nextOffset, Version = version,
-            SequenceNumber = sequence, UpdatedAt = DateTimeOffset.Parse("2025-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture),
+            ConsumerGroup = group,
+            Transport = transport,
+            Stream = stream,
+            Partition = partition,
+            NextOffset = nextOffset,
+            Version = version,
+            SequenceNumber = sequence,
+            UpdatedAt = DateTimeOffset.Parse("2025-01-02T03:04:05Z", System.Globalization.CultureInfo.InvariantCulture),
         });
         await db.SaveChangesAsync();
     }
@@ -97,9 +103,22 @@ public sealed class CliWorkspace : IDisposable
         await using var db = Db();
         var letter = new LogPipeDeadLetter
         {
-            ConsumerGroup = group, Transport = "memory", Stream = stream, Partition = "0", Offset = offset, Key = key, Value = value, Headers = headers,
-            MessageType = type, Version = version, ErrorKind = kind, Error = error, Attempts = 1,
-            RecordTimestamp = DateTimeOffset.UtcNow, FirstFailedAt = DateTimeOffset.UtcNow, DeadLetteredAt = DateTimeOffset.UtcNow,
+            ConsumerGroup = group,
+            Transport = "memory",
+            Stream = stream,
+            Partition = "0",
+            Offset = offset,
+            Key = key,
+            Value = value,
+            Headers = headers,
+            MessageType = type,
+            Version = version,
+            ErrorKind = kind,
+            Error = error,
+            Attempts = 1,
+            RecordTimestamp = DateTimeOffset.UtcNow,
+            FirstFailedAt = DateTimeOffset.UtcNow,
+            DeadLetteredAt = DateTimeOffset.UtcNow,
         };
         db.Add(letter);
         await db.SaveChangesAsync();

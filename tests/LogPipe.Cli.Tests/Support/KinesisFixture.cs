@@ -44,7 +44,10 @@ public sealed class KinesisFixture : IAsyncLifetime
         _server = await KinesaliteHost.StartAsync();
         _client = new KinesisClient(new KinesisClientOptions
         {
-            Region = "us-east-1", ServiceUrl = _server.ServiceUrl, AccessKey = KinesisTestSettings.AccessKey, SecretKey = KinesisTestSettings.SecretKey,
+            Region = "us-east-1",
+            ServiceUrl = _server.ServiceUrl,
+            AccessKey = KinesisTestSettings.AccessKey,
+            SecretKey = KinesisTestSettings.SecretKey,
         });
     }
 

@@ -5,8 +5,8 @@ using Confluent.Kafka;
 using CsCheck;
 using LogPipe.Hosting.FaultInjection.Tests.Support;
 using LogPipe.Hosting.FaultInjection.Worker;
-using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Fuzzing;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Producers;
-using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
+using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

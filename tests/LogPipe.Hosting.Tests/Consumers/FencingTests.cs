@@ -1,7 +1,7 @@
 using System.Text;
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
+using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
 

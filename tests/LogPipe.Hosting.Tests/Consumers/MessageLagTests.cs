@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using LogPipe.Hosting.InMemory;
-using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogPipe.Hosting.Tests.Consumers;

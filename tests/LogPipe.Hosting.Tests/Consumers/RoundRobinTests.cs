@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Tests.Consumers;
 

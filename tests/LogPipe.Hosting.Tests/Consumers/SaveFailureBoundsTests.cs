@@ -1,7 +1,7 @@
 using System.Text;
 using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,11 +1,11 @@
 using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.Tests.Consumers;
-using Microsoft.Extensions.Time.Testing;
 using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LogPipe.Hosting.Tests.Diagnostics;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using LogPipe.Hosting.Producers;
-using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

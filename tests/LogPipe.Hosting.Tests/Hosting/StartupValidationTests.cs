@@ -1,8 +1,8 @@
-using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
-using Microsoft.Extensions.Hosting;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Tests.Hosting;

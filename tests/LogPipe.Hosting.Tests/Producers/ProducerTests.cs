@@ -1,8 +1,8 @@
 using System.Text;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Producers;
-using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Tests.Support;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Tests.Producers;
