@@ -1,6 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.Hosting;
-using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -60,6 +59,7 @@ public sealed class CheckpointEditor<TDbContext>
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>The checkpoint as stored.</returns>
     /// <exception cref="CheckpointConflictException">The checkpoint moved (or appeared, or went away) after it was read; nothing was written.</exception>
+    [SuppressMessage("ApiDesign", "RS0026", Justification = "Both overloads shipped in 0.1.0; the expected version is what tells them apart.")]
     public async Task<LogPipeCheckpoint> SetAsync(PartitionKey partition, Checkpoint checkpoint, string? consumerGroup = null, CancellationToken cancellationToken = default)
     {
         var group = consumerGroup ?? _consumerGroup;
@@ -80,6 +80,7 @@ public sealed class CheckpointEditor<TDbContext>
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>The checkpoint as stored.</returns>
     /// <exception cref="CheckpointConflictException">The stored checkpoint is not at <paramref name="expectedVersion"/>; nothing was written.</exception>
+    [SuppressMessage("ApiDesign", "RS0026", Justification = "Both overloads shipped in 0.1.0; the expected version is what tells them apart.")]
     public async Task<LogPipeCheckpoint> SetAsync(
         PartitionKey partition, Checkpoint checkpoint, long expectedVersion, string? consumerGroup = null, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.EntityFrameworkCore;
 

@@ -1,6 +1,4 @@
 using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.DeadLetters;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

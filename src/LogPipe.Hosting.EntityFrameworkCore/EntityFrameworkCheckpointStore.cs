@@ -1,6 +1,4 @@
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.Hosting;
-using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

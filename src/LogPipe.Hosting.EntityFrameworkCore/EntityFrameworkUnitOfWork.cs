@@ -1,7 +1,5 @@
 using System.Text.Json;
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.DeadLetters;
-using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 

@@ -1,5 +1,5 @@
+using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

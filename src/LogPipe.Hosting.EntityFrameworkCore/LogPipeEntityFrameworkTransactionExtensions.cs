@@ -1,6 +1,6 @@
+using LogPipe.Hosting;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Kafka.Embedded;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

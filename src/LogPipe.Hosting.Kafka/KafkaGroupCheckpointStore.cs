@@ -1,6 +1,4 @@
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.DeadLetters;
-using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.Kafka;
 

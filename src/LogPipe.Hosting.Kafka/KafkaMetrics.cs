@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using LogPipe.Hosting.Diagnostics;
 
 namespace LogPipe.Hosting.Kafka;
 

@@ -1,5 +1,3 @@
-using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 

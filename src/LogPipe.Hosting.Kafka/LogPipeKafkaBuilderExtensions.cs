@@ -1,9 +1,6 @@
-using FluentValidation;
-using LogPipe.Hosting.Diagnostics;
-using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting;
 using LogPipe.Hosting.Kafka;
 using LogPipe.Hosting.Transport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Producers;
 
 namespace LogPipe.Hosting.Kinesis;
 

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Reading;
 using LogPipe.Hosting.Kinesis.Sending;

@@ -1,5 +1,4 @@
-using FluentValidation;
-using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting;
 using LogPipe.Hosting.Kinesis;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Transport;

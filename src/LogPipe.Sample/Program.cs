@@ -1,7 +1,6 @@
 using LogPipe.Sample;
 using LogPipe.Sample.Data;
 using LogPipe.Sample.Demo;
-using Microsoft.EntityFrameworkCore;
 using Serilog;
 
 if (args.Length > 0 && args[0] == "demo")

@@ -1,4 +1,4 @@
-using LogPipe.Hosting.Diagnostics;
+using LogPipe.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 

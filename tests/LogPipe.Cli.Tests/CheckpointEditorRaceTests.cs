@@ -1,9 +1,8 @@
 using LogPipe.Cli.Tests.Support;
+using LogPipe.Hosting;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.TestSupport;
-using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

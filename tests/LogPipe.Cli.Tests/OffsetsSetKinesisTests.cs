@@ -1,5 +1,4 @@
 using LogPipe.Cli.Tests.Support;
-using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Cli.Tests;

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Benchmarks;
 using LogPipe.Hosting.Benchmarks.Kafka;
 using LogPipe.Hosting.Benchmarks.Kinesis;
 using Xunit.Abstractions;

@@ -3,7 +3,6 @@ using BenchmarkDotNet.Attributes;
 using FluentValidation;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Formats;
-using LogPipe.Hosting.Serializers;
 using LogPipe.Hosting.Transport;
 using LogPipe.Sample.Serializers;
 using Microsoft.Extensions.DependencyInjection;

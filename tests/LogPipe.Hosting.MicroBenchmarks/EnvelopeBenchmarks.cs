@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using LogPipe.Hosting.Formats;
-using LogPipe.Sample.Serializers;
 
 namespace LogPipe.Hosting.MicroBenchmarks;
 

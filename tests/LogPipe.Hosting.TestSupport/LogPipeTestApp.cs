@@ -1,6 +1,5 @@
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using FluentValidation;
-using LogPipe.Hosting.Serializers;
 using Microsoft.EntityFrameworkCore;
 
 namespace LogPipe.Hosting.TestSupport;

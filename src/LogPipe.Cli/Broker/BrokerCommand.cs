@@ -1,7 +1,6 @@
 using System.CommandLine;
 using LogPipe.Hosting.Kafka.Embedded;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace LogPipe.Cli.Broker;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
+using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Hosting;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Linq.Expressions;
 using LogPipe.Cli.Configuration;
-using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,4 @@
-using LogPipe.Hosting.Transport;
+using LogPipe.Hosting;
 
 namespace LogPipe.Cli.Offsets;
 

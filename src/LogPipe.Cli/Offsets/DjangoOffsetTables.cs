@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using LogPipe.Cli.Configuration;
-using LogPipe.Hosting.Transport;
+using LogPipe.Hosting;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

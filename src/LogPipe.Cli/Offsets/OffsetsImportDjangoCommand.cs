@@ -3,8 +3,8 @@ using System.Globalization;
 using LogPipe.Cli.Configuration;
 using LogPipe.Cli.Kafka;
 using LogPipe.Cli.Output;
+using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Cli.Offsets;
 

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Confluent.Kafka;
 using LogPipe.Cli.Output;
-using LogPipe.Hosting.EntityFrameworkCore;
 
 namespace LogPipe.Cli.Offsets;
 

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using LogPipe.Cli.Kafka;
 using LogPipe.Cli.Kinesis;
+using LogPipe.Hosting;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Cli.Offsets;
 

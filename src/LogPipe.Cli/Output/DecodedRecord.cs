@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting;
 using LogPipe.Hosting.Formats;
 
 namespace LogPipe.Cli.Output;

@@ -4,7 +4,6 @@ using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Client.Transport;
 using LogPipe.Hosting.Transport;
-using Microsoft.Extensions.Logging;
 
 namespace LogPipe.Hosting.Kinesis.Reading;
 

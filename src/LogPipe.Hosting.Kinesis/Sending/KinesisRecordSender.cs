@@ -2,7 +2,6 @@ using System.Text;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Client.Transport;
-using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Kinesis.Client.Model;
-using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.Kinesis.Sending;
 

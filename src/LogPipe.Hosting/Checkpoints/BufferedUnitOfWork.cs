@@ -1,6 +1,3 @@
-using LogPipe.Hosting.DeadLetters;
-using LogPipe.Hosting.Transport;
-
 namespace LogPipe.Hosting.Checkpoints;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.DeadLetters;
-using LogPipe.Hosting.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,7 +11,7 @@ namespace LogPipe.Hosting.Checkpoints;
 /// logged when it happened and is forwarded when <c>LogPipe:DeadLetters:ForwardTo</c> is set; dropping old ones is
 /// logged too. Thread-safe.
 /// </summary>
-public sealed class RecentDeadLetters
+public sealed partial class RecentDeadLetters
 {
     private readonly Queue<DeadLetter> _kept = new();
     private readonly object _lock = new();
@@ -101,8 +98,11 @@ public sealed class RecentDeadLetters
             _droppedWhenLogged = total;
         }
 
-        ConsumerLog.DeadLettersDroppedFromMemory(_logger, droppedNow, total, MaxCount, MaxBytes);
+        DeadLettersDroppedFromMemory(_logger, droppedNow, total, MaxCount, MaxBytes);
     }
 
     private static long SizeOf(DeadLetter d) => d.Value.LongLength + (d.Key?.LongLength ?? 0);
+
+    [LoggerMessage(EventId = 1064, Level = LogLevel.Warning, Message = "Dropped {DroppedNow} old dead letters from memory ({DroppedTotal} so far) to keep at most {MaxCount} and {MaxBytes} bytes; every dead letter was logged when it happened")]
+    private static partial void DeadLettersDroppedFromMemory(ILogger logger, long droppedNow, long droppedTotal, int maxCount, long maxBytes);
 }

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Transport;
 

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.Consumers;
 

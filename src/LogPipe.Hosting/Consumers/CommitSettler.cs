@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.Diagnostics;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 

@@ -52,7 +52,4 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(EventId = 1063, Level = LogLevel.Warning, Message = "Rolling back the unit of work left to a save that ignored its timeout failed")]
     public static partial void HungUnitDisposeFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 1064, Level = LogLevel.Warning, Message = "Dropped {DroppedNow} old dead letters from memory ({DroppedTotal} so far) to keep at most {MaxCount} and {MaxBytes} bytes; every dead letter was logged when it happened")]
-    public static partial void DeadLettersDroppedFromMemory(ILogger logger, long droppedNow, long droppedTotal, int maxCount, long maxBytes);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.Consumers;

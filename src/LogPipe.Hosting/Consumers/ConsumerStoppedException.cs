@@ -1,5 +1,3 @@
-using LogPipe.Hosting.Transport;
-
 namespace LogPipe.Hosting.Consumers;
 
 /// <summary>

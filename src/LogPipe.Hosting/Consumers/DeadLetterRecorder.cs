@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,5 @@
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.Diagnostics;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

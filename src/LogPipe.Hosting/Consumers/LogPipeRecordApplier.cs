@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Formats;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.Consumers;

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Hosting;
 
 namespace LogPipe.Hosting.Consumers;
 

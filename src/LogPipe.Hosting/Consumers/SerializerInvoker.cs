@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FluentValidation;
 using LogPipe.Hosting.Formats;
-using LogPipe.Hosting.Serializers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Consumers;

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 

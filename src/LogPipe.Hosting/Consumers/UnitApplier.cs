@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

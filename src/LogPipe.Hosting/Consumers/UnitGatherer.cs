@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Diagnostics;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.Consumers;

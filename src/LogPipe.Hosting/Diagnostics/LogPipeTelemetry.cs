@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace LogPipe.Hosting.Diagnostics;
+namespace LogPipe.Hosting;
 
 /// <summary>
 /// LogPipe's meter and activity source. Both are named <see cref="Name"/> (<c>LogPipe.Hosting</c>): add it to
@@ -67,4 +67,11 @@ public sealed class LogPipeTelemetry : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
+
+    internal static string MessagingSystem(string transportName) => transportName switch
+    {
+        "Kafka" => "kafka",
+        "Kinesis" => "aws_kinesis",
+        _ => transportName.ToLowerInvariant(),
+    };
 }

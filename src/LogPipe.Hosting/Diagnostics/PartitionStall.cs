@@ -1,5 +1,3 @@
-using LogPipe.Hosting.Transport;
-
 namespace LogPipe.Hosting.Diagnostics;
 
 /// <summary>A partition holding records the consumer took but has not committed for a while.</summary>

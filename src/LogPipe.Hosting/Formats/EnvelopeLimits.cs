@@ -2,7 +2,7 @@ namespace LogPipe.Hosting.Formats;
 
 /// <summary>
 /// Bounds on what an incoming record may contain, checked while it is decoded so that a hostile or broken record is
-/// refused with <see cref="Consumers.MessageErrorKind.LimitExceeded"/> before it costs memory.
+/// refused with <see cref="MessageErrorKind.LimitExceeded"/> before it costs memory.
 /// </summary>
 internal sealed record EnvelopeLimits
 {

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using LogPipe.Hosting.Consumers;
 
 namespace LogPipe.Hosting.Formats;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Unicode;
-using LogPipe.Hosting.Consumers;
 
 namespace LogPipe.Hosting.Formats;
 

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Consumers;
 using MessagePack;
 
 namespace LogPipe.Hosting.Formats;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using LogPipe.Hosting.Consumers;
 using MessagePack;
 
 namespace LogPipe.Hosting.Formats;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Unicode;
-using LogPipe.Hosting.Consumers;
 using MessagePack;
 
 namespace LogPipe.Hosting.Formats;

@@ -1,5 +1,4 @@
 using System.Text;
-using LogPipe.Hosting.Consumers;
 
 namespace LogPipe.Hosting.Formats;
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using LogPipe.Hosting.Hosting;
-using LogPipe.Hosting.Producers;
-using LogPipe.Hosting.Serializers;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Formats;

@@ -1,5 +1,4 @@
 using System.Text;
-using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.InMemory;
 
@@ -10,7 +9,7 @@ namespace LogPipe.Hosting.InMemory;
 /// </summary>
 public sealed class InMemoryBroker
 {
-    private readonly Dictionary<string, Topic> _topics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PartitionedTopic> _topics = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     /// <summary>Creates a broker.</summary>
@@ -29,7 +28,7 @@ public sealed class InMemoryBroker
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         lock (_topics)
         {
-            _topics.TryAdd(topic, new Topic(partitions));
+            _topics.TryAdd(topic, new PartitionedTopic(partitions));
         }
     }
 
@@ -109,14 +108,14 @@ public sealed class InMemoryBroker
         }
     }
 
-    private Topic Get(string topic)
+    private PartitionedTopic Get(string topic)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         lock (_topics)
         {
             if (!_topics.TryGetValue(topic, out var t))
             {
-                t = new Topic(Math.Max(1, DefaultPartitions));
+                t = new PartitionedTopic(Math.Max(1, DefaultPartitions));
                 _topics.Add(topic, t);
             }
 
@@ -131,7 +130,7 @@ public sealed class InMemoryBroker
     /// <param name="Timestamp">When it was appended.</param>
     public readonly record struct StoredRecord(byte[]? Key, byte[] Value, IReadOnlyList<KeyValuePair<string, byte[]>>? Headers, DateTimeOffset Timestamp);
 
-    private sealed class Topic(int partitions)
+    private sealed class PartitionedTopic(int partitions)
     {
         private int _roundRobin;
 

@@ -1,7 +1,4 @@
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.DeadLetters;
-using LogPipe.Hosting.Hosting;
-using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.InMemory;

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.InMemory;

@@ -1,6 +1,4 @@
-using LogPipe.Hosting.Transport;
-
-namespace LogPipe.Hosting.Producers;
+namespace LogPipe.Hosting;
 
 /// <summary>Sends models to their topic or stream through the serializer registered for them with <c>AddProducer</c>.</summary>
 /// <typeparam name="TModel">The model class.</typeparam>

@@ -2,11 +2,10 @@ using System.Diagnostics;
 using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Formats;
 using LogPipe.Hosting.Internal;
-using LogPipe.Hosting.Serializers;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LogPipe.Hosting.Producers;
+namespace LogPipe.Hosting;
 
 /// <summary>The <see cref="IProducer{TModel}"/> registered by <c>AddProducer</c>: serializer → envelope → transport.</summary>
 internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
@@ -27,7 +26,7 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
     public LogPipeProducer(ProducerDefinition definition, IServiceProvider services, WireCodec codec, TransportSelector transports, LogPipeTelemetry telemetry)
     {
         _telemetry = telemetry;
-        _system = ConsumerInstrumentation.MessagingSystem(transports.Name);
+        _system = LogPipeTelemetry.MessagingSystem(transports.Name);
         _definition = definition;
         _services = services;
         _codec = codec;

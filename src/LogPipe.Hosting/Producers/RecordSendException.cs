@@ -1,6 +1,4 @@
-using LogPipe.Hosting.Transport;
-
-namespace LogPipe.Hosting.Producers;
+namespace LogPipe.Hosting;
 
 /// <summary>
 /// Records of a send were not stored by the transport. Says how many, which ones (<see cref="FailedIndexes"/>, in the

@@ -1,4 +1,4 @@
-namespace LogPipe.Hosting.Serializers;
+namespace LogPipe.Hosting;
 
 /// <summary>What every serializer declares: the message type and version it handles and the field that keys its records.</summary>
 public interface IMessageSerializer

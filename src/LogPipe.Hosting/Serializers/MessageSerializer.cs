@@ -1,6 +1,6 @@
 using FluentValidation;
 
-namespace LogPipe.Hosting.Serializers;
+namespace LogPipe.Hosting;
 
 /// <summary>
 /// A serializer for one (message type, version): how an incoming message is validated and saved. Derive from

@@ -1,4 +1,4 @@
-namespace LogPipe.Hosting.Serializers;
+namespace LogPipe.Hosting;
 
 /// <summary>
 /// A serializer for a message that mirrors a model: maps the model to the message when sending, and on receipt looks up

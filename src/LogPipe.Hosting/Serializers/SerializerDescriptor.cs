@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace LogPipe.Hosting.Serializers;
+namespace LogPipe.Hosting;
 
 /// <summary>A registered serializer class and what it declares, read once at startup.</summary>
 public sealed class SerializerDescriptor

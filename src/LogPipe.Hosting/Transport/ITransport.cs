@@ -1,5 +1,3 @@
-using LogPipe.Hosting.Consumers;
-
 namespace LogPipe.Hosting.Transport;
 
 /// <summary>

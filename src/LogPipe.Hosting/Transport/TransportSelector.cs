@@ -1,5 +1,3 @@
-using LogPipe.Hosting.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Transport;

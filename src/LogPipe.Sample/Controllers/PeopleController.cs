@@ -1,4 +1,4 @@
-using LogPipe.Hosting.Producers;
+using LogPipe.Hosting;
 using LogPipe.Sample.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

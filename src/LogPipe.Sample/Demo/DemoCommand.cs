@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Producers;
-using LogPipe.Hosting.Transport;
 using LogPipe.Sample.Data;
 using Microsoft.EntityFrameworkCore;
 using Serilog;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
+using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Sample.Demo;
 

@@ -1,4 +1,4 @@
-using LogPipe.Hosting.Serializers;
+using LogPipe.Hosting;
 using LogPipe.Sample.Data;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,4 @@
-using LogPipe.Hosting.Hosting;
+using LogPipe.Hosting;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

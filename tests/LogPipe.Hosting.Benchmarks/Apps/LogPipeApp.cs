@@ -1,7 +1,5 @@
-using LogPipe.Hosting.Benchmarks.Databases;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Producers;
 using LogPipe.Sample.Data;
 using LogPipe.Sample.Serializers;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Benchmarks.Databases;
-using LogPipe.Hosting.Hosting;
 
 namespace LogPipe.Hosting.Benchmarks.Apps;
 

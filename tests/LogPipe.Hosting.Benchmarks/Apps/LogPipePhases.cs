@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Benchmarks.Measurement;
-using LogPipe.Hosting.Transport;
 using LogPipe.Sample.Data;
 
 namespace LogPipe.Hosting.Benchmarks.Apps;

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Serializers;
 using LogPipe.Sample.Serializers;
 
 namespace LogPipe.Hosting.Benchmarks.Apps;

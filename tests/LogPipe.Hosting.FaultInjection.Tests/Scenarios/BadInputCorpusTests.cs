@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
-using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.FaultInjection.Tests.Support;
 using LogPipe.Hosting.FaultInjection.Worker;
 using LogPipe.Hosting.TestSupport;

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.FaultInjection.Tests.Support;
-using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

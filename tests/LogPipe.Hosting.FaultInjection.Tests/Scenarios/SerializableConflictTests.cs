@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using LogPipe.Hosting.FaultInjection.Tests.Support;
-using LogPipe.Hosting.FaultInjection.Worker;
 using LogPipe.Hosting.TestSupport;
 using Xunit.Abstractions;
 

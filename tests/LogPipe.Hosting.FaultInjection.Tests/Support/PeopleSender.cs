@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using LogPipe.Hosting.FaultInjection.Worker;
 using LogPipe.Hosting.Kafka;
 using LogPipe.Hosting.Kinesis;
-using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

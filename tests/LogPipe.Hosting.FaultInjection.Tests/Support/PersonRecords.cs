@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Formats;
 
 namespace LogPipe.Hosting.FaultInjection.Tests.Support;

@@ -1,5 +1,3 @@
-using LogPipe.Hosting.TestSupport;
-
 namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Confluent.Kafka;
-
 namespace LogPipe.Hosting.Kafka.Tests.Embedded;
 
 public sealed class DevBrokerProcessTests

@@ -1,12 +1,6 @@
-using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.TestSupport;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace LogPipe.Hosting.Kafka.Tests.Transport;
 

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Kafka.Tests.Embedded;
-using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,6 @@ using System.Text;
 using Confluent.Kafka;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Kafka.Tests.Embedded;
-using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,12 +52,12 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
     private async Task<KafkaApp> ProducerAppAsync(TemporaryDatabase db) =>
         await AppAsync(db, new Dictionary<string, string?> { ["LogPipe:EnableConsumers"] = "false" });
 
-    private static async Task<IReadOnlyList<Transport.RecordPositionView>> SendAsync(KafkaApp app, IReadOnlyList<Person> people)
+    private static async Task<IReadOnlyList<RecordPositionView>> SendAsync(KafkaApp app, IReadOnlyList<Person> people)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var producer = scope.ServiceProvider.GetRequiredService<IProducer<Person>>();
         var positions = await producer.SendBatchAsync(people);
-        return positions.Select(p => new Transport.RecordPositionView(p.Partition, p.Offset)).ToList();
+        return positions.Select(p => new RecordPositionView(p.Partition, p.Offset)).ToList();
     }
 
     private long[] EndOffsets()

@@ -1,15 +1,9 @@
-using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
-using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.TestSupport;
-using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Transport;

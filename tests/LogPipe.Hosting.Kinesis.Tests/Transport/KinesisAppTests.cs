@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.TestSupport;
 

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using System.Text;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Reading;
@@ -7,7 +6,6 @@ using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Transport;
 

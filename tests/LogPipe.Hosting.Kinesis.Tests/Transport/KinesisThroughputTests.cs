@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;

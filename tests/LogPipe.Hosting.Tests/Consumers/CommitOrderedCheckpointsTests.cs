@@ -1,8 +1,6 @@
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.InMemory;
-using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Tests.Consumers;

@@ -1,9 +1,7 @@
 using System.Text;
 using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
-using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,11 +1,8 @@
 using System.Text;
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
-using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.Tests.Consumers;
 

@@ -2,7 +2,6 @@ using System.Text;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
-using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Tests.Consumers;
@@ -59,7 +58,7 @@ public sealed class FencingTests
         // A second store (another process) that read before the write is fenced.
         var other = new LogPipe.Hosting.EntityFrameworkCore.EntityFrameworkCheckpointStore<TestDb>(
             app.Services.GetRequiredService<Microsoft.Extensions.DependencyInjection.IServiceScopeFactory>(),
-            app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LogPipe.Hosting.Hosting.LogPipeOptions>>());
+            app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LogPipe.Hosting.LogPipeOptions>>());
         await using (var scope = app.Services.CreateAsyncScope())
         await using (var work = await other.BeginAsync(scope.ServiceProvider, CancellationToken.None))
         {

@@ -1,7 +1,6 @@
 using System.Text;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Formats;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.InMemory;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.Hosting;
 
 namespace LogPipe.Hosting.Tests.Consumers;
 

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Serializers;
 using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Tests.Consumers;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LogPipe.Hosting.Serializers;
 
 namespace LogPipe.Hosting.Tests.Consumers;
 

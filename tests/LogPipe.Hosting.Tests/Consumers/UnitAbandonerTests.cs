@@ -1,6 +1,5 @@
 using System.Globalization;
 using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Diagnostics;
-using LogPipe.Hosting.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogPipe.Hosting.Tests.Consumers;

@@ -1,7 +1,3 @@
-using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.DeadLetters;
-using LogPipe.Hosting.Transport;
-
 namespace LogPipe.Hosting.Tests.DeadLetters;
 
 /// <summary>Text taken from a record is made storable in a dead letter; the record's bytes are kept exactly.</summary>

@@ -1,10 +1,8 @@
-using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.Tests.Consumers;
 using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogPipe.Hosting.Tests.Diagnostics;

@@ -1,5 +1,4 @@
 using System.Text;
-using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;

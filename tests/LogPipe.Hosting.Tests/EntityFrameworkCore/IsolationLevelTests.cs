@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.InMemory;
-using LogPipe.Hosting.Serializers;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -52,7 +51,7 @@ public sealed class IsolationLevelTests
     {
         await using var services = Services("Host=127.0.0.1", new() { ["LogPipe:UnitOfWork:IsolationLevel"] = "Chaos" });
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<LogPipe.Hosting.Hosting.LogPipeOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<LogPipe.Hosting.LogPipeOptions>>().Value);
 
         Assert.Contains("LogPipe:UnitOfWork:IsolationLevel", error.Message, StringComparison.Ordinal);
         Assert.Contains("Serializable", error.Message, StringComparison.Ordinal);

@@ -1,5 +1,4 @@
 using System.Text;
-using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Formats;
 
 namespace LogPipe.Hosting.Tests.Formats;

@@ -48,10 +48,10 @@ public class RecordFormatTests
     [Fact]
     public void Parse_refuses_pickle_without_deserializing_it()
     {
-        var error = Assert.Throws<LogPipe.Hosting.Consumers.InvalidMessageException>(
+        var error = Assert.Throws<LogPipe.Hosting.InvalidMessageException>(
             () => RecordFormat.Parse(Wire.Bytes("pickle:", 0x80, 0x04, 0x95)));
 
-        Assert.Equal(LogPipe.Hosting.Consumers.MessageErrorKind.UnknownFormat, error.Kind);
+        Assert.Equal(LogPipe.Hosting.MessageErrorKind.UnknownFormat, error.Kind);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using CsCheck;
-using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Formats;
 using Xunit.Abstractions;
 

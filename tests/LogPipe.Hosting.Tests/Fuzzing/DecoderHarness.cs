@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Formats;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using LogPipe.Hosting.Serializers;
 
 namespace LogPipe.Hosting.Tests.Fuzzing;
 

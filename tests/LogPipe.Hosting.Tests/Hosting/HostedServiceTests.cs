@@ -1,9 +1,6 @@
-using System.Text;
-using LogPipe.Hosting.Producers;
 using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace LogPipe.Hosting.Tests.Hosting;
 

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Formats;
-using LogPipe.Hosting.Producers;
 
 namespace LogPipe.Hosting.Tests.Producers;
 

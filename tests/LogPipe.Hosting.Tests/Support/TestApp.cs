@@ -1,10 +1,8 @@
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,0 +1,25 @@
+using System.Data;
+
+namespace LogPipe.Hosting;
+
+/// <summary>Bounds of a unit of work: records applied in one database transaction, checkpoints written once per partition.</summary>
+public sealed class UnitOfWorkOptions
+{
+    /// <summary>Most records in one unit of work. Default 500.</summary>
+    public int MaxRecords { get; set; } = 500;
+
+    /// <summary>Longest time spent gathering and applying one unit before it commits, in milliseconds. Default 1000.</summary>
+    public int MaxDurationMs { get; set; } = 1000;
+
+    /// <summary>How long an idle consumer service waits before polling again when no source signals, in milliseconds. Default 1000.</summary>
+    public int IdlePollMs { get; set; } = 1000;
+
+    /// <summary>
+    /// The isolation level every unit of work's transaction begins with (with <c>UseEntityFrameworkOffsets</c> or an Entity
+    /// Framework transaction factory), for example <see cref="System.Data.IsolationLevel.Serializable"/>. Default
+    /// <see langword="null"/>: the provider's default, which on Npgsql and SQL Server is READ COMMITTED whatever the
+    /// database's own default says. Configuration: <c>LogPipe:UnitOfWork:IsolationLevel</c> = <c>Serializable</c>,
+    /// <c>RepeatableRead</c>, <c>ReadCommitted</c>, <c>ReadUncommitted</c> or <c>Snapshot</c> (SQL Server).
+    /// </summary>
+    public IsolationLevel? IsolationLevel { get; set; }
+}
