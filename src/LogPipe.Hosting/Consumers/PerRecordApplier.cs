@@ -34,6 +34,7 @@ internal sealed class PerRecordApplier
         IUnitOfWork work,
         List<(ConsumerState Consumer, IncomingRecord Record)> unit,
         PreparedRecord[] prepared,
+        OutboxCopies copies,
         IServiceProvider services,
         CancellationToken cancellationToken)
     {
@@ -54,6 +55,13 @@ internal sealed class PerRecordApplier
             if (!consumer.Source.IsCurrent(record))
             {
                 _progress.Forget(record);
+                continue;
+            }
+
+            if (copies.IsCopy(i, record, prepared[i]))
+            {
+                consumer.ForgetFailures(record);
+                handled.Add((consumer, record, OutboxCopies.CopyOutcome(prepared[i])));
                 continue;
             }
 
@@ -118,6 +126,7 @@ internal sealed class PerRecordApplier
                 if (await _deadLetters.RecordSaveFailureAsync(work, unit, i, prepared[i], used, deadLetters, cancellationToken).ConfigureAwait(false) is not { } deadLettered) return null;
                 consumer.ForgetFailures(record);
                 handled.Add((consumer, record, deadLettered));
+                copies.MarkHandled(i, record, prepared[i]);
                 continue;
             }
 
@@ -143,6 +152,7 @@ internal sealed class PerRecordApplier
 
             consumer.ForgetFailures(record);
             handled.Add((consumer, record, outcome));
+            copies.MarkHandled(i, record, prepared[i]);
         }
 
         if (handled.Count > 0) return new UnitCommit(unit, taken, handled, deadLetters, batch: false) { StopWith = stopWith };
