@@ -3,6 +3,7 @@ using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.EntityFrameworkCore;
@@ -22,16 +23,22 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
     private volatile bool _modelChecked;
     private CheckpointWriter? _writer;
     private readonly System.Data.IsolationLevel? _isolationLevel;
+    private readonly OutboxReceivedTable _received;
 
     /// <summary>Creates the store.</summary>
     /// <param name="scopes">Creates scopes for reads outside a unit of work.</param>
     /// <param name="options">LogPipe's options (the consumer group name, the units' isolation level).</param>
-    public EntityFrameworkCheckpointStore(IServiceScopeFactory scopes, IOptions<LogPipeOptions> options)
+    /// <param name="outbox">How long applied outbox identities are kept.</param>
+    /// <param name="time">The clock of the deduplication window.</param>
+    /// <param name="logger">Logs pruning of old outbox identities.</param>
+    public EntityFrameworkCheckpointStore(IServiceScopeFactory scopes, IOptions<LogPipeOptions> options, IOptions<OutboxDeduplicationOptions> outbox, TimeProvider time, ILogger<EntityFrameworkCheckpointStore<TDbContext>> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(outbox);
         _scopes = scopes;
         ConsumerGroup = ConsumerGroupName.Resolve(options.Value);
         _isolationLevel = options.Value.UnitOfWork.IsolationLevel;
+        _received = new OutboxReceivedTable(ConsumerGroup, outbox.Value.DeduplicationWindow, time, logger);
     }
 
     /// <summary>The consumer group checkpoints are kept under.</summary>
@@ -74,7 +81,9 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
         db.Database.AutoSavepointsEnabled = false;
         var transaction = await UnitOfWorkTransaction.BeginAsync(db.Database, _isolationLevel, cancellationToken).ConfigureAwait(false);
         var writer = _writer ??= CheckpointWriter.Create(db);
-        return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction);
+        // Outbox identities are kept when the model has their table (ApplyLogPipeConfiguration adds it).
+        var received = db.Model.FindEntityType(typeof(LogPipeOutboxReceived)) is null ? null : _received;
+        return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction, received);
     }
 
     private TDbContext Context(IServiceProvider services)
