@@ -36,19 +36,22 @@ internal sealed class OutboxReceivedTable
         _logger = logger;
     }
 
-    /// <summary>Which of <paramref name="identities"/> this group applied within the window: one query for the whole unit.</summary>
+    /// <summary>
+    /// Which of <paramref name="identities"/> this group applied and still remembers: one query for the whole unit. A row
+    /// past the window but not pruned yet still counts (the record is a copy all the same, and inserting it again would
+    /// clash with that row).
+    /// </summary>
     public async Task<IReadOnlySet<OutboxIdentity>> FindAsync(DbContext db, IReadOnlyCollection<OutboxIdentity> identities, CancellationToken cancellationToken)
     {
         var found = new HashSet<OutboxIdentity>();
         if (identities.Count == 0) return found;
         var sources = identities.Select(i => i.Source).Distinct().ToList();
         var sequences = identities.Select(i => i.Sequence).Distinct().ToList();
-        var cutoff = Cutoff();
 
         // Sources times sequences may name a few identities the unit does not have (with several sources): they are
         // filtered out here, and the query stays one statement whatever the mix.
         var rows = await db.Set<LogPipeOutboxReceived>().AsNoTracking()
-            .Where(r => r.ConsumerGroup == _consumerGroup && sources.Contains(r.Source) && sequences.Contains(r.Sequence) && r.AppliedAt >= cutoff)
+            .Where(r => r.ConsumerGroup == _consumerGroup && sources.Contains(r.Source) && sequences.Contains(r.Sequence))
             .Select(r => new { r.Source, r.Sequence })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var row in rows)
