@@ -4,6 +4,7 @@ using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.EntityFrameworkCore;
@@ -28,17 +29,22 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
     /// <summary>Creates the store.</summary>
     /// <param name="scopes">Creates scopes for reads outside a unit of work.</param>
     /// <param name="options">LogPipe's options (the consumer group name, the units' isolation level).</param>
-    /// <param name="outbox">How long applied outbox identities are kept.</param>
-    /// <param name="time">The clock of the deduplication window.</param>
+    /// <param name="outbox">How long applied outbox identities are kept; by default 7 days.</param>
+    /// <param name="time">The clock of the deduplication window; by default the system clock.</param>
     /// <param name="logger">Logs pruning of old outbox identities.</param>
-    public EntityFrameworkCheckpointStore(IServiceScopeFactory scopes, IOptions<LogPipeOptions> options, IOptions<OutboxDeduplicationOptions> outbox, TimeProvider time, ILogger<EntityFrameworkCheckpointStore<TDbContext>> logger)
+    public EntityFrameworkCheckpointStore(
+        IServiceScopeFactory scopes,
+        IOptions<LogPipeOptions> options,
+        IOptions<OutboxDeduplicationOptions>? outbox = null,
+        TimeProvider? time = null,
+        ILogger<EntityFrameworkCheckpointStore<TDbContext>>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(outbox);
         _scopes = scopes;
         ConsumerGroup = ConsumerGroupName.Resolve(options.Value);
         _isolationLevel = options.Value.UnitOfWork.IsolationLevel;
-        _received = new OutboxReceivedTable(ConsumerGroup, outbox.Value.DeduplicationWindow, time, logger);
+        var window = outbox?.Value.DeduplicationWindow ?? new OutboxDeduplicationOptions().DeduplicationWindow;
+        _received = new OutboxReceivedTable(ConsumerGroup, window, time ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance);
     }
 
     /// <summary>The consumer group checkpoints are kept under.</summary>
