@@ -9,7 +9,7 @@ namespace Microsoft.EntityFrameworkCore;
 public static class LogPipeModelBuilderExtensions
 {
     /// <summary>
-    /// Configures LogPipe's checkpoint and dead-letter tables. Call once from <c>OnModelCreating</c>:
+    /// Configures LogPipe's checkpoint, dead-letter and received-outbox-record tables. Call once from <c>OnModelCreating</c>:
     /// <code>modelBuilder.ApplyLogPipeConfiguration();</code>
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
@@ -40,6 +40,13 @@ public static class LogPipeModelBuilderExtensions
             e.Property(d => d.MessageType).HasMaxLength(255);
             e.Property(d => d.ErrorKind).HasMaxLength(64);
             e.HasIndex(d => new { d.ConsumerGroup, d.Stream, d.Partition, d.Offset });
+        });
+        modelBuilder.Entity<LogPipeOutboxReceived>(e =>
+        {
+            e.ToTable("LogPipeOutboxReceived", schema);
+            e.HasKey(r => new { r.ConsumerGroup, r.Source, r.Sequence });
+            e.Property(r => r.ConsumerGroup).HasMaxLength(200);
+            e.HasIndex(r => new { r.ConsumerGroup, r.AppliedAt });
         });
         return modelBuilder;
     }

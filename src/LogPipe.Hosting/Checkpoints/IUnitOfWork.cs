@@ -1,3 +1,5 @@
+using LogPipe.Hosting.Transport;
+
 namespace LogPipe.Hosting.Checkpoints;
 
 /// <summary>
@@ -22,6 +24,32 @@ public interface IUnitOfWork : IAsyncDisposable
     void BeginBatch()
     {
     }
+
+    /// <summary>
+    /// Whether this unit of work keeps the identities of outbox records (<see cref="OutboxIdentity"/>) this consumer group
+    /// applied, so that a copy the relay sent again is recognised and skipped: <see cref="FindAppliedAsync"/> and
+    /// <see cref="RecordApplied"/> work. Default <see langword="false"/>: records are applied at least once.
+    /// </summary>
+    bool SupportsOutboxIdentities => false;
+
+    /// <summary>
+    /// Which of <paramref name="identities"/> this consumer group applied already (and still remembers: identities are kept
+    /// at least for the deduplication window), read in this unit's transaction. Called once per unit, before its records are applied, only when
+    /// <see cref="SupportsOutboxIdentities"/> is set.
+    /// </summary>
+    /// <param name="identities">The identities of the unit's records.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The identities found.</returns>
+    Task<IReadOnlySet<OutboxIdentity>> FindAppliedAsync(IReadOnlyCollection<OutboxIdentity> identities, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not keep outbox identities ({nameof(SupportsOutboxIdentities)} is false).");
+
+    /// <summary>
+    /// Keeps <paramref name="identities"/> as applied by this consumer group: <see cref="CommitAsync"/> writes them in the
+    /// same transaction as the unit's effects and checkpoints. Only called when <see cref="SupportsOutboxIdentities"/> is set.
+    /// </summary>
+    /// <param name="identities">The identities of the records this unit handled.</param>
+    void RecordApplied(IReadOnlyCollection<OutboxIdentity> identities) =>
+        throw new NotSupportedException($"{GetType().Name} does not keep outbox identities ({nameof(SupportsOutboxIdentities)} is false).");
 
     /// <summary>Marks the start of one record's effects (a savepoint).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -47,6 +47,7 @@ internal sealed class BatchApplier
         IUnitOfWork work,
         List<(ConsumerState Consumer, IncomingRecord Record)> unit,
         PreparedRecord[] prepared,
+        OutboxCopies copies,
         IServiceProvider services,
         CancellationToken cancellationToken)
     {
@@ -64,6 +65,12 @@ internal sealed class BatchApplier
             {
                 var (consumer, record) = unit[i];
                 if (!consumer.Source.IsCurrent(record)) continue;
+                if (copies.IsCopy(i, record, prepared[i]))
+                {
+                    handled.Add((consumer, record, OutboxCopies.CopyOutcome(prepared[i])));
+                    continue;
+                }
+
                 var activity = _instrumentation.StartProcess(record);
                 RecordOutcome outcome;
                 try
@@ -85,6 +92,7 @@ internal sealed class BatchApplier
                 }
 
                 handled.Add((consumer, record, outcome));
+                copies.MarkHandled(i, record, prepared[i]);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -97,9 +97,15 @@ internal sealed class ConsumerInstrumentation
         // Counted per (topic, type or error) and added once per group: one Add per record cost more than the unit's commit.
         var applied = new Dictionary<(string Topic, string? Type), int>();
         var skipped = new Dictionary<(string Topic, MessageErrorKind Kind), int>();
+        Dictionary<string, int>? copies = null;
         foreach (var (_, record, outcome) in handled)
         {
-            if (outcome.Error is { } error)
+            if (outcome.IsCopy)
+            {
+                copies ??= [];
+                copies[record.Partition.Stream] = copies.GetValueOrDefault(record.Partition.Stream) + 1;
+            }
+            else if (outcome.Error is { } error)
             {
                 var key = (record.Partition.Stream, error);
                 skipped[key] = skipped.GetValueOrDefault(key) + 1;
@@ -122,6 +128,11 @@ internal sealed class ConsumerInstrumentation
             var kind = new KeyValuePair<string, object?>("logpipe.error_kind", error.ToString());
             _telemetry.Skipped.Add(count, topicTag, kind);
             if (error != MessageErrorKind.IgnoredType) _telemetry.DeadLettered.Add(count, topicTag, kind);
+        }
+
+        foreach (var (topic, count) in copies ?? [])
+        {
+            _telemetry.CopiesSkipped.Add(count, new KeyValuePair<string, object?>("messaging.destination.name", topic));
         }
 
         _telemetry.UnitRecords.Record(handled.Count);

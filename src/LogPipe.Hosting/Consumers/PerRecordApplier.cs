@@ -33,6 +33,7 @@ internal sealed class PerRecordApplier
         IUnitOfWork work,
         List<(ConsumerState Consumer, IncomingRecord Record)> unit,
         PreparedRecord[] prepared,
+        OutboxCopies copies,
         IServiceProvider services,
         CancellationToken cancellationToken)
     {
@@ -53,6 +54,13 @@ internal sealed class PerRecordApplier
             if (!consumer.Source.IsCurrent(record))
             {
                 _progress.Forget(record);
+                continue;
+            }
+
+            if (copies.IsCopy(i, record, prepared[i]))
+            {
+                consumer.ForgetFailures(record);
+                handled.Add((consumer, record, OutboxCopies.CopyOutcome(prepared[i])));
                 continue;
             }
 
@@ -117,6 +125,7 @@ internal sealed class PerRecordApplier
                 if (await _deadLetters.RecordSaveFailureAsync(work, unit, i, prepared[i], used, deadLetters, cancellationToken).ConfigureAwait(false) is not { } deadLettered) return null;
                 consumer.ForgetFailures(record);
                 handled.Add((consumer, record, deadLettered));
+                copies.MarkHandled(i, record, prepared[i]);
                 continue;
             }
 
@@ -142,6 +151,7 @@ internal sealed class PerRecordApplier
 
             consumer.ForgetFailures(record);
             handled.Add((consumer, record, outcome));
+            copies.MarkHandled(i, record, prepared[i]);
         }
 
         if (handled.Count > 0) return new UnitCommit(unit, taken, handled, deadLetters, batch: false) { StopWith = stopWith };

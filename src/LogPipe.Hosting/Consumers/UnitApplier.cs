@@ -64,12 +64,25 @@ internal sealed class UnitApplier
                 return null;
             }
 
+            OutboxCopies copies;
+            try
+            {
+                // Which outbox records of the unit were applied already: one read, in the unit's transaction.
+                copies = await OutboxCopies.FindAsync(work, unit, _logger, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _abandoner.Abandon(unit, 0, ex);
+                return null;
+            }
+
             _instrumentation.Gathered(unit);
             var startedTimestamp = Stopwatch.GetTimestamp();
             var perRecord = _abandoner.TakePerRecordNext();
             commit = !perRecord && work.SupportsBatchedSaves && BatchApplier.CanBatch(unit, prepared, scope.ServiceProvider)
-                ? await _batch.ApplyAsync(work, unit, prepared, scope.ServiceProvider, cancellationToken).ConfigureAwait(false)
-                : await _perRecord.ApplyAsync(work, unit, prepared, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+                ? await _batch.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false)
+                : await _perRecord.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+            if (commit is not null && copies.Handled.Count > 0) work.RecordApplied([.. copies.Handled]);
             commit?.Start(scope, work, startedTimestamp, background, _commitOrderedReads);
             return commit;
         }

@@ -29,6 +29,7 @@ public sealed class LogPipeTelemetry : IDisposable
         Applied = _meter.CreateCounter<long>("logpipe.records.applied", "{record}", "Records applied and committed, by topic and message type.");
         Skipped = _meter.CreateCounter<long>("logpipe.records.skipped", "{record}", "Records skipped as message errors (including ignored types), by topic and error kind.");
         DeadLettered = _meter.CreateCounter<long>("logpipe.records.dead_lettered", "{record}", "Records kept as dead letters, by topic and error kind.");
+        CopiesSkipped = _meter.CreateCounter<long>("logpipe.records.copies_skipped", "{record}", "Outbox records skipped and committed as copies of records this consumer group applied already, by topic.");
         SaveFailures = _meter.CreateCounter<long>("logpipe.save.failures", "{failure}", "Failed save attempts, by topic.");
         UnitRecords = _meter.CreateHistogram<int>("logpipe.unit_of_work.records", "{record}", "Records per committed unit of work.");
         UnitDuration = _meter.CreateHistogram<double>("logpipe.unit_of_work.duration", "s", "Time to apply and commit a unit of work.");
@@ -56,6 +57,8 @@ public sealed class LogPipeTelemetry : IDisposable
     internal Counter<long> Skipped { get; }
 
     internal Counter<long> DeadLettered { get; }
+
+    internal Counter<long> CopiesSkipped { get; }
 
     internal Counter<long> SaveFailures { get; }
 

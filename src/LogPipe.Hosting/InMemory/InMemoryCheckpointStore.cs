@@ -1,4 +1,5 @@
 using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.InMemory;
@@ -13,16 +14,24 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
     private readonly Dictionary<(string Group, PartitionKey Partition), (Checkpoint Checkpoint, long Version)> _stored = [];
     private readonly Dictionary<PartitionKey, long> _seen = [];
     private readonly RecentDeadLetters _deadLetters;
+    private readonly Dictionary<OutboxIdentity, DateTimeOffset> _applied = [];
+    private readonly TimeSpan _window;
+    private readonly TimeProvider _time;
+    private DateTimeOffset _nextPruneAt;
     private readonly object _lock = new();
 
     /// <summary>Creates the store.</summary>
     /// <param name="options">LogPipe's options (for the consumer group name).</param>
     /// <param name="deadLetters">Where dead letters are kept; by default the most recent within <c>LogPipe:DeadLetters</c>' bounds.</param>
-    public InMemoryCheckpointStore(IOptions<LogPipeOptions> options, RecentDeadLetters? deadLetters = null)
+    /// <param name="outbox">How long applied outbox identities are kept (<c>LogPipe:Outbox:DeduplicationWindow</c>); by default 7 days.</param>
+    /// <param name="time">The clock the deduplication window is measured on; by default the system clock.</param>
+    public InMemoryCheckpointStore(IOptions<LogPipeOptions> options, RecentDeadLetters? deadLetters = null, IOptions<OutboxDeduplicationOptions>? outbox = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ConsumerGroup = ConsumerGroupName.Resolve(options.Value);
         _deadLetters = deadLetters ?? new RecentDeadLetters(options.Value.DeadLetters.MaxKeptInMemory, options.Value.DeadLetters.MaxBytesKeptInMemory);
+        _window = outbox?.Value.DeduplicationWindow ?? new OutboxDeduplicationOptions().DeduplicationWindow;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The consumer group checkpoints are kept under.</summary>
@@ -80,10 +89,26 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
     public bool SupportsOverlappedCommits => true;
 
     /// <inheritdoc />
+    /// <remarks>The unit of work keeps applied outbox identities in memory, to recognise copies (within the deduplication window).</remarks>
     public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        Task.FromResult<IUnitOfWork>(new BufferedUnitOfWork(Commit));
+        Task.FromResult<IUnitOfWork>(new InMemoryUnitOfWork(this));
 
-    private void Commit(IReadOnlyList<CheckpointUpdate> updates, IReadOnlyList<DeadLetter> deadLetters)
+    /// <summary>Which of the identities were applied and are still remembered (pruned once older than the window).</summary>
+    internal IReadOnlySet<OutboxIdentity> FindApplied(IReadOnlyCollection<OutboxIdentity> identities)
+    {
+        var found = new HashSet<OutboxIdentity>();
+        lock (_lock)
+        {
+            foreach (var identity in identities)
+            {
+                if (_applied.ContainsKey(identity)) found.Add(identity);
+            }
+        }
+
+        return found;
+    }
+
+    internal void Commit(IReadOnlyList<CheckpointUpdate> updates, IReadOnlyList<DeadLetter> deadLetters, IReadOnlyList<OutboxIdentity> applied)
     {
         lock (_lock)
         {
@@ -99,6 +124,15 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
                 _seen[u.Partition] = version;
             }
 
+            var now = _time.GetUtcNow();
+            foreach (var identity in applied) _applied[identity] = now;
+            if (now >= _nextPruneAt)
+            {
+                // Identities older than the window are forgotten, at most once a minute (or once a window, if shorter).
+                var cutoff = now - _window;
+                foreach (var old in _applied.Where(a => a.Value < cutoff).Select(a => a.Key).ToList()) _applied.Remove(old);
+                _nextPruneAt = now + (_window < TimeSpan.FromMinutes(1) ? _window : TimeSpan.FromMinutes(1));
+            }
         }
 
         _deadLetters.AddRange(deadLetters);

@@ -62,6 +62,10 @@ public static class LogPipeServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<LogPipeOptions>>(sp => new FluentOptionsValidator<LogPipeOptions>(sp.GetRequiredService<IValidator<LogPipeOptions>>(), sectionPath));
 
         services.AddSingleton<IValidateOptions<LogPipeOptions>>(sp => new TransportChoiceValidator(sp.GetServices<TransportRegistration>().ToList()));
+        var outbox = services.AddOptions<OutboxDeduplicationOptions>();
+        if (configuration is not null) outbox.Bind(configuration.GetSection(OutboxDeduplicationOptions.SectionName));
+        outbox.Validate(o => o.DeduplicationWindow > TimeSpan.Zero, $"{sectionPath}:{OutboxDeduplicationOptions.SectionName}:{nameof(OutboxDeduplicationOptions.DeduplicationWindow)} must be a positive time span, for example 7.00:00:00.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InMemoryBroker>();
         services.AddSingleton(new TransportRegistration(InMemoryTransport.TransportName, sp => new InMemoryTransport(sp.GetRequiredService<InMemoryBroker>()), IsInMemory: true));
