@@ -53,7 +53,9 @@ internal sealed class ShardCoordinator : IAsyncDisposable
     public void Start(bool listed)
     {
         var stopping = _stopping.Token;
-        _run = Task.Run(() => RunAsync(listed, stopping), CancellationToken.None);
+        // The interval counts from now: the source listed the shards just before.
+        var started = _time.GetTimestamp();
+        _run = Task.Run(() => RunAsync(listed, started, stopping), CancellationToken.None);
     }
 
     /// <summary>Has waiting shards started now, and the shards listed first when <paramref name="list"/>.</summary>
@@ -87,9 +89,8 @@ internal sealed class ShardCoordinator : IAsyncDisposable
         _wake.Dispose();
     }
 
-    private async Task RunAsync(bool listed, CancellationToken cancellationToken)
+    private async Task RunAsync(bool listed, long lastListing, CancellationToken cancellationToken)
     {
-        var lastListing = _time.GetTimestamp();
         var failures = 0;
         var failedAt = 0L;
         var retryAfter = TimeSpan.MaxValue;

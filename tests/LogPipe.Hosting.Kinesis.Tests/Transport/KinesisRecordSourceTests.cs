@@ -1,4 +1,5 @@
 using System.Text;
+using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Kinesis.Client;
@@ -83,6 +84,18 @@ public sealed class KinesisRecordSourceTests(KinesaliteFixture kinesalite)
         Assert.Equal(put.Records![9].SequenceNumber, reader.LastQueuedSequence);
     }
 
+    [Fact]
+    public async Task A_store_that_keeps_positions_in_the_transport_is_refused_at_start_naming_the_stream_and_what_to_use_instead()
+    {
+        await using var source = Source("kept-by-transport");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => source.StartAsync(new PositionsInTransportStore(), CancellationToken.None));
+
+        Assert.Contains("PositionsInTransportStore keeps positions in the transport", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("stream 'kept-by-transport'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("UseEntityFrameworkOffsets<TDbContext>()", refused.Message, StringComparison.Ordinal);
+    }
+
     private KinesisRecordSource Source(string stream) =>
         new(kinesalite.Admin, stream, "kinesis:us-east-1", Options, TimeProvider.System, NullLogger.Instance);
 
@@ -100,5 +113,16 @@ public sealed class KinesisRecordSourceTests(KinesaliteFixture kinesalite)
         }
 
         return records;
+    }
+
+    /// <summary>A store like Kafka's group offsets: the positions are the transport's, none are read or written here.</summary>
+    private sealed class PositionsInTransportStore : ICheckpointStore
+    {
+        public bool KeepsPositionsInTransport => true;
+
+        public Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<PartitionKey, Checkpoint>>(new Dictionary<PartitionKey, Checkpoint>());
+
+        public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }
