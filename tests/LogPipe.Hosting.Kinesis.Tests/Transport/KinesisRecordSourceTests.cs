@@ -114,15 +114,4 @@ public sealed class KinesisRecordSourceTests(KinesaliteFixture kinesalite)
 
         return records;
     }
-
-    /// <summary>A store like Kafka's group offsets: the positions are the transport's, none are read or written here.</summary>
-    private sealed class PositionsInTransportStore : ICheckpointStore
-    {
-        public bool KeepsPositionsInTransport => true;
-
-        public Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyDictionary<PartitionKey, Checkpoint>>(new Dictionary<PartitionKey, Checkpoint>());
-
-        public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
 }
