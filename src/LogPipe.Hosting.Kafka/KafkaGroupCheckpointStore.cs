@@ -27,6 +27,9 @@ internal sealed class KafkaGroupCheckpointStore : ICheckpointStore
     /// <summary>The most recent dead letters kept by this process (see <c>LogPipe:DeadLetters:MaxKeptInMemory</c>).</summary>
     public IReadOnlyList<DeadLetter> DeadLetters => _deadLetters.Snapshot();
 
+    /// <summary>Always: the positions are the group's committed offsets, which the Kafka source starts from and commits to.</summary>
+    public bool KeepsPositionsInTransport => true;
+
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<PartitionKey, Checkpoint>>(new Dictionary<PartitionKey, Checkpoint>());

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using LogPipe.Hosting.Kafka.Embedded.Native;
@@ -26,7 +25,6 @@ namespace LogPipe.Hosting.Kafka.Embedded;
 /// </remarks>
 public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
 {
-    private const int MaxTopicNameLength = 249;
 
     private readonly MockClusterHandle _handle;
     private readonly ILogger _logger;
@@ -68,14 +66,14 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
     /// <exception cref="DllNotFoundException">No loaded librdkafka has the mock cluster API.</exception>
     public static EmbeddedKafkaCluster Start(EmbeddedKafkaClusterOptions options, ILogger? logger)
     {
-        Validate(options);
+        EmbeddedKafkaClusterChecks.Options(options);
 
         var handle = MockClusterHandle.Create(options.BrokerCount);
         try
         {
             var cluster = handle.DangerousGetHandle();
             var bootstrapServers = Marshal.PtrToStringUTF8(LibrdkafkaMockMethods.MockClusterBootstraps(cluster)) ?? string.Empty;
-            EnsureLoopbackOnly(bootstrapServers);
+            EmbeddedKafkaClusterChecks.LoopbackOnly(bootstrapServers);
 
             LibrdkafkaMockMethods.MockGroupInitialRebalanceDelayMs(cluster, Milliseconds(options.GroupInitialRebalanceDelay));
             if (options.ConsumerGroupSessionTimeout is { } sessionTimeout)
@@ -124,7 +122,7 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
     public void CreateTopic(string topic, int partitions, int replicationFactor)
     {
-        ValidateTopicName(topic);
+        EmbeddedKafkaClusterChecks.TopicName(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(replicationFactor, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(replicationFactor, BrokerCount);
@@ -291,59 +289,5 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
         }
     }
 
-    private static void Validate(EmbeddedKafkaClusterOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BrokerCount, 1, nameof(options) + "." + nameof(options.BrokerCount));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultPartitionCount, 1, nameof(options) + "." + nameof(options.DefaultPartitionCount));
-        ValidateDuration(options.GroupInitialRebalanceDelay, nameof(options.GroupInitialRebalanceDelay));
-        ValidateDuration(options.ConsumerGroupSessionTimeout, nameof(options.ConsumerGroupSessionTimeout));
-        ValidateDuration(options.ConsumerGroupHeartbeatInterval, nameof(options.ConsumerGroupHeartbeatInterval));
-        foreach (var (topic, partitions) in options.Topics)
-        {
-            ValidateTopicName(topic);
-            ArgumentOutOfRangeException.ThrowIfNegative(partitions, $"{nameof(options)}.{nameof(options.Topics)}[{topic}]");
-        }
-    }
-
-    private static void ValidateDuration(TimeSpan? value, string name)
-    {
-        if (value is { } duration && (duration < TimeSpan.Zero || duration.TotalMilliseconds > int.MaxValue))
-        {
-            throw new ArgumentOutOfRangeException("options." + name, duration, "Must be between zero and int.MaxValue milliseconds.");
-        }
-    }
-
     private static int Milliseconds(TimeSpan value) => (int)value.TotalMilliseconds;
-
-    private static void ValidateTopicName(string topic)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(topic);
-        if (topic.Length > MaxTopicNameLength || topic is "." or ".." || !topic.All(IsTopicChar))
-        {
-            throw new ArgumentException($"'{topic}' is not a valid Kafka topic name: use 1–249 of a-z A-Z 0-9 . _ -.", nameof(topic));
-        }
-
-        static bool IsTopicChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
-    }
-
-    /// <summary>Fails closed: a development broker must never listen where another machine could reach it.</summary>
-    private static void EnsureLoopbackOnly(string bootstrapServers)
-    {
-        var servers = bootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var server in servers)
-        {
-            var colon = server.LastIndexOf(':');
-            var host = colon > 0 ? server[..colon].Trim('[', ']') : server;
-            if (!IPAddress.TryParse(host, out var address) || !IPAddress.IsLoopback(address))
-            {
-                throw new InvalidOperationException($"The embedded Kafka broker listens on '{server}', which is not a loopback address.");
-            }
-        }
-
-        if (servers.Length == 0)
-        {
-            throw new InvalidOperationException("The embedded Kafka broker reported no listeners.");
-        }
-    }
 }

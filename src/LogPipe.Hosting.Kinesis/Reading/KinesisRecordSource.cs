@@ -3,7 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
-using LogPipe.Hosting.Kinesis.Client.Transport;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -11,15 +10,15 @@ namespace LogPipe.Hosting.Kinesis.Reading;
 
 /// <summary>
 /// Reads every shard of one stream. Each shard being read has a <see cref="ShardReader"/> filling its own bounded queue
-/// in the background; <see cref="TryRead"/> takes from the queues round-robin and never blocks. A coordinator lists the
-/// shards again from time to time (and whenever a shard ends) and starts a shard once its parents are finished — closed,
-/// read to their end, and their last record applied (known from <see cref="OnCommittedAsync"/>) — so that per-key order
-/// holds across splits and merges.
+/// in the background; <see cref="TryRead"/> takes from the queues round-robin (<see cref="ShardQueues"/>) and never
+/// blocks. A <see cref="ShardCoordinator"/> has the shards listed again from time to time (and whenever a shard ends) and
+/// starts a shard once its parents are finished — closed, read to their end, and their last record applied (known from
+/// <see cref="OnCommittedAsync"/>) — so that per-key order holds across splits and merges (<see cref="ShardLineage"/>).
 /// </summary>
 /// <remarks>
 /// Threads: <see cref="TryRead"/>, <see cref="IsCurrent"/>, <see cref="RewindAsync"/> and <see cref="OnCommittedAsync"/>
 /// run on the consumer service's thread; readers and the coordinator in the background. Shared state is guarded by one
-/// lock; <see cref="TryRead"/> reads an immutable snapshot of the readers. Checkpoints are read in the background only for
+/// lock; <see cref="TryRead"/> reads an immutable snapshot of the queues. Checkpoints are read in the background only for
 /// shards no reader has yet, so those reads never race a commit of the same shard.
 /// </remarks>
 internal sealed class KinesisRecordSource : IRecordSource
@@ -30,23 +29,27 @@ internal sealed class KinesisRecordSource : IRecordSource
     private readonly object _gate = new();
     private readonly ShardLineage _lineage = new();
     private readonly ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly RetryBackoff _retry;
-    private volatile ShardReader[] _readers = [];
-    private volatile bool _discoveryWanted;
+    private readonly ShardQueues _queues;
+    private readonly ShardCoordinator _coordinator;
     private ICheckpointStore? _checkpoints;
-    private Task _coordinator = Task.CompletedTask;
     private bool _listed;
+    private bool _disposed;
     private long _lastGeneration;
-    private int _next;
 
     public KinesisRecordSource(IKinesisClient client, string stream, string checkpointScope, KinesisOptions options, TimeProvider time, ILogger logger)
     {
         _options = options;
         _logger = logger;
         _context = new ShardReadContext(client, stream, checkpointScope, options, time, logger, new RecordSignal());
-        _retry = options.CreateBackoff();
+        _queues = new ShardQueues(_context.Signal);
+        _coordinator = new ShardCoordinator(
+            stream,
+            TimeSpan.FromMilliseconds(options.ShardDiscoveryIntervalMs),
+            options.CreateBackoff(),
+            time,
+            logger,
+            DiscoverAsync,
+            async cancellationToken => await StartStartableAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public string Stream => _context.Stream;
@@ -54,6 +57,14 @@ internal sealed class KinesisRecordSource : IRecordSource
     public async Task StartAsync(ICheckpointStore checkpoints, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
+        if (checkpoints.KeepsPositionsInTransport)
+        {
+            // Kinesis keeps no consumer positions: none would be stored, and every start would read from the initial position again.
+            throw new InvalidOperationException(
+                $"The checkpoint store {checkpoints.GetType().Name} keeps positions in the transport (as UseKafkaOffsets() does), "
+                + $"but Kinesis keeps none: stream '{Stream}' needs a store that keeps them itself, such as UseEntityFrameworkOffsets<TDbContext>().");
+        }
+
         _checkpoints = checkpoints;
         try
         {
@@ -77,37 +88,12 @@ internal sealed class KinesisRecordSource : IRecordSource
             throw;
         }
 
-        var stopping = _stopping.Token;
-        _coordinator = Task.Run(() => CoordinateAsync(stopping), CancellationToken.None);
+        _coordinator.Start(_listed);
     }
 
-    public bool TryRead([NotNullWhen(true)] out IncomingRecord? record)
-    {
-        var readers = _readers;
-        for (var i = 0; i < readers.Length; i++)
-        {
-            var index = (_next + i) % readers.Length;
-            if (readers[index].Records.TryRead(out record))
-            {
-                _next = index + 1;
-                return true;
-            }
-        }
+    public bool TryRead([NotNullWhen(true)] out IncomingRecord? record) => _queues.TryRead(out record);
 
-        record = null;
-        return false;
-    }
-
-    public async ValueTask WaitToReadAsync(CancellationToken cancellationToken)
-    {
-        var queued = _context.Signal.Next;
-        foreach (var reader in _readers)
-        {
-            if (reader.Records.TryPeek(out _)) return;
-        }
-
-        await queued.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask WaitToReadAsync(CancellationToken cancellationToken) => _queues.WaitToReadAsync(cancellationToken);
 
     public bool IsCurrent(IncomingRecord record)
     {
@@ -149,11 +135,11 @@ internal sealed class KinesisRecordSource : IRecordSource
                 state.Status = ShardStatus.Waiting;
                 state.Reader = null;
                 _generations[state.ShardId] = ++_lastGeneration;
-                _readers = [.. _readers.Where(r => r != old)];
+                _queues.Remove(old.Records);
             }
 
             KinesisLog.RewindFailed(_logger, ex, Stream, state.ShardId, ex.Message);
-            Wake(discover: false);
+            _coordinator.Wake(list: false);
             return;
         }
 
@@ -182,32 +168,27 @@ internal sealed class KinesisRecordSource : IRecordSource
             }
         }
 
-        if (finished) Wake(discover: false);
+        if (finished) _coordinator.Wake(list: false);
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_stopping.IsCancellationRequested) return;
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _coordinator.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
         ShardReader[] readers;
         lock (_gate)
         {
+            if (_disposed) return;
+            _disposed = true;
+        }
+
+        await _coordinator.DisposeAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
             readers = [.. _lineage.All.Select(s => s.Reader).OfType<ShardReader>()];
-            _readers = [];
+            _queues.Clear();
         }
 
         await Task.WhenAll(readers.Select(r => r.StopAsync())).ConfigureAwait(false);
-        _stopping.Dispose();
-        _wake.Dispose();
     }
 
     /// <summary>Lists the shards and adds new ones. The first successful listing also pins where shards start.</summary>
@@ -273,7 +254,7 @@ internal sealed class KinesisRecordSource : IRecordSource
         state.Status = ShardStatus.Reading;
         state.CommittedSequence = sequence;
         _generations[state.ShardId] = generation;
-        _readers = [.. _readers.Where(r => r != replacing), reader];
+        _queues.Add(reader.Records, replacing: replacing?.Records);
         reader.Start();
         return reader;
     }
@@ -286,7 +267,7 @@ internal sealed class KinesisRecordSource : IRecordSource
         }
 
         // The shard closed because of a split or merge: its children exist now, so list them without waiting.
-        Wake(discover: true);
+        _coordinator.Wake(list: true);
     }
 
     /// <summary>Marks a shard finished once its reader is at the end and its last queued record is applied. Under the lock.</summary>
@@ -294,65 +275,9 @@ internal sealed class KinesisRecordSource : IRecordSource
     {
         if (state.Status != ShardStatus.Reading || !state.IsDrained) return false;
         state.Status = ShardStatus.Finished;
-        var reader = state.Reader;
-        _readers = [.. _readers.Where(r => r != reader)];
+        _queues.Remove(state.Reader?.Records);
         KinesisLog.ShardFinished(_logger, Stream, state.ShardId);
         return true;
-    }
-
-    private void Wake(bool discover)
-    {
-        if (discover) _discoveryWanted = true;
-        try
-        {
-            _wake.Release();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed while a reader was ending: nothing left to start.
-        }
-    }
-
-    /// <summary>
-    /// Lists shards every <see cref="KinesisOptions.ShardDiscoveryIntervalMs"/> (and when a shard ends), and starts shards
-    /// whose parents finished. Failures are logged and retried; the coordinator ends only when the source is disposed.
-    /// </summary>
-    private async Task CoordinateAsync(CancellationToken cancellationToken)
-    {
-        var time = _context.Time;
-        var interval = TimeSpan.FromMilliseconds(_options.ShardDiscoveryIntervalMs);
-        var lastListing = time.GetTimestamp();
-        var failures = 0;
-        var retryAt = TimeSpan.MaxValue;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var untilListing = interval - time.GetElapsedTime(lastListing);
-                var wait = untilListing < retryAt ? untilListing : retryAt;
-                if (wait > TimeSpan.Zero && !_discoveryWanted) await _wake.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
-                retryAt = TimeSpan.MaxValue;
-                if (_discoveryWanted || !_listed || time.GetElapsedTime(lastListing) >= interval)
-                {
-                    _discoveryWanted = false;
-                    lastListing = time.GetTimestamp();
-                    if (!await DiscoverAsync(cancellationToken).ConfigureAwait(false)) continue;
-                }
-
-                await StartStartableAsync(cancellationToken).ConfigureAwait(false);
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Most likely the checkpoint store is unreachable; the waiting shards are started once it answers.
-                retryAt = _retry.Before(++failures);
-                KinesisLog.StartShardsFailed(_logger, ex, Stream, ex.Message, (long)retryAt.TotalMilliseconds);
-            }
-        }
     }
 
     private PartitionKey Key(string shardId) => new(_context.CheckpointScope, Stream, shardId);

@@ -31,4 +31,13 @@ public interface ICheckpointStore
     /// the next is read.
     /// </summary>
     bool SupportsOverlappedCommits => false;
+
+    /// <summary>
+    /// Whether the positions are kept by the transport itself rather than by this store (Kafka consumer-group offsets,
+    /// <c>UseKafkaOffsets()</c>). A record source then starts each partition where the transport's own committed position
+    /// is, instead of asking <see cref="ReadAsync"/>, and after each unit commits writes the positions to the transport
+    /// (in <c>IRecordSource.OnCommittedAsync</c>). A source whose transport keeps no positions refuses such a store when it
+    /// starts. The default, <see langword="false"/>: the store keeps the positions and the source starts from them.
+    /// </summary>
+    bool KeepsPositionsInTransport => false;
 }

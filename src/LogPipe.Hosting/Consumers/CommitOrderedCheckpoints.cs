@@ -14,6 +14,8 @@ internal sealed class CommitOrderedCheckpoints(ICheckpointStore inner) : ICheckp
 
     public bool SupportsOverlappedCommits => inner.SupportsOverlappedCommits;
 
+    public bool KeepsPositionsInTransport => inner.KeepsPositionsInTransport;
+
     public void CommitStarted(Task commit) => _inFlight = commit;
 
     public async Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken)

@@ -20,6 +20,9 @@ public sealed class CountingCheckpointStore(ICheckpointStore inner, ApplyProgres
     public bool SupportsOverlappedCommits => inner.SupportsOverlappedCommits;
 
     /// <inheritdoc />
+    public bool KeepsPositionsInTransport => inner.KeepsPositionsInTransport;
+
+    /// <inheritdoc />
     public async Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         new CountingUnitOfWork(await inner.BeginAsync(services, cancellationToken).ConfigureAwait(false), this);
 

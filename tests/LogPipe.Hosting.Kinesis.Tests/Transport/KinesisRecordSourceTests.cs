@@ -1,4 +1,5 @@
 using System.Text;
+using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Reading;
@@ -79,6 +80,18 @@ public sealed class KinesisRecordSourceTests(KinesaliteFixture kinesalite)
 
         await Eventually.TrueAsync(() => reader.Records.Count == 10, TimeSpan.FromSeconds(20), "both pages are queued before any record is taken");
         Assert.Equal(put.Records![9].SequenceNumber, reader.LastQueuedSequence);
+    }
+
+    [Fact]
+    public async Task A_store_that_keeps_positions_in_the_transport_is_refused_at_start_naming_the_stream_and_what_to_use_instead()
+    {
+        await using var source = Source("kept-by-transport");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => source.StartAsync(new PositionsInTransportStore(), CancellationToken.None));
+
+        Assert.Contains("PositionsInTransportStore keeps positions in the transport", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("stream 'kept-by-transport'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("UseEntityFrameworkOffsets<TDbContext>()", refused.Message, StringComparison.Ordinal);
     }
 
     private KinesisRecordSource Source(string stream) =>

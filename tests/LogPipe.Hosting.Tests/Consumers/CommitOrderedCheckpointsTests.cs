@@ -1,6 +1,8 @@
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.InMemory;
+using LogPipe.Hosting.TestSupport;
+using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Tests.Consumers;
@@ -11,6 +13,19 @@ public sealed class CommitOrderedCheckpointsTests
     private static readonly PartitionKey Partition = new("memory", "people", "0");
 
     private static InMemoryCheckpointStore Store() => new(Options.Create(new LogPipeOptions { ConsumerGroup = "tests" }));
+
+    [Fact]
+    public void The_stores_capabilities_reach_the_sources_unchanged()
+    {
+        // As the sources are given them: through the interface.
+        ICheckpointStore plain = new CommitOrderedCheckpoints(Store());
+        ICheckpointStore inTransport = new CommitOrderedCheckpoints(new PositionsInTransportStore());
+
+        Assert.True(plain.SupportsOverlappedCommits);
+        Assert.False(plain.KeepsPositionsInTransport);
+        Assert.True(inTransport.KeepsPositionsInTransport);
+        Assert.False(inTransport.SupportsOverlappedCommits);
+    }
 
     [Fact]
     public async Task A_read_waits_for_the_commit_in_flight_and_sees_its_checkpoint()
