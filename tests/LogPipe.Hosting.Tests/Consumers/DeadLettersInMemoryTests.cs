@@ -3,7 +3,6 @@ using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.DeadLetters;
 using LogPipe.Hosting.InMemory;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
 
@@ -27,8 +26,8 @@ public sealed class DeadLettersInMemoryTests
         Assert.Equal(10, await app.Runner.DrainAsync());
         var kept = ((InMemoryCheckpointStore)app.Checkpoints).DeadLetters;
         Assert.Equal([7L, 8L, 9L], kept.Select(d => d.Offset));
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 1064);
-        Assert.Equal(10, app.Logs.Entries.Count(e => e.EventId.Id == 1011));
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == LogEvents.DeadLettersDroppedFromMemory);
+        Assert.Equal(10, app.Logs.Entries.Count(e => e.EventId.Id == LogEvents.MessageError));
         TestApp.DeleteDatabase(app.DatabasePath);
     }
 

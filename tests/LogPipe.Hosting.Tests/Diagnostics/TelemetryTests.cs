@@ -4,7 +4,6 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.Producers;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

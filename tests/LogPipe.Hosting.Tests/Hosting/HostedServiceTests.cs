@@ -1,6 +1,5 @@
 using System.Text;
 using LogPipe.Hosting.Producers;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,12 +1,11 @@
 using System.Text;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LogPipe.Hosting.Tests.EntityFrameworkCore;
+namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 
 public sealed class OperatorToolsTests : IAsyncLifetime
 {
