@@ -9,7 +9,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// Rebalance churn: three instances of one group on one PostgreSQL database, leaving and joining again and again while
 /// records flow. Some joiners stall mid-unit past <c>max.poll.interval.ms</c>, so the group hands their partitions to
 /// another member while they still hold applied-but-uncommitted records: their checkpoint writes must be fenced
-/// (event 1024) and rolled back. Every record is applied exactly once. CI: 6 churn cycles over 6,000 records; full: 30
+/// (<see cref="LogEvents.CheckpointConflict"/>) and rolled back. Every record is applied exactly once. CI: 6 churn cycles over 6,000 records; full: 30
 /// over 60,000.
 /// </summary>
 public sealed class RebalanceChurnTests(ITestOutputHelper output)
@@ -85,7 +85,7 @@ public sealed class RebalanceChurnTests(ITestOutputHelper output)
             outcome.AppliedTwice,
             outcome.DeadLettered,
             stopwatch.Elapsed)
-        { Notes = $"{scenario.Count(LogEvents.CheckpointConflict)} checkpoint writes fenced (event 1024); {saves - records} saves discarded with their unit (fenced, or cut short by a leave); {scenario.Count(LogEvents.PartitionsRevoked)} revocations" }.Publish(output);
+        { Notes = $"{scenario.Count(LogEvents.CheckpointConflict)} checkpoint writes fenced (CheckpointConflict); {saves - records} saves discarded with their unit (fenced, or cut short by a leave); {scenario.Count(LogEvents.PartitionsRevoked)} revocations" }.Publish(output);
         outcome.AssertExactlyOnce();
     }
 }

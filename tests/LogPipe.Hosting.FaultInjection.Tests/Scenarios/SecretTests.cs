@@ -66,7 +66,7 @@ public sealed class SecretTests(ITestOutputHelper output)
             .Where(t => t is not null)
             .ToList();
         var leaks = texts.Where(t => t!.Contains(Password, StringComparison.Ordinal)).Take(3).ToList();
-        output.WriteLine($"searched {entries.Count} log entries ({entries.Count(e => e.EventId.Id == LogEvents.Librdkafka)} librdkafka lines, {entries.Count(e => e.EventId.Id is 2002 or 2003)} client errors) and {exceptions.Count} exceptions");
+        output.WriteLine($"searched {entries.Count} log entries ({entries.Count(e => e.EventId.Id == LogEvents.Librdkafka)} librdkafka lines, {entries.Count(e => e.EventId.Id is LogEvents.KafkaClientError or LogEvents.KafkaClientFatal)} client errors) and {exceptions.Count} exceptions");
         Assert.True(leaks.Count == 0, "the password leaked:\n" + string.Join("\n---\n", leaks));
         Assert.Contains(entries, e => e.EventId.Id == LogEvents.KafkaClientCreated && e.Message.Contains("sasl.password=***", StringComparison.Ordinal));
     }

@@ -70,8 +70,8 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             using var worker = await run.StartWorkerAsync("--save-delay-ms", "2");
             await run.WaitUntilApplyingAsync(worker);
 
-            // The worker was applying when the server went away: it abandons its unit (event 1023) and waits to retry.
-            var stop = await WhilePostgresIsDownAsync(() => TerminateOnceLoggedAsync(worker, 1023, "the worker noticed the outage (event 1023)"));
+            // The worker was applying when the server went away: it abandons its unit (LogEvents.UnitAbandoned) and waits to retry.
+            var stop = await WhilePostgresIsDownAsync(() => TerminateOnceLoggedAsync(worker, LogEvents.UnitAbandoned, "the worker noticed the outage (UnitAbandoned)"));
             output.WriteLine($"outage {k + 1}: stopped in {stop.Elapsed.TotalMilliseconds:F0} ms, exit code {stop.ExitCode}");
             stop.AssertCleanWithin(ShutdownTimeout);
             stopTimes.Add(stop.Elapsed);
@@ -87,7 +87,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
 
     /// <summary>
     /// A worker that starts while PostgreSQL is down has its partitions assigned and waits, inside the Kafka assignment
-    /// callback, for their checkpoints (event 2014). That wait observes the stopping token: a SIGTERM ends it, the callback
+    /// callback, for their checkpoints (<see cref="LogEvents.CheckpointReadFailed"/>). That wait observes the stopping token: a SIGTERM ends it, the callback
     /// leaves without assigning the partitions from any position, and the worker exits cleanly, well within its shutdown
     /// timeout. A restart applies every record exactly once.
     /// </summary>
@@ -111,7 +111,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             var stop = await WhilePostgresIsDownAsync(async () =>
             {
                 using var starting = await run.StartWorkerAsync();
-                return await TerminateOnceLoggedAsync(starting, 2014, "the new worker is waiting for its checkpoints (event 2014)");
+                return await TerminateOnceLoggedAsync(starting, LogEvents.CheckpointReadFailed, "the new worker is waiting for its checkpoints (CheckpointReadFailed)");
             });
             output.WriteLine($"outage {k + 1}: stopped in {stop.Elapsed.TotalMilliseconds:F0} ms, exit code {stop.ExitCode}, '{stop.LastLine}'");
 

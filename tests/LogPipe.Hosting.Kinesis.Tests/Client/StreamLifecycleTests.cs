@@ -2,6 +2,7 @@ using System.Numerics;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Client;
 
@@ -75,19 +76,23 @@ public sealed class StreamLifecycleTests(KinesaliteFixture kinesalite)
 
         await client.DeleteStreamAsync(new DeleteStreamRequest { StreamName = name });
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            try
+        KinesisResourceNotFoundException? gone = null;
+        await Eventually.TrueAsync(
+            async () =>
             {
-                await client.DescribeStreamSummaryAsync(new DescribeStreamSummaryRequest { StreamName = name }, timeout.Token);
-                await Task.Delay(20, timeout.Token); // the poll interval: the loop waits for the stream to be gone, bounded by the timeout
-            }
-            catch (KinesisResourceNotFoundException ex)
-            {
-                Assert.Equal("ResourceNotFoundException", ex.ErrorCode);
-                return;
-            }
-        }
+                try
+                {
+                    await client.DescribeStreamSummaryAsync(new DescribeStreamSummaryRequest { StreamName = name }, CancellationToken.None);
+                    return false;
+                }
+                catch (KinesisResourceNotFoundException ex)
+                {
+                    gone = ex;
+                    return true;
+                }
+            },
+            TimeSpan.FromSeconds(10),
+            "the deleted stream is reported as not found");
+        Assert.Equal("ResourceNotFoundException", gone!.ErrorCode);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,7 +47,7 @@ public sealed class BatchedUnitOfWorkTests : IAsyncLifetime
         var updated = stored.Single(p => p.Uuid == joe.Uuid);
         Assert.Equal(("Updated", 2), (updated.LastName, updated.Applied));
         Assert.Equal(201, (await _app.CheckpointsAsync()).Single().NextOffset);
-        Assert.DoesNotContain(_app.Logs.Entries, e => e.EventId.Id == 1025);
+        Assert.DoesNotContain(_app.Logs.Entries, e => e.EventId.Id == LogEvents.BatchFellBack);
     }
 
     [Fact]
@@ -72,7 +71,7 @@ public sealed class BatchedUnitOfWorkTests : IAsyncLifetime
         var stored = await _app.PeopleAsync();
         Assert.Equal(50, stored.Count);
         Assert.All(stored, p => Assert.Equal(1, p.Applied));
-        Assert.Contains(_app.Logs.Entries, e => e.EventId.Id == 1025);
+        Assert.Contains(_app.Logs.Entries, e => e.EventId.Id == LogEvents.BatchFellBack);
     }
 
     [Fact]
@@ -87,6 +86,6 @@ public sealed class BatchedUnitOfWorkTests : IAsyncLifetime
         var stored = await _app.PeopleAsync();
         Assert.Equal(6, stored.Count);
         Assert.Equal(2, stored.Single(p => p.Uuid == joe.Uuid).Applied);
-        Assert.Contains(_app.Logs.Entries, e => e.EventId.Id == 1025);
+        Assert.Contains(_app.Logs.Entries, e => e.EventId.Id == LogEvents.BatchFellBack);
     }
 }

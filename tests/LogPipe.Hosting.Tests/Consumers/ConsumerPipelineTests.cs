@@ -1,6 +1,5 @@
 using System.Text;
 using LogPipe.Hosting.Consumers;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -160,7 +159,7 @@ public sealed class ConsumerPipelineTests : IAsyncLifetime
         Assert.Empty(await _app.DeadLettersAsync());
         Assert.Empty(_app.Probe.Constructed);
         Assert.Equal(1, await StoredNextOffsetAsync());
-        Assert.Contains(_app.Logs.Entries, e => e.EventId.Id == 1010 && e.Level == LogLevel.Debug);
+        Assert.Contains(_app.Logs.Entries, e => e.EventId.Id == LogEvents.IgnoredType && e.Level == LogLevel.Debug);
     }
 
     [Fact]
@@ -169,7 +168,7 @@ public sealed class ConsumerPipelineTests : IAsyncLifetime
         Append(JoeV1);
         Append("""json:{"type":"person","version":9,"message":{}}""");
         await _app.Runner.DrainAsync();
-        var entry = Assert.Single(_app.Logs.Entries, e => e.EventId.Id == 1011);
+        var entry = Assert.Single(_app.Logs.Entries, e => e.EventId.Id == LogEvents.MessageError);
         Assert.Equal(LogLevel.Warning, entry.Level);
         Assert.Equal("people", entry.State["Topic"]);
         Assert.Equal("0", entry.State["Partition"]);
@@ -206,7 +205,7 @@ public sealed class ConsumerPipelineTests : IAsyncLifetime
         Assert.Equal(1, await _app.Runner.DrainAsync());
         Assert.Equal(1, Assert.Single(await _app.PeopleAsync()).Applied);
         Assert.Equal(3, _app.Probe.SaveCount<PersonSerializerV1>());
-        Assert.Equal(2, _app.Logs.Entries.Count(e => e.EventId.Id == 1020));
+        Assert.Equal(2, _app.Logs.Entries.Count(e => e.EventId.Id == LogEvents.SaveFailedWillRetry));
         Assert.Empty(await _app.DeadLettersAsync());
     }
 
@@ -326,7 +325,7 @@ public sealed class ConsumerPipelineTests : IAsyncLifetime
         Assert.Equal(uuids, people.Select(p => p.Uuid));
         Assert.All(people, p => Assert.Equal(1, p.Applied));
         Assert.Equal(0, _app.Probe.FailCommits);
-        Assert.Single(_app.Logs.Entries, e => e.EventId.Id == 1023);
+        Assert.Single(_app.Logs.Entries, e => e.EventId.Id == LogEvents.UnitAbandoned);
     }
 
     [Fact]

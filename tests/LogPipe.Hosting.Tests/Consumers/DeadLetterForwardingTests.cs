@@ -1,5 +1,4 @@
 using System.Text;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Tests.Consumers;

@@ -1,7 +1,6 @@
 using System.Text;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.InMemory;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Tests.Consumers;
@@ -24,8 +23,8 @@ public sealed class DeadLettersInMemoryTests
         Assert.Equal(10, await app.Runner.DrainAsync());
         var kept = ((InMemoryCheckpointStore)app.Checkpoints).DeadLetters;
         Assert.Equal([7L, 8L, 9L], kept.Select(d => d.Offset));
-        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == 1064);
-        Assert.Equal(10, app.Logs.Entries.Count(e => e.EventId.Id == 1011));
+        Assert.Contains(app.Logs.Entries, e => e.EventId.Id == LogEvents.DeadLettersDroppedFromMemory);
+        Assert.Equal(10, app.Logs.Entries.Count(e => e.EventId.Id == LogEvents.MessageError));
         TestApp.DeleteDatabase(app.DatabasePath);
     }
 

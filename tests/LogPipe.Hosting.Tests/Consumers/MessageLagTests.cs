@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using LogPipe.Hosting.InMemory;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;

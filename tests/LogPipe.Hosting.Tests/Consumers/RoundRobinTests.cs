@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.Tests.Consumers;

@@ -1,5 +1,4 @@
 using LogPipe.Hosting.Tests.Consumers;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,4 +1,4 @@
-using LogPipe.Hosting.Tests.Support;
+using System.Text;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

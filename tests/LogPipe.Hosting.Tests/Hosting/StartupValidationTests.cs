@@ -1,8 +1,5 @@
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Tests.Hosting;
@@ -98,21 +95,4 @@ public sealed class StartupValidationTests
         var error = Assert.Throws<ArgumentException>(() => TestApp.Create(lp => lp.AddConsumer("people", c => c.Register<PersonSerializerV1>().Register<PersonSerializerV1>())));
         Assert.Contains("'person' version 1", error.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task A_dbcontext_without_logpipe_tables_is_named_in_the_error()
-    {
-        var db = TestApp.NewDatabasePath();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<Probe>();
-        builder.Services.AddDbContext<PlainDb>(o => o.UseSqlite($"Data Source={db}"));
-        builder.Services.AddLogPipe(lp => lp.UseEntityFrameworkOffsets<PlainDb>().AddConsumer("places", c => c.Register<PlaceSerializer>()));
-        using var host = builder.Build();
-        var runner = host.Services.GetRequiredService<LogPipe.Hosting.Consumers.LogPipeConsumerRunner>();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.DrainAsync());
-        Assert.Contains("ApplyLogPipeConfiguration", error.Message, StringComparison.Ordinal);
-        Assert.Contains(nameof(PlainDb), error.Message, StringComparison.Ordinal);
-    }
-
-    private sealed class PlainDb(DbContextOptions<PlainDb> options) : DbContext(options);
 }

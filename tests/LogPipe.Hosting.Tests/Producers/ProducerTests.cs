@@ -1,6 +1,5 @@
 using System.Text;
 using LogPipe.Hosting.InMemory;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,10 +1,9 @@
 using System.Text;
 using LogPipe.Hosting.Checkpoints;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LogPipe.Hosting.Tests.Consumers;
+namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 
 public sealed class FencingTests
 {
@@ -27,7 +26,7 @@ public sealed class FencingTests
 
         // B applied the same records in its transaction, but its checkpoint write is fenced: nothing it did is kept.
         Assert.Equal(0, await b.Runner.RunOnceAsync());
-        Assert.Contains(b.Logs.Entries, e => e.EventId.Id == 1024);
+        Assert.Contains(b.Logs.Entries, e => e.EventId.Id == LogEvents.CheckpointConflict);
         var people = await a.PeopleAsync();
         Assert.Equal(10, people.Count);
         Assert.All(people, p => Assert.Equal(1, p.Applied));

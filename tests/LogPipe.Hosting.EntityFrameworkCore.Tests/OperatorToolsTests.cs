@@ -1,10 +1,9 @@
 using System.Text;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LogPipe.Hosting.Tests.EntityFrameworkCore;
+namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 
 public sealed class OperatorToolsTests : IAsyncLifetime
 {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace LogPipe.Hosting.Tests.EntityFrameworkCore;
+namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 
 /// <summary>
 /// <c>LogPipe:UnitOfWork:IsolationLevel</c> reaches the transaction a unit of work runs in, on PostgreSQL, where a

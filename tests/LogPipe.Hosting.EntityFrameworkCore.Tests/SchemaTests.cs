@@ -1,7 +1,7 @@
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
-namespace LogPipe.Hosting.Tests.EntityFrameworkCore;
+namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 
 /// <summary>
 /// LogPipe's tables as each provider creates them. SQL Server cannot run here, so its DDL is generated and checked;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using LogPipe.Hosting.TestSupport;
 
-namespace LogPipe.Hosting.Tests.Consumers;
+namespace LogPipe.Hosting.TestSupport;
 
 /// <summary>What <see cref="ScriptedPersonSerializer"/> does on save, per person: succeed, throw, run long or hang.</summary>
 public sealed class SaveScript

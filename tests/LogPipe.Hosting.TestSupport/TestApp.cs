@@ -1,13 +1,12 @@
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.InMemory;
-using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace LogPipe.Hosting.Tests.Support;
+namespace LogPipe.Hosting.TestSupport;
 
 /// <summary>
 /// A real host with LogPipe on the in-memory transport and checkpoints in a SQLite file (unless told otherwise), so tests

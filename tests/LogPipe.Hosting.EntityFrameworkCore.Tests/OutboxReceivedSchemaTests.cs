@@ -1,7 +1,7 @@
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
-namespace LogPipe.Hosting.Tests.EntityFrameworkCore;
+namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 
 /// <summary>The received-outbox-record table as each provider creates it (SQL Server's DDL generated, as it cannot run here).</summary>
 public sealed class OutboxReceivedSchemaTests

@@ -1,6 +1,6 @@
 using LogPipe.Hosting.TestSupport;
 
-namespace LogPipe.Hosting.Tests.Consumers;
+namespace LogPipe.Hosting.TestSupport;
 
 /// <summary>A serializer for <c>person</c> version 1 whose saves do what the test's <see cref="SaveScript"/> says.</summary>
 public sealed class ScriptedPersonSerializer : MessageSerializer<PersonV1>

@@ -1,12 +1,11 @@
 using System.Text;
 using LogPipe.Hosting.EntityFrameworkCore;
-using LogPipe.Hosting.Tests.Support;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace LogPipe.Hosting.Tests.EntityFrameworkCore;
+namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 
 /// <summary>
 /// Replay requests: an operator marks dead letters (<c>logpipe dead-letters replay</c> sets ReplayRequestedAt) and the

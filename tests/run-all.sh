@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Runs every test project of the solution, fast ones first, then the transport ones, then fault injection, and ends
+# with "tests: N passed, M failed". Exits non-zero if a test failed, a project did not finish, or a prerequisite is
+# missing (named, with the command that installs it).
+#
+#   tests/run-all.sh [--jobs N] [--stage fast|transport|fault] [--no-build] [--results DIR]
+#
+#   --jobs N       test projects run at once within a stage (default 1: on 2 shared cores the transport stage took
+#                  8 min one at a time and over 13 min two at a time, Kafka and Kinesis together 184 s against
+#                  62 + 74 s); projects of a later stage never start before the earlier stage is done
+#   --stage NAME   only that stage (fast, transport or fault)
+#   --no-build     skip the one solution build before the tests
+#   --results DIR  where each project's output goes (default: a new temporary folder, printed at the start)
+#
+# A test that hangs for 10 minutes is named by --blame-hang-timeout (its project then counts as not finished).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+fast=(
+  tests/LogPipe.Hosting.Tests
+  tests/LogPipe.Hosting.EntityFrameworkCore.Tests
+)
+transport=(
+  tests/LogPipe.Hosting.Kafka.Tests
+  tests/LogPipe.Hosting.Kinesis.Tests
+  tests/LogPipe.Cli.Tests
+  tests/LogPipe.Sample.Tests
+  tests/LogPipe.Hosting.Benchmarks.Tests
+)
+fault=(
+  tests/LogPipe.Hosting.FaultInjection.Tests
+)
+
+jobs=1
+build=1
+results=""
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --jobs) jobs="${2:?--jobs needs a number}"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --results) results="${2:?--results needs a folder}"; shift 2 ;;
+    --stage) only="${2:?--stage needs fast, transport or fault}"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-all: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$jobs" in ''|*[!0-9]*|0) echo "run-all: --jobs must be a positive number, not '$jobs'" >&2; exit 2 ;; esac
+case "$only" in ''|fast|transport|fault) ;; *) echo "run-all: --stage is fast, transport or fault, not '$only'" >&2; exit 2 ;; esac
+
+# Prerequisites: fail before building anything, naming what is missing and how to install it.
+missing=0
+need() { echo "run-all: missing prerequisite: $1" >&2; echo "  install it with: $2" >&2; missing=1; }
+command -v dotnet >/dev/null 2>&1 || need "the .NET SDK (dotnet)" "see global.json for the version; https://dot.net/install"
+pg_bin="${LOGPIPE_PG_BIN:-/usr/lib/postgresql/15/bin}"
+if [ -z "${LOGPIPE_TEST_POSTGRES:-}" ] && [ ! -x "$pg_bin/initdb" ]; then
+  need "PostgreSQL 15 server binaries (no initdb in $pg_bin; or set LOGPIPE_PG_BIN, or LOGPIPE_TEST_POSTGRES to a server)" \
+    "sudo apt-get install -y postgresql-15"
+fi
+if [ "$(id -u)" -eq 0 ] && [ -z "${LOGPIPE_TEST_POSTGRES:-}" ] && ! command -v runuser >/dev/null 2>&1; then
+  need "runuser (the PostgreSQL fixture runs the server as the postgres user when run as root)" "sudo apt-get install -y util-linux"
+fi
+command -v node >/dev/null 2>&1 || need "Node.js (node), for kinesalite" "sudo apt-get install -y nodejs npm"
+command -v npm >/dev/null 2>&1 || need "npm, to install kinesalite" "sudo apt-get install -y npm"
+[ "$missing" -eq 0 ] || exit 2
+
+if [ -z "$results" ]; then results="$(mktemp -d "${TMPDIR:-/tmp}/logpipe-tests.XXXXXX")"; fi
+mkdir -p "$results"
+echo "run-all: output of each project in $results"
+started=$SECONDS
+
+if [ "$build" -eq 1 ]; then
+  echo "run-all: building LogPipe.Hosting.sln"
+  if ! dotnet build LogPipe.Hosting.sln > "$results/build.log" 2>&1; then
+    grep -E ': error ' "$results/build.log" | sort -u | head -n 20 >&2
+    echo "run-all: the build failed (all of it in $results/build.log)" >&2
+    echo "tests: 0 passed, 0 failed"
+    exit 1
+  fi
+fi
+
+passed=0
+failed=0
+unfinished=()
+
+# One project: dotnet test into its own log; prints its summary line, or the hang/crash that ended it.
+run_project() {
+  local project="$1" name log
+  name="$(basename "$project")"
+  log="$results/$name.log"
+  local t0=$SECONDS
+  dotnet test "$project" --no-build --blame-hang-timeout 10m --blame-hang-dump-type none \
+    --results-directory "$results/$name" > "$log" 2>&1
+  local status=$?
+  local summary
+  summary="$(grep -E '^(Passed|Failed)! +- ' "$log" | tail -n 1)"
+  echo "$status" > "$results/$name.status"
+  if [ -n "$summary" ]; then
+    summary="${summary#*! }"; summary="${summary#*- }"
+    printf '%-45s %4ss  %s\n' "$name" "$((SECONDS - t0))" "${summary%% - *}"
+  else
+    printf '%-45s %4ss  did not finish (exit code %s)\n' "$name" "$((SECONDS - t0))" "$status"
+  fi
+  grep -iE '^ +Failed [A-Za-z]|active test|inactivity time|test host process crashed' "$log" | head -n 20
+}
+
+run_stage() {
+  local title="$1"; shift
+  if [ -n "$only" ] && [ "$only" != "$title" ]; then return; fi
+  stages+=("$@")
+  echo "== $title: $*" | sed "s|tests/||g"
+  local running=0 project t0=$SECONDS
+  for project in "$@"; do
+    run_project "$project" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+  done
+  wait
+  echo "== $title: $((SECONDS - t0)) s"
+}
+
+count() {
+  local project name log status p f
+  for project in "$@"; do
+    name="$(basename "$project")"
+    log="$results/$name.log"
+    status="$(cat "$results/$name.status" 2>/dev/null || echo 1)"
+    p="$(grep -Eo '^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$log" | grep -Eo 'Passed: +[0-9]+' | grep -Eo '[0-9]+' | tail -n 1)"
+    f="$(grep -Eo '^(Passed|Failed)! +- Failed: +[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)"
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    if [ -z "$p" ] || { [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; }; then unfinished+=("$name"); fi
+  done
+}
+
+stages=()
+run_stage fast "${fast[@]}"
+run_stage transport "${transport[@]}"
+run_stage fault "${fault[@]}"
+count "${stages[@]}"
+
+elapsed=$((SECONDS - started))
+echo "run-all: $((elapsed / 60)) min $((elapsed % 60)) s (with --jobs $jobs)"
+if [ ${#unfinished[@]} -gt 0 ]; then echo "run-all: did not finish: ${unfinished[*]} (see $results)"; fi
+echo "tests: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ] && [ ${#unfinished[@]} -eq 0 ]
