@@ -118,6 +118,9 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
             var source = await TakeLeaseAsync(db, cancellationToken).ConfigureAwait(false);
             if (source is null) return;
             var sourceHeader = Encoding.UTF8.GetBytes(source);
+
+            // Observed before sending too, so the backlog shows while sends fail (a broker outage).
+            await ObserveBacklogAsync(db, cancellationToken).ConfigureAwait(false);
             while (await RelayBatchAsync(db, sourceHeader, cancellationToken).ConfigureAwait(false))
             {
                 db.ChangeTracker.Clear();
