@@ -51,8 +51,16 @@ internal static class OutboxListCommand
                 total,
                 entries = rows.Select(e => new
                 {
-                    id = e.Id, topic = e.Topic, key = e.Key, messageType = e.MessageType, version = e.Version, size = e.Value.Length,
-                    createdAt = e.CreatedAt, attempts = e.Attempts, setAsideAt = e.SetAsideAt, lastError = e.LastError,
+                    id = e.Id,
+                    topic = e.Topic,
+                    key = e.Key,
+                    messageType = e.MessageType,
+                    version = e.Version,
+                    size = e.Value.Length,
+                    createdAt = e.CreatedAt,
+                    attempts = e.Attempts,
+                    setAsideAt = e.SetAsideAt,
+                    lastError = e.LastError,
                 }),
             };
             await context.Out.WriteLineAsync(JsonSerializer.Serialize(json, OutputJson.Options)).ConfigureAwait(false);

@@ -27,8 +27,13 @@ internal static class OutboxStatsCommand
         {
             var json = new
             {
-                backlog = stats.Backlog, setAside = stats.SetAside, oldestCreatedAt = stats.OldestCreatedAt, oldestAgeSeconds = age?.TotalSeconds,
-                sourceId = stats.SourceId, leaseOwner = stats.LeaseOwner, leaseExpiresAt = stats.LeaseExpiresAt,
+                backlog = stats.Backlog,
+                setAside = stats.SetAside,
+                oldestCreatedAt = stats.OldestCreatedAt,
+                oldestAgeSeconds = age?.TotalSeconds,
+                sourceId = stats.SourceId,
+                leaseOwner = stats.LeaseOwner,
+                leaseExpiresAt = stats.LeaseExpiresAt,
             };
             await context.Out.WriteLineAsync(JsonSerializer.Serialize(json, OutputJson.Options)).ConfigureAwait(false);
             return ExitCodes.Success;
