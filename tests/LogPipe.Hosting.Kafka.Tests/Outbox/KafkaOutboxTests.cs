@@ -46,27 +46,7 @@ public sealed class KafkaOutboxTests : IAsyncLifetime
         return app;
     }
 
-    private static async Task SaveAsync(KafkaApp app, params Person[] people)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDb>();
-        var outbox = scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>();
-        foreach (var person in people)
-        {
-            if (await db.People.FirstOrDefaultAsync(p => p.Uuid == person.Uuid) is { } existing)
-            {
-                existing.LastName = person.LastName;
-                await outbox.SendAsync(existing);
-            }
-            else
-            {
-                db.People.Add(person);
-                await outbox.SendAsync(person);
-            }
-        }
-
-        await db.SaveChangesAsync();
-    }
+    private static Task SaveAsync(KafkaApp app, params Person[] people) => OutboxWrites.SaveAsync(app.Services, people);
 
     private static string Header(Confluent.Kafka.ConsumeResult<string, string> record, string name) =>
         Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(name));

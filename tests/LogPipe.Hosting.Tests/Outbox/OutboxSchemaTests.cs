@@ -9,13 +9,7 @@ namespace LogPipe.Hosting.Tests.Outbox;
 /// </summary>
 public sealed class OutboxSchemaTests
 {
-    private static string Script(Action<DbContextOptionsBuilder<TestDb>> provider)
-    {
-        var options = new DbContextOptionsBuilder<TestDb>();
-        provider(options);
-        using var db = new TestDb(options.Options);
-        return db.Database.GenerateCreateScript();
-    }
+    private static string Script(Action<DbContextOptionsBuilder<TestDb>> provider) => EntityFrameworkCore.SchemaTests.Script(provider);
 
     [Fact]
     public void Sql_server_ddl_has_an_identity_id_binary_values_and_the_lease_table()
