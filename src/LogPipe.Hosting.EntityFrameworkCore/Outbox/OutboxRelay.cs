@@ -155,7 +155,9 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
         try
         {
             await RenewWhileAsync(sender.SendBatchAsync(records, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
-            await DeleteAsync(db, rows, cancellationToken).ConfigureAwait(false);
+
+            // Not cancelled by a stop: what the broker acknowledged is recorded, or a clean stop would leave copies to resend.
+            await DeleteAsync(db, rows, CancellationToken.None).ConfigureAwait(false);
             OutboxLog.BatchRelayed(_logger, rows.Count, rows[^1].Id);
             return true;
         }

@@ -22,7 +22,7 @@ public sealed class OutboxLeaseTests
         var second = await harness.StartAppAsync();
         var secondRelay = second.Services.GetRequiredService<OutboxRelay<TestDb>>();
         await OutboxHarness.SaveAsync(second, People.Joe());
-        await Eventually.TrueAsync(() => harness.LogCount() == 1, Patience, "the first instance relays what the second committed");
+        await Eventually.TrueAsync(async () => harness.LogCount() == 1 && (await harness.OutboxAsync(second)).Count == 0, Patience, "the first instance relays what the second committed");
         Assert.False(secondRelay.HoldsLease);
 
         await first.Host.StopAsync();
