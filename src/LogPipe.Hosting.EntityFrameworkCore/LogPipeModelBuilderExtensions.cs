@@ -9,7 +9,7 @@ namespace Microsoft.EntityFrameworkCore;
 public static class LogPipeModelBuilderExtensions
 {
     /// <summary>
-    /// Configures LogPipe's checkpoint, dead-letter and received-outbox-record tables. Call once from <c>OnModelCreating</c>:
+    /// Configures LogPipe's checkpoint, dead-letter, outbox and received-outbox-record tables. Call once from <c>OnModelCreating</c>:
     /// <code>modelBuilder.ApplyLogPipeConfiguration();</code>
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
@@ -47,6 +47,26 @@ public static class LogPipeModelBuilderExtensions
             e.HasKey(r => new { r.ConsumerGroup, r.Source, r.Sequence });
             e.Property(r => r.ConsumerGroup).HasMaxLength(200);
             e.HasIndex(r => new { r.ConsumerGroup, r.AppliedAt });
+        });
+        modelBuilder.Entity<LogPipeOutboxEntry>(e =>
+        {
+            e.ToTable("LogPipeOutbox", schema);
+            e.HasKey(o => o.Id);
+            // SQLite: AUTOINCREMENT, so an id is never handed out twice, even after the highest row was relayed and deleted;
+            // consumers recognise copies by it.
+            e.Property(o => o.Id).ValueGeneratedOnAdd().HasAnnotation("Sqlite:Autoincrement", true);
+            e.Property(o => o.Topic).HasMaxLength(255);
+            e.Property(o => o.Key).HasMaxLength(1024);
+            e.Property(o => o.MessageType).HasMaxLength(255);
+            e.Property(o => o.LastError).HasMaxLength(2000);
+        });
+        modelBuilder.Entity<LogPipeOutboxLease>(e =>
+        {
+            e.ToTable("LogPipeOutboxLease", schema);
+            e.HasKey(l => l.Name);
+            e.Property(l => l.Name).HasMaxLength(100);
+            e.Property(l => l.Owner).HasMaxLength(200);
+            e.Property(l => l.SourceId).HasMaxLength(36);
         });
         return modelBuilder;
     }
