@@ -9,7 +9,7 @@ namespace Microsoft.EntityFrameworkCore;
 public static class LogPipeModelBuilderExtensions
 {
     /// <summary>
-    /// Configures LogPipe's checkpoint and dead-letter tables. Call once from <c>OnModelCreating</c>:
+    /// Configures LogPipe's checkpoint, dead-letter and outbox tables. Call once from <c>OnModelCreating</c>:
     /// <code>modelBuilder.ApplyLogPipeConfiguration();</code>
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
@@ -40,6 +40,26 @@ public static class LogPipeModelBuilderExtensions
             e.Property(d => d.MessageType).HasMaxLength(255);
             e.Property(d => d.ErrorKind).HasMaxLength(64);
             e.HasIndex(d => new { d.ConsumerGroup, d.Stream, d.Partition, d.Offset });
+        });
+        modelBuilder.Entity<LogPipeOutboxEntry>(e =>
+        {
+            e.ToTable("LogPipeOutbox", schema);
+            e.HasKey(o => o.Id);
+            // SQLite: AUTOINCREMENT, so an id is never handed out twice, even after the highest row was relayed and deleted;
+            // consumers recognise copies by it.
+            e.Property(o => o.Id).ValueGeneratedOnAdd().HasAnnotation("Sqlite:Autoincrement", true);
+            e.Property(o => o.Topic).HasMaxLength(255);
+            e.Property(o => o.Key).HasMaxLength(1024);
+            e.Property(o => o.MessageType).HasMaxLength(255);
+            e.Property(o => o.LastError).HasMaxLength(2000);
+        });
+        modelBuilder.Entity<LogPipeOutboxLease>(e =>
+        {
+            e.ToTable("LogPipeOutboxLease", schema);
+            e.HasKey(l => l.Name);
+            e.Property(l => l.Name).HasMaxLength(100);
+            e.Property(l => l.Owner).HasMaxLength(200);
+            e.Property(l => l.SourceId).HasMaxLength(36);
         });
         return modelBuilder;
     }

@@ -84,7 +84,11 @@ public sealed class LogPipeBuilder
         return this;
     }
 
-    /// <summary>Sends <typeparamref name="TModel"/> to <paramref name="stream"/> through <typeparamref name="TSerializer"/>; inject <see cref="IProducer{TModel}"/> to send.</summary>
+    /// <summary>
+    /// Sends <typeparamref name="TModel"/> to <paramref name="stream"/> through <typeparamref name="TSerializer"/>; inject
+    /// <see cref="IProducer{TModel}"/> to send, or <see cref="IOutboxProducer{TModel}"/> to send through the transactional
+    /// outbox (needs an outbox store such as <c>UseEntityFrameworkOutbox&lt;TDbContext&gt;()</c>).
+    /// </summary>
     /// <typeparam name="TModel">The model class.</typeparam>
     /// <typeparam name="TSerializer">A <see cref="ModelSerializer{TModel, TMessage}"/> for the model (or a <see cref="MessageSerializer{TMessage}"/> whose message is the model).</typeparam>
     /// <param name="stream">The Kafka topic or Kinesis stream.</param>
@@ -122,13 +126,16 @@ public sealed class LogPipeBuilder
         _producers.Add(definition);
         Services.TryAddScoped<TSerializer>();
         var producerType = typeof(LogPipeProducer<,>).MakeGenericType(typeof(TModel), descriptor.MessageClrType);
+        var outboxType = typeof(OutboxProducer<,>).MakeGenericType(typeof(TModel), descriptor.MessageClrType);
         if (name is null)
         {
             Services.AddScoped(typeof(IProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+            Services.AddScoped(typeof(IOutboxProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, outboxType, definition, sp));
         }
         else
         {
             Services.AddKeyedScoped(typeof(IProducer<TModel>), name, (sp, _) => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+            Services.AddKeyedScoped(typeof(IOutboxProducer<TModel>), name, (sp, _) => ActivatorUtilities.CreateInstance(sp, outboxType, definition, sp));
         }
 
         return this;

@@ -14,12 +14,8 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
     where TMessage : class
 {
     private readonly ProducerDefinition _definition;
-    private readonly IServiceProvider _services;
-    private readonly WireCodec _codec;
+    private readonly ProducerEncoder<TModel, TMessage> _encoder;
     private readonly IRecordSender _sender;
-    private readonly string _format;
-    private readonly Func<TMessage, string?> _readKey;
-    private MessageSerializer<TMessage>? _serializer;
 
     private readonly LogPipeTelemetry _telemetry;
     private readonly string _system;
@@ -29,11 +25,8 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         _telemetry = telemetry;
         _system = ConsumerInstrumentation.MessagingSystem(transports.Name);
         _definition = definition;
-        _services = services;
-        _codec = codec;
+        _encoder = new ProducerEncoder<TModel, TMessage>(definition, services, codec);
         _sender = transports.Current.Sender;
-        _format = definition.Format ?? codec.DefaultFormat;
-        _readKey = codec.KeyReader<TMessage>(definition.Serializer);
     }
 
     public async Task<RecordPosition> SendAsync(TModel model, CancellationToken cancellationToken = default)
@@ -43,7 +36,7 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var position = await _sender.SendAsync(Encode(Serializer(), model, TraceContext.Inject(activity)), cancellationToken).ConfigureAwait(false);
+            var position = await _sender.SendAsync(_encoder.Encode(model, TraceContext.Inject(activity)), cancellationToken).ConfigureAwait(false);
             activity?.SetTag("messaging.destination.partition.id", position.Partition);
             Sent(1, started);
             return position;
@@ -62,7 +55,7 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         if (list.Count == 0) return [];
         using var activity = StartPublish(list.Count);
         var headers = TraceContext.Inject(activity);
-        var records = await EncodeAllAsync(list, headers).ConfigureAwait(false);
+        var records = await _encoder.EncodeAllAsync(list, headers).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -76,30 +69,6 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
             throw;
         }
     }
-
-    /// <summary>Batches this large encode on two threads; below it the hand-off costs more than it saves.</summary>
-    private const int ParallelEncodeThreshold = 512;
-
-    /// <summary>
-    /// Maps and encodes every model before the first is sent, so a model that cannot be encoded fails the send with
-    /// nothing sent. The producing thread is what bounds a batch (profiled: encoding was a sixth of it), so large
-    /// batches encode their second half on another thread meanwhile; the order of the records is the order of the models.
-    /// </summary>
-    private async Task<OutgoingRecord[]> EncodeAllAsync(IReadOnlyList<TModel> models, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
-    {
-        var records = new OutgoingRecord[models.Count];
-        var serializer = Serializer();
-        await TwoThreads.RunAsync(models.Count, ParallelEncodeThreshold, (from, to) => EncodeRange(serializer, models, records, from, to, headers)).ConfigureAwait(false);
-        return records;
-    }
-
-    private void EncodeRange(MessageSerializer<TMessage> serializer, IReadOnlyList<TModel> models, OutgoingRecord[] records, int from, int to, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
-    {
-        for (var i = from; i < to; i++) records[i] = Encode(serializer, models[i], headers);
-    }
-
-    private MessageSerializer<TMessage> Serializer() =>
-        _serializer ??= (MessageSerializer<TMessage>)_services.GetRequiredService(_definition.Serializer.SerializerType);
 
     private Activity? StartPublish(int count)
     {
@@ -121,15 +90,5 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         var topic = new KeyValuePair<string, object?>("messaging.destination.name", _definition.Stream);
         _telemetry.Produced.Add(count, topic, new KeyValuePair<string, object?>("logpipe.message_type", _definition.Serializer.MessageType));
         _telemetry.SendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, topic);
-    }
-
-    private OutgoingRecord Encode(MessageSerializer<TMessage> serializer, TModel model, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var message = serializer is ModelSerializer<TModel, TMessage> modelSerializer
-            ? modelSerializer.ToMessage(model)
-            : model as TMessage ?? throw new InvalidOperationException($"{serializer.GetType().Name} cannot map a {typeof(TModel).Name}.");
-        var value = _codec.Writer.Write(_format, _definition.Serializer.MessageType, _definition.Serializer.Version, message, _codec.ProducerId);
-        return new OutgoingRecord(_definition.Stream, _readKey(message), value, headers);
     }
 }
