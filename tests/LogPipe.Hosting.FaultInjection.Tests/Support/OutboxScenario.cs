@@ -23,12 +23,15 @@ public sealed class OutboxScenario : IAsyncDisposable
 
     /// <summary>
     /// The writers' relay settings: a killed relay's lease expires within 2 s, so the next instance takes over without the
-    /// scenario waiting for the default; other processes' commits are polled every 200 ms.
+    /// scenario waiting for the default 30 s; other processes' commits are polled every 200 ms; after a failed send the relay
+    /// tries again within a second (the tests' brokers come back within seconds).
     /// </summary>
     public static IReadOnlyDictionary<string, string?> WriterSettings { get; } = new Dictionary<string, string?>
     {
-        ["LogPipe:Outbox:LeaseDuration"] = "00:00:02",
-        ["LogPipe:Outbox:PollInterval"] = "00:00:00.200",
+        ["LogPipe:Outbox:LeaseDurationMs"] = "2000",
+        ["LogPipe:Outbox:PollIntervalMs"] = "200",
+        ["LogPipe:Outbox:InitialBackoffMs"] = "50",
+        ["LogPipe:Outbox:MaxBackoffMs"] = "1000",
     };
 
     /// <summary>The cluster, the topic and the consumer's database.</summary>

@@ -36,6 +36,8 @@ public sealed record OutboxVerdict(
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(replica);
+        var duplicates = changes.GroupBy(c => (c.Uuid, c.Version)).Count(g => g.Count() > 1);
+        Assert.True(duplicates == 0, $"The writer committed {duplicates} versions twice: the scenario's writer is broken, not the outbox.");
         var committed = changes.ToDictionary(c => c.ChangeId);
         var seen = new Dictionary<Guid, int>();
         var partitionOf = new Dictionary<Guid, int>();
