@@ -23,6 +23,7 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
     private readonly ConcurrentQueue<(long Start, double Milliseconds)> _latencies = new();
     private (long Id, Guid Uuid)[] _people = [];
     private int _base;
+    private long _baseRefreshedAt;
     private int _committed;
     private int _rolledBack;
     private int _conflicts;
@@ -71,7 +72,7 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
         var random = new Random(HashCode.Combine(writer, Environment.ProcessId, Environment.TickCount));
         var interval = settings.Rate > 0 ? TimeSpan.FromSeconds((double)settings.Writers / settings.Rate) : TimeSpan.Zero;
         var next = Stopwatch.GetTimestamp();
-        while (!cancellationToken.IsCancellationRequested && _base + Committed < settings.Changes)
+        while (!cancellationToken.IsCancellationRequested && Volatile.Read(ref _base) + Committed < settings.Changes)
         {
             if (interval > TimeSpan.Zero)
             {
@@ -81,6 +82,7 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
             }
 
             var number = Interlocked.Increment(ref _transactions);
+            if (settings.Changes != int.MaxValue && number - Interlocked.Read(ref _baseRefreshedAt) >= 200) await RefreshBaseAsync(number, cancellationToken).ConfigureAwait(false);
             var rollback = settings.RollbackEvery > 0 && number % settings.RollbackEvery == 0;
             var (id, uuid) = _people[random.Next(_people.Length)];
             var start = Stopwatch.GetTimestamp();
@@ -98,6 +100,15 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
             if (settings.RecordLatencies) _latencies.Enqueue((start, Stopwatch.GetElapsedTime(start, end).TotalMilliseconds));
             settings.Committed?.Invoke(changeId, end);
         }
+    }
+
+    /// <summary>Counts the changes committed by other processes writing the same database, so all stop near the total together.</summary>
+    private async Task RefreshBaseAsync(long number, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _baseRefreshedAt, number);
+        await using var scope = services.CreateAsyncScope();
+        var committed = await scope.ServiceProvider.GetRequiredService<WriterDb>().Changes.CountAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _base, Math.Max(Volatile.Read(ref _base), committed - Committed));
     }
 
     /// <summary>BeginTransactionAsync, an UPDATE that bumps the version under the row lock, the send, CommitAsync.</summary>
