@@ -3,6 +3,8 @@ using LogPipe.Hosting.Hosting;
 using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.EntityFrameworkCore;
@@ -22,16 +24,27 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
     private volatile bool _modelChecked;
     private CheckpointWriter? _writer;
     private readonly System.Data.IsolationLevel? _isolationLevel;
+    private readonly OutboxReceivedTable _received;
 
     /// <summary>Creates the store.</summary>
     /// <param name="scopes">Creates scopes for reads outside a unit of work.</param>
     /// <param name="options">LogPipe's options (the consumer group name, the units' isolation level).</param>
-    public EntityFrameworkCheckpointStore(IServiceScopeFactory scopes, IOptions<LogPipeOptions> options)
+    /// <param name="outbox">How long applied outbox identities are kept; by default 7 days.</param>
+    /// <param name="time">The clock of the deduplication window; by default the system clock.</param>
+    /// <param name="logger">Logs pruning of old outbox identities.</param>
+    public EntityFrameworkCheckpointStore(
+        IServiceScopeFactory scopes,
+        IOptions<LogPipeOptions> options,
+        IOptions<OutboxDeduplicationOptions>? outbox = null,
+        TimeProvider? time = null,
+        ILogger<EntityFrameworkCheckpointStore<TDbContext>>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _scopes = scopes;
         ConsumerGroup = ConsumerGroupName.Resolve(options.Value);
         _isolationLevel = options.Value.UnitOfWork.IsolationLevel;
+        var window = outbox?.Value.DeduplicationWindow ?? new OutboxDeduplicationOptions().DeduplicationWindow;
+        _received = new OutboxReceivedTable(ConsumerGroup, window, time ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance);
     }
 
     /// <summary>The consumer group checkpoints are kept under.</summary>
@@ -74,7 +87,9 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
         db.Database.AutoSavepointsEnabled = false;
         var transaction = await UnitOfWorkTransaction.BeginAsync(db.Database, _isolationLevel, cancellationToken).ConfigureAwait(false);
         var writer = _writer ??= CheckpointWriter.Create(db);
-        return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction);
+        // Outbox identities are kept when the model has their table (ApplyLogPipeConfiguration adds it).
+        var received = db.Model.FindEntityType(typeof(LogPipeOutboxReceived)) is null ? null : _received;
+        return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction, received);
     }
 
     private TDbContext Context(IServiceProvider services)

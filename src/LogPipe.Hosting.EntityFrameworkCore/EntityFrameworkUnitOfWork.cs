@@ -17,10 +17,13 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
     private readonly DbContext _db;
     private readonly IDbContextTransaction _transaction;
     private readonly CheckpointWriter? _writer;
+    private readonly OutboxReceivedTable? _received;
+    private readonly List<OutboxIdentity> _applied = [];
     private bool _batch;
 
-    public EntityFrameworkUnitOfWork(CheckpointVersions versions, CheckpointWriter? writer, string consumerGroup, DbContext db, IDbContextTransaction transaction)
+    public EntityFrameworkUnitOfWork(CheckpointVersions versions, CheckpointWriter? writer, string consumerGroup, DbContext db, IDbContextTransaction transaction, OutboxReceivedTable? received = null)
     {
+        _received = received;
         _versions = versions;
         _writer = writer;
         _consumerGroup = consumerGroup;
@@ -31,6 +34,17 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
     public bool SupportsBatchedSaves => true;
 
     public void BeginBatch() => _batch = true;
+
+    public bool SupportsOutboxIdentities => _received is not null;
+
+    public Task<IReadOnlySet<OutboxIdentity>> FindAppliedAsync(IReadOnlyCollection<OutboxIdentity> identities, CancellationToken cancellationToken) =>
+        (_received ?? throw new NotSupportedException("This unit of work does not keep outbox identities.")).FindAsync(_db, identities, cancellationToken);
+
+    public void RecordApplied(IReadOnlyCollection<OutboxIdentity> identities)
+    {
+        if (_received is null) throw new NotSupportedException("This unit of work does not keep outbox identities.");
+        _applied.AddRange(identities);
+    }
 
     public Task BeginRecordAsync(CancellationToken cancellationToken) => _transaction.CreateSavepointAsync(RecordSavepoint, cancellationToken);
 
@@ -82,6 +96,18 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
     public async Task CommitAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);
+        if (_applied.Count > 0)
+        {
+            // The identities of the outbox records handled: a copy sent again later is recognised. A key clash means
+            // another instance applied one meanwhile: the unit fails and is applied again, skipping it.
+            _received!.Add(_db, _applied);
+            if (!_batch)
+            {
+                await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                _db.ChangeTracker.Clear();
+            }
+        }
+
         if (_batch)
         {
             // Everything the batch changed, in one round of statements; a failure here abandons the batch.
@@ -145,6 +171,7 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
 
         await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (partition, version) in written) _versions.Set(partition, version);
+        if (_received is not null) await _received.PruneIfDueAsync(_db).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

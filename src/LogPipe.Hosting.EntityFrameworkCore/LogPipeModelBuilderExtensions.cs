@@ -9,7 +9,7 @@ namespace Microsoft.EntityFrameworkCore;
 public static class LogPipeModelBuilderExtensions
 {
     /// <summary>
-    /// Configures LogPipe's checkpoint, dead-letter and outbox tables. Call once from <c>OnModelCreating</c>:
+    /// Configures LogPipe's checkpoint, dead-letter, outbox and received-outbox-record tables. Call once from <c>OnModelCreating</c>:
     /// <code>modelBuilder.ApplyLogPipeConfiguration();</code>
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
@@ -60,6 +60,13 @@ public static class LogPipeModelBuilderExtensions
             e.Property(l => l.Name).HasMaxLength(100);
             e.Property(l => l.Owner).HasMaxLength(200);
             e.Property(l => l.SourceId).HasMaxLength(36);
+        });
+        modelBuilder.Entity<LogPipeOutboxReceived>(e =>
+        {
+            e.ToTable("LogPipeOutboxReceived", schema);
+            e.HasKey(r => new { r.ConsumerGroup, r.Source, r.Sequence });
+            e.Property(r => r.ConsumerGroup).HasMaxLength(200);
+            e.HasIndex(r => new { r.ConsumerGroup, r.AppliedAt });
         });
         return modelBuilder;
     }

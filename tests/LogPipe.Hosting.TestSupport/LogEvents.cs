@@ -209,6 +209,22 @@ public static class LogEvents
     /// <summary>EmbeddedKafkaClusterLog.RoundTripTimeSet.</summary>
     public const int EmbeddedRoundTripTimeSet = 7108;
 
+    // src/LogPipe.Hosting/Consumers/OutboxCopyLog.cs
+
+    /// <summary>OutboxCopyLog.CopySkipped.</summary>
+    public const int OutboxCopySkipped = 5050;
+
+    /// <summary>OutboxCopyLog.MalformedIdentity.</summary>
+    public const int OutboxMalformedIdentity = 5051;
+
+    // src/LogPipe.Hosting.EntityFrameworkCore/OutboxReceivedLog.cs
+
+    /// <summary>OutboxReceivedLog.Pruned.</summary>
+    public const int OutboxIdentitiesPruned = 5052;
+
+    /// <summary>OutboxReceivedLog.PruneFailed.</summary>
+    public const int OutboxIdentityPruneFailed = 5053;
+
     /// <summary>DevBrokerLog.Ready.</summary>
     public const int DevBrokerReady = 7150;
 

@@ -34,8 +34,8 @@ public interface IUnitOfWork : IAsyncDisposable
     bool SupportsOutboxIdentities => false;
 
     /// <summary>
-    /// Which of <paramref name="identities"/> this consumer group applied already (within the deduplication window), read
-    /// in this unit's transaction. Called once per unit, before its records are applied, only when
+    /// Which of <paramref name="identities"/> this consumer group applied already (and still remembers: identities are kept
+    /// at least for the deduplication window), read in this unit's transaction. Called once per unit, before its records are applied, only when
     /// <see cref="SupportsOutboxIdentities"/> is set.
     /// </summary>
     /// <param name="identities">The identities of the unit's records.</param>

@@ -10,9 +10,9 @@ public sealed class OutboxDeduplicationOptions
     public const string SectionName = "Outbox";
 
     /// <summary>
-    /// How long an applied outbox record's identity is kept (<c>LogPipe:Outbox:DeduplicationWindow</c>, for example
-    /// <c>7.00:00:00</c>). A copy arriving later than this after the original was applied is applied again; older
-    /// identities are deleted in small batches. Default 7 days.
+    /// How long an applied outbox record's identity is kept at least (<c>LogPipe:Outbox:DeduplicationWindow</c>, for
+    /// example <c>7.00:00:00</c>). Older identities are deleted in small batches (within about a minute); a copy arriving
+    /// after its identity was deleted is applied again. Default 7 days.
     /// </summary>
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromDays(7);
 }

@@ -95,16 +95,15 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
     public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         Task.FromResult<IUnitOfWork>(new InMemoryUnitOfWork(this));
 
-    /// <summary>Which of the identities were applied within the deduplication window.</summary>
+    /// <summary>Which of the identities were applied and are still remembered (pruned once older than the window).</summary>
     internal IReadOnlySet<OutboxIdentity> FindApplied(IReadOnlyCollection<OutboxIdentity> identities)
     {
-        var cutoff = _time.GetUtcNow() - _window;
         var found = new HashSet<OutboxIdentity>();
         lock (_lock)
         {
             foreach (var identity in identities)
             {
-                if (_applied.TryGetValue(identity, out var at) && at >= cutoff) found.Add(identity);
+                if (_applied.ContainsKey(identity)) found.Add(identity);
             }
         }
 
