@@ -50,8 +50,16 @@ public sealed class OutboxWriterCrashes(OutboxDatabase database, Random random, 
         else
         {
             var target = Math.Min(changes - 1, await database.ChangeCountAsync() + random.Next(share / 2, share * 3 / 2 + 1));
-            await Eventually.TrueAsync(async () => writer.HasExited || await database.ChangeCountAsync() >= target, TimeSpan.FromSeconds(120), "the writer commits changes");
-            Assert.False(writer.HasExited, "the writer exited by itself: " + writer.StandardError);
+            await Eventually.TrueAsync(
+                async () => writer.HasExited || await database.ChangeCountAsync() >= target,
+                TimeSpan.FromSeconds(120),
+                () => $"the writer commits changes up to {target}; its output:\n{writer.Output}");
+            if (writer.HasExited)
+            {
+                await writer.WaitForExitAsync(TimeSpan.FromSeconds(10)); // and its output is read to the end
+                Assert.Fail($"The writer exited by itself with {writer.ExitCode}:\n{writer.Output}");
+            }
+
             await Task.Delay(random.Next(0, 50)); // anywhere in the transactions and relayed batches in flight
             KilledWhileWriting++;
         }
