@@ -1,4 +1,5 @@
 using System.Globalization;
+using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 
@@ -12,7 +13,7 @@ public static class OutboxNotes
         return string.Create(
             CultureInfo.InvariantCulture,
             $"{verdict.UncommittedOnLog} uncommitted on the log (1 in {OutboxScenario.RollbackEvery} rolled back); {verdict.CopiesOnLog} copies on the log, "
-            + $"{scenario.Consumer.Count(OutboxEvents.CopySkipped)} skipped by the consumer; {verdict.OutOfOrder} out of per-key order; "
+            + $"{scenario.Consumer.Count(LogEvents.OutboxCopySkipped)} skipped by the consumer; {verdict.OutOfOrder} out of per-key order; "
             + $"{backlogAtKills:N0} committed entries left unrelayed by the kills");
     }
 }
