@@ -22,7 +22,9 @@ var builder = writing
     : ConsumerHost.CreateBuilder(arguments.Stream, arguments.Database, arguments.Settings(), interceptors: interceptors);
 
 // stdout carries only the "started" and "stopped" lines the test waits for; logs go to stderr, warnings and up.
-builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+// LOGPIPE_WORKER_LOG_LEVEL (Debug, Information...) lowers the threshold, to see what a worker went through.
+builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(
+    Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("LOGPIPE_WORKER_LOG_LEVEL"), out var level) ? level : LogLevel.Warning);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = arguments.ShutdownTimeout);
 builder.Services.AddHostedService<ParentWatcher>();
