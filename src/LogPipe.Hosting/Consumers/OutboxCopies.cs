@@ -12,13 +12,19 @@ namespace LogPipe.Hosting.Consumers;
 /// </summary>
 internal sealed class OutboxCopies
 {
-    private readonly OutboxIdentity?[] _identities;
-    private readonly string?[] _problems;
-    private readonly IReadOnlySet<OutboxIdentity> _appliedBefore;
-    private readonly HashSet<OutboxIdentity> _handled = [];
-    private readonly ILogger _logger;
+    private static readonly IReadOnlySet<OutboxIdentity> EmptySet = new HashSet<OutboxIdentity>();
 
-    private OutboxCopies(OutboxIdentity?[] identities, string?[] problems, IReadOnlySet<OutboxIdentity> appliedBefore, ILogger logger)
+    /// <summary>For units without identities, or stores that do not keep them: nothing is a copy, nothing is kept.</summary>
+    private static readonly OutboxCopies None = new(null, null, EmptySet, null);
+
+    // Per record of the unit, allocated only for units with identity headers (most units have none).
+    private readonly OutboxIdentity?[]? _identities;
+    private readonly string?[]? _problems;
+    private readonly IReadOnlySet<OutboxIdentity> _appliedBefore;
+    private readonly ILogger? _logger;
+    private HashSet<OutboxIdentity>? _handled;
+
+    private OutboxCopies(OutboxIdentity?[]? identities, string?[]? problems, IReadOnlySet<OutboxIdentity> appliedBefore, ILogger? logger)
     {
         _identities = identities;
         _problems = problems;
@@ -27,7 +33,7 @@ internal sealed class OutboxCopies
     }
 
     /// <summary>The identities of the records handled so far, to be written with the unit's commit.</summary>
-    public IReadOnlyCollection<OutboxIdentity> Handled => _handled;
+    public IReadOnlyCollection<OutboxIdentity> Handled => (IReadOnlyCollection<OutboxIdentity>?)_handled ?? [];
 
     /// <summary>
     /// Reads the unit's identities and asks the unit of work which were applied already: one read per unit, none when the
@@ -35,9 +41,9 @@ internal sealed class OutboxCopies
     /// </summary>
     public static async Task<OutboxCopies> FindAsync(IUnitOfWork work, List<(ConsumerState Consumer, IncomingRecord Record)> unit, ILogger logger, CancellationToken cancellationToken)
     {
-        var identities = new OutboxIdentity?[unit.Count];
-        var problems = new string?[unit.Count];
-        if (!work.SupportsOutboxIdentities) return new OutboxCopies(identities, problems, EmptySet, logger);
+        if (!work.SupportsOutboxIdentities) return None;
+        OutboxIdentity?[]? identities = null;
+        string?[]? problems = null;
         HashSet<OutboxIdentity>? asked = null;
         for (var i = 0; i < unit.Count; i++)
         {
@@ -45,20 +51,19 @@ internal sealed class OutboxCopies
             if (headers is null || headers.Count == 0) continue;
             if (OutboxIdentity.TryRead(headers, out var identity, out var problem))
             {
-                identities[i] = identity;
+                (identities ??= new OutboxIdentity?[unit.Count])[i] = identity;
                 (asked ??= []).Add(identity);
             }
-            else
+            else if (problem is not null)
             {
-                problems[i] = problem;
+                (problems ??= new string?[unit.Count])[i] = problem;
             }
         }
 
+        if (identities is null && problems is null) return None;
         var applied = asked is null ? EmptySet : await work.FindAppliedAsync(asked, cancellationToken).ConfigureAwait(false);
         return new OutboxCopies(identities, problems, applied, logger);
     }
-
-    private static IReadOnlySet<OutboxIdentity> EmptySet { get; } = new HashSet<OutboxIdentity>();
 
     /// <summary>
     /// Whether the record at <paramref name="index"/> is a copy of one applied before (in an earlier unit, or handled
@@ -66,9 +71,9 @@ internal sealed class OutboxCopies
     /// </summary>
     public bool IsCopy(int index, IncomingRecord record, PreparedRecord prepared)
     {
-        if (_identities[index] is not { } identity) return false;
-        if (!_appliedBefore.Contains(identity) && !_handled.Contains(identity)) return false;
-        if (_logger.IsEnabled(LogLevel.Information))
+        if (_identities?[index] is not { } identity) return false;
+        if (!_appliedBefore.Contains(identity) && _handled?.Contains(identity) != true) return false;
+        if (_logger!.IsEnabled(LogLevel.Information))
         {
             OutboxCopyLog.CopySkipped(_logger, identity.ToString(), record.Partition.Stream, record.Partition.Partition, record.Offset, TypeOf(prepared), VersionOf(prepared));
         }
@@ -79,13 +84,13 @@ internal sealed class OutboxCopies
     /// <summary>The record at <paramref name="index"/> was handled (applied or kept as a dead letter): its identity is kept.</summary>
     public void MarkHandled(int index, IncomingRecord record, PreparedRecord prepared)
     {
-        if (_identities[index] is { } identity)
+        if (_identities?[index] is { } identity)
         {
-            _handled.Add(identity);
+            (_handled ??= []).Add(identity);
         }
-        else if (_problems[index] is { } problem)
+        else if (_problems?[index] is { } problem)
         {
-            OutboxCopyLog.MalformedIdentity(_logger, record.Partition.Stream, record.Partition.Partition, record.Offset, TypeOf(prepared), VersionOf(prepared), problem);
+            OutboxCopyLog.MalformedIdentity(_logger!, record.Partition.Stream, record.Partition.Partition, record.Offset, TypeOf(prepared), VersionOf(prepared), problem);
         }
     }
 
