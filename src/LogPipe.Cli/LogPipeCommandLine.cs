@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using LogPipe.Cli.Broker;
 using LogPipe.Cli.DeadLetters;
 using LogPipe.Cli.Offsets;
+using LogPipe.Cli.Outbox;
 using LogPipe.Cli.Output;
 using LogPipe.Cli.Tail;
 
@@ -14,12 +15,13 @@ internal static class LogPipeCommandLine
     public static RootCommand Build()
     {
         var root = new RootCommand(
-            "Operate services built on LogPipe.Hosting: offsets, dead letters, readable topic tails and the development Kafka broker. " +
+            "Operate services built on LogPipe.Hosting: offsets, dead letters, the outbox, readable topic tails and the development Kafka broker. " +
             "Reads the service's appsettings.json and environment like the service does.")
         {
             OffsetsCommand.Create(),
             TailCommand.Create(),
             DeadLettersCommand.Create(),
+            OutboxCommand.Create(),
             BrokerCommand.Create(),
         };
         GlobalOptions.AddTo(root);

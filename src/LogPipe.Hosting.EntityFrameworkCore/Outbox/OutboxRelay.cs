@@ -118,6 +118,9 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
             var source = await TakeLeaseAsync(db, cancellationToken).ConfigureAwait(false);
             if (source is null) return;
             var sourceHeader = Encoding.UTF8.GetBytes(source);
+
+            // Observed before sending too, so the backlog shows while sends fail (a broker outage).
+            await ObserveBacklogAsync(db, cancellationToken).ConfigureAwait(false);
             while (await RelayBatchAsync(db, sourceHeader, cancellationToken).ConfigureAwait(false))
             {
                 db.ChangeTracker.Clear();
@@ -152,7 +155,9 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
         try
         {
             await RenewWhileAsync(sender.SendBatchAsync(records, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
-            await DeleteAsync(db, rows, cancellationToken).ConfigureAwait(false);
+
+            // Not cancelled by a stop: what the broker acknowledged is recorded, or a clean stop would leave copies to resend.
+            await DeleteAsync(db, rows, CancellationToken.None).ConfigureAwait(false);
             OutboxLog.BatchRelayed(_logger, rows.Count, rows[^1].Id);
             return true;
         }
@@ -231,6 +236,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
     private static async Task CountFailureAsync(TDbContext db, IReadOnlyList<LogPipeOutboxEntry> rows, string error, CancellationToken cancellationToken)
     {
         var ids = rows.Select(r => r.Id).ToList();
+        error = Truncate(error);
         await db.Set<LogPipeOutboxEntry>().Where(e => ids.Contains(e.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Attempts, e => e.Attempts + 1).SetProperty(e => e.LastError, error), cancellationToken)
             .ConfigureAwait(false);
@@ -239,7 +245,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
     private async Task SetAsideAsync(TDbContext db, LogPipeOutboxEntry row, Exception reason, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var error = reason is RecordSendException send ? $"{send.ErrorCode}: {send.Message}" : $"{reason.GetType().Name}: {reason.Message}";
+        var error = Truncate(reason is RecordSendException send ? $"{send.ErrorCode}: {send.Message}" : $"{reason.GetType().Name}: {reason.Message}");
         await db.Set<LogPipeOutboxEntry>().Where(e => e.Id == row.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.SetAsideAt, now).SetProperty(e => e.LastError, error).SetProperty(e => e.Attempts, e => e.Attempts + 1), cancellationToken)
             .ConfigureAwait(false);
@@ -275,6 +281,9 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
             OutboxLog.RelayFailed(_logger, ex, 0);
         }
     }
+
+    /// <summary>Fits an error into the <c>LastError</c> column (2,000 characters).</summary>
+    private static string Truncate(string error) => error.Length <= 2000 ? error : error[..1997] + "...";
 
     private static OutgoingRecord ToRecord(LogPipeOutboxEntry row, byte[] sourceHeader)
     {

@@ -28,7 +28,8 @@ public sealed class KafkaApp : LogPipeTestApp
         TemporaryDatabase database,
         IDictionary<string, string?>? settings = null,
         Probe? probe = null,
-        bool groupOffsets = false)
+        bool groupOffsets = false,
+        bool outbox = false)
     {
         ArgumentNullException.ThrowIfNull(database);
         var logs = new LogCapture();
@@ -42,6 +43,7 @@ public sealed class KafkaApp : LogPipeTestApp
                 lp.UseKafka();
                 if (groupOffsets) lp.UseKafkaOffsets().UseEntityFrameworkTransactions<TestDb>();
                 else lp.UseEntityFrameworkOffsets<TestDb>();
+                if (outbox) lp.UseEntityFrameworkOutbox<TestDb>();
                 lp.AddProducer<Person, PersonSerializerV2>(topic)
                     .AddProducer<Place, PlaceSerializer>(topic)
                     .AddConsumer(topic, c => c.Register<PersonSerializerV1>().Register<PersonSerializerV2>().Register<PlaceSerializer>());

@@ -41,7 +41,8 @@ public sealed class KinesisApp : LogPipeTestApp
         TemporaryDatabase database,
         IDictionary<string, string?>? settings = null,
         HttpMessageHandler? handler = null,
-        Action<ConsumerBuilder>? consumer = null)
+        Action<ConsumerBuilder>? consumer = null,
+        bool outbox = false)
     {
         ArgumentNullException.ThrowIfNull(database);
         var logs = new LogCapture();
@@ -51,11 +52,14 @@ public sealed class KinesisApp : LogPipeTestApp
             DefaultSettings(kinesalite, group),
             settings,
             (_, o) => database.Configure(o),
-            lp => lp
-                .UseKinesis()
-                .UseEntityFrameworkOffsets<TestDb>()
-                .AddProducer<Person, PersonSerializerV2>(stream)
-                .AddConsumer(stream, consumer ?? (c => c.Register<PersonSerializerV1>().Register<PersonSerializerV2>())),
+            lp =>
+            {
+                lp.UseKinesis()
+                    .UseEntityFrameworkOffsets<TestDb>()
+                    .AddProducer<Person, PersonSerializerV2>(stream)
+                    .AddConsumer(stream, consumer ?? (c => c.Register<PersonSerializerV1>().Register<PersonSerializerV2>()));
+                if (outbox) lp.UseEntityFrameworkOutbox<TestDb>();
+            },
             services =>
             {
                 services.AddSingleton(new OrderViolations());

@@ -26,9 +26,10 @@ public abstract class KinesisAppTests(KinesaliteFixture kinesalite) : IAsyncLife
         string stream,
         IDictionary<string, string?>? settings = null,
         HttpMessageHandler? handler = null,
-        Action<ConsumerBuilder>? consumer = null)
+        Action<ConsumerBuilder>? consumer = null,
+        bool outbox = false)
     {
-        var app = KinesisApp.Create(kinesalite, stream, Group, Database, settings, handler, consumer);
+        var app = KinesisApp.Create(kinesalite, stream, Group, Database, settings, handler, consumer, outbox);
         _apps.Add(app);
         await app.EnsureDatabaseAsync();
         await app.StartAsync();

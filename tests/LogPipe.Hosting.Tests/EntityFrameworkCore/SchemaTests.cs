@@ -9,7 +9,8 @@ namespace LogPipe.Hosting.Tests.EntityFrameworkCore;
 /// </summary>
 public sealed class SchemaTests
 {
-    private static string Script(Action<DbContextOptionsBuilder<TestDb>> provider)
+    /// <summary>The create script of <see cref="TestDb"/> (LogPipe's tables included) on <paramref name="provider"/>.</summary>
+    internal static string Script(Action<DbContextOptionsBuilder<TestDb>> provider)
     {
         var options = new DbContextOptionsBuilder<TestDb>();
         provider(options);

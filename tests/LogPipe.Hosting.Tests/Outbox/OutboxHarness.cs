@@ -55,27 +55,7 @@ internal sealed class OutboxHarness : IAsyncDisposable
     }
 
     /// <summary>Adds or changes people through the outbox in one SaveChangesAsync.</summary>
-    public static async Task SaveAsync(TestApp app, params Person[] people)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDb>();
-        var outbox = scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>();
-        foreach (var person in people)
-        {
-            if (await db.People.FirstOrDefaultAsync(p => p.Uuid == person.Uuid) is { } existing)
-            {
-                existing.LastName = person.LastName;
-                await outbox.SendAsync(existing);
-            }
-            else
-            {
-                db.People.Add(person);
-                await outbox.SendAsync(person);
-            }
-        }
-
-        await db.SaveChangesAsync();
-    }
+    public static Task SaveAsync(TestApp app, params Person[] people) => OutboxWrites.SaveAsync(app.Services, people);
 
     /// <summary>The records on the log, in log order (one partition).</summary>
     public List<LoggedRecord> Log()
