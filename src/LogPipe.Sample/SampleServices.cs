@@ -23,11 +23,13 @@ public static class SampleServices
             _ => throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use Sqlite, Postgres or SqlServer."),
         });
 
-        // The ten lines a service needs: transport and store, what it sends, what it consumes.
+        // The ten lines a service needs: transport and store, the outbox its changes go through, what it sends, what it
+        // consumes.
         services.AddLogPipe(configuration.GetSection("LogPipe"), logpipe => logpipe
             .UseKafka()                                  // LogPipe:Transport picks one: Kafka (default here) or Kinesis
             .UseKinesis()
             .UseEntityFrameworkOffsets<SampleDbContext>()
+            .UseEntityFrameworkOutbox<SampleDbContext>() // IOutboxProducer<Person>: sent if and only if the change commits
             .AddProducer<Person, PersonSerializerV2>(PeopleTopic)
             .AddProducer<Person, PersonSerializerV1>(PeopleTopic, name: "v1")
             .AddConsumer(PeopleTopic, c => c

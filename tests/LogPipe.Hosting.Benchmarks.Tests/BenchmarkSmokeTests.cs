@@ -28,11 +28,35 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.True(r.IsComplete(Count), $"{r.Phase.Name}: {r.Measurement?.Records} records, problem: {r.Problem}");
             Assert.True(r.Measurement!.RecordsPerSecond > 0, r.Phase.Name);
             Assert.True(r.Measurement.PeakWorkingSetBytes > 0, r.Phase.Name);
-            Assert.NotNull(r.Ratio);
+            Assert.True(r.Phase.Paced || r.Ratio is not null, $"{r.Phase.Name} has no ratio to its baseline");
             Assert.Contains($"`{r.Phase.Name}`", outcome.Table, StringComparison.Ordinal);
         });
         Assert.True(File.Exists(outcome.ResultsFile));
         Assert.True(new FileInfo(outcome.ChartFile!).Length > 0);
+    }
+
+    [Fact]
+    public async Task Outbox_phases_time_the_writer_transaction_against_the_plain_one_the_relay_against_the_raw_producer_and_commit_to_log_latency()
+    {
+        var writer = new StringWriter();
+        var outcome = await BenchmarkCommand.RunAsync(["kafka", "--count", "300", "--warm-up", "0", "--phases", "produce-raw,outbox", "--output", _outputDirectory], writer, CancellationToken.None);
+        output.WriteLine(writer.ToString());
+
+        Assert.Equal(0, outcome.ExitCode);
+        // "produce-raw" selects its concurrent sibling too (a name selects the phases it is a prefix of).
+        Assert.Equal(["produce-raw", "produce-raw-concurrent", .. OutboxPhases.Phases.Select(p => p.Name)], outcome.Results.Select(r => r.Phase.Name));
+        var rows = outcome.Results.ToDictionary(r => r.Phase.Name);
+        Assert.All(outcome.Results, r => Assert.True(r.IsComplete(300), $"{r.Phase.Name}: {r.Measurement?.Records} records, problem: {r.Problem}"));
+        foreach (var database in new[] { "sqlite", "postgres" })
+        {
+            Assert.NotNull(rows[$"outbox-write-{database}"].Ratio);
+            Assert.NotNull(rows[$"outbox-relay-{database}"].Ratio);
+            Assert.Matches(@"commit-to-log p50 [0-9.]+ ms, p99 [0-9.]+ ms", rows[$"outbox-latency-{database}"].Note);
+        }
+
+        // A paced phase's rate is its input: the table compares it with nothing.
+        Assert.Matches(@"`outbox-latency-sqlite` *\| *300 \| *[0-9,]+ \| *— \|", outcome.Table);
+        Assert.Null(rows["outbox-latency-sqlite"].Ratio);
     }
 
     [Fact]

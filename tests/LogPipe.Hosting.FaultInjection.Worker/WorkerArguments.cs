@@ -6,7 +6,10 @@ namespace LogPipe.Hosting.FaultInjection.Worker;
 /// --connection CS</c>; optionally <c>--save-delay-ms N</c> (every save waits that long first, so units of work take
 /// long enough to be interrupted), <c>--isolation serializable</c> (units of work in SERIALIZABLE transactions),
 /// <c>--shutdown-timeout-ms N</c> (the host's shutdown timeout, default 30,000) and
-/// <c>--set KEY=VALUE;KEY=VALUE</c> (LogPipe settings over the defaults).
+/// <c>--set KEY=VALUE;KEY=VALUE</c> (LogPipe settings over the defaults). <c>--role writer</c> runs the writing service
+/// of the outbox scenarios instead of the consumer (Kafka only): <c>--writers N</c> transactions in flight (default 4),
+/// <c>--rollback-every N</c> (one transaction in N rolled back after its send), <c>--changes N</c> (stop writing once N
+/// changes have committed in the database) and <c>--rate N</c> (transactions per second; default as fast as it can).
 /// </summary>
 /// <param name="Transport"><see cref="Kafka"/> or <see cref="Kinesis"/>.</param>
 /// <param name="Address">The bootstrap servers (Kafka) or the endpoint URL (Kinesis).</param>
@@ -17,9 +20,12 @@ public sealed record WorkerArguments(string Transport, string Address, string St
 {
     public const string Kafka = "kafka";
     public const string Kinesis = "kinesis";
+    public const string Consumer = "consumer";
+    public const string Writer = "writer";
 
     public const string Usage = "Usage: LogPipe.Hosting.FaultInjection.Worker (--bootstrap HOST:PORT[,...] --topic TOPIC | --transport kinesis --endpoint URL --stream STREAM) "
-        + "--group GROUP --database sqlite|postgres --connection CONNECTION-STRING [--save-delay-ms N] [--isolation serializable] [--shutdown-timeout-ms N] [--set KEY=VALUE;KEY=VALUE]";
+        + "--group GROUP --database sqlite|postgres --connection CONNECTION-STRING [--save-delay-ms N] [--isolation serializable] [--shutdown-timeout-ms N] [--set KEY=VALUE;KEY=VALUE] "
+        + "[--role consumer|writer [--writers N] [--rollback-every N] [--changes N] [--rate N]]";
 
     /// <summary>The host's default shutdown timeout, which the worker keeps unless told otherwise.</summary>
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
@@ -33,6 +39,12 @@ public sealed record WorkerArguments(string Transport, string Address, string St
     /// <summary>How long the host waits for its services to stop after SIGTERM.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 
+    /// <summary><see cref="Consumer"/> (the default) or <see cref="Writer"/>.</summary>
+    public string Role { get; init; } = Consumer;
+
+    /// <summary>The writer's settings (<c>--writers</c>, <c>--rollback-every</c>, <c>--changes</c>, <c>--rate</c>).</summary>
+    public Outbox.OutboxWriterSettings WriterSettings { get; init; } = new();
+
     /// <summary>LogPipe settings over the defaults, from <c>--set</c>.</summary>
     public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();
 
@@ -44,7 +56,7 @@ public sealed record WorkerArguments(string Transport, string Address, string St
     {
         var settings = Transport == Kinesis
             ? ConsumerHost.KinesisDefaults(new Uri(Address, UriKind.Absolute), Group)
-            : ConsumerHost.Defaults(Address, Group);
+            : Role == Writer ? Outbox.WriterHost.Defaults(Address, Group) : ConsumerHost.Defaults(Address, Group);
         if (Serializable) settings["LogPipe:UnitOfWork:IsolationLevel"] = nameof(System.Data.IsolationLevel.Serializable);
         foreach (var (key, value) in Overrides) settings[key] = value;
         return settings;
@@ -103,13 +115,41 @@ public sealed record WorkerArguments(string Transport, string Address, string St
             return null;
         }
 
+        var role = values.GetValueOrDefault("--role", Consumer);
+        if (role is not (Consumer or Writer) || (role == Writer && transport != Kafka))
+        {
+            error = role is Consumer or Writer ? "--role writer runs on Kafka only." : $"--role expects '{Consumer}' or '{Writer}', not '{role}'.";
+            return null;
+        }
+
+        var writer = new Outbox.OutboxWriterSettings();
+        if (!TryCount(values, "--writers", writer.Writers, out var writers, out error)
+            || !TryCount(values, "--rollback-every", writer.RollbackEvery, out var rollbackEvery, out error)
+            || !TryCount(values, "--changes", writer.Changes, out var changes, out error)
+            || !TryCount(values, "--rate", writer.Rate, out var rate, out error))
+        {
+            return null;
+        }
+
         return new WorkerArguments(transport, values[address], values[stream], values["--group"], new WorkerDatabase(values["--database"], values["--connection"]))
         {
+            Role = role,
+            WriterSettings = writer with { Writers = Math.Max(1, writers), RollbackEvery = rollbackEvery, Changes = changes, Rate = rate },
             SaveDelay = saveDelay,
             Serializable = isolation == "serializable",
             ShutdownTimeout = shutdownTimeout,
             Overrides = overrides,
         };
+    }
+
+    private static bool TryCount(Dictionary<string, string> values, string name, int fallback, out int value, out string? error)
+    {
+        error = null;
+        value = fallback;
+        if (!values.TryGetValue(name, out var text)) return true;
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value)) return true;
+        error = $"{name} expects a whole number, not '{text}'.";
+        return false;
     }
 
     private static bool TryMilliseconds(Dictionary<string, string> values, string name, TimeSpan fallback, out TimeSpan value, out string? error)

@@ -209,6 +209,32 @@ public static class LogEvents
     /// <summary>EmbeddedKafkaClusterLog.RoundTripTimeSet.</summary>
     public const int EmbeddedRoundTripTimeSet = 7108;
 
+    // src/LogPipe.Hosting.EntityFrameworkCore/Outbox/OutboxLog.cs
+
+    /// <summary>OutboxLog.LeaseTaken.</summary>
+    public const int OutboxLeaseTaken = 5000;
+
+    /// <summary>OutboxLog.LeaseLost.</summary>
+    public const int OutboxLeaseLost = 5001;
+
+    /// <summary>OutboxLog.BatchRelayed.</summary>
+    public const int OutboxBatchRelayed = 5002;
+
+    /// <summary>OutboxLog.SendFailed.</summary>
+    public const int OutboxSendFailed = 5003;
+
+    /// <summary>OutboxLog.SetAside.</summary>
+    public const int OutboxEntrySetAside = 5004;
+
+    /// <summary>OutboxLog.RelayFailed.</summary>
+    public const int OutboxRelayFailed = 5005;
+
+    /// <summary>OutboxLog.Stopped.</summary>
+    public const int OutboxRelayStopped = 5006;
+
+    /// <summary>OutboxLog.Recovered.</summary>
+    public const int OutboxRelayRecovered = 5007;
+
     // src/LogPipe.Hosting/Consumers/OutboxCopyLog.cs
 
     /// <summary>OutboxCopyLog.CopySkipped.</summary>

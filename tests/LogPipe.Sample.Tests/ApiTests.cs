@@ -16,7 +16,7 @@ public sealed class ApiTests
     }
 
     [Fact]
-    public async Task The_api_publishes_created_and_updated_people_and_the_consumer_replicates_them()
+    public async Task The_api_publishes_created_and_updated_people_through_the_outbox_and_the_consumer_replicates_them()
     {
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("logpipe-sample-");
@@ -30,10 +30,13 @@ public sealed class ApiTests
 
             var created = await http.PostAsJsonAsync("/people", new { firstName = "Joe", lastName = "Schmoe", email = "joe@example.com" });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            Assert.StartsWith("people[", created.Headers.GetValues("X-LogPipe-Position").Single(), StringComparison.Ordinal);
+            // Through the outbox: no position on the log yet, only what the relay will send.
+            Assert.StartsWith("people person v2 key=", created.Headers.GetValues("X-LogPipe-Outbox").Single(), StringComparison.Ordinal);
+            Assert.False(created.Headers.Contains("X-LogPipe-Position"));
             var uuid = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uuid").GetGuid();
             var updated = await http.PutAsJsonAsync($"/people/{uuid}", new { firstName = "Joe", lastName = "Schmoe-Smith", email = "joe@example.com" });
             Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+            Assert.StartsWith("people person v2 key=", updated.Headers.GetValues("X-LogPipe-Outbox").Single(), StringComparison.Ordinal);
 
             JsonElement replica = default;
             await WaitUntilAsync(

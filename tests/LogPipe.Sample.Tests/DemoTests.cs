@@ -21,14 +21,27 @@ public sealed class DemoTests
         var output = await RunDemoAsync("--count", "500", "--timeout", "120");
         Assert.Matches(@"replicated 500/500 people in [0-9.]+ s \([0-9]+ records/s\)", output);
         Assert.Contains("DEVELOPMENT ONLY", output, StringComparison.Ordinal);
+        Assert.Contains("sending them through the outbox", output, StringComparison.Ordinal);
+        Assert.Contains("every change went through the outbox, which is empty", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_demo_with_no_outbox_sends_directly_and_the_stored_offsets_reach_the_log_end_its_sends_reported()
+    {
+        var output = await RunDemoAsync("--count", "500", "--timeout", "120", "--no-outbox");
+        Assert.Contains("directly to 'people' (--no-outbox)", output, StringComparison.Ordinal);
+        Assert.Matches(@"replicated 500/500 people in [0-9.]+ s", output);
+        Assert.Contains("stored offsets equal the log end of", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("outbox, which is empty", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_demo_runs_on_kinesis_by_configuration_against_kinesalite()
     {
         await using var kinesalite = await KinesaliteHost.StartAsync();
+        // Direct sends: their positions give the end of every shard, which the stored checkpoints must reach.
         var output = await RunDemoAsync(
-            "--count", "300", "--timeout", "120",
+            "--count", "300", "--timeout", "120", "--no-outbox",
             "--LogPipe:Transport", "Kinesis",
             "--LogPipe:Kinesis:ServiceUrl", kinesalite.ServiceUrl.GetLeftPart(UriPartial.Authority),
             "--LogPipe:Kinesis:Region", "us-east-1",

@@ -5,10 +5,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LogPipe.Sample.Controllers;
 
-/// <summary>Creates and updates people, and publishes every change to the <c>people</c> topic.</summary>
+/// <summary>
+/// Creates and updates people, and publishes every change to the <c>people</c> topic through the transactional outbox: the
+/// person and its outbox entry commit together, so a change is published if and only if it is saved.
+/// </summary>
 [ApiController]
 [Route("people")]
-public sealed class PeopleController(SampleDbContext db, IProducer<Person> people) : ControllerBase
+public sealed class PeopleController(SampleDbContext db, IOutboxProducer<Person> people) : ControllerBase
 {
     /// <summary>The fields a client sends.</summary>
     public sealed record PersonInput(string FirstName, string LastName, string? Email);
@@ -22,9 +25,9 @@ public sealed class PeopleController(SampleDbContext db, IProducer<Person> peopl
     {
         var person = new Person { FirstName = input.FirstName, LastName = input.LastName, Email = input.Email };
         db.People.Add(person);
-        await db.SaveChangesAsync(cancellationToken);
-        var position = await people.SendAsync(person, cancellationToken);
-        Response.Headers["X-LogPipe-Position"] = position.ToString();
+        var entry = await people.SendAsync(person, cancellationToken); // encoded now: a validation error throws here
+        await db.SaveChangesAsync(cancellationToken);                   // the person and the outbox entry commit together
+        Response.Headers["X-LogPipe-Outbox"] = Describe(entry);
         return CreatedAtAction(nameof(Get), new { uuid = person.Uuid }, person);
     }
 
@@ -40,8 +43,13 @@ public sealed class PeopleController(SampleDbContext db, IProducer<Person> peopl
         person.FirstName = input.FirstName;
         person.LastName = input.LastName;
         person.Email = input.Email;
+        var entry = await people.SendAsync(person, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await people.SendAsync(person, cancellationToken);
+        Response.Headers["X-LogPipe-Outbox"] = Describe(entry);
         return person;
     }
+
+    // Not a position on the log: the relay publishes the entry after the commit.
+    private static string Describe(OutboxEntry entry) =>
+        FormattableString.Invariant($"{entry.Topic} {entry.MessageType} v{entry.Version} key={entry.Key} {entry.EncodedSize} bytes");
 }

@@ -10,15 +10,18 @@ namespace LogPipe.Sample.Demo;
 
 /// <summary>
 /// <c>demo --count N</c>: starts the sample on its configuration (by default the embedded development broker and a fresh
-/// SQLite file), sends N people — a mix of version 1 and version 2 — through <see cref="IProducer{TModel}"/>, shows
-/// progress while the consumer replicates them, and checks that every person arrived exactly once and that the stored
-/// checkpoints reached the end of the log. Exit code 0 only then.
+/// SQLite file), saves N people — a mix of version 1 and version 2 — and sends each through the transactional outbox
+/// (<see cref="IOutboxProducer{TModel}"/>) in the transaction that saves it, shows progress while the relay publishes them
+/// and the consumer replicates them, and checks that every person arrived exactly once and that the outbox is empty. With
+/// <c>--no-outbox</c> it sends them directly (<see cref="IProducer{TModel}"/>) instead and checks that the stored
+/// checkpoints reached the end of the log, which the direct sends' positions tell. Exit code 0 only then.
 /// </summary>
 public static class DemoCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var count = 10_000;
+        var outbox = true;
         var timeout = TimeSpan.FromMinutes(5);
         var configuration = new List<string>();
         for (var i = 0; i < args.Length; i++)
@@ -30,6 +33,9 @@ public static class DemoCommand
                     configuration.Add(key);
                     if (!key.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length) configuration.Add(args[++i]);
                     break;
+                case "--no-outbox":
+                    outbox = false;
+                    break;
                 case "--count" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
                     count = n;
                     i++;
@@ -39,7 +45,7 @@ public static class DemoCommand
                     i++;
                     break;
                 default:
-                    await Console.Error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'. Usage: demo [--count N] [--timeout SECONDS] [--Section:Key value ...]");
+                    await Console.Error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'. Usage: demo [--count N] [--timeout SECONDS] [--no-outbox] [--Section:Key value ...]");
                     return 2;
             }
         }
@@ -65,7 +71,7 @@ public static class DemoCommand
 
             await KinesisStreams.EnsureLocalStreamAsync(host.Services, builder.Configuration, SampleServices.PeopleTopic);
             await host.StartAsync();
-            return await RunDemoAsync(host.Services, count, timeout);
+            return await RunDemoAsync(host.Services, count, timeout, outbox);
         }
         finally
         {
@@ -75,28 +81,40 @@ public static class DemoCommand
         }
     }
 
-    private static async Task<int> RunDemoAsync(IServiceProvider services, int count, TimeSpan timeout)
+    private static async Task<int> RunDemoAsync(IServiceProvider services, int count, TimeSpan timeout, bool outbox)
     {
-        Console.WriteLine($"Sending {count} people (every third as version 1) to '{SampleServices.PeopleTopic}'...");
+        Console.WriteLine(outbox
+            ? $"Saving {count} people (every third as version 1) and sending them through the outbox to '{SampleServices.PeopleTopic}'..."
+            : $"Sending {count} people (every third as version 1) directly to '{SampleServices.PeopleTopic}' (--no-outbox)...");
         var stopwatch = Stopwatch.StartNew();
         var logEnd = new LogEnd();
-        await using (var scope = services.CreateAsyncScope())
+        var people = Enumerable.Range(0, count)
+            .Select(i => new Person { FirstName = $"First{i}", LastName = $"Last{i}", Email = $"person{i}@example.com" })
+            .ToList();
+        foreach (var chunk in people.Chunk(2000))
         {
-            var v2 = scope.ServiceProvider.GetRequiredService<IProducer<Person>>();
-            var v1 = scope.ServiceProvider.GetRequiredKeyedService<IProducer<Person>>("v1");
-            var people = Enumerable.Range(0, count)
-                .Select(i => new Person { FirstName = $"First{i}", LastName = $"Last{i}", Email = $"person{i}@example.com" })
-                .ToList();
-            foreach (var chunk in people.Chunk(2000))
+            await using var scope = services.CreateAsyncScope();
+            if (outbox)
+            {
+                // One transaction per chunk: the people and their outbox entries commit together.
+                var db = scope.ServiceProvider.GetRequiredService<SampleDbContext>();
+                db.People.AddRange(chunk);
+                await scope.ServiceProvider.GetRequiredKeyedService<IOutboxProducer<Person>>("v1").SendBatchAsync(chunk.Where((_, i) => i % 3 == 0));
+                await scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>().SendBatchAsync(chunk.Where((_, i) => i % 3 != 0));
+                await db.SaveChangesAsync();
+            }
+            else
             {
                 var positions = new List<RecordPosition>();
-                positions.AddRange(await v1.SendBatchAsync(chunk.Where((_, i) => i % 3 == 0)));
-                positions.AddRange(await v2.SendBatchAsync(chunk.Where((_, i) => i % 3 != 0)));
+                positions.AddRange(await scope.ServiceProvider.GetRequiredKeyedService<IProducer<Person>>("v1").SendBatchAsync(chunk.Where((_, i) => i % 3 == 0)));
+                positions.AddRange(await scope.ServiceProvider.GetRequiredService<IProducer<Person>>().SendBatchAsync(chunk.Where((_, i) => i % 3 != 0)));
                 foreach (var p in positions) logEnd.Add(p);
             }
         }
 
-        Console.WriteLine($"Sent {count} people in {stopwatch.Elapsed.TotalSeconds:F1} s; replicating...");
+        Console.WriteLine(outbox
+            ? $"Committed {count} people with their outbox entries in {stopwatch.Elapsed.TotalSeconds:F1} s; relaying and replicating..."
+            : $"Sent {count} people in {stopwatch.Elapsed.TotalSeconds:F1} s; replicating...");
         var deadline = DateTime.UtcNow + timeout;
         var replicated = 0;
         var lastPrinted = -1;
@@ -109,22 +127,36 @@ public static class DemoCommand
                 lastPrinted = replicated;
             }
 
-            if (replicated >= count && await CheckpointsReachAsync(services, logEnd)) break;
+            if (replicated >= count && (outbox ? await OutboxEmptyAsync(services) : await CheckpointsReachAsync(services, logEnd))) break;
             await Task.Delay(250);
         }
 
         stopwatch.Stop();
         var appliedTwice = await QueryAsync(services, db => db.Replicas.CountAsync(r => r.AppliedCount != 1));
         var versionOne = await QueryAsync(services, db => db.Replicas.CountAsync(r => r.Version == 1));
-        var atLogEnd = await CheckpointsReachAsync(services, logEnd);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         Console.WriteLine($"replicated {replicated}/{count} people in {seconds:F1} s ({replicated / seconds:F0} records/s)");
+        if (outbox)
+        {
+            var stats = await services.GetRequiredService<OutboxInspector<SampleDbContext>>().StatsAsync();
+            var drained = stats.Backlog == 0 && stats.SetAside == 0;
+            var relayed = replicated == count && appliedTwice == 0 && drained;
+            Console.WriteLine(relayed
+                ? $"OK: each person applied exactly once ({versionOne} as version 1, {count - versionOne} as version 2); every change went through the outbox, which is empty."
+                : $"FAILED: {count - replicated} missing, {appliedTwice} applied more than once, outbox backlog {stats.Backlog}, set aside {stats.SetAside}.");
+            return relayed ? 0 : 1;
+        }
+
+        var atLogEnd = await CheckpointsReachAsync(services, logEnd);
         var ok = replicated == count && appliedTwice == 0 && atLogEnd;
         Console.WriteLine(ok
             ? $"OK: each person applied exactly once ({versionOne} as version 1, {count - versionOne} as version 2); stored offsets equal the log end of {logEnd.Partitions} partitions."
             : $"FAILED: {count - replicated} missing, {appliedTwice} applied more than once, offsets at log end: {atLogEnd}.");
         return ok ? 0 : 1;
     }
+
+    private static async Task<bool> OutboxEmptyAsync(IServiceProvider services) =>
+        (await services.GetRequiredService<OutboxInspector<SampleDbContext>>().StatsAsync()).Backlog == 0;
 
     private static async Task<bool> CheckpointsReachAsync(IServiceProvider services, LogEnd logEnd)
     {

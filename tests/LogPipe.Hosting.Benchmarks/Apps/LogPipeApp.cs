@@ -13,7 +13,8 @@ namespace LogPipe.Hosting.Benchmarks.Apps;
 
 /// <summary>
 /// A service wired as an application would wire it (<c>AddDbContext</c>, <c>AddLogPipe</c> with a transport, EF Core
-/// checkpoints, the sample's producer and serializers), in a generic host whose hosted consumer service runs the consumer.
+/// checkpoints, the sample's producer and serializers, optionally the transactional outbox), in a generic host whose hosted
+/// services run the consumer and the outbox relay.
 /// </summary>
 public sealed class LogPipeApp : IAsyncDisposable
 {
@@ -42,6 +43,7 @@ public sealed class LogPipeApp : IAsyncDisposable
         {
             settings.UseTransport(logpipe);
             logpipe.UseEntityFrameworkOffsets<SampleDbContext>();
+            if (settings.Outbox) logpipe.UseEntityFrameworkOutbox<SampleDbContext>();
             if (settings.ProduceTo is { } topic) logpipe.AddProducer<Person, PersonSerializerV2>(topic);
             if (settings.ConsumeFrom is { } stream)
             {
@@ -73,7 +75,10 @@ public sealed class LogPipeApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host (and with it the hosted consumer service).</summary>
+    /// <summary>The app's services, for a scope per business transaction.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Starts the host (and with it the hosted consumer service and the outbox relay).</summary>
     public Task StartAsync(CancellationToken cancellationToken) => _host.StartAsync(cancellationToken);
 
     /// <summary>Stops the host: the consumer commits its unit in progress and leaves its group.</summary>

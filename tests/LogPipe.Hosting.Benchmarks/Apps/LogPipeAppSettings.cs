@@ -17,6 +17,12 @@ public sealed record LogPipeAppSettings
     /// <summary>The topic or stream <c>IProducer&lt;Person&gt;</c> sends to, if the app produces.</summary>
     public string? ProduceTo { get; init; }
 
+    /// <summary>
+    /// Whether the app's producer also goes through the transactional outbox in <see cref="Database"/>
+    /// (<c>UseEntityFrameworkOutbox</c>, whose relay runs once the app starts).
+    /// </summary>
+    public bool Outbox { get; init; }
+
     /// <summary>The topic or stream the app consumes, if it does.</summary>
     public string? ConsumeFrom { get; init; }
 

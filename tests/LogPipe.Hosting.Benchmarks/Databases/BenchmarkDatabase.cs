@@ -85,6 +85,14 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         return (replicas, notOnce, deadLetters);
     }
 
+    /// <summary>How many entries the transactional outbox holds (committed, not yet relayed, or set aside).</summary>
+    public async Task<long> OutboxEntriesAsync()
+    {
+        await using var db = NewContext();
+        var counts = await db.Database.SqlQueryRaw<long>("SELECT COUNT(*) AS \"Value\" FROM \"LogPipeOutbox\"").ToListAsync().ConfigureAwait(false);
+        return counts.Single();
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {

@@ -12,7 +12,8 @@ namespace LogPipe.Hosting.Benchmarks.Kafka;
 /// <summary>
 /// <c>kafka</c> mode: on one development broker, in one run, the raw Confluent.Kafka producer and consumer (baselines)
 /// beside LogPipe's producer and consumer service. Producers and the raw consumer use the exact client configuration
-/// LogPipe builds (<see cref="KafkaClientSettings"/>), and the raw producer sends the exact bytes LogPipe writes.
+/// LogPipe builds (<see cref="KafkaClientSettings"/>), and the raw producer sends the exact bytes LogPipe writes. The
+/// transactional outbox's phases come last (<see cref="OutboxPhases"/>).
 /// </summary>
 public sealed class KafkaBenchmark
 {
@@ -46,6 +47,7 @@ public sealed class KafkaBenchmark
         new("consume-upsert-sqlite", "(e) LogPipe consumer, sample upsert, SQLite", "consume-raw"),
         new("consume-noop-postgres", "(f) LogPipe consumer, no-op save, PostgreSQL", "consume-raw"),
         new("consume-upsert-postgres", "(f) LogPipe consumer, sample upsert, PostgreSQL", "consume-raw"),
+        .. OutboxPhases.Phases,
     ];
 
     private readonly BenchmarkOptions _options;
@@ -85,7 +87,7 @@ public sealed class KafkaBenchmark
         _facts["record value bytes (person 0)"] = BenchmarkPeople.Value(0).Length.ToString(CultureInfo.InvariantCulture);
 
         _facts["warm-up records per phase (not measured)"] = _options.WarmUpCount.ToString(CultureInfo.InvariantCulture);
-        string[] topics = [Topic, RawTopic, RawConcurrentTopic, ConcurrentTopic];
+        string[] topics = [Topic, RawTopic, RawConcurrentTopic, ConcurrentTopic, .. OutboxPhases.Phases.Select(p => p.Name)];
         await using (_broker = await BenchmarkBroker.StartAsync(_options.BrokerInChildProcess, [.. topics, .. topics.Select(t => WarmUpPrefix + t)], Partitions, cancellationToken).ConfigureAwait(false))
         {
             Log($"broker: {_broker.BootstrapServers}, {Partitions} partitions per topic, {_options.Count:N0} records per phase");
@@ -127,6 +129,12 @@ public sealed class KafkaBenchmark
     private async Task<PhaseRun> RunPhaseAsync(PhaseDefinition phase, CancellationToken cancellationToken)
     {
         if (phase.Name.StartsWith("consume", StringComparison.Ordinal) && !_filled.Contains(T(Topic))) await SeedAsync(cancellationToken).ConfigureAwait(false);
+        if (phase.Name.StartsWith("outbox-", StringComparison.Ordinal))
+        {
+            var outbox = new OutboxPhases(_options, Partitions, _workDirectory, AppConfiguration, group => ClientSettings(group).ConsumerConfig());
+            return await outbox.RunAsync(phase.Name, T(phase.Name), phase.RecordsOf(_count), cancellationToken).ConfigureAwait(false);
+        }
+
         return await RunPhaseAsync(phase.Name, cancellationToken).ConfigureAwait(false);
     }
 

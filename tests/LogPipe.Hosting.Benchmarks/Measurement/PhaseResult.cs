@@ -8,6 +8,6 @@ namespace LogPipe.Hosting.Benchmarks.Measurement;
 /// <param name="Problem">What went wrong: the phase failed, lost records or dead-lettered some.</param>
 public sealed record PhaseResult(PhaseDefinition Phase, PhaseMeasurement? Measurement, double? Ratio, string? Note, string? Problem)
 {
-    /// <summary>Whether the row is a full, trustworthy measurement of <paramref name="count"/> records.</summary>
-    public bool IsComplete(long count) => Problem is null && Measurement is { } m && m.Records == count;
+    /// <summary>Whether the row is a full, trustworthy measurement of <paramref name="count"/> records (fewer if the phase is bounded).</summary>
+    public bool IsComplete(int count) => Problem is null && Measurement is { } m && m.Records == Phase.RecordsOf(count);
 }

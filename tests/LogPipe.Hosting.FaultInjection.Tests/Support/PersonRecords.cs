@@ -25,6 +25,31 @@ public static class PersonRecords
         }
     }
 
+    /// <summary>
+    /// The change an outbox scenario's writer sent in <paramref name="value"/> (<c>first_name</c> <c>v{version}</c>,
+    /// <c>last_name</c> the change id; see <c>OutboxWriter.Record</c>); <see langword="null"/> when it carries none.
+    /// </summary>
+    public static LoggedChange? ChangeOf(ReadOnlyMemory<byte> value)
+    {
+        try
+        {
+            var envelope = Reader.Read(value);
+            if (envelope.Type != "person") return null;
+            using var message = JsonDocument.Parse(envelope.MessageJson);
+            var root = message.RootElement;
+            var firstName = root.GetProperty("first_name").GetString() ?? "";
+            return firstName.StartsWith('v')
+                && int.TryParse(firstName.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+                && Guid.TryParseExact(root.GetProperty("last_name").GetString(), "N", out var changeId)
+                ? new LoggedChange(root.GetProperty("uuid").GetGuid(), version, changeId)
+                : null;
+        }
+        catch (InvalidMessageException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Adds one occurrence of the person in <paramref name="value"/>, if it carries one, to <paramref name="counts"/>.</summary>
     public static void Count(Dictionary<Guid, int> counts, ReadOnlyMemory<byte> value)
     {

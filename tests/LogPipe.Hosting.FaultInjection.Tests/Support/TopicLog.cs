@@ -29,8 +29,16 @@ public static class TopicLog
     /// <summary>How often each person's uuid occurs on the topic (a re-sent record occurs twice).</summary>
     public static Dictionary<Guid, int> PersonOccurrences(string bootstrapServers, string topic, int partitions)
     {
-        var ends = EndOffsets(bootstrapServers, topic, partitions);
         var counts = new Dictionary<Guid, int>();
+        foreach (var record in Records(bootstrapServers, topic, partitions)) PersonRecords.Count(counts, record.Value);
+        return counts;
+    }
+
+    /// <summary>Every record on the topic, partition by partition in offset order, with its headers as UTF-8 text.</summary>
+    public static List<LoggedRecord> Records(string bootstrapServers, string topic, int partitions)
+    {
+        var ends = EndOffsets(bootstrapServers, topic, partitions);
+        var records = new List<LoggedRecord>();
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(Config(bootstrapServers)).Build();
         consumer.Assign(ends.Keys.Select(p => new TopicPartitionOffset(topic, int.Parse(p, System.Globalization.CultureInfo.InvariantCulture), Offset.Beginning)));
         var remaining = ends.Values.Sum();
@@ -40,10 +48,12 @@ public static class TopicLog
             var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
             if (result is null || result.IsPartitionEOF) continue;
             remaining--;
-            PersonRecords.Count(counts, result.Message.Value);
+            var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var header in result.Message.Headers ?? []) headers[header.Key] = System.Text.Encoding.UTF8.GetString(header.GetValueBytes());
+            records.Add(new LoggedRecord(result.Partition.Value, result.Offset.Value, result.Message.Value, headers));
         }
 
         Assert.True(remaining == 0, $"{remaining} records of {topic} could not be read back within 2 minutes.");
-        return counts;
+        return [.. records.OrderBy(r => r.Partition).ThenBy(r => r.Offset)];
     }
 }

@@ -14,6 +14,14 @@ public static class WorkerProcess
     public static Task<ChildProcess> StartAsync(string bootstrapServers, string topic, string group, WorkerDatabase database, params IEnumerable<string> options) =>
         StartAsync(database, ["--bootstrap", bootstrapServers, "--topic", topic, "--group", group, .. options]);
 
+    /// <summary>
+    /// Starts the writing service of the outbox scenarios (<c>--role writer</c>) on <paramref name="database"/>, relaying to
+    /// <paramref name="topic"/>, and returns once its host has started; <paramref name="options"/> are further worker
+    /// arguments (<c>--changes</c>, <c>--rollback-every</c>, <c>--writers</c>, <c>--rate</c>, <c>--set</c>).
+    /// </summary>
+    public static Task<ChildProcess> StartWriterAsync(string bootstrapServers, string topic, WorkerDatabase database, params IEnumerable<string> options) =>
+        StartAsync(database, ["--role", WorkerArguments.Writer, "--bootstrap", bootstrapServers, "--topic", topic, "--group", "writer", .. options]);
+
     /// <summary>Starts a worker on Kinesis at <paramref name="endpoint"/> and returns once its host has started.</summary>
     public static Task<ChildProcess> StartKinesisAsync(Uri endpoint, string stream, string group, WorkerDatabase database) =>
         StartAsync(database, "--transport", WorkerArguments.Kinesis, "--endpoint", endpoint.ToString(), "--stream", stream, "--group", group);
