@@ -52,6 +52,8 @@ public abstract class LogPipeTestApp : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(logs);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // As in Development: a scoped service taken by a singleton fails the test instead of living for the whole run.
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateScopes = true }));
         var all = new Dictionary<string, string?>(defaults);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         builder.Configuration.AddInMemoryCollection(all);

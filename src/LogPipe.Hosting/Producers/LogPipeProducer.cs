@@ -7,28 +7,31 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting;
 
-/// <summary>The <see cref="IProducer{TModel}"/> registered by <c>AddProducer</c>: serializer → envelope → transport.</summary>
+/// <summary>
+/// The <see cref="IProducer{TModel}"/> registered by <c>AddProducer</c>: serializer → envelope → transport. A singleton, so
+/// singletons and hosted services can send; each send resolves the serializer in a scope of its own, because a
+/// serializer is scoped (it may take a DbContext for the receiving side).
+/// </summary>
 internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
     where TModel : class
     where TMessage : class
 {
     private readonly ProducerDefinition _definition;
-    private readonly IServiceProvider _services;
+    private readonly IServiceScopeFactory _scopes;
     private readonly WireCodec _codec;
     private readonly IRecordSender _sender;
     private readonly string _format;
     private readonly Func<TMessage, string?> _readKey;
-    private MessageSerializer<TMessage>? _serializer;
 
     private readonly LogPipeTelemetry _telemetry;
     private readonly string _system;
 
-    public LogPipeProducer(ProducerDefinition definition, IServiceProvider services, WireCodec codec, TransportSelector transports, LogPipeTelemetry telemetry)
+    public LogPipeProducer(ProducerDefinition definition, IServiceScopeFactory scopes, WireCodec codec, TransportSelector transports, LogPipeTelemetry telemetry)
     {
         _telemetry = telemetry;
         _system = LogPipeTelemetry.MessagingSystem(transports.Name);
         _definition = definition;
-        _services = services;
+        _scopes = scopes;
         _codec = codec;
         _sender = transports.Current.Sender;
         _format = definition.Format ?? codec.DefaultFormat;
@@ -42,7 +45,14 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var position = await _sender.SendAsync(Encode(Serializer(), model, TraceContext.Inject(activity)), cancellationToken).ConfigureAwait(false);
+            OutgoingRecord record;
+            var scope = _scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                record = Encode(Serializer(scope), model, TraceContext.Inject(activity));
+            }
+
+            var position = await _sender.SendAsync(record, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("messaging.destination.partition.id", position.Partition);
             Sent(1, started);
             return position;
@@ -87,7 +97,9 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
     private async Task<OutgoingRecord[]> EncodeAllAsync(IReadOnlyList<TModel> models, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
     {
         var records = new OutgoingRecord[models.Count];
-        var serializer = Serializer();
+        var scope = _scopes.CreateAsyncScope();
+        await using var disposeScope = scope.ConfigureAwait(false);
+        var serializer = Serializer(scope);
         await TwoThreads.RunAsync(models.Count, ParallelEncodeThreshold, (from, to) => EncodeRange(serializer, models, records, from, to, headers)).ConfigureAwait(false);
         return records;
     }
@@ -97,8 +109,8 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         for (var i = from; i < to; i++) records[i] = Encode(serializer, models[i], headers);
     }
 
-    private MessageSerializer<TMessage> Serializer() =>
-        _serializer ??= (MessageSerializer<TMessage>)_services.GetRequiredService(_definition.Serializer.SerializerType);
+    private MessageSerializer<TMessage> Serializer(AsyncServiceScope scope) =>
+        (MessageSerializer<TMessage>)scope.ServiceProvider.GetRequiredService(_definition.Serializer.SerializerType);
 
     private Activity? StartPublish(int count)
     {

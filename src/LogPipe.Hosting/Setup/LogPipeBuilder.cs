@@ -81,7 +81,11 @@ public sealed class LogPipeBuilder
         return this;
     }
 
-    /// <summary>Sends <typeparamref name="TModel"/> to <paramref name="stream"/> through <typeparamref name="TSerializer"/>; inject <see cref="IProducer{TModel}"/> to send.</summary>
+    /// <summary>
+    /// Sends <typeparamref name="TModel"/> to <paramref name="stream"/> through <typeparamref name="TSerializer"/>; inject
+    /// <see cref="IProducer{TModel}"/> to send. The producer is a singleton, so controllers, singletons and hosted services
+    /// (a <c>BackgroundService</c>) can all inject it; each send resolves the serializer in a scope of its own.
+    /// </summary>
     /// <typeparam name="TModel">The model class.</typeparam>
     /// <typeparam name="TSerializer">A <see cref="ModelSerializer{TModel, TMessage}"/> for the model (or a <see cref="MessageSerializer{TMessage}"/> whose message is the model).</typeparam>
     /// <param name="stream">The Kafka topic or Kinesis stream.</param>
@@ -121,11 +125,11 @@ public sealed class LogPipeBuilder
         var producerType = typeof(LogPipeProducer<,>).MakeGenericType(typeof(TModel), descriptor.MessageClrType);
         if (name is null)
         {
-            Services.AddScoped(typeof(IProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+            Services.AddSingleton(typeof(IProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, producerType, definition));
         }
         else
         {
-            Services.AddKeyedScoped(typeof(IProducer<TModel>), name, (sp, _) => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+            Services.AddKeyedSingleton(typeof(IProducer<TModel>), name, (sp, _) => ActivatorUtilities.CreateInstance(sp, producerType, definition));
         }
 
         return this;
