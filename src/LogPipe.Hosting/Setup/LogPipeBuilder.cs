@@ -82,6 +82,31 @@ public sealed class LogPipeBuilder
     }
 
     /// <summary>
+    /// Runs on the in-memory transport on purpose (tests, tools, demos): records never leave this process. Without this
+    /// call, starting on the in-memory transport (no <c>UseKafka()</c> or <c>UseKinesis()</c>) is a startup error outside
+    /// the Development environment. The transport is the one used when no other is added or <c>LogPipe:Transport</c> is
+    /// <c>InMemory</c>.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public LogPipeBuilder UseInMemoryTransport()
+    {
+        Services.AddSingleton(new InMemoryOptIn(Transport: true, Checkpoints: false));
+        return this;
+    }
+
+    /// <summary>
+    /// Keeps checkpoints and dead letters in process memory on purpose (tests, tools): a restart reads from the start
+    /// again. Without this call, consumers whose checkpoints live in memory (no <c>UseEntityFrameworkOffsets&lt;TDbContext&gt;()</c>
+    /// or <c>UseKafkaOffsets()</c>) are a startup error outside the Development environment.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public LogPipeBuilder UseInMemoryOffsets()
+    {
+        Services.AddSingleton(new InMemoryOptIn(Transport: false, Checkpoints: true));
+        return UseCheckpointStore<InMemory.InMemoryCheckpointStore>();
+    }
+
+    /// <summary>
     /// Sends <typeparamref name="TModel"/> to <paramref name="stream"/> through <typeparamref name="TSerializer"/>; inject
     /// <see cref="IProducer{TModel}"/> to send. The producer is a singleton, so controllers, singletons and hosted services
     /// (a <c>BackgroundService</c>) can all inject it; each send resolves the serializer in a scope of its own.
