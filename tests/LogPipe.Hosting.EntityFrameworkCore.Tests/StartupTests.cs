@@ -15,7 +15,7 @@ public sealed class StartupTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<Probe>();
         builder.Services.AddDbContext<PlainDb>(o => o.UseSqlite($"Data Source={db}"));
-        builder.Services.AddLogPipe(lp => lp.UseEntityFrameworkOffsets<PlainDb>().AddConsumer("places", c => c.Register<PlaceSerializer>()));
+        builder.Services.AddLogPipe(lp => lp.UseInMemoryTransport().UseEntityFrameworkOffsets<PlainDb>().AddConsumer("places", c => c.Register<PlaceSerializer>()));
         using var host = builder.Build();
         var runner = host.Services.GetRequiredService<LogPipe.Hosting.Consumers.LogPipeConsumerRunner>();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.DrainAsync());

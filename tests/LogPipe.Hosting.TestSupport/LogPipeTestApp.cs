@@ -52,6 +52,8 @@ public abstract class LogPipeTestApp : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(logs);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // As in Development: a scoped service taken by a singleton fails the test instead of living for the whole run.
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateScopes = true }));
         var all = new Dictionary<string, string?>(defaults);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         builder.Configuration.AddInMemoryCollection(all);
@@ -60,7 +62,13 @@ public abstract class LogPipeTestApp : IAsyncDisposable
         builder.Services.AddDbContext<TestDb>(database);
         // Before AddLogPipe, which only adds what is not there: the test's broker, clock or client win.
         services?.Invoke(builder.Services);
-        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), logPipe);
+        // Tests run in the Production environment and use the in-memory transport and checkpoints on purpose; a test's
+        // UseKafka(), UseKinesis() or UseEntityFrameworkOffsets<T>() still takes over.
+        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp =>
+        {
+            lp.UseInMemoryTransport().UseInMemoryOffsets();
+            logPipe(lp);
+        });
         return builder.Build();
     }
 

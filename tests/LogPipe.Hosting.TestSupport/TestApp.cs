@@ -51,7 +51,8 @@ public sealed class TestApp : IAsyncDisposable
         InMemoryBroker? broker = null,
         TimeProvider? time = null,
         bool entityFrameworkOffsets = true,
-        string? postgres = null)
+        string? postgres = null,
+        Action<IServiceCollection>? services = null)
     {
         databasePath ??= NewDatabasePath();
         var logs = new LogCapture();
@@ -73,10 +74,11 @@ public sealed class TestApp : IAsyncDisposable
                 if (entityFrameworkOffsets) lp.UseEntityFrameworkOffsets<TestDb>();
                 configure(lp);
             },
-            services =>
+            collection =>
             {
-                if (broker is not null) services.AddSingleton(broker);
-                if (time is not null) services.AddSingleton(time);
+                if (broker is not null) collection.AddSingleton(broker);
+                if (time is not null) collection.AddSingleton(time);
+                services?.Invoke(collection);
             },
             minimumLevel: LogLevel.Trace);
         using (var scope = host.Services.CreateScope())

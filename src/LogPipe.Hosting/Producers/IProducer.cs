@@ -1,6 +1,10 @@
 namespace LogPipe.Hosting;
 
-/// <summary>Sends models to their topic or stream through the serializer registered for them with <c>AddProducer</c>.</summary>
+/// <summary>
+/// Sends models to their topic or stream through the serializer registered for them with <c>AddProducer</c>. Registered
+/// as a singleton and safe to use from many threads at once: inject it into controllers, singletons and hosted services
+/// (a <c>BackgroundService</c>) alike. Each send resolves the serializer in a scope of its own.
+/// </summary>
 /// <typeparam name="TModel">The model class.</typeparam>
 public interface IProducer<in TModel>
     where TModel : class

@@ -7,24 +7,30 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting;
 
-/// <summary>The <see cref="IProducer{TModel}"/> registered by <c>AddProducer</c>: serializer → envelope → transport.</summary>
+/// <summary>
+/// The <see cref="IProducer{TModel}"/> registered by <c>AddProducer</c>: serializer → envelope → transport. A singleton, so
+/// singletons and hosted services can send; each send resolves the serializer in a scope of its own, because a
+/// serializer is scoped (it may take a DbContext for the receiving side).
+/// </summary>
 internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
     where TModel : class
     where TMessage : class
 {
     private readonly ProducerDefinition _definition;
     private readonly ProducerEncoder<TModel, TMessage> _encoder;
+    private readonly IServiceScopeFactory _scopes;
     private readonly IRecordSender _sender;
 
     private readonly LogPipeTelemetry _telemetry;
     private readonly string _system;
 
-    public LogPipeProducer(ProducerDefinition definition, IServiceProvider services, WireCodec codec, TransportSelector transports, LogPipeTelemetry telemetry)
+    public LogPipeProducer(ProducerDefinition definition, IServiceScopeFactory scopes, WireCodec codec, TransportSelector transports, LogPipeTelemetry telemetry)
     {
         _telemetry = telemetry;
         _system = LogPipeTelemetry.MessagingSystem(transports.Name);
         _definition = definition;
-        _encoder = new ProducerEncoder<TModel, TMessage>(definition, services, codec);
+        _encoder = new ProducerEncoder<TModel, TMessage>(definition, codec);
+        _scopes = scopes;
         _sender = transports.Current.Sender;
     }
 
@@ -35,7 +41,14 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var position = await _sender.SendAsync(_encoder.Encode(model, TraceContext.Inject(activity)), cancellationToken).ConfigureAwait(false);
+            OutgoingRecord record;
+            var scope = _scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                record = _encoder.Encode(scope.ServiceProvider, model, TraceContext.Inject(activity));
+            }
+
+            var position = await _sender.SendAsync(record, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("messaging.destination.partition.id", position.Partition);
             Sent(1, started);
             return position;
@@ -54,7 +67,13 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         if (list.Count == 0) return [];
         using var activity = StartPublish(list.Count);
         var headers = TraceContext.Inject(activity);
-        var records = await _encoder.EncodeAllAsync(list, headers).ConfigureAwait(false);
+        OutgoingRecord[] records;
+        var scope = _scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            records = await _encoder.EncodeAllAsync(scope.ServiceProvider, list, headers).ConfigureAwait(false);
+        }
+
         var started = Stopwatch.GetTimestamp();
         try
         {

@@ -16,7 +16,7 @@ internal sealed class OutboxProducer<TModel, TMessage> : IOutboxProducer<TModel>
 
     public OutboxProducer(ProducerDefinition definition, IServiceProvider services, WireCodec codec)
     {
-        _encoder = new ProducerEncoder<TModel, TMessage>(definition, services, codec);
+        _encoder = new ProducerEncoder<TModel, TMessage>(definition, codec);
         _services = services;
     }
 
@@ -25,7 +25,7 @@ internal sealed class OutboxProducer<TModel, TMessage> : IOutboxProducer<TModel>
         ArgumentNullException.ThrowIfNull(model);
         cancellationToken.ThrowIfCancellationRequested();
         var writer = Writer();
-        var record = new OutboxRecord(_encoder.Encode(model, null), _encoder.Definition.Serializer.MessageType, _encoder.Definition.Serializer.Version);
+        var record = new OutboxRecord(_encoder.Encode(_services, model, null), _encoder.Definition.Serializer.MessageType, _encoder.Definition.Serializer.Version);
         writer.Add([record]);
         return ValueTask.FromResult(record.ToEntry());
     }
@@ -37,7 +37,7 @@ internal sealed class OutboxProducer<TModel, TMessage> : IOutboxProducer<TModel>
         var list = models as IReadOnlyList<TModel> ?? models.ToList();
         if (list.Count == 0) return [];
         var writer = Writer();
-        var encoded = await _encoder.EncodeAllAsync(list, null).ConfigureAwait(false);
+        var encoded = await _encoder.EncodeAllAsync(_services, list, null).ConfigureAwait(false);
         var type = _encoder.Definition.Serializer.MessageType;
         var version = _encoder.Definition.Serializer.Version;
         var records = Array.ConvertAll(encoded, r => new OutboxRecord(r, type, version));

@@ -17,16 +17,13 @@ internal sealed class ProducerEncoder<TModel, TMessage>
     private const int ParallelEncodeThreshold = 512;
 
     private readonly ProducerDefinition _definition;
-    private readonly IServiceProvider _services;
     private readonly WireCodec _codec;
     private readonly string _format;
     private readonly Func<TMessage, string?> _readKey;
-    private MessageSerializer<TMessage>? _serializer;
 
-    public ProducerEncoder(ProducerDefinition definition, IServiceProvider services, WireCodec codec)
+    public ProducerEncoder(ProducerDefinition definition, WireCodec codec)
     {
         _definition = definition;
-        _services = services;
         _codec = codec;
         _format = definition.Format ?? codec.DefaultFormat;
         _readKey = codec.KeyReader<TMessage>(definition.Serializer);
@@ -34,18 +31,19 @@ internal sealed class ProducerEncoder<TModel, TMessage>
 
     public ProducerDefinition Definition => _definition;
 
-    /// <summary>Encodes one model.</summary>
-    public OutgoingRecord Encode(TModel model, IReadOnlyList<KeyValuePair<string, byte[]>>? headers) => Encode(Serializer(), model, headers);
+    /// <summary>Encodes one model with the serializer resolved from <paramref name="services"/> (a scope: serializers are scoped).</summary>
+    public OutgoingRecord Encode(IServiceProvider services, TModel model, IReadOnlyList<KeyValuePair<string, byte[]>>? headers) =>
+        Encode(Serializer(services), model, headers);
 
     /// <summary>
     /// Maps and encodes every model before the first is sent, so a model that cannot be encoded fails the send with
     /// nothing sent. The producing thread is what bounds a batch (profiled: encoding was a sixth of it), so large
     /// batches encode their second half on another thread meanwhile; the order of the records is the order of the models.
     /// </summary>
-    public async Task<OutgoingRecord[]> EncodeAllAsync(IReadOnlyList<TModel> models, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
+    public async Task<OutgoingRecord[]> EncodeAllAsync(IServiceProvider services, IReadOnlyList<TModel> models, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
     {
         var records = new OutgoingRecord[models.Count];
-        var serializer = Serializer();
+        var serializer = Serializer(services);
         await TwoThreads.RunAsync(models.Count, ParallelEncodeThreshold, (from, to) => EncodeRange(serializer, models, records, from, to, headers)).ConfigureAwait(false);
         return records;
     }
@@ -55,8 +53,8 @@ internal sealed class ProducerEncoder<TModel, TMessage>
         for (var i = from; i < to; i++) records[i] = Encode(serializer, models[i], headers);
     }
 
-    private MessageSerializer<TMessage> Serializer() =>
-        _serializer ??= (MessageSerializer<TMessage>)_services.GetRequiredService(_definition.Serializer.SerializerType);
+    private MessageSerializer<TMessage> Serializer(IServiceProvider services) =>
+        (MessageSerializer<TMessage>)services.GetRequiredService(_definition.Serializer.SerializerType);
 
     private OutgoingRecord Encode(MessageSerializer<TMessage> serializer, TModel model, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
     {

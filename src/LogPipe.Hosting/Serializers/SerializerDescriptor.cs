@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace LogPipe.Hosting;
 
 /// <summary>A registered serializer class and what it declares, read once at startup.</summary>
@@ -66,28 +64,21 @@ public sealed class SerializerDescriptor
             throw new ArgumentException($"{serializerType.FullName} does not derive from MessageSerializer<TMessage> or ModelSerializer<TModel, TMessage>.", nameof(serializerType));
         }
 
-        // MessageType, Version and KeyField are declarations, like django-logpipe's class attributes: read them without
-        // running the constructor, which may need services (a DbContext) that do not exist at startup.
-        var probe = (IMessageSerializer)RuntimeHelpers.GetUninitializedObject(serializerType);
-        string name;
-        int version;
-        string? keyField;
-        try
-        {
-            name = probe.MessageType;
-            version = probe.Version;
-            keyField = probe.KeyField;
-        }
-        catch (Exception ex) when (ex is NullReferenceException or InvalidOperationException)
-        {
-            throw new ArgumentException($"{serializerType.FullName}: MessageType, Version and KeyField must be constants (for example `public override string MessageType => \"person\";`), not computed from constructor arguments.", nameof(serializerType), ex);
-        }
-
+        // MessageType, Version and KeyField are declarations, like django-logpipe's class attributes, read once here.
+        var declared = SerializerDeclarations.Read(serializerType);
+        var name = declared.MessageType;
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new ArgumentException($"{serializerType.FullName}.MessageType must not be empty.", nameof(serializerType));
         }
 
+        if (declared.Version < 1)
+        {
+            throw new ArgumentException($"{serializerType.FullName}.Version is {declared.Version}; a message version must be 1 or more (for example `public override int Version => 1;`).", nameof(serializerType));
+        }
+
+        var version = declared.Version;
+        var keyField = declared.KeyField;
         return new SerializerDescriptor(serializerType, name, version, string.IsNullOrEmpty(keyField) ? null : keyField, messageType, modelType);
     }
 

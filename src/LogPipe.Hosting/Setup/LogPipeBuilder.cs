@@ -82,9 +82,37 @@ public sealed class LogPipeBuilder
     }
 
     /// <summary>
+    /// Runs on the in-memory transport on purpose (tests, tools, demos): records never leave this process. Without this
+    /// call, starting on the in-memory transport (no <c>UseKafka()</c> or <c>UseKinesis()</c>) is a startup error outside
+    /// the Development environment. The transport is the one used when no other is added or <c>LogPipe:Transport</c> is
+    /// <c>InMemory</c>.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public LogPipeBuilder UseInMemoryTransport()
+    {
+        Services.AddSingleton(new InMemoryOptIn(Transport: true, Checkpoints: false));
+        return this;
+    }
+
+    /// <summary>
+    /// Keeps checkpoints and dead letters in process memory on purpose (tests, tools): a restart reads from the start
+    /// again. Without this call, consumers whose checkpoints live in memory (no <c>UseEntityFrameworkOffsets&lt;TDbContext&gt;()</c>
+    /// or <c>UseKafkaOffsets()</c>) are a startup error outside the Development environment.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public LogPipeBuilder UseInMemoryOffsets()
+    {
+        Services.AddSingleton(new InMemoryOptIn(Transport: false, Checkpoints: true));
+        return UseCheckpointStore<InMemory.InMemoryCheckpointStore>();
+    }
+
+    /// <summary>
     /// Sends <typeparamref name="TModel"/> to <paramref name="stream"/> through <typeparamref name="TSerializer"/>; inject
-    /// <see cref="IProducer{TModel}"/> to send, or <see cref="IOutboxProducer{TModel}"/> to send through the transactional
-    /// outbox (needs an outbox store such as <c>UseEntityFrameworkOutbox&lt;TDbContext&gt;()</c>).
+    /// <see cref="IProducer{TModel}"/> to send directly, or <see cref="IOutboxProducer{TModel}"/> to send through the
+    /// transactional outbox (needs an outbox store such as <c>UseEntityFrameworkOutbox&lt;TDbContext&gt;()</c>).
+    /// <see cref="IProducer{TModel}"/> is a singleton, so controllers, singletons and hosted services (a
+    /// <c>BackgroundService</c>) can all inject it; each send resolves the serializer in a scope of its own.
+    /// <see cref="IOutboxProducer{TModel}"/> is scoped: it writes through the scope's DbContext.
     /// </summary>
     /// <typeparam name="TModel">The model class.</typeparam>
     /// <typeparam name="TSerializer">A <see cref="ModelSerializer{TModel, TMessage}"/> for the model (or a <see cref="MessageSerializer{TMessage}"/> whose message is the model).</typeparam>
@@ -126,12 +154,12 @@ public sealed class LogPipeBuilder
         var outboxType = typeof(OutboxProducer<,>).MakeGenericType(typeof(TModel), descriptor.MessageClrType);
         if (name is null)
         {
-            Services.AddScoped(typeof(IProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+            Services.AddSingleton(typeof(IProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, producerType, definition));
             Services.AddScoped(typeof(IOutboxProducer<TModel>), sp => ActivatorUtilities.CreateInstance(sp, outboxType, definition, sp));
         }
         else
         {
-            Services.AddKeyedScoped(typeof(IProducer<TModel>), name, (sp, _) => ActivatorUtilities.CreateInstance(sp, producerType, definition, sp));
+            Services.AddKeyedSingleton(typeof(IProducer<TModel>), name, (sp, _) => ActivatorUtilities.CreateInstance(sp, producerType, definition));
             Services.AddKeyedScoped(typeof(IOutboxProducer<TModel>), name, (sp, _) => ActivatorUtilities.CreateInstance(sp, outboxType, definition, sp));
         }
 

@@ -78,6 +78,13 @@ public static class LogPipeServiceCollectionExtensions
         configure(builder);
         var built = builder.Build();
         services.AddSingleton(built);
+        services.AddSingleton<IValidateOptions<LogPipeOptions>>(sp => new InMemoryEnvironmentValidator(
+            services,
+            built,
+            sp.GetServices<TransportRegistration>().ToList(),
+            sp.GetServices<InMemoryOptIn>().ToList(),
+            sp.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("LogPipe.Hosting.Setup")));
 
         services.TryAddSingleton(sp => new LogPipeRecordApplier(built, sp.GetRequiredService<WireCodec>()));
         services.TryAddSingleton(sp => new LogPipeConsumerRunner(
