@@ -174,6 +174,11 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
             {
                 KafkaLog.ConsumeFailed(_logger, Stream, ex.Error.Code.ToString(), _settings.Redactor.Redact(ex.Error.Reason));
             }
+            catch (OperationCanceledException) when (_stopping?.IsCancellationRequested == true)
+            {
+                // A rebalance that assigned partitions while the consumer closed gave up its checkpoint wait because we
+                // stop; Close rethrows that from the callback once it has closed. Nothing of those partitions was read.
+            }
 
             consumer.Dispose();
         }

@@ -251,6 +251,14 @@ public static class LogEvents
     /// <summary>OutboxReceivedLog.PruneFailed.</summary>
     public const int OutboxIdentityPruneFailed = 5053;
 
+    // src/LogPipe.Hosting/Setup/SetupLog.cs
+
+    /// <summary>SetupLog.InMemoryTransport.</summary>
+    public const int InMemoryTransport = 6000;
+
+    /// <summary>SetupLog.InMemoryCheckpoints.</summary>
+    public const int InMemoryCheckpoints = 6001;
+
     /// <summary>DevBrokerLog.Ready.</summary>
     public const int DevBrokerReady = 7150;
 

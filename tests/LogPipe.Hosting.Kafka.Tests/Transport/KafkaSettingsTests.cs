@@ -105,7 +105,7 @@ public sealed class KafkaSettingsTests
         });
         builder.Services.AddSingleton<Probe>();
         builder.Services.AddDbContext<TestDb>(o => o.UseSqlite("Data Source=:memory:"));
-        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp => lp.UseKafka().AddConsumer("people", c => c.Register<PersonSerializerV1>()));
+        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp => lp.UseKafka().UseInMemoryOffsets().AddConsumer("people", c => c.Register<PersonSerializerV1>()));
         using var host = builder.Build();
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("LogPipe:Kafka:Consumer", error.Message, StringComparison.Ordinal);

@@ -8,7 +8,7 @@ using LogPipe.Hosting.Kafka.Tests.Embedded;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using OutboxIdentity = LogPipe.Hosting.Transport.OutboxIdentity;
+using OutboxIdentity = LogPipe.Hosting.OutboxIdentity;
 
 namespace LogPipe.Hosting.Kafka.Tests.Transport;
 

@@ -54,7 +54,7 @@ public sealed class InMemoryEnvironmentTests
         using var host = Host("Production", lp => lp.UseInMemoryTransport().UseInMemoryOffsets().AddConsumer("places", c => c.Register<PlaceSerializer>()), logs);
         await host.StartAsync();
         await host.StopAsync();
-        Assert.DoesNotContain(logs.Entries, e => e.EventId.Id is 6000 or 6001);
+        Assert.DoesNotContain(logs.Entries, e => e.EventId.Id is LogEvents.InMemoryTransport or LogEvents.InMemoryCheckpoints);
     }
 
     [Fact]
@@ -64,10 +64,10 @@ public sealed class InMemoryEnvironmentTests
         using var host = Host(Environments.Development, lp => lp.AddConsumer("places", c => c.Register<PlaceSerializer>()), logs);
         await host.StartAsync();
         await host.StopAsync();
-        var warnings = logs.Entries.Where(e => e.EventId.Id is 6000 or 6001).ToList();
-        Assert.Equal([6000, 6001], warnings.Select(w => w.EventId.Id).Order());
+        var warnings = logs.Entries.Where(e => e.EventId.Id is LogEvents.InMemoryTransport or LogEvents.InMemoryCheckpoints).ToList();
+        Assert.Equal([LogEvents.InMemoryTransport, LogEvents.InMemoryCheckpoints], warnings.Select(w => w.EventId.Id).Order());
         Assert.All(warnings, w => Assert.Equal(LogLevel.Warning, w.Level));
-        Assert.Contains("UseKafka() or UseKinesis()", warnings.Single(w => w.EventId.Id == 6000).Message, StringComparison.Ordinal);
-        Assert.Contains("UseEntityFrameworkOffsets<TDbContext>() or UseKafkaOffsets()", warnings.Single(w => w.EventId.Id == 6001).Message, StringComparison.Ordinal);
+        Assert.Contains("UseKafka() or UseKinesis()", warnings.Single(w => w.EventId.Id == LogEvents.InMemoryTransport).Message, StringComparison.Ordinal);
+        Assert.Contains("UseEntityFrameworkOffsets<TDbContext>() or UseKafkaOffsets()", warnings.Single(w => w.EventId.Id == LogEvents.InMemoryCheckpoints).Message, StringComparison.Ordinal);
     }
 }

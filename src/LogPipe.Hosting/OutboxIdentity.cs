@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace LogPipe.Hosting.Transport;
+namespace LogPipe.Hosting;
 
 /// <summary>
 /// The identity of a record relayed from a transactional outbox: the outbox database's source id and the outbox row's
