@@ -70,6 +70,6 @@ static async Task WatchAsync(OutboxWriter writer, CancellationToken stopping)
         var committed = writer.Committed;
         still = committed == last ? still + 1 : 0;
         last = committed;
-        if (still > 0 && still % 4 == 0) await Console.Error.WriteLineAsync($"stalled: committed={committed} for 20 s; {writer.Steps}").ConfigureAwait(false);
+        if (still > 0 && still % 4 == 0 && writer.Writing) await Console.Error.WriteLineAsync($"stalled: committed={committed} for 20 s; {writer.Steps}").ConfigureAwait(false);
     }
 }

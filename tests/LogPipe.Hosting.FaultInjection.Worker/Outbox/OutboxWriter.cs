@@ -45,6 +45,9 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
     /// <summary>What each writer loop is doing now (or how it ended), for a stalled writer's diagnosis.</summary>
     public string Steps => string.Join("; ", _steps.Select((step, writer) => $"writer {writer}: {Volatile.Read(ref _steps[writer])}"));
 
+    /// <summary>Whether some loop has not reached <see cref="OutboxWriterSettings.Changes"/> yet (one that failed counts as writing).</summary>
+    public bool Writing => _steps.Length == 0 || _steps.Any(step => step != "done");
+
     /// <summary>The record a change sends: who, which version, which attempt.</summary>
     public static Person Record(Guid uuid, int version, Guid changeId) =>
         new() { Uuid = uuid, FirstName = $"v{version}", LastName = changeId.ToString("N"), Email = null };
