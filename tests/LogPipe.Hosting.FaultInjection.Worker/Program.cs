@@ -38,6 +38,7 @@ var writer = writing ? new OutboxWriter(host.Services, arguments.WriterSettings)
 // A writer that fails (a database error it does not retry) stops the process, and the exception makes it exit non-zero.
 var writes = writer?.RunAsync(lifetime.ApplicationStopping) ?? Task.CompletedTask;
 _ = writes.ContinueWith(w => lifetime.StopApplication(), TaskContinuationOptions.OnlyOnFaulted);
+if (writer is not null) _ = WatchAsync(writer, lifetime.ApplicationStopping);
 await host.WaitForShutdownAsync().ConfigureAwait(false);
 try
 {
@@ -57,3 +58,18 @@ var stillRunning = host.Services.GetServices<IHostedService>().OfType<Background
 Console.WriteLine($"stopped still-running={(stillRunning.Count == 0 ? "none" : string.Join(",", stillRunning))} serialization-failures={serializationFailures.Count} deadlocks={serializationFailures.Deadlocks}"
     + (writer is null ? "" : $" committed={writer.Committed} rolled-back={writer.RolledBack} conflicts={writer.Conflicts}"));
 return stillRunning.Count == 0 ? 0 : 3;
+
+// A writer that committed nothing for 20 s says what each of its loops is doing, on stderr at any log level.
+static async Task WatchAsync(OutboxWriter writer, CancellationToken stopping)
+{
+    var last = -1;
+    var still = 0;
+    using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+    while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+    {
+        var committed = writer.Committed;
+        still = committed == last ? still + 1 : 0;
+        last = committed;
+        if (still > 0 && still % 4 == 0 && writer.Writing) await Console.Error.WriteLineAsync($"stalled: committed={committed} for 20 s; {writer.Steps}").ConfigureAwait(false);
+    }
+}

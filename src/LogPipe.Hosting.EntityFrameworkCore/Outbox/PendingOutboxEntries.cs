@@ -17,6 +17,9 @@ internal sealed class PendingOutboxEntries
     /// <summary>The transaction the outbox opened for a <c>SaveChanges</c> that would have run without one, if any.</summary>
     public IDbContextTransaction? OwnTransaction { get; set; }
 
+    /// <summary>Whether the context's <c>SaveChangesFailed</c> event already ends the outbox's transaction on a concurrency conflict.</summary>
+    public bool ConflictHandled { get; set; }
+
     /// <summary>How many records the running commit inserted; they are dropped once it committed.</summary>
     public int Inserted { get; set; }
 

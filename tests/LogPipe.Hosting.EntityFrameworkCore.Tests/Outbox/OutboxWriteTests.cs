@@ -161,6 +161,41 @@ public sealed class OutboxWriteTests
     [Theory]
     [InlineData(TemporaryDatabase.SqliteProvider)]
     [InlineData(TemporaryDatabase.PostgresProvider)]
+    public async Task A_concurrency_conflict_in_SaveChanges_leaves_no_transaction_open_and_the_retried_save_sends_its_entry_once(string provider)
+    {
+        await using var harness = await OutboxHarness.CreateAsync(provider);
+        var app = await harness.StartAppAsync();
+        var joe = People.Joe();
+        await OutboxHarness.SaveAsync(app, joe);
+        await Eventually.TrueAsync(() => harness.LogCount() == 1, Patience, "the first entry relayed");
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // A row another writer deleted meanwhile: its UPDATE matches nothing, and EF Core throws a concurrency conflict.
+            var db = scope.ServiceProvider.GetRequiredService<TestDb>();
+            var gone = new Person { Id = int.MaxValue, Uuid = Guid.NewGuid(), FirstName = "Gone", LastName = "gone" };
+            db.People.Update(gone);
+            await scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>().SendAsync(new Person { Uuid = joe.Uuid, FirstName = "Joe", LastName = "retried" });
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync());
+
+            // The transaction the outbox opened for that save is gone with it: no locks held while the application decides
+            // what to do (on SQLite, other writers would wait for the one write lock), and other writers commit meanwhile.
+            Assert.Null(db.Database.CurrentTransaction);
+            await OutboxHarness.SaveAsync(app, new Person { Uuid = Guid.NewGuid(), FirstName = "Meanwhile", LastName = "meanwhile" });
+
+            // The application resolves the conflict and saves the same context again: its entry is committed now, once.
+            db.Entry(gone).State = EntityState.Detached;
+            await db.SaveChangesAsync();
+            Assert.Null(db.Database.CurrentTransaction);
+        }
+
+        await Eventually.TrueAsync(async () => harness.LogCount() >= 3 && (await harness.OutboxAsync(app)).Count == 0, Patience, "the later entries relayed and deleted");
+        Assert.Equal(["Schmoe", "meanwhile", "retried"], harness.Log().Select(r => r.LastName));
+    }
+
+    [Theory]
+    [InlineData(TemporaryDatabase.SqliteProvider)]
+    [InlineData(TemporaryDatabase.PostgresProvider)]
     public async Task An_entry_the_broker_refuses_for_good_is_set_aside_with_its_reason_while_other_keys_flow(string provider)
     {
         await using var harness = await OutboxHarness.CreateAsync(provider);

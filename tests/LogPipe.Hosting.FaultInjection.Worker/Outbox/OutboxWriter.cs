@@ -28,6 +28,7 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
     private int _rolledBack;
     private int _conflicts;
     private long _transactions;
+    private string[] _steps = [];
 
     /// <summary>Changes committed by this writer.</summary>
     public int Committed => Volatile.Read(ref _committed);
@@ -40,6 +41,12 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
 
     /// <summary>Committed transactions' start (<see cref="Stopwatch"/> timestamp) and duration, when recorded.</summary>
     public IReadOnlyCollection<(long Start, double Milliseconds)> Latencies => _latencies;
+
+    /// <summary>What each writer loop is doing now (or how it ended), for a stalled writer's diagnosis.</summary>
+    public string Steps => string.Join("; ", _steps.Select((step, writer) => $"writer {writer}: {Volatile.Read(ref _steps[writer])}"));
+
+    /// <summary>Whether some loop has not reached <see cref="OutboxWriterSettings.Changes"/> yet (one that failed counts as writing).</summary>
+    public bool Writing => _steps.Length == 0 || _steps.Any(step => step != "done");
 
     /// <summary>The record a change sends: who, which version, which attempt.</summary>
     public static Person Record(Guid uuid, int version, Guid changeId) =>
@@ -64,10 +71,28 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
         }
 
         if (_people.Length == 0) throw new InvalidOperationException("The writer database has no people: seed it first (OutboxWriter.SeedAsync).");
+        _steps = [.. Enumerable.Repeat("starting", settings.Writers)];
         await Task.WhenAll(Enumerable.Range(0, settings.Writers).Select(w => Task.Run(() => LoopAsync(w, cancellationToken), cancellationToken))).ConfigureAwait(false);
     }
 
+    private void Step(int writer, string step) => Volatile.Write(ref _steps[writer], step);
+
     private async Task LoopAsync(int writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteAsync(writer, cancellationToken).ConfigureAwait(false);
+            Step(writer, "done");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Step(writer, "failed: " + ex.GetType().Name);
+            await Console.Error.WriteLineAsync($"writer {writer} failed: {ex}").ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task WriteAsync(int writer, CancellationToken cancellationToken)
     {
         var random = new Random(HashCode.Combine(writer, Environment.ProcessId, Environment.TickCount));
         var interval = settings.Rate > 0 ? TimeSpan.FromSeconds((double)settings.Writers / settings.Rate) : TimeSpan.Zero;
@@ -81,14 +106,15 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
 
+            Step(writer, "next");
             var number = Interlocked.Increment(ref _transactions);
             if (settings.Changes != int.MaxValue && number - Interlocked.Read(ref _baseRefreshedAt) >= 200) await RefreshBaseAsync(number, cancellationToken).ConfigureAwait(false);
             var rollback = settings.RollbackEvery > 0 && number % settings.RollbackEvery == 0;
             var (id, uuid) = _people[random.Next(_people.Length)];
             var start = Stopwatch.GetTimestamp();
             var committed = number % 2 == 0
-                ? await ExplicitTransactionAsync(id, uuid, rollback, cancellationToken).ConfigureAwait(false)
-                : await SaveChangesAloneAsync(id, uuid, rollback, cancellationToken).ConfigureAwait(false);
+                ? await ExplicitTransactionAsync(writer, id, uuid, rollback, cancellationToken).ConfigureAwait(false)
+                : await SaveChangesAloneAsync(writer, id, uuid, rollback, cancellationToken).ConfigureAwait(false);
             if (committed is not { } changeId)
             {
                 Interlocked.Increment(ref _rolledBack);
@@ -112,19 +138,23 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
     }
 
     /// <summary>BeginTransactionAsync, an UPDATE that bumps the version under the row lock, the send, CommitAsync.</summary>
-    private async Task<Guid?> ExplicitTransactionAsync(long id, Guid uuid, bool rollback, CancellationToken cancellationToken)
+    private async Task<Guid?> ExplicitTransactionAsync(int writer, long id, Guid uuid, bool rollback, CancellationToken cancellationToken)
     {
+        Step(writer, $"explicit {id}: begin");
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WriterDb>();
         var outbox = scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        Step(writer, $"explicit {id}: update");
         var version = (await db.Database
             .SqlQuery<int>($"UPDATE \"People\" SET \"Version\" = \"Version\" + 1 WHERE \"Id\" = {id} RETURNING \"Version\" AS \"Value\"")
             .ToListAsync(cancellationToken).ConfigureAwait(false)).Single();
         var changeId = Guid.NewGuid();
         db.Changes.Add(new PersonChange { Uuid = uuid, Version = version, ChangeId = changeId });
         await outbox.SendAsync(Record(uuid, version, changeId), cancellationToken).ConfigureAwait(false);
+        Step(writer, $"explicit {id}: save");
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        Step(writer, $"explicit {id}: commit (rollback {rollback})");
         if (rollback)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -136,13 +166,14 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
     }
 
     /// <summary>Load, bump, send, SaveChangesAsync (EF Core's own transaction); a concurrency conflict is tried again.</summary>
-    private async Task<Guid?> SaveChangesAloneAsync(long id, Guid uuid, bool neverSaved, CancellationToken cancellationToken)
+    private async Task<Guid?> SaveChangesAloneAsync(int writer, long id, Guid uuid, bool neverSaved, CancellationToken cancellationToken)
     {
         while (true)
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<WriterDb>();
             var outbox = scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>();
+            Step(writer, $"alone {id}: load");
             var person = await db.People.SingleAsync(p => p.Id == id, cancellationToken).ConfigureAwait(false);
             person.Version++;
             var changeId = Guid.NewGuid();
@@ -151,6 +182,7 @@ public sealed class OutboxWriter(IServiceProvider services, OutboxWriterSettings
             if (neverSaved) return null; // the scope ends unsaved: nothing may be sent
             try
             {
+                Step(writer, $"alone {id}: save");
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 return changeId;
             }
