@@ -50,4 +50,29 @@ public sealed class DemoTests
         Assert.Matches(@"replicated 300/300 people in [0-9.]+ s", output);
         Assert.Contains("log end of 4 partitions", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_kinesis_demo_run_twice_against_the_same_kinesalite_judges_only_its_own_run_and_passes_both_times()
+    {
+        await using var kinesalite = await KinesaliteHost.StartAsync();
+        string[] arguments =
+        [
+            "--count", "300", "--timeout", "120",
+            "--LogPipe:Transport", "Kinesis",
+            "--LogPipe:Kinesis:ServiceUrl", kinesalite.ServiceUrl.GetLeftPart(UriPartial.Authority),
+            "--LogPipe:Kinesis:Region", "us-east-1",
+            "--LogPipe:Kinesis:AccessKey", "local",
+            "--LogPipe:Kinesis:SecretKey", "local",
+        ];
+
+        var first = await RunDemoAsync(arguments);
+        var second = await RunDemoAsync(arguments);
+
+        Assert.Matches(@"replicated 300/300 people in [0-9.]+ s", first);
+        Assert.DoesNotContain("earlier runs", first, StringComparison.Ordinal);
+        // The stream still holds the first run's 300 people; the second run applies them to its fresh database but
+        // counts only its own.
+        Assert.Matches(@"replicated 300/300 people in [0-9.]+ s", second);
+        Assert.Contains("also applied 300 people of earlier runs", second, StringComparison.Ordinal);
+    }
 }
