@@ -26,6 +26,7 @@ transport=(
   tests/LogPipe.Cli.Tests
   tests/LogPipe.Sample.Tests
   tests/LogPipe.Hosting.Benchmarks.Tests
+  tests/LogPipe.Hosting.Packaging.Tests
 )
 fault=(
   tests/LogPipe.Hosting.FaultInjection.Tests

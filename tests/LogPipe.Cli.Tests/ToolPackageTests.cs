@@ -18,7 +18,7 @@ public sealed class ToolPackageTests : IDisposable
     [Trait("Category", "Package")]
     public async Task The_packed_tool_installs_with_dotnet_tool_install_and_runs_as_logpipe()
     {
-        var (repository, configuration) = BuildLocation();
+        var (repository, configuration) = (RepositoryBuild.Root, RepositoryBuild.Configuration);
         var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
         var packages = Path.Combine(_scratch, "packages");
         var tools = Path.Combine(_scratch, "tools");
@@ -41,30 +41,9 @@ public sealed class ToolPackageTests : IDisposable
         Assert.Matches(@"kafka\s+people\s+0\s+42", list.Output);
     }
 
-    /// <summary>The repository root and the configuration (Debug/Release) this test assembly was built in.</summary>
-    private static (string Repository, string Configuration) BuildLocation()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = directory.Parent!.Name;
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LogPipe.Hosting.sln"))) directory = directory.Parent;
-        Assert.NotNull(directory);
-        return (directory.FullName, configuration);
-    }
-
     private static Task<ChildProcessResult> DotnetAsync(string workingDirectory, params string[] arguments) =>
-        RunAsync(ChildProcess.DotnetHost(), workingDirectory, arguments);
+        RepositoryBuild.DotnetAsync(workingDirectory, PackPatience, arguments);
 
     private static Task<ChildProcessResult> RunAsync(string program, string workingDirectory, params string[] arguments) =>
-        ChildProcess.RunAsync(
-            program,
-            arguments,
-            PackPatience,
-            new ChildProcessOptions
-            {
-                WorkingDirectory = workingDirectory,
-                CloseStandardInput = true,
-
-                // The test host's MSBuild settings must not leak into a nested dotnet pack.
-                RemoveEnvironment = key => key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || key == "VSTEST_HOST_DEBUG",
-            });
+        RepositoryBuild.RunAsync(program, workingDirectory, PackPatience, arguments);
 }

@@ -1,0 +1,37 @@
+// An application that knows LogPipe only through the packed packages: it registers a serializer, a producer and a
+// consumer on the in-memory transport (opted into, so it starts outside Development), sends one record and waits until
+// the consumer applied it.
+using LogPipe.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
+var applied = new TaskCompletionSource<Greeting>(TaskCreationOptions.RunContinuationsAsynchronously);
+builder.Services.AddSingleton(applied);
+builder.Services.AddLogPipe(logpipe => logpipe
+    .UseInMemoryTransport()
+    .UseInMemoryOffsets()
+    .AddProducer<Greeting, GreetingSerializer>("greetings")
+    .AddConsumer("greetings", c => c.Register<GreetingSerializer>()));
+
+using var host = builder.Build();
+await host.StartAsync();
+await host.Services.GetRequiredService<IProducer<Greeting>>().SendAsync(new Greeting("hello from the packages"));
+var greeting = await applied.Task.WaitAsync(TimeSpan.FromSeconds(30));
+Console.WriteLine($"applied greeting v1: {greeting.Text}");
+await host.StopAsync();
+
+public sealed record Greeting(string Text);
+
+public sealed class GreetingSerializer(TaskCompletionSource<Greeting> applied) : MessageSerializer<Greeting>
+{
+    public override string MessageType => "greeting";
+
+    public override int Version => 1;
+
+    public override Task SaveAsync(Greeting message, CancellationToken cancellationToken)
+    {
+        applied.TrySetResult(message);
+        return Task.CompletedTask;
+    }
+}
