@@ -3,14 +3,17 @@
 # with "tests: N passed, M failed". Exits non-zero if a test failed, a project did not finish, or a prerequisite is
 # missing (named, with the command that installs it).
 #
-#   tests/run-all.sh [--jobs N] [--stage fast|transport|fault] [--no-build] [--results DIR]
+#   tests/run-all.sh [--install] [--prerequisites] [--jobs N] [--stage fast|transport|fault] [--no-build] [--results DIR]
 #
-#   --jobs N       test projects run at once within a stage (default 1: on 2 shared cores the transport stage took
-#                  8 min one at a time and over 13 min two at a time, Kafka and Kinesis together 184 s against
-#                  62 + 74 s); projects of a later stage never start before the earlier stage is done
-#   --stage NAME   only that stage (fast, transport or fault)
-#   --no-build     skip the one solution build before the tests
-#   --results DIR  where each project's output goes (default: a new temporary folder, printed at the start)
+#   --install         install missing prerequisites (PostgreSQL 15, Node.js and npm) with apt-get, when this user can:
+#                     root, or passwordless sudo; LOGPIPE_INSTALL_PREREQUISITES=1 does the same
+#   --prerequisites   only check (with --install: install) the prerequisites, then stop
+#   --jobs N          test projects run at once within a stage (default 1: on 2 shared cores the transport stage took
+#                     8 min one at a time and over 13 min two at a time, Kafka and Kinesis together 184 s against
+#                     62 + 74 s); projects of a later stage never start before the earlier stage is done
+#   --stage NAME      only that stage (fast, transport or fault)
+#   --no-build        skip the one solution build before the tests
+#   --results DIR     where each project's output goes (default: a new temporary folder, printed at the start)
 #
 # A test that hangs for 10 minutes is named by --blame-hang-timeout (its project then counts as not finished).
 set -uo pipefail
@@ -33,6 +36,9 @@ fault=(
 )
 
 jobs=1
+install=0
+[ "${LOGPIPE_INSTALL_PREREQUISITES:-}" = "1" ] && install=1
+prerequisites_only=0
 build=1
 results=""
 only=""
@@ -42,28 +48,62 @@ while [ $# -gt 0 ]; do
     --no-build) build=0; shift ;;
     --results) results="${2:?--results needs a folder}"; shift 2 ;;
     --stage) only="${2:?--stage needs fast, transport or fault}"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --install) install=1; shift ;;
+    --prerequisites) prerequisites_only=1; shift ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-all: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 case "$jobs" in ''|*[!0-9]*|0) echo "run-all: --jobs must be a positive number, not '$jobs'" >&2; exit 2 ;; esac
 case "$only" in ''|fast|transport|fault) ;; *) echo "run-all: --stage is fast, transport or fault, not '$only'" >&2; exit 2 ;; esac
 
-# Prerequisites: fail before building anything, naming what is missing and how to install it.
-missing=0
-need() { echo "run-all: missing prerequisite: $1" >&2; echo "  install it with: $2" >&2; missing=1; }
-command -v dotnet >/dev/null 2>&1 || need "the .NET SDK (dotnet)" "see global.json for the version; https://dot.net/install"
+# Prerequisites: fail before building anything, naming what is missing and how to install it; with --install, install
+# what apt can (as root, or through passwordless sudo), then check again.
 pg_bin="${LOGPIPE_PG_BIN:-/usr/lib/postgresql/15/bin}"
-if [ -z "${LOGPIPE_TEST_POSTGRES:-}" ] && [ ! -x "$pg_bin/initdb" ]; then
-  need "PostgreSQL 15 server binaries (no initdb in $pg_bin; or set LOGPIPE_PG_BIN, or LOGPIPE_TEST_POSTGRES to a server)" \
-    "sudo apt-get install -y postgresql-15"
+check_prerequisites() {
+  missing=0
+  apt_packages=()
+  need() {
+    echo "run-all: missing prerequisite: $1" >&2
+    echo "  install it with: ${3:-sudo apt-get install -y $2}" >&2
+    missing=1
+    if [ -n "$2" ]; then apt_packages+=($2); fi
+  }
+  command -v dotnet >/dev/null 2>&1 || need "the .NET SDK (dotnet)" "" "see global.json for the version; https://dot.net/install"
+  if [ -z "${LOGPIPE_TEST_POSTGRES:-}" ] && [ ! -x "$pg_bin/initdb" ]; then
+    need "PostgreSQL 15 server binaries (no initdb in $pg_bin; or set LOGPIPE_PG_BIN, or LOGPIPE_TEST_POSTGRES to a server)" "postgresql-15"
+  fi
+  if [ "$(id -u)" -eq 0 ] && [ -z "${LOGPIPE_TEST_POSTGRES:-}" ] && ! command -v runuser >/dev/null 2>&1; then
+    need "runuser (the PostgreSQL fixture runs the server as the postgres user when run as root)" "util-linux"
+  fi
+  command -v node >/dev/null 2>&1 || need "Node.js (node), for kinesalite" "nodejs npm"
+  if command -v node >/dev/null 2>&1 && ! command -v npm >/dev/null 2>&1; then need "npm, to install kinesalite" "npm"; fi
+}
+
+check_prerequisites
+if [ "$missing" -ne 0 ] && [ ${#apt_packages[@]} -gt 0 ]; then
+  if [ "$install" -eq 0 ]; then
+    echo "run-all: or let this script install them: tests/run-all.sh --install (or LOGPIPE_INSTALL_PREREQUISITES=1), as root or with passwordless sudo" >&2
+  else
+    as_root=()
+    if [ "$(id -u)" -ne 0 ]; then
+      if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root=(sudo -n); else as_root=(none); fi
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+      echo "run-all: cannot install ${apt_packages[*]}: there is no apt-get here; install them with your package manager" >&2
+    elif [ "${as_root[0]:-}" = "none" ]; then
+      echo "run-all: cannot install ${apt_packages[*]}: that needs root or passwordless sudo (sudo -n true failed); install them with the commands above" >&2
+    else
+      echo "run-all: installing ${apt_packages[*]} with apt-get" >&2
+      "${as_root[@]}" apt-get update -qq &&
+        "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >&2 ||
+        echo "run-all: apt-get install ${apt_packages[*]} failed" >&2
+      check_prerequisites
+    fi
+  fi
 fi
-if [ "$(id -u)" -eq 0 ] && [ -z "${LOGPIPE_TEST_POSTGRES:-}" ] && ! command -v runuser >/dev/null 2>&1; then
-  need "runuser (the PostgreSQL fixture runs the server as the postgres user when run as root)" "sudo apt-get install -y util-linux"
-fi
-command -v node >/dev/null 2>&1 || need "Node.js (node), for kinesalite" "sudo apt-get install -y nodejs npm"
-command -v npm >/dev/null 2>&1 || need "npm, to install kinesalite" "sudo apt-get install -y npm"
 [ "$missing" -eq 0 ] || exit 2
+if [ "$prerequisites_only" -eq 1 ]; then echo "run-all: prerequisites are installed"; exit 0; fi
 
 if [ -z "$results" ]; then results="$(mktemp -d "${TMPDIR:-/tmp}/logpipe-tests.XXXXXX")"; fi
 mkdir -p "$results"
