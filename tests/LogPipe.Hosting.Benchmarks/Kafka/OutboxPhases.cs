@@ -64,12 +64,15 @@ public sealed class OutboxPhases(
 
     /// <summary>
     /// (g) One caller, one business transaction after the other, as a request handler runs it: add a person and save;
-    /// with the outbox, also <c>IOutboxProducer.SendAsync</c> it before the save (the relay runs beside it, as in a service).
+    /// with the outbox, also <c>IOutboxProducer.SendAsync</c> it before the save. The writing app runs no relay
+    /// (<c>Outbox:DisableRelay</c>), so the row measures the outbox's own work in the writer, not a relay competing for the
+    /// database and the cores; another app relays the entries after the measurement, to check every one reaches the log.
     /// </summary>
     private async Task<PhaseRun> WriteAsync(string phase, DatabaseProvider provider, string topic, int count, bool outbox, CancellationToken cancellationToken)
     {
         await using var database = await CreateDatabaseAsync(phase, provider).ConfigureAwait(false);
-        await using var app = LogPipeApp.Create(AppSettings(phase, database, topic, outbox));
+        var settings = AppSettings(phase, database, topic, outbox);
+        await using var app = LogPipeApp.Create(outbox ? WithoutRelay(settings) : settings);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var models = Enumerable.Range(0, count).Select(BenchmarkPeople.Person).ToArray();
         using var meter = PhaseMeter.Start();
@@ -85,6 +88,8 @@ public sealed class OutboxPhases(
         var measurement = meter.Stop(count);
         var perTransaction = string.Create(CultureInfo.InvariantCulture, $"{measurement.Elapsed.TotalMilliseconds / count:F2} ms per transaction, one at a time");
         if (!outbox) return new PhaseRun(measurement, perTransaction);
+        await using var relay = LogPipeApp.Create(settings);
+        await relay.StartAsync(cancellationToken).ConfigureAwait(false);
         await WaitForEmptyOutboxAsync(database, cancellationToken).ConfigureAwait(false);
         var onLog = TopicRecords(topic);
         return new PhaseRun(measurement, perTransaction, onLog == count ? null : $"{onLog} records on the log for {count} transactions");
@@ -199,6 +204,11 @@ public sealed class OutboxPhases(
         Database = database,
         ProduceTo = topic,
         Outbox = outbox,
+    };
+
+    private static LogPipeAppSettings WithoutRelay(LogPipeAppSettings settings) => settings with
+    {
+        Configuration = new Dictionary<string, string?>(settings.Configuration) { ["Outbox:DisableRelay"] = "true" },
     };
 
     private Task<BenchmarkDatabase> CreateDatabaseAsync(string phase, DatabaseProvider provider) => provider == DatabaseProvider.Sqlite
