@@ -78,6 +78,41 @@ public sealed class OutboxRetryingStrategyTests
         Assert.Equal(["Ann", "Bob"], (await app.PeopleAsync()).Select(p => p.FirstName));
     }
 
+    [Fact]
+    public async Task A_save_with_entries_is_one_transaction_even_when_the_context_turned_automatic_transactions_off_and_the_setting_is_put_back()
+    {
+        await using var harness = await OutboxHarness.CreateAsync(TemporaryDatabase.PostgresProvider);
+        var app = await harness.StartAppAsync(services: RetryOnFailure);
+        var ann = new Person { Uuid = Guid.NewGuid(), FirstName = "Ann", LastName = "first" };
+        var bob = new Person { Uuid = Guid.NewGuid(), FirstName = "Bob", LastName = "second" };
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TestDb>();
+            var outbox = scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>();
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+            db.People.AddRange(ann, bob);
+            await outbox.SendAsync(ann);
+            await outbox.SendAsync(bob);
+
+            // The outbox's insert fails on every attempt: the people must not be committed without their entries.
+            await FailOutboxInsertsAsync(app, 100);
+            await Assert.ThrowsAnyAsync<Exception>(() => db.SaveChangesAsync());
+            Assert.Equal(AutoTransactionBehavior.Never, db.Database.AutoTransactionBehavior);
+            Assert.Empty(await app.PeopleAsync());
+
+            // Once only the first attempt fails, saving the same context again commits people and entries once.
+            await FailOutboxInsertsAsync(app, 1);
+            await db.SaveChangesAsync();
+            Assert.Equal(AutoTransactionBehavior.Never, db.Database.AutoTransactionBehavior);
+        }
+
+        Assert.Equal(2, await OutboxInsertAttemptsAsync(app));
+        await Eventually.TrueAsync(async () => harness.LogCount() >= 2 && (await harness.OutboxAsync(app)).Count == 0, Patience, "the entries relayed and deleted");
+        Assert.Equal(["first", "second"], harness.Log().Select(r => r.LastName));
+        Assert.Equal(["Ann", "Bob"], (await app.PeopleAsync()).Select(p => p.FirstName));
+    }
+
     private static void RetryOnFailure(IServiceCollection services) =>
         services.ConfigureDbContext<TestDb>(o => new NpgsqlDbContextOptionsBuilder(o).EnableRetryOnFailure(5, TimeSpan.FromMilliseconds(20), ["40001"]));
 
