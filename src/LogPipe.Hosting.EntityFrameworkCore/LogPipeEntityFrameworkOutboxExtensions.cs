@@ -55,9 +55,11 @@ public static class LogPipeEntityFrameworkOutboxExtensions
         services.TryAddSingleton<OutboxMetrics>();
         services.TryAddSingleton(sp => new OutboxTransactionInterceptor(sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OutboxSaveChangesInterceptor>();
-        services.ConfigureDbContext<TDbContext>((sp, o) => o.AddInterceptors(
-            sp.GetRequiredService<OutboxSaveChangesInterceptor>(),
-            sp.GetRequiredService<OutboxTransactionInterceptor>()));
+        // Singleton: the interceptors are, and a pooled context (AddDbContextPool, AddPooledDbContextFactory) builds its
+        // options once from the root provider, which refuses a scoped configuration.
+        services.ConfigureDbContext<TDbContext>(
+            (sp, o) => o.AddInterceptors(sp.GetRequiredService<OutboxSaveChangesInterceptor>(), sp.GetRequiredService<OutboxTransactionInterceptor>()),
+            ServiceLifetime.Singleton);
         services.TryAddScoped<IOutboxWriter, EntityFrameworkOutboxWriter<TDbContext>>();
         services.TryAddSingleton<OutboxInspector<TDbContext>>();
         services.AddSingleton<OutboxRelay<TDbContext>>();

@@ -28,6 +28,6 @@ internal sealed class EntityFrameworkOutboxWriter<TDbContext>(TDbContext context
             }
         }
 
-        PendingOutboxEntries.For(context).Add(records);
+        PendingOutboxEntries.For(context).Add(records, context.Database.CurrentTransaction?.TransactionId);
     }
 }

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -23,17 +25,12 @@ internal static class OutboxInserter
         nameof(LogPipeOutboxEntry.MessageType), nameof(LogPipeOutboxEntry.Version), nameof(LogPipeOutboxEntry.CreatedAt), nameof(LogPipeOutboxEntry.Attempts),
     ];
 
+    /// <summary>The statement's shape per model: built once, not on every commit (metadata lookups and quoting add up).</summary>
+    private static readonly ConditionalWeakTable<IModel, Shape> Shapes = new();
+
     public static async Task InsertAsync(DbContext context, DbTransaction transaction, IReadOnlyList<OutboxRecord> records, DateTimeOffset committedAt, bool async, CancellationToken cancellationToken)
     {
-        var entity = context.Model.FindEntityType(typeof(LogPipeOutboxEntry))
-            ?? throw new InvalidOperationException(
-                $"{context.GetType().Name} has no LogPipeOutbox table: call modelBuilder.ApplyLogPipeConfiguration() in its OnModelCreating (and add a migration).");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var sql = context.GetService<ISqlGenerationHelper>();
-        var properties = Array.ConvertAll(Columns, name => entity.FindProperty(name)!);
-        var columnList = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
-        var prefix = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columnList}) VALUES ";
-
+        var shape = Shapes.GetValue(context.Model, _ => Shape.Of(context));
         for (var start = 0; start < records.Count; start += RowsPerStatement)
         {
             var end = Math.Min(records.Count, start + RowsPerStatement);
@@ -41,30 +38,22 @@ internal static class OutboxInserter
             await using var disposeCommand = command.ConfigureAwait(false);
             command.Transaction = transaction;
             if (context.Database.GetCommandTimeout() is { } timeout) command.CommandTimeout = timeout;
-            var text = new StringBuilder(prefix);
             for (var row = start; row < end; row++)
             {
                 var record = records[row].Record;
                 object?[] values =
                 [
-                    record.Stream, record.Key, record.Value.ToArray(), HeadersJson(record.Headers),
+                    record.Stream, record.Key, ValueBytes(record.Value), HeadersJson(record.Headers),
                     records[row].MessageType, records[row].Version, committedAt, 0,
                 ];
-                text.Append(row == start ? "(" : ", (");
                 for (var column = 0; column < values.Length; column++)
                 {
-                    var name = sql.GenerateParameterName(FormattableString.Invariant($"o{row - start}_{column}"));
-                    if (column > 0) text.Append(", ");
-                    text.Append(name);
-                    var mapping = properties[column].GetRelationalTypeMapping();
-                    command.Parameters.Add(mapping.CreateParameter(command, name, values[column], properties[column].IsNullable));
+                    command.Parameters.Add(shape.Mappings[column].CreateParameter(command, shape.ParameterName(row - start, column), values[column], shape.Nullable[column]));
                 }
-
-                text.Append(')');
             }
 
 #pragma warning disable CA2100 // Identifiers come from the EF model and are quoted by the provider; values are parameters.
-            command.CommandText = text.ToString();
+            command.CommandText = shape.Text(end - start);
 #pragma warning restore CA2100
             if (async)
             {
@@ -77,6 +66,10 @@ internal static class OutboxInserter
         }
     }
 
+    // The encoder hands over an array in a ReadOnlyMemory: no copy of the envelope when it is a whole one.
+    private static byte[] ValueBytes(ReadOnlyMemory<byte> value) =>
+        MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : value.ToArray();
+
     /// <summary>Headers as dead letters keep them: a JSON array of <c>[name, base64 value]</c> pairs.</summary>
     public static string? HeadersJson(IReadOnlyList<KeyValuePair<string, byte[]>>? headers) =>
         headers is { Count: > 0 } h ? JsonSerializer.Serialize(h.Select(x => new[] { x.Key, Convert.ToBase64String(x.Value) })) : null;
@@ -88,5 +81,62 @@ internal static class OutboxInserter
         if (string.IsNullOrEmpty(json)) return headers;
         foreach (var pair in JsonSerializer.Deserialize<string[][]>(json) ?? []) headers.Add(new(pair[0], Convert.FromBase64String(pair[1])));
         return headers;
+    }
+
+    /// <summary>The INSERT for one model and provider: table and column names, parameter names and type mappings.</summary>
+    private sealed class Shape
+    {
+        private readonly string _prefix;
+        private readonly string[][] _names = new string[RowsPerStatement][];
+        private readonly string?[] _texts = new string?[RowsPerStatement + 1];
+
+        private Shape(string prefix, RelationalTypeMapping[] mappings, bool[] nullable, ISqlGenerationHelper sql)
+        {
+            _prefix = prefix;
+            Mappings = mappings;
+            Nullable = nullable;
+            for (var row = 0; row < RowsPerStatement; row++)
+            {
+                var names = new string[Columns.Length];
+                for (var column = 0; column < names.Length; column++) names[column] = sql.GenerateParameterName(FormattableString.Invariant($"o{row}_{column}"));
+                _names[row] = names;
+            }
+        }
+
+        public RelationalTypeMapping[] Mappings { get; }
+
+        public bool[] Nullable { get; }
+
+        public static Shape Of(DbContext context)
+        {
+            var entity = context.Model.FindEntityType(typeof(LogPipeOutboxEntry))
+                ?? throw new InvalidOperationException(
+                    $"{context.GetType().Name} has no LogPipeOutbox table: call modelBuilder.ApplyLogPipeConfiguration() in its OnModelCreating (and add a migration).");
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var sql = context.GetService<ISqlGenerationHelper>();
+            var properties = Array.ConvertAll(Columns, name => entity.FindProperty(name)!);
+            var columnList = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
+            return new Shape(
+                $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columnList}) VALUES ",
+                Array.ConvertAll(properties, p => p.GetRelationalTypeMapping()),
+                Array.ConvertAll(properties, p => p.IsNullable),
+                sql);
+        }
+
+        public string ParameterName(int row, int column) => _names[row][column];
+
+        /// <summary>The statement for <paramref name="rows"/> rows (racing threads may build it twice; both are equal).</summary>
+        public string Text(int rows) => _texts[rows] ??= Build(rows);
+
+        private string Build(int rows)
+        {
+            var text = new StringBuilder(_prefix);
+            for (var row = 0; row < rows; row++)
+            {
+                text.Append(row == 0 ? "(" : ", (").AppendJoin(", ", _names[row]).Append(')');
+            }
+
+            return text.ToString();
+        }
     }
 }

@@ -4,45 +4,46 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 
 /// <summary>
-/// Gives <c>SaveChanges</c> a transaction when the context has outbox records and none is open: EF Core opens none for a
-/// single statement or for no change at all, and the records are written when a transaction commits.
+/// Makes a <c>SaveChanges</c> without a transaction commit the context's outbox records: the records are written when a
+/// transaction commits, and EF Core opens none for a single statement or for no change at all.
 /// </summary>
+/// <remarks>
+/// The save is not given a transaction begun here: a retrying execution strategy (<c>EnableRetryOnFailure</c>) refuses
+/// a transaction begun outside it. Instead the save's <see cref="AutoTransactionBehavior"/> is <c>Always</c> while records
+/// are pending, so EF Core begins the transaction inside its execution strategy, and a retried save runs in a new one
+/// (the failed one is rolled back, with the records it wrote). A save with nothing to save commits the records in a
+/// transaction of their own, run by the context's execution strategy too.
+/// </remarks>
 internal sealed class OutboxSaveChangesInterceptor : SaveChangesInterceptor
 {
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (NeedsTransaction(eventData) is { } pending)
-        {
-            pending.OwnTransaction = await eventData.Context!.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            EndOnConflict(eventData.Context, pending);
-        }
-
-        return result;
+        Saving(eventData.Context);
+        return ValueTask.FromResult(result);
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (NeedsTransaction(eventData) is { } pending)
-        {
-            pending.OwnTransaction = eventData.Context!.Database.BeginTransaction();
-            EndOnConflict(eventData.Context, pending);
-        }
+        Saving(eventData.Context);
         return result;
     }
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (PendingOutboxEntries.Find(eventData.Context) is { OwnTransaction: { } transaction } pending)
+        if (Saved(eventData.Context) is { } context)
         {
-            try
-            {
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                pending.OwnTransaction = null;
-                await transaction.DisposeAsync().ConfigureAwait(false);
-            }
+            var strategy = context.Database.CreateExecutionStrategy();
+            await strategy.ExecuteAsync(
+                context,
+                static async (context, token) =>
+                {
+                    var transaction = await context.Database.BeginTransactionAsync(token).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        await transaction.CommitAsync(token).ConfigureAwait(false);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
         }
 
         return result;
@@ -50,97 +51,59 @@ internal sealed class OutboxSaveChangesInterceptor : SaveChangesInterceptor
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (PendingOutboxEntries.Find(eventData.Context) is { OwnTransaction: { } transaction } pending)
+        if (Saved(eventData.Context) is { } context)
         {
-            try
+            context.Database.CreateExecutionStrategy().Execute(context, static context =>
             {
+                using var transaction = context.Database.BeginTransaction();
                 transaction.Commit();
-            }
-            finally
-            {
-                pending.OwnTransaction = null;
-                transaction.Dispose();
-            }
+            });
         }
 
         return result;
     }
 
-    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (PendingOutboxEntries.Find(eventData.Context) is { OwnTransaction: { } transaction } pending)
-        {
-            try
-            {
-                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                pending.OwnTransaction = null;
-                await transaction.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        Restore(eventData.Context);
+        return Task.CompletedTask;
     }
 
-    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Restore(eventData.Context);
+
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (PendingOutboxEntries.Find(eventData.Context) is { OwnTransaction: { } transaction } pending)
-        {
-            try
-            {
-                transaction.Rollback();
-            }
-            finally
-            {
-                pending.OwnTransaction = null;
-                transaction.Dispose();
-            }
-        }
+        Restore(eventData.Context);
+        return Task.CompletedTask;
     }
 
-    // A cancelled save is not reported to SaveChangesFailed (EF Core 7 on): without this the outbox's transaction stayed
-    // open on the context after the exception, holding its locks until the context was disposed. Disposing rolls it back
-    // without the save's token, which is cancelled already.
-    public override async Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    public override void SaveChangesCanceled(DbContextEventData eventData) => Restore(eventData.Context);
+
+    private static void Saving(DbContext? context)
     {
-        if (PendingOutboxEntries.Find(eventData.Context) is { OwnTransaction: { } transaction } pending)
-        {
-            await transaction.DisposeAsync().ConfigureAwait(false);
-            pending.OwnTransaction = null;
-        }
+        // A concurrency conflict is reported to no interceptor (EF Core 7 on): a setting left changed by one is put back here.
+        Restore(context);
+        if (context is null || context.Database.CurrentTransaction is not null) return;
+        if (PendingOutboxEntries.Find(context) is not { } pending || !pending.HasRecordsFor(null)) return;
+        pending.OverriddenBehavior = context.Database.AutoTransactionBehavior;
+        context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
     }
 
-    public override void SaveChangesCanceled(DbContextEventData eventData) => DisposeOwn(eventData.Context);
-
-    /// <summary>
-    /// A concurrency conflict is not reported to <c>SaveChangesFailed</c> either (EF Core 7 on), and its own hook,
-    /// <c>ThrowingConcurrencyException</c>, runs while the failed command's reader is still open (Npgsql refuses a rollback
-    /// then). The context's <see cref="DbContext.SaveChangesFailed"/> event comes after the reader is closed: there the
-    /// transaction is ended, so the conflict does not keep SQLite's one write lock, or PostgreSQL's row locks, until the
-    /// context is disposed, and a save retried on the same context starts a transaction of its own.
-    /// </summary>
-    private static void EndOnConflict(DbContext context, PendingOutboxEntries pending)
+    /// <summary>The context, when its save committed no transaction (nothing to save) and records still wait for one.</summary>
+    private static DbContext? Saved(DbContext? context)
     {
-        if (pending.ConflictHandled) return;
-        pending.ConflictHandled = true;
-        context.SaveChangesFailed += (_, e) =>
-        {
-            // An event handler has no async form; disposing the transaction is one ROLLBACK on its own connection.
-            if (e.Exception is DbUpdateConcurrencyException) DisposeOwn(context);
-        };
-    }
-
-    private static void DisposeOwn(DbContext? context)
-    {
-        if (PendingOutboxEntries.Find(context) is { OwnTransaction: { } transaction } pending)
-        {
-            transaction.Dispose();
-            pending.OwnTransaction = null;
-        }
-    }
-
-    private static PendingOutboxEntries? NeedsTransaction(DbContextEventData eventData) =>
-        eventData.Context is { } context && context.Database.CurrentTransaction is null && PendingOutboxEntries.Find(context) is { IsEmpty: false } pending
-            ? pending
+        Restore(context);
+        return context is not null && context.Database.CurrentTransaction is null && PendingOutboxEntries.Find(context) is { } pending && pending.HasRecordsFor(null)
+            ? context
             : null;
+    }
+
+    private static void Restore(DbContext? context)
+    {
+        if (PendingOutboxEntries.Find(context) is { OverriddenBehavior: { } behavior } pending)
+        {
+            context!.Database.AutoTransactionBehavior = behavior;
+            pending.OverriddenBehavior = null;
+        }
+    }
 }

@@ -42,32 +42,18 @@ internal sealed class OutboxTransactionInterceptor(OutboxSignal signal, TimeProv
 
     private async Task InsertAsync(DbTransaction transaction, TransactionEventData eventData, bool async, CancellationToken cancellationToken)
     {
-        if (PendingOutboxEntries.Find(eventData.Context) is not { IsEmpty: false } pending) return;
-        var records = pending.Snapshot();
+        if (PendingOutboxEntries.Find(eventData.Context) is not { } pending) return;
+        var records = pending.Committing(eventData.TransactionId);
+        if (records.Length == 0) return;
         await OutboxInserter.InsertAsync(eventData.Context!, transaction, records, time.GetUtcNow(), async, cancellationToken).ConfigureAwait(false);
-        pending.Inserted = records.Length;
     }
 
     private void Committed(TransactionEndEventData eventData)
     {
-        if (PendingOutboxEntries.Find(eventData.Context) is not { Inserted: > 0 } pending) return;
-        pending.RemoveCommitted(pending.Inserted);
-        pending.Inserted = 0;
-        signal.Set();
+        if (PendingOutboxEntries.Find(eventData.Context)?.Committed() == true) signal.Set();
     }
 
-    private static void RolledBack(TransactionEndEventData eventData)
-    {
-        if (PendingOutboxEntries.Find(eventData.Context) is not { } pending) return;
-        if (pending.OwnTransaction is not null)
-        {
-            // The outbox's own transaction around a failed SaveChanges: the changes are still tracked and may be saved
-            // again, so their records stay pending with them.
-            pending.Inserted = 0;
-            return;
-        }
-
-        // The application rolled its transaction back: what it sent in it never happened.
-        pending.Clear();
-    }
+    // Only the application rolls back: the transaction EF Core (or the outbox) opens for a save is disposed when the save
+    // fails, and the records sent outside it stay pending for the save to be tried again.
+    private static void RolledBack(TransactionEndEventData eventData) => PendingOutboxEntries.Find(eventData.Context)?.Clear();
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 
@@ -8,53 +7,109 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 /// The outbox records one DbContext instance holds for its next commit. Kept beside the context (not in its change
 /// tracker), so they are inserted as the transaction's last statements, after the business rows' locks are held.
 /// </summary>
+/// <remarks>
+/// A record sent inside a transaction lives and dies with that transaction: once it ended without a commit (rolled back,
+/// or disposed, as a retrying execution strategy does before running the operation again), the record is dropped, so
+/// the retried operation's own send is the only one. A record sent outside any transaction waits for the next commit and
+/// survives a failed save, which may be retried. A pooled context's next lease starts with nothing pending.
+/// </remarks>
 internal sealed class PendingOutboxEntries
 {
     private static readonly ConditionalWeakTable<DbContext, PendingOutboxEntries> ByContext = new();
-    private readonly List<OutboxRecord> _records = [];
+    private readonly List<Pending> _records = [];
     private readonly Lock _lock = new();
+    private Pending[] _inserted = [];
+    private int _lease;
 
-    /// <summary>The transaction the outbox opened for a <c>SaveChanges</c> that would have run without one, if any.</summary>
-    public IDbContextTransaction? OwnTransaction { get; set; }
+    private PendingOutboxEntries(int lease) => _lease = lease;
 
-    /// <summary>Whether the context's <c>SaveChangesFailed</c> event already ends the outbox's transaction on a concurrency conflict.</summary>
-    public bool ConflictHandled { get; set; }
+    /// <summary>The context's own setting while the outbox makes a save run in a transaction; null when it does not.</summary>
+    public AutoTransactionBehavior? OverriddenBehavior { get; set; }
 
-    /// <summary>How many records the running commit inserted; they are dropped once it committed.</summary>
-    public int Inserted { get; set; }
-
-    public static PendingOutboxEntries For(DbContext context) => ByContext.GetValue(context, static _ => new PendingOutboxEntries());
-
-    public static PendingOutboxEntries? Find(DbContext? context) =>
-        context is not null && ByContext.TryGetValue(context, out var pending) ? pending : null;
-
-    public bool IsEmpty
+    public static PendingOutboxEntries For(DbContext context)
     {
-        get
+        var pending = ByContext.GetValue(context, static c => new PendingOutboxEntries(c.ContextId.Lease));
+        pending.EnsureLease(context);
+        return pending;
+    }
+
+    public static PendingOutboxEntries? Find(DbContext? context)
+    {
+        if (context is null || !ByContext.TryGetValue(context, out var pending)) return null;
+        pending.EnsureLease(context);
+        return pending;
+    }
+
+    /// <summary>Keeps <paramref name="records"/> for the next commit; <paramref name="transactionId"/> is the transaction they were sent in, if any.</summary>
+    public void Add(IReadOnlyList<OutboxRecord> records, Guid? transactionId)
+    {
+        lock (_lock)
         {
-            lock (_lock) return _records.Count == 0;
+            DropEnded(transactionId);
+            foreach (var record in records) _records.Add(new Pending(record, transactionId));
         }
     }
 
-    public void Add(IReadOnlyList<OutboxRecord> records)
+    /// <summary>Whether a commit of <paramref name="transactionId"/> (null: a transaction not begun yet) would write records.</summary>
+    public bool HasRecordsFor(Guid? transactionId)
     {
-        lock (_lock) _records.AddRange(records);
+        lock (_lock)
+        {
+            DropEnded(transactionId);
+            return _records.Count > 0;
+        }
     }
 
-    public OutboxRecord[] Snapshot()
+    /// <summary>The records the committing transaction writes; they are dropped once it committed (<see cref="Committed"/>).</summary>
+    public OutboxRecord[] Committing(Guid transactionId)
     {
-        lock (_lock) return [.. _records];
+        lock (_lock)
+        {
+            DropEnded(transactionId);
+            _inserted = [.. _records];
+            return Array.ConvertAll(_inserted, p => p.Record);
+        }
     }
 
-    /// <summary>Drops the first <paramref name="count"/> records: the ones a commit wrote.</summary>
-    public void RemoveCommitted(int count)
+    /// <summary>Drops the records the committed transaction wrote; true when there were any.</summary>
+    public bool Committed()
     {
-        lock (_lock) _records.RemoveRange(0, Math.Min(count, _records.Count));
+        lock (_lock)
+        {
+            if (_inserted.Length == 0) return false;
+            var written = new HashSet<Pending>(_inserted, ReferenceEqualityComparer.Instance);
+            _records.RemoveAll(written.Contains);
+            _inserted = [];
+            return true;
+        }
     }
 
+    /// <summary>The application rolled its transaction back: what was sent before or in it never happened.</summary>
     public void Clear()
     {
-        lock (_lock) _records.Clear();
-        Inserted = 0;
+        lock (_lock)
+        {
+            _records.Clear();
+            _inserted = [];
+        }
     }
+
+    // Records of a transaction that is not the current one: that transaction ended without a commit (a commit removes them).
+    private void DropEnded(Guid? current) => _records.RemoveAll(p => p.TransactionId is { } id && id != current);
+
+    // A pooled context is reset and leased again: what the previous lease sent and never saved is not this lease's.
+    private void EnsureLease(DbContext context)
+    {
+        var lease = context.ContextId.Lease;
+        if (lease == Volatile.Read(ref _lease)) return;
+        lock (_lock)
+        {
+            _lease = lease;
+            _records.Clear();
+            _inserted = [];
+            OverriddenBehavior = null;
+        }
+    }
+
+    private sealed record Pending(OutboxRecord Record, Guid? TransactionId);
 }

@@ -32,6 +32,9 @@ public sealed class OutboxPhases(
     /// <summary>Transactions in flight at once in the latency phases, each paced to its share of <see cref="LatencyRate"/>.</summary>
     private const int LatencyWriters = 8;
 
+    /// <summary>Pairs of transactions (one with the outbox, one without) the writer phases measure side by side, at most.</summary>
+    private const int InterleavedPairs = 2000;
+
     /// <summary>Outbox entries per transaction when the relay phases fill the outbox.</summary>
     private const int FillBatch = 1000;
 
@@ -64,12 +67,15 @@ public sealed class OutboxPhases(
 
     /// <summary>
     /// (g) One caller, one business transaction after the other, as a request handler runs it: add a person and save;
-    /// with the outbox, also <c>IOutboxProducer.SendAsync</c> it before the save (the relay runs beside it, as in a service).
+    /// with the outbox, also <c>IOutboxProducer.SendAsync</c> it before the save. The writing app runs no relay
+    /// (<c>Outbox:DisableRelay</c>), so the row measures the outbox's own work in the writer, not a relay competing for the
+    /// database and the cores; another app relays the entries after the measurement, to check every one reaches the log.
     /// </summary>
     private async Task<PhaseRun> WriteAsync(string phase, DatabaseProvider provider, string topic, int count, bool outbox, CancellationToken cancellationToken)
     {
         await using var database = await CreateDatabaseAsync(phase, provider).ConfigureAwait(false);
-        await using var app = LogPipeApp.Create(AppSettings(phase, database, topic, outbox));
+        var settings = AppSettings(phase, database, topic, outbox);
+        await using var app = LogPipeApp.Create(outbox ? WithoutRelay(settings) : settings);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var models = Enumerable.Range(0, count).Select(BenchmarkPeople.Person).ToArray();
         using var meter = PhaseMeter.Start();
@@ -85,9 +91,48 @@ public sealed class OutboxPhases(
         var measurement = meter.Stop(count);
         var perTransaction = string.Create(CultureInfo.InvariantCulture, $"{measurement.Elapsed.TotalMilliseconds / count:F2} ms per transaction, one at a time");
         if (!outbox) return new PhaseRun(measurement, perTransaction);
+        var pairs = Math.Min(count, InterleavedPairs);
+        var interleaved = await InterleavedAsync(app, count, pairs, cancellationToken).ConfigureAwait(false);
+        await using var relay = LogPipeApp.Create(settings);
+        await relay.StartAsync(cancellationToken).ConfigureAwait(false);
         await WaitForEmptyOutboxAsync(database, cancellationToken).ConfigureAwait(false);
         var onLog = TopicRecords(topic);
-        return new PhaseRun(measurement, perTransaction, onLog == count ? null : $"{onLog} records on the log for {count} transactions");
+        return new PhaseRun(measurement, $"{perTransaction}; {interleaved}", onLog == count + pairs ? null : $"{onLog} records on the log for {count + pairs} transactions");
+    }
+
+    /// <summary>
+    /// The outbox's cost against the plain transaction measured side by side, which a shared machine's changing load
+    /// cannot skew as it skews two phases run one after the other: <paramref name="pairs"/> pairs of one transaction with
+    /// the outbox and one without, in the same app, alternating which goes first; medians and means of each.
+    /// </summary>
+    private static async Task<string> InterleavedAsync(LogPipeApp app, int first, int pairs, CancellationToken cancellationToken)
+    {
+        var withOutbox = new double[pairs];
+        var plain = new double[pairs];
+        for (var pair = 0; pair < pairs; pair++)
+        {
+            for (var turn = 0; turn < 2; turn++)
+            {
+                var outbox = (pair + turn) % 2 == 0;
+                var person = BenchmarkPeople.Person(first + (2 * pair) + turn);
+                var started = Stopwatch.GetTimestamp();
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<SampleDbContext>();
+                    db.People.Add(person);
+                    if (outbox) await scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>().SendAsync(person, cancellationToken).ConfigureAwait(false);
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                (outbox ? withOutbox : plain)[pair] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }
+
+        Array.Sort(withOutbox);
+        Array.Sort(plain);
+        double Median(double[] a) => a[a.Length / 2];
+        return string.Create(CultureInfo.InvariantCulture,
+            $"interleaved with {pairs:N0} plain transactions in the same app: median {Median(withOutbox):F2} against {Median(plain):F2} ms = {Median(withOutbox) / Median(plain):F2}×, mean {withOutbox.Average():F2} against {plain.Average():F2} ms = {withOutbox.Average() / plain.Average():F2}×");
     }
 
     /// <summary>
@@ -199,6 +244,11 @@ public sealed class OutboxPhases(
         Database = database,
         ProduceTo = topic,
         Outbox = outbox,
+    };
+
+    private static LogPipeAppSettings WithoutRelay(LogPipeAppSettings settings) => settings with
+    {
+        Configuration = new Dictionary<string, string?>(settings.Configuration) { ["Outbox:DisableRelay"] = "true" },
     };
 
     private Task<BenchmarkDatabase> CreateDatabaseAsync(string phase, DatabaseProvider provider) => provider == DatabaseProvider.Sqlite

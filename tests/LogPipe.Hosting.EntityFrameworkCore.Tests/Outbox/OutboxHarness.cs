@@ -30,8 +30,11 @@ internal sealed class OutboxHarness : IAsyncDisposable
 
     public static async Task<OutboxHarness> CreateAsync(string provider) => new(await TemporaryDatabase.CreateAsync(provider));
 
-    /// <summary>A started service instance: it writes through the outbox and (unless told otherwise) runs the relay.</summary>
-    public async Task<TestApp> StartAppAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// A started service instance: it writes through the outbox and (unless told otherwise) runs the relay;
+    /// <paramref name="services"/> changes its registrations (for example the DbContext's options).
+    /// </summary>
+    public async Task<TestApp> StartAppAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -47,7 +50,8 @@ internal sealed class OutboxHarness : IAsyncDisposable
             all,
             databasePath: _database.SqlitePath ?? TestApp.NewDatabasePath(),
             broker: Broker.Broker,
-            postgres: _database.SqlitePath is null ? _database.ConnectionString : null);
+            postgres: _database.SqlitePath is null ? _database.ConnectionString : null,
+            services: services);
         _apps.Add(app);
         await app.Host.StartAsync();
         return app;
