@@ -1,6 +1,10 @@
+using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using LogPipe.Cli.Tests.Support;
+using LogPipe.Hosting.Kinesis.Client;
+using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Cli.Tests;
@@ -98,6 +102,29 @@ public sealed class TailKinesisTests : IClassFixture<KinesisFixture>, IDisposabl
         Assert.Contains("key=new-2", tail.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("key=old", tail.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("(2 shards) from the end", tail.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tail_follows_a_split_shard_into_its_children()
+    {
+        var stream = await _kinesis.NewStreamAsync(shards: 1);
+        using var tail = _workspace.Start("tail", stream, "--count", "2");
+        await tail.WaitForOutputAsync("(1 shard) from the end", onStandardError: true);
+
+        await _kinesis.PutAsync(stream, "0", CliWorkspace.Envelope("json", "person", 2, Joe));
+        await _kinesis.Client.SplitShardAsync(new SplitShardRequest
+        {
+            StreamName = stream,
+            ShardToSplit = Shard0,
+            NewStartingHashKey = BigInteger.Pow(2, 127).ToString(CultureInfo.InvariantCulture),
+        });
+        await _kinesis.Client.WaitForStreamActiveAsync(stream, TimeSpan.FromMilliseconds(20));
+        var (child, _) = await _kinesis.PutAsync(stream, "0", CliWorkspace.Envelope("msgpack", "person", 1, Zoe));
+        Assert.NotEqual(Shard0, child);
+
+        Assert.Equal(ExitCodes.Success, await tail.WaitForExitAsync());
+        Assert.Contains($"{stream}/{Shard0}@", tail.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"{stream}/{child}@", tail.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,23 +32,22 @@ internal static class KinesisTail
             if (!ids.Contains(id)) throw CommandException.NotFound($"Stream '{stream}' has no shard '{id}' (it has {string.Join(", ", ids)}).");
             shards = [.. shards.Where(s => s.ShardId == id)];
         }
-        else if (!request.FromBeginning)
-        {
-            // A closed shard (split or merged) gets no new records.
-            shards = [.. shards.Where(s => s.SequenceNumberRange?.EndingSequenceNumber is null)];
-        }
 
         // The iterators are taken before the line below: whatever is put after it is printed.
         var start = request.FromBeginning ? ShardIteratorType.TRIM_HORIZON : ShardIteratorType.LATEST;
         var cursors = new List<ShardCursor>();
         foreach (var shard in shards)
         {
-            var iterator = await kinesis.IteratorAsync(stream, shard.ShardId!, start, null, cancellationToken).ConfigureAwait(false);
+            // From the end, a closed shard (split or merged) has nothing more to show: it is known, not read.
+            var closed = shard.SequenceNumberRange?.EndingSequenceNumber is not null;
+            var iterator = closed && !request.FromBeginning ? null : await kinesis.IteratorAsync(stream, shard.ShardId!, start, null, cancellationToken).ConfigureAwait(false);
             cursors.Add(new ShardCursor(shard.ShardId!, start, iterator));
         }
 
+        var reading = cursors.Count(c => c.Iterator is not null);
+
         await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Tailing stream '{stream}' ({cursors.Count} shard{(cursors.Count == 1 ? "" : "s")}) from the {(request.FromBeginning ? "beginning" : "end")} on {kinesis.Where}; Ctrl+C stops."))
+            $"Tailing stream '{stream}' ({reading} shard{(reading == 1 ? "" : "s")}) from the {(request.FromBeginning ? "beginning" : "end")} on {kinesis.Where}; Ctrl+C stops."))
             .ConfigureAwait(false);
 
         try
@@ -76,7 +75,7 @@ internal static class KinesisTail
         while (request.Count is null || printed < request.Count)
         {
             var open = cursors.Where(c => c.Iterator is not null).ToList();
-            if (open.Count == 0) return; // every shard was closed and read to its end
+            if (open.Count == 0) return; // every shard was closed and read to its end, and none replaced them
             if (request.ExitAtEnd && open.TrueForAll(c => c.AtEnd)) return;
 
             // The shard whose turn comes first, paced per shard.
@@ -111,9 +110,26 @@ internal static class KinesisTail
             }
 
             next.Iterator = page.NextShardIterator;
+            if (next.Iterator is null && request.Partition is null)
+            {
+                // A closed shard read to its end (split or merged): its children hold what follows, from their beginning.
+                await FollowChildrenAsync(kinesis, request.Stream, cursors, cancellationToken).ConfigureAwait(false);
+            }
+
             // Empty and nothing newer: caught up. (An empty page with records further on says so in MillisBehindLatest.)
             next.AtEnd = records.Count == 0 && page.MillisBehindLatest is null or 0;
             next.NextPollAt = DateTimeOffset.UtcNow + (records.Count > 0 ? PollInterval : IdleInterval);
+        }
+    }
+
+    private static async Task FollowChildrenAsync(KinesisConnection kinesis, string stream, List<ShardCursor> cursors, CancellationToken cancellationToken)
+    {
+        var known = cursors.Select(c => c.ShardId).ToHashSet(StringComparer.Ordinal);
+        foreach (var shard in await kinesis.ShardsAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            if (shard.ShardId is not { } id || known.Contains(id)) continue;
+            var iterator = await kinesis.IteratorAsync(stream, id, ShardIteratorType.TRIM_HORIZON, null, cancellationToken).ConfigureAwait(false);
+            cursors.Add(new ShardCursor(id, ShardIteratorType.TRIM_HORIZON, iterator));
         }
     }
 
