@@ -27,6 +27,7 @@ internal sealed class KinesisTransport : ITransport
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly Lazy<KinesisRecordSender> _sender;
+    private readonly KinesisLagMetrics _lagMetrics;
 
     /// <summary>Creates the transport.</summary>
     /// <param name="client">The Kinesis client; not disposed by the transport.</param>
@@ -35,7 +36,8 @@ internal sealed class KinesisTransport : ITransport
     /// <param name="consumerGroup">The consumer group (application name) checkpoints are kept under, for logs.</param>
     /// <param name="loggers">Creates the transport's loggers.</param>
     /// <param name="timeProvider">The clock for pacing and backoff; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    public KinesisTransport(IKinesisClient client, KinesisOptions options, string region, string consumerGroup, ILoggerFactory loggers, TimeProvider? timeProvider = null)
+    /// <param name="telemetry">LogPipe's meter, for the shards' lag gauges; none when <see langword="null"/>.</param>
+    public KinesisTransport(IKinesisClient client, KinesisOptions options, string region, string consumerGroup, ILoggerFactory loggers, TimeProvider? timeProvider = null, LogPipeTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -47,6 +49,7 @@ internal sealed class KinesisTransport : ITransport
         _time = timeProvider ?? TimeProvider.System;
         Region = region;
         CheckpointScope = "kinesis:" + region;
+        _lagMetrics = new KinesisLagMetrics(telemetry, _time);
         _sender = new Lazy<KinesisRecordSender>(() => new KinesisRecordSender(client, options, _time, loggers.CreateLogger("LogPipe.Hosting.Kinesis.Producer")));
         KinesisLog.TransportCreated(loggers.CreateLogger("LogPipe.Hosting.Kinesis"), region, consumerGroup, CheckpointScope);
     }
@@ -67,6 +70,6 @@ internal sealed class KinesisTransport : ITransport
     public IRecordSource CreateSource(ConsumerDefinition consumer)
     {
         ArgumentNullException.ThrowIfNull(consumer);
-        return new KinesisRecordSource(_client, consumer.Stream, CheckpointScope, _options, _time, _loggers.CreateLogger("LogPipe.Hosting.Kinesis.Consumer"));
+        return new KinesisRecordSource(_client, consumer.Stream, CheckpointScope, _options, _time, _loggers.CreateLogger("LogPipe.Hosting.Kinesis.Consumer"), _lagMetrics);
     }
 }

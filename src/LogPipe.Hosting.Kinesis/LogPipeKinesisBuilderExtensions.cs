@@ -52,7 +52,8 @@ public static class LogPipeKinesisBuilderExtensions
                 ResolveRegion(kinesis, sectionPath),
                 ConsumerGroupName.Resolve(sp.GetRequiredService<IOptions<LogPipeOptions>>().Value),
                 sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetService<TimeProvider>());
+                sp.GetService<TimeProvider>(),
+                sp.GetService<LogPipeTelemetry>());
         });
         return builder.AddTransport(new TransportRegistration(KinesisTransport.TransportName, sp => sp.GetRequiredService<KinesisTransport>()));
     }

@@ -10,7 +10,8 @@ namespace LogPipe.Cli.Kinesis;
 
 /// <summary>
 /// The Kinesis endpoint of <c>LogPipe:Kinesis</c> (region, service URL, credentials as the service has them), through the
-/// library's own client, for checking a shard position before it is stored.
+/// library's own client: for checking a shard position before it is stored, reading a stream (<c>tail</c>) and how far
+/// each shard's checkpoint is behind (<c>offsets list --lag</c>).
 /// </summary>
 internal sealed class KinesisConnection : IDisposable
 {
@@ -90,6 +91,36 @@ internal sealed class KinesisConnection : IDisposable
         }
     }
 
+    /// <summary>The endpoint, for messages: the service URL's host and port, or the region.</summary>
+    public string Where => _where;
+
+    /// <summary>Every shard of <paramref name="stream"/>, open and closed, following ListShards pages.</summary>
+    /// <exception cref="CommandException">No such stream (4); Kinesis cannot be reached (3) or fails (1).</exception>
+    public Task<IReadOnlyList<Shard>> ShardsAsync(string stream, CancellationToken cancellationToken) =>
+        CallAsync(stream, () => _client.ListAllShardsAsync(stream, cancellationToken: cancellationToken));
+
+    /// <summary>An iterator of a shard: after <paramref name="afterSequence"/> when given, else at <paramref name="type"/>.</summary>
+    /// <exception cref="CommandException">As <see cref="ShardsAsync"/>; Kinesis refuses the position (1).</exception>
+    public async Task<string?> IteratorAsync(string stream, string shardId, ShardIteratorType type, string? afterSequence, CancellationToken cancellationToken)
+    {
+        var request = new GetShardIteratorRequest { StreamName = stream, ShardId = shardId, ShardIteratorType = type };
+        if (afterSequence is not null)
+        {
+            request.ShardIteratorType = ShardIteratorType.AFTER_SEQUENCE_NUMBER;
+            request.StartingSequenceNumber = afterSequence;
+        }
+
+        var response = await CallAsync(stream, () => _client.GetShardIteratorAsync(request, cancellationToken)).ConfigureAwait(false);
+        return response.ShardIterator;
+    }
+
+    /// <summary>One GetRecords call.</summary>
+    /// <exception cref="KinesisExpiredIteratorException">The iterator is older than five minutes.</exception>
+    /// <exception cref="KinesisThrottledException">The shard's read limits were exceeded.</exception>
+    /// <exception cref="CommandException">As <see cref="ShardsAsync"/>.</exception>
+    public Task<GetRecordsResponse> ReadAsync(string stream, string iterator, int limit, CancellationToken cancellationToken) =>
+        CallAsync(stream, () => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = limit }, cancellationToken));
+
     public void Dispose() => _client.Dispose();
 
     private async Task<T> CallAsync<T>(string stream, Func<Task<T>> call)
@@ -97,6 +128,10 @@ internal sealed class KinesisConnection : IDisposable
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (KinesisException ex) when (ex is KinesisExpiredIteratorException or KinesisThrottledException)
+        {
+            throw; // the caller's to handle: take a new iterator, or wait
         }
         catch (KinesisResourceNotFoundException ex)
         {

@@ -5,10 +5,17 @@ using LogPipe.Cli.Output;
 
 namespace LogPipe.Cli.Offsets;
 
-/// <summary><c>logpipe offsets list</c>: the consumer group's stored checkpoints, with the lag behind each Kafka partition's end.</summary>
+/// <summary>
+/// <c>logpipe offsets list</c>: the consumer group's stored checkpoints, with the lag behind each Kafka partition's end or,
+/// for Kinesis, how far each shard's checkpoint is behind its newest record.
+/// </summary>
 internal static class OffsetsListCommand
 {
-    private static readonly Option<bool> Lag = new("--lag") { Description = "Also ask Kafka for each partition's end and show the lag (log end - next offset)." };
+    private static readonly Option<bool> Lag = new("--lag")
+    {
+        Description = "Also ask Kafka for each partition's end and show the lag (log end - next offset); for Kinesis, read the first record after "
+            + "each shard's checkpoint and show how far it is behind the shard's newest record and when the oldest unapplied record arrived.",
+    };
 
     private static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of a table." };
 
@@ -25,7 +32,10 @@ internal static class OffsetsListCommand
         var editor = context.Database.CheckpointEditor(group);
         var checkpoints = await context.Database.RunAsync(_ => editor.ListAsync(group, cancellationToken), cancellationToken).ConfigureAwait(false);
         var rows = checkpoints.Select(c => new OffsetRow(c.Transport, c.Stream, c.Partition, c.NextOffset, c.SequenceNumber, c.Version, c.UpdatedAt)).ToList();
-        if (context.Parse.GetValue(Lag)) rows = WithLag(context, rows);
+        if (context.Parse.GetValue(Lag)) rows = await WithLagAsync(context, rows, cancellationToken).ConfigureAwait(false);
+
+        // Kinesis shard leases (holder and expiry per shard) join the rows here once the lease table exists, by setting
+        // OffsetRow.LeaseHolder and LeaseExpiresAt; the table and --json show them from then on.
 
         if (context.Parse.GetValue(Json))
         {
@@ -47,16 +57,24 @@ internal static class OffsetsListCommand
     private static TextTable Table(List<OffsetRow> rows, bool lag)
     {
         var sequences = rows.Exists(r => r.SequenceNumber is not null);
+        var kinesisLag = lag && rows.Exists(r => CheckpointTransport.IsKinesis(r.Transport));
+        var offsetLag = lag && rows.Exists(r => !CheckpointTransport.IsKinesis(r.Transport));
+        var leases = rows.Exists(r => r.LeaseHolder is not null);
         var headers = new List<string> { "TRANSPORT", "STREAM", "PARTITION>", "NEXT OFFSET>" };
         if (sequences) headers.Add("SEQUENCE NUMBER");
-        if (lag) headers.AddRange(["LOG END>", "LAG>"]);
+        if (offsetLag) headers.AddRange(["LOG END>", "LAG>"]);
+        if (kinesisLag) headers.AddRange(["BEHIND LATEST>", "OLDEST UNAPPLIED"]);
+        if (leases) headers.AddRange(["HOLDER", "LEASE EXPIRES"]);
         headers.AddRange(["VERSION>", "UPDATED"]);
         var table = new TextTable([.. headers]);
         foreach (var row in rows)
         {
+            var kinesis = CheckpointTransport.IsKinesis(row.Transport);
             var cells = new List<string?> { row.Transport, row.Stream, row.Partition, Number(row.NextOffset) };
             if (sequences) cells.Add(row.SequenceNumber);
-            if (lag) cells.AddRange([Number(row.LogEndOffset), row.Lag is { } l ? Number(l) : row.LagUnknown]);
+            if (offsetLag) cells.AddRange(kinesis ? [null, null] : [Number(row.LogEndOffset), row.Lag is { } l ? Number(l) : row.LagUnknown]);
+            if (kinesisLag) cells.AddRange(kinesis ? [Behind(row), Oldest(row)] : [null, null]);
+            if (leases) cells.AddRange([row.LeaseHolder, row.LeaseExpiresAt is { } expires ? RecordPrinter.Timestamp(expires) : null]);
             cells.AddRange([Number(row.Version), row.UpdatedAt is { } at ? RecordPrinter.Timestamp(at) : null]);
             table.Add([.. cells]);
         }
@@ -66,19 +84,40 @@ internal static class OffsetsListCommand
 
     private static string? Number(long? value) => value?.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Adds log ends and lags for Kafka rows, and rows for partitions of those topics that have no checkpoint yet.</summary>
-    private static List<OffsetRow> WithLag(ToolContext context, List<OffsetRow> rows)
+    private static string? Behind(OffsetRow row) => row.MillisBehindLatest is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms} ms") : row.LagUnknown;
+
+    private static string? Oldest(OffsetRow row) => row.OldestUnappliedAt is { } at ? RecordPrinter.Timestamp(at) : row.CaughtUp == true ? "none" : null;
+
+    /// <summary>
+    /// Adds lags: for Kafka rows log ends and lags, for Kinesis rows how far behind each shard is; and rows for the
+    /// partitions and shards of those topics and streams that have no checkpoint yet.
+    /// </summary>
+    private static async Task<List<OffsetRow>> WithLagAsync(ToolContext context, List<OffsetRow> rows, CancellationToken cancellationToken)
     {
-        var kafkaTopics = rows.Where(r => CheckpointTransport.IsKafka(r.Transport)).Select(r => r.Stream).Distinct().ToList();
-        if (kafkaTopics.Count == 0) return [.. rows.Select(r => r with { LagUnknown = "n/a" })];
+        var result = rows.Where(r => !CheckpointTransport.IsKafka(r.Transport) && !CheckpointTransport.IsKinesis(r.Transport)).Select(r => r with { LagUnknown = "n/a" }).ToList();
+        var kinesis = rows.Where(r => CheckpointTransport.IsKinesis(r.Transport)).ToList();
+        if (kinesis.Count > 0) result.AddRange(await KinesisShardLag.AddAsync(context, kinesis, cancellationToken).ConfigureAwait(false));
+        result.AddRange(WithKafkaLag(context, [.. rows.Where(r => CheckpointTransport.IsKafka(r.Transport))]));
+        return [.. result
+            .OrderBy(r => r.Transport, StringComparer.Ordinal)
+            .ThenBy(r => r.Stream, StringComparer.Ordinal)
+            .ThenBy(r => r.Partition.Length)
+            .ThenBy(r => r.Partition, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Kafka rows with log ends and lags, and rows for partitions of those topics that have no checkpoint yet.</summary>
+    private static List<OffsetRow> WithKafkaLag(ToolContext context, List<OffsetRow> rows)
+    {
+        var kafkaTopics = rows.Select(r => r.Stream).Distinct().ToList();
+        if (kafkaTopics.Count == 0) return [];
 
         var kafka = context.Kafka;
         using var admin = kafka.CreateAdminClient();
         using var reader = kafka.CreateReader();
-        var result = rows.Where(r => !CheckpointTransport.IsKafka(r.Transport)).Select(r => r with { LagUnknown = "n/a" }).ToList();
+        var result = new List<OffsetRow>();
         foreach (var topic in kafkaTopics)
         {
-            var stored = rows.Where(r => CheckpointTransport.IsKafka(r.Transport) && r.Stream == topic).ToDictionary(r => r.Partition, StringComparer.Ordinal);
+            var stored = rows.Where(r => r.Stream == topic).ToDictionary(r => r.Partition, StringComparer.Ordinal);
             IReadOnlyList<int> partitions;
             try
             {
@@ -104,10 +143,6 @@ internal static class OffsetsListCommand
             result.AddRange(stored.Values.Select(r => r with { LagUnknown = "no partition" }));
         }
 
-        return [.. result
-            .OrderBy(r => r.Transport, StringComparer.Ordinal)
-            .ThenBy(r => r.Stream, StringComparer.Ordinal)
-            .ThenBy(r => r.Partition.Length)
-            .ThenBy(r => r.Partition, StringComparer.Ordinal)];
+        return result;
     }
 }

@@ -32,7 +32,8 @@ internal sealed class RecordPrinter
 
     private void PrintText(RecordLocation record, DecodedRecord decoded)
     {
-        var where = $"{record.Stream}/{record.Partition}@{record.Offset}  {Timestamp(record.Timestamp)}  key={Bytes.Key(record.Key)}";
+        var position = record.SequenceNumber ?? record.Offset.ToString(CultureInfo.InvariantCulture);
+        var where = $"{record.Stream}/{record.Partition}@{position}  {Timestamp(record.Timestamp)}  key={Bytes.Key(record.Key)}";
         if (decoded.Envelope is not { } envelope)
         {
             _output.WriteLine($"{where}  ERROR {decoded.ErrorKind}: {decoded.Error}  value[{record.Value.Length}]: {Bytes.HexPreview(record.Value)}");
@@ -52,7 +53,8 @@ internal sealed class RecordPrinter
             writer.WriteStartObject();
             writer.WriteString("stream", record.Stream);
             writer.WriteString("partition", record.Partition);
-            writer.WriteNumber("offset", record.Offset);
+            if (record.SequenceNumber is { } sequence) writer.WriteString("sequenceNumber", sequence);
+            else writer.WriteNumber("offset", record.Offset);
             writer.WriteString("timestamp", Timestamp(record.Timestamp));
             WriteKey(writer, record.Key);
             if (decoded.Envelope is { } envelope)

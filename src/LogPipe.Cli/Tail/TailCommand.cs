@@ -5,24 +5,31 @@ using LogPipe.Cli.Output;
 
 namespace LogPipe.Cli.Tail;
 
-/// <summary><c>logpipe tail &lt;topic&gt;</c>: decodes a topic's records live and prints them readably, json and msgpack alike.</summary>
+/// <summary>
+/// <c>logpipe tail &lt;topic&gt;</c>: decodes a topic's (or, with <c>LogPipe:Transport</c> = <c>Kinesis</c>, a stream's) records
+/// live and prints them readably, json and msgpack alike.
+/// </summary>
 internal static class TailCommand
 {
-    private static readonly Argument<string> Topic = new("topic") { Description = "The Kafka topic." };
+    private static readonly Argument<string> Topic = new("topic") { Description = "The Kafka topic, or the Kinesis stream when LogPipe:Transport is Kinesis." };
 
     private static readonly Option<string> From = new("--from")
     {
-        Description = "Start at the beginning of each partition or at its end (only new records).",
+        Description = "Start at the beginning of each partition (Kinesis: shard) or at its end (only new records).",
         DefaultValueFactory = _ => "end",
     };
 
     private static readonly Option<int?> Count = new("--count", "-n") { Description = "Stop after this many records.", HelpName = "N" };
 
-    private static readonly Option<int?> Partition = new("--partition", "-p") { Description = "Only this partition.", HelpName = "P" };
+    private static readonly Option<string?> Partition = new("--partition", "-p")
+    {
+        Description = "Only this partition (Kinesis: this shard, by id or by the number in it).",
+        HelpName = "P",
+    };
 
     private static readonly Option<bool> ExitAtEnd = new("--exit-at-end")
     {
-        Description = "Stop when every partition has been read to its end instead of waiting for new records.",
+        Description = "Stop when every partition (shard) has been read to its end instead of waiting for new records.",
     };
 
     private static readonly Option<bool> Json = new("--json") { Description = "One JSON object per record and line, for scripts." };
@@ -44,16 +51,38 @@ internal static class TailCommand
 
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
-        var topic = context.Parse.GetRequiredValue(Topic);
-        var fromBeginning = context.Parse.GetValue(From) == "beginning";
-        var count = context.Parse.GetValue(Count);
-        var exitAtEnd = context.Parse.GetValue(ExitAtEnd);
+        var request = new TailRequest(
+            context.Parse.GetRequiredValue(Topic),
+            context.Parse.GetValue(From) == "beginning",
+            context.Parse.GetValue(Count),
+            context.Parse.GetValue(Partition),
+            context.Parse.GetValue(ExitAtEnd),
+            context.Parse.GetValue(Json));
+        if (string.Equals(context.Configuration["LogPipe:Transport"], "Kinesis", StringComparison.OrdinalIgnoreCase))
+        {
+            return await KinesisTail.RunAsync(context, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await RunKafkaAsync(context, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunKafkaAsync(ToolContext context, TailRequest request, CancellationToken cancellationToken)
+    {
+        var topic = request.Stream;
+        var fromBeginning = request.FromBeginning;
+        var count = request.Count;
+        var exitAtEnd = request.ExitAtEnd;
         var kafka = context.Kafka;
 
         IReadOnlyList<int> partitions;
         using (var admin = kafka.CreateAdminClient()) partitions = kafka.Partitions(admin, topic);
-        if (context.Parse.GetValue(Partition) is { } only)
+        if (request.Partition is { } given)
         {
+            if (!int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var only))
+            {
+                throw CommandException.Usage($"--partition '{given}' is not a partition number (Kafka partitions are numbered from 0).");
+            }
+
             if (!partitions.Contains(only)) throw CommandException.NotFound($"Topic '{topic}' has no partition {only} (it has {partitions.Count}).");
             partitions = [only];
         }

@@ -21,7 +21,7 @@ namespace LogPipe.Hosting.Kinesis.Reading;
 /// lock; <see cref="TryRead"/> reads an immutable snapshot of the queues. Checkpoints are read in the background only for
 /// shards no reader has yet, so those reads never race a commit of the same shard.
 /// </remarks>
-internal sealed class KinesisRecordSource : IRecordSource
+internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
 {
     private readonly ShardReadContext _context;
     private readonly KinesisOptions _options;
@@ -31,12 +31,13 @@ internal sealed class KinesisRecordSource : IRecordSource
     private readonly ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
     private readonly ShardQueues _queues;
     private readonly ShardCoordinator _coordinator;
+    private readonly KinesisLagMetrics? _lagMetrics;
     private ICheckpointStore? _checkpoints;
     private bool _listed;
     private bool _disposed;
     private long _lastGeneration;
 
-    public KinesisRecordSource(IKinesisClient client, string stream, string checkpointScope, KinesisOptions options, TimeProvider time, ILogger logger)
+    public KinesisRecordSource(IKinesisClient client, string stream, string checkpointScope, KinesisOptions options, TimeProvider time, ILogger logger, KinesisLagMetrics? lagMetrics = null)
     {
         _options = options;
         _logger = logger;
@@ -50,6 +51,8 @@ internal sealed class KinesisRecordSource : IRecordSource
             logger,
             DiscoverAsync,
             async cancellationToken => await StartStartableAsync(cancellationToken).ConfigureAwait(false));
+        _lagMetrics = lagMetrics;
+        _lagMetrics?.Track(this);
     }
 
     public string Stream => _context.Stream;
@@ -89,6 +92,15 @@ internal sealed class KinesisRecordSource : IRecordSource
         }
 
         _coordinator.Start(_listed);
+    }
+
+    public IReadOnlyList<KeyValuePair<PartitionKey, TimeSpan>> TimeBehindLatest() =>
+        [.. Readers().Where(r => r.MillisBehindLatest is not null).Select(r => KeyValuePair.Create(r.Partition, TimeSpan.FromMilliseconds(r.MillisBehindLatest!.Value)))];
+
+    /// <summary>The readers of the shards being read now (none once disposed).</summary>
+    internal List<ShardReader> Readers()
+    {
+        lock (_gate) return _disposed ? [] : [.. _lineage.All.Where(s => s.Status == ShardStatus.Reading).Select(s => s.Reader).OfType<ShardReader>()];
     }
 
     public bool TryRead([NotNullWhen(true)] out IncomingRecord? record) => _queues.TryRead(out record);
@@ -180,6 +192,8 @@ internal sealed class KinesisRecordSource : IRecordSource
             if (_disposed) return;
             _disposed = true;
         }
+
+        _lagMetrics?.Untrack(this);
 
         await _coordinator.DisposeAsync().ConfigureAwait(false);
         lock (_gate)

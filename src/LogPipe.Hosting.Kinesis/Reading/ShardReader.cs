@@ -37,6 +37,8 @@ internal sealed class ShardReader : IAsyncDisposable
     private long _nextOffset;
     private volatile string? _lastQueuedSequence;
     private volatile bool _endReached;
+    private long _millisBehindLatest = -1;
+    private long _lastArrivalTicks;
     private Task _run = Task.CompletedTask;
     private int _stopped;
 
@@ -77,6 +79,12 @@ internal sealed class ShardReader : IAsyncDisposable
 
     /// <summary>The sequence number of the last record queued (or of the checkpoint it started after, if none yet).</summary>
     public string? LastQueuedSequence => _lastQueuedSequence;
+
+    /// <summary>How far the last GetRecords answer said this reader is behind the shard's tip; <see langword="null"/> before one.</summary>
+    public long? MillisBehindLatest => Volatile.Read(ref _millisBehindLatest) is >= 0 and var ms ? ms : null;
+
+    /// <summary>The arrival time of the last record queued; <see langword="null"/> before one.</summary>
+    public DateTimeOffset? LastArrival => Volatile.Read(ref _lastArrivalTicks) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Whether the shard is closed and every record of it is queued.</summary>
     public bool EndReached => _endReached;
@@ -143,6 +151,7 @@ internal sealed class ShardReader : IAsyncDisposable
                 var records = page.Records ?? [];
                 foreach (var record in records) await EnqueueAsync(record, cancellationToken).ConfigureAwait(false);
                 if (records.Count > 0) _context.Signal.Pulse();
+                if (page.MillisBehindLatest is { } behind) Volatile.Write(ref _millisBehindLatest, Math.Max(0, behind));
                 _pacer.Answered(records.Count > 0);
                 iterator = page.NextShardIterator;
                 if (iterator is null)
@@ -245,5 +254,6 @@ internal sealed class ShardReader : IAsyncDisposable
         _nextOffset++;
         _resume = ShardStart.After(record.SequenceNumber!);
         _lastQueuedSequence = record.SequenceNumber;
+        Volatile.Write(ref _lastArrivalTicks, arrival.UtcTicks);
     }
 }

@@ -87,6 +87,25 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     /// <summary>The largest lag (records after the committed checkpoint) over all partitions, when known.</summary>
     public long? MaxLag => _instrumentation?.MaxLag();
 
+    /// <summary>The partition furthest behind its newest record in time, over sources that measure it (<see cref="ITimeLagSource"/>).</summary>
+    internal KeyValuePair<PartitionKey, TimeSpan>? MaxTimeBehindLatest
+    {
+        get
+        {
+            KeyValuePair<PartitionKey, TimeSpan>? max = null;
+            foreach (var consumer in Volatile.Read(ref _consumers) ?? [])
+            {
+                if (consumer.Source is not ITimeLagSource source) continue;
+                foreach (var lag in source.TimeBehindLatest())
+                {
+                    if (max is null || lag.Value > max.Value.Value) max = lag;
+                }
+            }
+
+            return max;
+        }
+    }
+
     /// <summary>The transport in use, for health checks.</summary>
     internal ITransport Transport => _transports.Current;
 

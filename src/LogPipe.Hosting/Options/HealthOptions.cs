@@ -7,6 +7,12 @@ public sealed class HealthOptions
     public long? MaxLag { get; set; }
 
     /// <summary>
+    /// Lag in time, in milliseconds behind the newest record of any shard being read, above which the check reports Degraded:
+    /// for transports that report it rather than offsets (Kinesis: <c>MillisBehindLatest</c>). Unset: not checked.
+    /// </summary>
+    public long? MaxMillisBehindLatest { get; set; }
+
+    /// <summary>
     /// Seconds without any progress of the consumer loop (no record handled, no idle poll completed) after which the check
     /// reports Unhealthy: the loop is stuck, for example inside a save that never returns. Default 120.
     /// </summary>

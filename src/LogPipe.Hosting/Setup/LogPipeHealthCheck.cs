@@ -9,7 +9,7 @@ namespace LogPipe.Hosting;
 /// LogPipe's health: Unhealthy when the consumer loop stopped on a fault or is stuck (no record handled and no idle poll
 /// finished for <c>LogPipe:Health:StallTimeoutSeconds</c>), or when the transport is unreachable; Degraded when a partition
 /// holds records without progress for <c>LogPipe:Health:PartitionStallTimeoutSeconds</c>, when lag exceeds
-/// <c>LogPipe:Health:MaxLag</c>, or when consumers have not started yet; Healthy otherwise.
+/// <c>LogPipe:Health:MaxLag</c> (records) or <c>LogPipe:Health:MaxMillisBehindLatest</c> (time, Kinesis), or when consumers have not started yet; Healthy otherwise.
 /// Registered by <c>AddLogPipe</c> as <c>logpipe</c> with tags <c>logpipe</c> and <c>ready</c> (opt out with <c>LogPipe:DisableHealthChecks</c>).
 /// </summary>
 public sealed class LogPipeHealthCheck : IHealthCheck
@@ -88,6 +88,18 @@ public sealed class LogPipeHealthCheck : IHealthCheck
             if (options.Health.MaxLag is { } max && lag > max)
             {
                 return Task.FromResult(HealthCheckResult.Degraded($"Lag {lag} records exceeds LogPipe:Health:MaxLag ({max}).", data: data));
+            }
+        }
+
+        if (_runner.MaxTimeBehindLatest is { } furthest)
+        {
+            var millis = (long)furthest.Value.TotalMilliseconds;
+            data["maxMillisBehindLatest"] = millis;
+            if (options.Health.MaxMillisBehindLatest is { } maxMillis && millis > maxMillis)
+            {
+                return Task.FromResult(HealthCheckResult.Degraded(
+                    $"{furthest.Key} is {millis} ms behind its newest record, over LogPipe:Health:MaxMillisBehindLatest ({maxMillis}).",
+                    data: data));
             }
         }
 

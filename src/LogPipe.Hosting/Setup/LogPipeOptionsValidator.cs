@@ -37,6 +37,7 @@ internal sealed class LogPipeOptionsValidator : AbstractValidator<LogPipeOptions
         RuleFor(o => o.DeadLetters.MaxBytesKeptInMemory).GreaterThanOrEqualTo(0).OverridePropertyName("DeadLetters.MaxBytesKeptInMemory");
         RuleFor(o => o.Health.StallTimeoutSeconds).GreaterThan(0).OverridePropertyName("Health.StallTimeoutSeconds");
         RuleFor(o => o.Health.PartitionStallTimeoutSeconds).GreaterThan(0).OverridePropertyName("Health.PartitionStallTimeoutSeconds");
+        RuleFor(o => o.Health.MaxMillisBehindLatest).GreaterThanOrEqualTo(0).When(o => o.Health.MaxMillisBehindLatest is not null).OverridePropertyName("Health.MaxMillisBehindLatest");
         RuleFor(o => o.Limits.MaxRecordBytes).GreaterThan(16).OverridePropertyName("Limits.MaxRecordBytes");
         RuleFor(o => o.Limits.MaxDepth).InclusiveBetween(2, 1000).OverridePropertyName("Limits.MaxDepth");
         RuleFor(o => o.Limits.MaxStringLength).GreaterThan(0).OverridePropertyName("Limits.MaxStringLength");

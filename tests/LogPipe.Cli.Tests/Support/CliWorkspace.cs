@@ -57,6 +57,29 @@ public sealed class CliWorkspace : IDisposable
     public void WriteConfig(object settings, string fileName = "appsettings.json") =>
         File.WriteAllText(Path.Combine(Directory, fileName), JsonSerializer.Serialize(settings));
 
+    /// <summary>
+    /// Points appsettings.json at kinesalite (<paramref name="serviceUrl"/>, region us-east-1, the test credentials) with
+    /// LogPipe:Transport = Kinesis, and at the workspace's database.
+    /// </summary>
+    public void WriteKinesisConfig(Uri serviceUrl) =>
+        WriteConfig(new
+        {
+            LogPipe = new
+            {
+                Transport = "Kinesis",
+                ConsumerGroup = Group,
+                Kinesis = new
+                {
+                    Region = "us-east-1",
+                    ServiceUrl = serviceUrl.ToString(),
+                    AccessKey = KinesisTestSettings.AccessKey,
+                    SecretKey = KinesisTestSettings.SecretKey,
+                    MaxRetries = 0,
+                },
+                Admin = new { Provider = "sqlite", ConnectionString = $"Data Source={DatabasePath}" },
+            },
+        });
+
     public void WriteFile(string fileName, string text) => File.WriteAllText(Path.Combine(Directory, fileName), text);
 
     public TestDb Db() => new(new DbContextOptionsBuilder<TestDb>().UseSqlite($"Data Source={DatabasePath};Pooling=False").Options);

@@ -26,17 +26,36 @@ public sealed class KinesisFixture : IAsyncLifetime
         return name;
     }
 
-    /// <summary>Puts one record at <paramref name="explicitHashKey"/> and returns the shard it went to and its sequence number.</summary>
-    public async Task<(string ShardId, string SequenceNumber)> PutAsync(string stream, string explicitHashKey)
+    /// <summary>Puts one record (<paramref name="data"/>, else <c>{}</c>) at <paramref name="explicitHashKey"/> and returns the shard it went to and its sequence number.</summary>
+    public async Task<(string ShardId, string SequenceNumber)> PutAsync(string stream, string explicitHashKey, byte[]? data = null)
     {
         var response = await Client.PutRecordsAsync(new PutRecordsRequest
         {
             StreamName = stream,
-            Records = [new PutRecordsRequestEntry { Data = "{}"u8.ToArray(), PartitionKey = "k", ExplicitHashKey = explicitHashKey }],
+            Records = [new PutRecordsRequestEntry { Data = data ?? "{}"u8.ToArray(), PartitionKey = "k", ExplicitHashKey = explicitHashKey }],
         });
         var result = Assert.Single(response.Records!);
         Assert.Null(result.ErrorCode);
         return (result.ShardId!, result.SequenceNumber!);
+    }
+
+    /// <summary>Puts records as another service would (django-logpipe, say), one call each, in order; returns their sequence numbers.</summary>
+    public async Task<List<string>> PutAsync(string stream, params (string Key, byte[] Data)[] records)
+    {
+        var sequences = new List<string>();
+        foreach (var (key, data) in records)
+        {
+            var response = await Client.PutRecordsAsync(new PutRecordsRequest
+            {
+                StreamName = stream,
+                Records = [new PutRecordsRequestEntry { Data = data, PartitionKey = key }],
+            });
+            var result = Assert.Single(response.Records!);
+            Assert.Null(result.ErrorCode);
+            sequences.Add(result.SequenceNumber!);
+        }
+
+        return sequences;
     }
 
     public async Task InitializeAsync()

@@ -39,6 +39,28 @@ public sealed class WorkspaceService : LogPipeTestApp
             KafkaTestSettings.Defaults(bootstrapServers, CliWorkspace.Group),
             lp => lp.UseKafka().AddConsumer(topic, c => c.Register<PersonSerializerV2>()));
 
+    /// <summary>
+    /// A service on the Kinesis transport (kinesalite at <paramref name="serviceUrl"/>) producing version-2 people to
+    /// <paramref name="stream"/> in <paramref name="format"/> and, when <paramref name="consume"/>, consuming them.
+    /// </summary>
+    public static Task<WorkspaceService> StartKinesisAsync(CliWorkspace workspace, Uri serviceUrl, string stream, bool consume, string format = "json") =>
+        StartAsync(
+            workspace,
+            new Dictionary<string, string?>(KinesisTestSettings.Defaults(serviceUrl, CliWorkspace.Group))
+            {
+                ["LogPipe:DefaultFormat"] = format,
+                ["LogPipe:ProducerId"] = "people-api",
+                ["LogPipe:EnableConsumers"] = consume ? "true" : "false",
+            },
+            lp => lp.UseKinesis().AddProducer<Person, PersonSerializerV2>(stream).AddConsumer(stream, c => c.Register<PersonSerializerV2>()));
+
+    /// <summary>Sends <paramref name="people"/> through the service's producer.</summary>
+    public async Task SendAsync(IEnumerable<Person> people)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IProducer<Person>>().SendBatchAsync(people);
+    }
+
     private static async Task<WorkspaceService> StartAsync(CliWorkspace workspace, IDictionary<string, string?> settings, Action<LogPipeBuilder> configure)
     {
         var logs = new LogCapture();

@@ -11,8 +11,8 @@ namespace LogPipe.Hosting.Kinesis.Tests.Transport;
 /// Sits between the transport's client and kinesalite and breaks things kinesalite never breaks, deterministically by call
 /// count: throttles GetRecords and PutRecords calls, ages GetRecords iterators so kinesalite itself answers
 /// ExpiredIteratorException, and fails chosen PutRecords entries (they are taken out of the request, so a failed entry is
-/// really not stored, and put back into the answer with an error code). Records every GetRecords call per shard and every
-/// entry that reached the server.
+/// really not stored, and put back into the answer with an error code), and sets the MillisBehindLatest of GetRecords
+/// answers (kinesalite always says 0). Records every GetRecords call per shard and every entry that reached the server.
 /// </summary>
 public sealed class KinesisFaults : DelegatingHandler
 {
@@ -38,6 +38,9 @@ public sealed class KinesisFaults : DelegatingHandler
 
     /// <summary>Whether entry i of PutRecords call n (1-based) fails with ProvisionedThroughputExceededException.</summary>
     public Func<int, int, bool>? FailPutEntry { get; set; }
+
+    /// <summary>The MillisBehindLatest to answer GetRecords calls on a shard with (by shard id; <see langword="null"/>: kinesalite's own).</summary>
+    public Func<string, long?>? MillisBehindLatest { get; set; }
 
     public int Throttled => _throttled;
 
@@ -83,7 +86,14 @@ public sealed class KinesisFaults : DelegatingHandler
             Replace(request, body);
         }
 
-        return await base.SendAsync(request, cancellationToken);
+        var answer = await base.SendAsync(request, cancellationToken);
+        if (MillisBehindLatest?.Invoke(KinesaliteIterators.ShardOf(iterator)) is not { } behind || !answer.IsSuccessStatusCode) return answer;
+        using (answer)
+        {
+            var page = JsonNode.Parse(await answer.Content.ReadAsStringAsync(cancellationToken))!;
+            page[nameof(LogPipe.Hosting.Kinesis.Client.Model.GetRecordsResponse.MillisBehindLatest)] = behind;
+            return Json(answer.StatusCode, page.ToJsonString());
+        }
     }
 
     private async Task<HttpResponseMessage> PutRecordsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
