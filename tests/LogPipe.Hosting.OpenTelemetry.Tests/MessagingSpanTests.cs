@@ -117,6 +117,9 @@ public sealed class MessagingSpanTests
 
         var (text, baggage) = Assert.Single(seen.Saves);
         Assert.Equal("hello", text);
+        // .NET's default propagator is W3C's: the baggage travels in the "baggage" header.
+        Assert.True(app.Broker.TryGet(BaggageRecordingSerializer.Topic, 0, 0, out var stored));
+        Assert.Contains(stored.Headers!, h => h.Key == "baggage");
         Assert.Equal("acme", baggage["tenant"]);
         Assert.Equal("42", baggage["user.id"]);
     }
