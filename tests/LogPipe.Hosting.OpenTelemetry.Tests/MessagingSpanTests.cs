@@ -16,11 +16,15 @@ public sealed class MessagingSpanTests
             .AddConsumer(BaggageRecordingSerializer.Topic, c => c.Register<BaggageRecordingSerializer>()),
         services: s => s.AddSingleton(seen));
 
-    private static async Task SendAsync<T>(TestApp app, T model)
+    /// <summary>Sends <paramref name="model"/> inside a request span carrying <paramref name="baggage"/>; returns the request's trace.</summary>
+    private static async Task<ActivityTraceId> SendInRequestAsync<T>(TestApp app, T model, params (string Key, string Value)[] baggage)
         where T : class
     {
+        using var request = TraceCapture.StartRequest();
+        foreach (var (key, value) in baggage) request.AddBaggage(key, value);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IProducer<T>>().SendAsync(model);
+        return request.TraceId;
     }
 
     [Fact]
@@ -28,12 +32,7 @@ public sealed class MessagingSpanTests
     {
         using var traces = new TraceCapture();
         await using var app = PeopleApp();
-        ActivityTraceId trace;
-        using (var request = TraceCapture.StartRequest())
-        {
-            trace = request.TraceId;
-            await SendAsync(app, People.Joe());
-        }
+        var trace = await SendInRequestAsync(app, People.Joe());
 
         Assert.Equal(1, await app.Runner.DrainAsync());
 
@@ -79,12 +78,7 @@ public sealed class MessagingSpanTests
     {
         using var traces = new TraceCapture();
         await using var app = PeopleApp();
-        ActivityTraceId trace;
-        using (var request = TraceCapture.StartRequest())
-        {
-            trace = request.TraceId;
-            await SendAsync(app, People.Joe());
-        }
+        var trace = await SendInRequestAsync(app, People.Joe());
 
         await app.Runner.DrainAsync();
 
@@ -104,12 +98,7 @@ public sealed class MessagingSpanTests
         using var traces = new TraceCapture();
         var seen = new BaggageSeen();
         await using var app = NotesApp(seen);
-        using (var request = TraceCapture.StartRequest())
-        {
-            request.AddBaggage("tenant", "acme");
-            request.AddBaggage("user.id", "42");
-            await SendAsync(app, new Note("hello"));
-        }
+        await SendInRequestAsync(app, new Note("hello"), ("tenant", "acme"), ("user.id", "42"));
 
         // Nothing of the sender's activity is current while the consumer applies: only what the headers carried.
         Assert.Null(Activity.Current);
@@ -134,13 +123,7 @@ public sealed class MessagingSpanTests
         DistributedContextPropagator.Current = new PrefixedPropagator();
         try
         {
-            ActivityTraceId trace;
-            using (var request = TraceCapture.StartRequest())
-            {
-                trace = request.TraceId;
-                request.AddBaggage("tenant", "acme");
-                await SendAsync(app, new Note("custom"));
-            }
+            var trace = await SendInRequestAsync(app, new Note("custom"), ("tenant", "acme"));
 
             Assert.Equal(1, await app.Runner.DrainAsync());
 

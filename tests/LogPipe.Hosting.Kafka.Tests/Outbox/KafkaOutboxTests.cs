@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using LogPipe.Hosting.EntityFrameworkCore;
@@ -56,14 +55,8 @@ public sealed class KafkaOutboxTests : IAsyncLifetime
     [Fact]
     public async Task A_change_written_in_a_request_reaches_Kafka_with_the_requests_trace_context_and_baggage_in_its_headers()
     {
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == LogPipeTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanListener();
+        var stopped = spans.Stopped;
         var app = await StartAsync();
         ActivityTraceId trace;
         using (var request = new Activity("PUT /people").SetIdFormat(ActivityIdFormat.W3C).Start())

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
 
 namespace LogPipe.Hosting.Tests.Diagnostics;
@@ -11,14 +11,8 @@ public sealed class ConsumerInstrumentationTests
     public void A_Kinesis_record_is_processed_under_aws_kinesis_with_its_sequence_number_as_message_id()
     {
         var stream = "stream-" + Guid.NewGuid().ToString("N");
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == LogPipeTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanListener();
+        var stopped = spans.Stopped;
         using var telemetry = new LogPipeTelemetry(null);
         var instrumentation = new ConsumerInstrumentation(telemetry, "Kinesis", "billing");
         var record = new IncomingRecord(new PartitionKey("Kinesis", stream, "shardId-000000000001"), 7, null, "json:{}"u8.ToArray(), DateTimeOffset.UtcNow)

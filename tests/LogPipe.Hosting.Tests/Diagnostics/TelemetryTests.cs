@@ -65,14 +65,8 @@ public sealed class TelemetryTests
     {
         var db = TestApp.NewDatabasePath();
         await using var app = App(db);
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == LogPipeTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanListener();
+        var stopped = spans.Stopped;
 
         ActivityTraceId requestTraceId;
         using (var request = new Activity("POST /people").SetIdFormat(ActivityIdFormat.W3C).Start())
