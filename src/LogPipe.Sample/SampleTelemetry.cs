@@ -1,4 +1,3 @@
-using LogPipe.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -15,13 +14,13 @@ public static class SampleTelemetry
         services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(LogPipeTelemetry.Name).AddAspNetCoreInstrumentation();
+                metrics.AddLogPipeInstrumentation().AddAspNetCoreInstrumentation();
                 if (exporter == "otlp") metrics.AddOtlpExporter(o => { if (otlpEndpoint is not null) o.Endpoint = new Uri(otlpEndpoint); });
                 else metrics.AddConsoleExporter();
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(LogPipeTelemetry.Name).AddAspNetCoreInstrumentation();
+                tracing.AddLogPipeInstrumentation().AddAspNetCoreInstrumentation();
                 if (exporter == "otlp") tracing.AddOtlpExporter(o => { if (otlpEndpoint is not null) o.Endpoint = new Uri(otlpEndpoint); });
                 else tracing.AddConsoleExporter();
             });

@@ -31,6 +31,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
     private readonly TransportSelector _transports;
     private readonly OutboxSignal _signal;
     private readonly OutboxMetrics _metrics;
+    private readonly LogPipeTelemetry _telemetry;
     private readonly OutboxOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -41,6 +42,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
         TransportSelector transports,
         OutboxSignal signal,
         OutboxMetrics metrics,
+        LogPipeTelemetry telemetry,
         IOptions<OutboxOptions> options,
         TimeProvider time,
         ILogger<OutboxRelay<TDbContext>> logger)
@@ -49,6 +51,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
         _transports = transports;
         _signal = signal;
         _metrics = metrics;
+        _telemetry = telemetry;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -151,6 +154,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
 
         var records = rows.ConvertAll(row => ToRecord(row, sourceHeader));
         var sender = _transports.Current.Sender;
+        using var activity = OutboxRelayTracing.StartSend(_telemetry, _transports.Name, records);
         try
         {
             await RenewWhileAsync(sender.SendBatchAsync(records, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
@@ -162,6 +166,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
         }
         catch (RecordSendException ex)
         {
+            OutboxRelayTracing.Failed(activity, ex);
             var sent = rows.Where((_, i) => i < ex.Positions.Count && ex.Positions[i] is not null).ToList();
             var failed = rows.Where((_, i) => i >= ex.Positions.Count || ex.Positions[i] is null).ToList();
             await DeleteAsync(db, sent, cancellationToken).ConfigureAwait(false);

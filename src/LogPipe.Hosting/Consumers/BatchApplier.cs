@@ -71,7 +71,7 @@ internal sealed class BatchApplier
                     continue;
                 }
 
-                var activity = _instrumentation.StartProcess(record);
+                var span = _instrumentation.StartProcess(record);
                 RecordOutcome outcome;
                 try
                 {
@@ -79,11 +79,11 @@ internal sealed class BatchApplier
                 }
                 catch (Exception ex)
                 {
-                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    _instrumentation.EndProcess(span, default, ex);
                     throw;
                 }
 
-                ConsumerInstrumentation.EndProcess(activity, outcome, null);
+                _instrumentation.EndProcess(span, outcome, null);
                 _progress.Alive();
                 if (!outcome.IsApplied && await _deadLetters.RecordMessageErrorAsync(work, consumer, record, outcome, deadLetters, cancellationToken).ConfigureAwait(false) is { } deadLetterFailure)
                 {

@@ -10,12 +10,14 @@ internal sealed class ConsumerInstrumentation
 {
     private readonly LogPipeTelemetry _telemetry;
     private readonly string _system;
+    private readonly string _consumerGroup;
     private readonly ConcurrentDictionary<PartitionKey, (long NextOffset, ILogEndSource? Source)> _committed = new();
 
-    public ConsumerInstrumentation(LogPipeTelemetry telemetry, string transportName)
+    public ConsumerInstrumentation(LogPipeTelemetry telemetry, string transportName, string consumerGroup)
     {
         _telemetry = telemetry;
         _system = LogPipeTelemetry.MessagingSystem(transportName);
+        _consumerGroup = consumerGroup;
         if (telemetry.MetricsEnabled)
         {
             telemetry.Meter.CreateObservableGauge("logpipe.consumer.lag", ObserveLag, "{record}", "Records in the log after the committed checkpoint, by topic and partition.");
@@ -30,41 +32,76 @@ internal sealed class ConsumerInstrumentation
         return max;
     }
 
-
-    public Activity? StartProcess(IncomingRecord record)
+    /// <summary>
+    /// Starts following one record's apply: a <c>process {topic}</c> span, child of the context the record's headers carry
+    /// (read by <see cref="DistributedContextPropagator.Current"/>), with the carried baggage on it so the serializer sees it
+    /// in <see cref="Activity.Baggage"/>.
+    /// </summary>
+    public ProcessSpan StartProcess(IncomingRecord record)
     {
-        if (!_telemetry.TracingEnabled || !LogPipeTelemetry.ActivitySource.HasListeners()) return null;
-        TraceContext.TryExtract(record.Headers, out var parent);
-        var activity = LogPipeTelemetry.ActivitySource.StartActivity($"{record.Partition.Stream} process", ActivityKind.Consumer, parent);
-        if (activity is null) return null;
-        activity.SetTag("messaging.system", _system);
-        activity.SetTag("messaging.operation.type", "process");
-        activity.SetTag("messaging.destination.name", record.Partition.Stream);
-        activity.SetTag("messaging.destination.partition.id", record.Partition.Partition);
-        activity.SetTag(record.SequenceNumber is null ? "messaging.kafka.offset" : "messaging.kinesis.sequence_number", record.SequenceNumber ?? (object)record.Offset);
-        return activity;
+        var started = Stopwatch.GetTimestamp();
+        if (!_telemetry.TracingEnabled || !LogPipeTelemetry.ActivitySource.HasListeners()) return new(null, record, started);
+        TraceContext.TryExtract(record.Headers, out var parent, out var baggage);
+        var activity = LogPipeTelemetry.ActivitySource.StartActivity($"process {record.Partition.Stream}", ActivityKind.Consumer, parent);
+        if (activity is null) return new(null, record, started);
+        TraceContext.AddBaggage(activity, baggage);
+        activity.SetTag(MessagingAttributes.System, _system);
+        activity.SetTag(MessagingAttributes.OperationType, MessagingAttributes.Process);
+        activity.SetTag(MessagingAttributes.OperationName, MessagingAttributes.Process);
+        activity.SetTag(MessagingAttributes.DestinationName, record.Partition.Stream);
+        activity.SetTag(MessagingAttributes.ConsumerGroupName, _consumerGroup);
+        activity.SetTag(MessagingAttributes.PartitionId, record.Partition.Partition);
+        if (record.SequenceNumber is { } sequenceNumber)
+        {
+            // A Kinesis sequence number is the record's id within its stream.
+            activity.SetTag(MessagingAttributes.MessageId, sequenceNumber);
+        }
+        else
+        {
+            activity.SetTag(MessagingAttributes.KafkaOffset, record.Offset);
+            if (OutboxIdentity.TryRead(record.Headers, out var identity, out _)) activity.SetTag(MessagingAttributes.MessageId, identity.ToString());
+        }
+
+        return new(activity, record, started);
     }
 
-    public static void EndProcess(Activity? activity, RecordOutcome outcome, Exception? failure)
+    /// <summary>Ends a record's span and records its <c>messaging.process.duration</c>.</summary>
+    public void EndProcess(ProcessSpan span, RecordOutcome outcome, Exception? failure)
     {
-        if (activity is null) return;
-        activity.SetTag("logpipe.message_type", outcome.MessageType);
-        activity.SetTag("logpipe.version", outcome.Version);
+        string? errorType = null;
+        if (failure is not null) errorType = MessagingAttributes.ErrorTypeOf(failure);
+        else if (outcome.Error is { } error && error != MessageErrorKind.IgnoredType) errorType = error.ToString();
+        if (_telemetry.MetricsEnabled && _telemetry.ProcessDuration.Enabled)
+        {
+            var tags = new TagList
+            {
+                { MessagingAttributes.System, _system },
+                { MessagingAttributes.OperationName, MessagingAttributes.Process },
+                { MessagingAttributes.DestinationName, span.Record.Partition.Stream },
+                { MessagingAttributes.ConsumerGroupName, _consumerGroup },
+            };
+            if (errorType is not null) tags.Add(MessagingAttributes.ErrorType, errorType);
+            _telemetry.ProcessDuration.Record(Stopwatch.GetElapsedTime(span.Started).TotalSeconds, tags);
+        }
+
+        if (span.Activity is not { } activity) return;
+        activity.SetTag(MessagingAttributes.MessageType, outcome.MessageType);
+        activity.SetTag(MessagingAttributes.Version, outcome.Version);
         if (failure is not null)
         {
             activity.SetStatus(ActivityStatusCode.Error, failure.Message);
-            activity.SetTag("error.type", failure.GetType().FullName);
         }
         else if (outcome.Error is { } error)
         {
-            activity.SetTag("logpipe.outcome", error.ToString());
+            activity.SetTag(MessagingAttributes.Outcome, error.ToString());
             if (error != MessageErrorKind.IgnoredType) activity.SetStatus(ActivityStatusCode.Error, outcome.ErrorMessage);
         }
         else
         {
-            activity.SetTag("logpipe.outcome", "Applied");
+            activity.SetTag(MessagingAttributes.Outcome, "Applied");
         }
 
+        if (errorType is not null) activity.SetTag(MessagingAttributes.ErrorType, errorType);
         activity.Dispose();
     }
 
@@ -73,7 +110,14 @@ internal sealed class ConsumerInstrumentation
         if (!_telemetry.MetricsEnabled) return;
         foreach (var group in unit.GroupBy(u => u.Record.Partition.Stream))
         {
-            _telemetry.Consumed.Add(group.Count(), new KeyValuePair<string, object?>("messaging.destination.name", group.Key));
+            var tags = new TagList
+            {
+                { MessagingAttributes.System, _system },
+                { MessagingAttributes.OperationName, MessagingAttributes.Poll },
+                { MessagingAttributes.DestinationName, group.Key },
+                { MessagingAttributes.ConsumerGroupName, _consumerGroup },
+            };
+            _telemetry.ConsumedMessages.Add(group.Count(), tags);
         }
     }
 

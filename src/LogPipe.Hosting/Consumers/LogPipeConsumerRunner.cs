@@ -147,7 +147,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     {
         // A restart after disposal composes new parts: the time of the last commit is kept.
         _status = _status with { LastCommitAt = _settler?.LastCommitAt ?? _status.LastCommitAt };
-        var instrumentation = new ConsumerInstrumentation(_telemetry, transport.Name);
+        var instrumentation = new ConsumerInstrumentation(_telemetry, transport.Name, _consumerGroup);
         var forwarder = _options.DeadLetters.ForwardTo is { Length: > 0 } forwardTo ? new DeadLetterForwarder(_transports, forwardTo, _logger) : null;
         var deadLetters = new DeadLetterRecorder(_consumerGroup, _abandoner, forwarder, _time, _logger);
         var perRecord = new PerRecordApplier(instrumentation, _progress, _abandoner, deadLetters, _time, _logger);

@@ -69,7 +69,7 @@ internal sealed class PerRecordApplier
             RecordOutcome outcome = default;
             if (failure is null)
             {
-                var activity = _instrumentation.StartProcess(record);
+                var span = _instrumentation.StartProcess(record);
                 try
                 {
                     await work.BeginRecordAsync(cancellationToken).ConfigureAwait(false);
@@ -77,7 +77,7 @@ internal sealed class PerRecordApplier
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     // A savepoint that cannot be taken is the database's failure, not the record's.
-                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    _instrumentation.EndProcess(span, default, ex);
                     _abandoner.Abandon(unit, 0, ex);
                     return null;
                 }
@@ -86,13 +86,13 @@ internal sealed class PerRecordApplier
                 try
                 {
                     outcome = await consumer.Deadline.RunAsync((Work: work, Record: prepared[i], Services: services), static (s, ct) => ApplyInSavepointAsync(s.Work, s.Record, s.Services, ct), cancellationToken).ConfigureAwait(false);
-                    ConsumerInstrumentation.EndProcess(activity, outcome, null);
+                    _instrumentation.EndProcess(span, outcome, null);
                     _progress.Alive();
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     // Whatever a user's code throws (an OperationCanceledException of its own included) is a save failure.
-                    ConsumerInstrumentation.EndProcess(activity, default, ex);
+                    _instrumentation.EndProcess(span, default, ex);
                     _instrumentation.SaveFailed(record);
                     saveFailure = ex;
                 }

@@ -37,7 +37,7 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
     public async Task<RecordPosition> SendAsync(TModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var activity = StartPublish(1);
+        using var activity = StartSend(1);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -49,13 +49,19 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
             }
 
             var position = await _sender.SendAsync(record, cancellationToken).ConfigureAwait(false);
-            activity?.SetTag("messaging.destination.partition.id", position.Partition);
-            Sent(1, started);
+            if (activity is not null)
+            {
+                activity.SetTag(MessagingAttributes.PartitionId, position.Partition);
+                if (position.SequenceNumber is null) activity.SetTag(MessagingAttributes.KafkaOffset, position.Offset);
+                if (record.Key is not null && position.SequenceNumber is null) activity.SetTag(MessagingAttributes.KafkaMessageKey, record.Key);
+            }
+
+            Sent(1, started, null);
             return position;
         }
         catch (Exception ex)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            Failed(activity, ex, 1, started);
             throw;
         }
     }
@@ -65,7 +71,7 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         ArgumentNullException.ThrowIfNull(models);
         var list = models as IReadOnlyList<TModel> ?? models.ToList();
         if (list.Count == 0) return [];
-        using var activity = StartPublish(list.Count);
+        using var activity = StartSend(list.Count);
         var headers = TraceContext.Inject(activity);
         OutgoingRecord[] records;
         var scope = _scopes.CreateAsyncScope();
@@ -78,35 +84,56 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>
         try
         {
             var positions = await _sender.SendBatchAsync(records, cancellationToken).ConfigureAwait(false);
-            Sent(records.Length, started);
+            Sent(records.Length, started, null);
             return positions;
         }
         catch (Exception ex)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            Failed(activity, ex, records.Length, started);
             throw;
         }
     }
 
-    private Activity? StartPublish(int count)
+    /// <summary>The send span, named and attributed by the messaging conventions (<c>send {topic}</c>).</summary>
+    private Activity? StartSend(int count)
     {
         if (!_telemetry.TracingEnabled || !LogPipeTelemetry.ActivitySource.HasListeners()) return null;
-        var activity = LogPipeTelemetry.ActivitySource.StartActivity($"{_definition.Stream} publish", ActivityKind.Producer);
+        var activity = LogPipeTelemetry.ActivitySource.StartActivity($"send {_definition.Stream}", ActivityKind.Producer);
         if (activity is null) return null;
-        activity.SetTag("messaging.system", _system);
-        activity.SetTag("messaging.operation.type", "send");
-        activity.SetTag("messaging.destination.name", _definition.Stream);
-        activity.SetTag("logpipe.message_type", _definition.Serializer.MessageType);
-        activity.SetTag("logpipe.version", _definition.Serializer.Version);
-        if (count > 1) activity.SetTag("messaging.batch.message_count", count);
+        activity.SetTag(MessagingAttributes.System, _system);
+        activity.SetTag(MessagingAttributes.OperationType, MessagingAttributes.Send);
+        activity.SetTag(MessagingAttributes.OperationName, MessagingAttributes.Send);
+        activity.SetTag(MessagingAttributes.DestinationName, _definition.Stream);
+        activity.SetTag(MessagingAttributes.MessageType, _definition.Serializer.MessageType);
+        activity.SetTag(MessagingAttributes.Version, _definition.Serializer.Version);
+        if (count > 1) activity.SetTag(MessagingAttributes.BatchMessageCount, count);
         return activity;
     }
 
-    private void Sent(int count, long started)
+    private void Failed(Activity? activity, Exception exception, int count, long started)
+    {
+        var errorType = MessagingAttributes.ErrorTypeOf(exception);
+        if (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity.SetTag(MessagingAttributes.ErrorType, errorType);
+        }
+
+        Sent(count, started, errorType);
+    }
+
+    private void Sent(int count, long started, string? errorType)
     {
         if (!_telemetry.MetricsEnabled) return;
-        var topic = new KeyValuePair<string, object?>("messaging.destination.name", _definition.Stream);
-        _telemetry.Produced.Add(count, topic, new KeyValuePair<string, object?>("logpipe.message_type", _definition.Serializer.MessageType));
-        _telemetry.SendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, topic);
+        var tags = new TagList
+        {
+            { MessagingAttributes.System, _system },
+            { MessagingAttributes.OperationName, MessagingAttributes.Send },
+            { MessagingAttributes.DestinationName, _definition.Stream },
+        };
+        if (errorType is not null) tags.Add(MessagingAttributes.ErrorType, errorType);
+        _telemetry.OperationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        tags.Add(MessagingAttributes.MessageType, _definition.Serializer.MessageType);
+        _telemetry.SentMessages.Add(count, tags);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Kafka.Tests.Embedded;
@@ -50,6 +51,34 @@ public sealed class KafkaOutboxTests : IAsyncLifetime
 
     private static string Header(Confluent.Kafka.ConsumeResult<string, string> record, string name) =>
         Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(name));
+
+    [Fact]
+    public async Task A_change_written_in_a_request_reaches_Kafka_with_the_requests_trace_context_and_baggage_in_its_headers()
+    {
+        using var spans = new SpanListener();
+        var stopped = spans.Stopped;
+        var app = await StartAsync();
+        ActivityTraceId trace;
+        using (var request = new Activity("PUT /people").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            trace = request.TraceId;
+            request.AddBaggage("tenant", "acme");
+            await SaveAsync(app, new Person { Uuid = Guid.NewGuid(), FirstName = "P", LastName = "traced" });
+        }
+
+        using var consumer = TopicConsumer.Start(_cluster.BootstrapServers, _topic);
+        var record = Assert.Single(await consumer.WaitForAsync(1, KafkaTestCluster.Patience));
+        Assert.Contains(trace.ToHexString(), Header(record, "traceparent"), StringComparison.Ordinal);
+        Assert.Equal("tenant=acme", Header(record, "baggage").Replace(" ", "", StringComparison.Ordinal));
+
+        // The relay's send span is its own (it runs after the request ended) and links to the writer's trace.
+        await Eventually.TrueAsync(() => stopped.Any(a => a.Links.Any(l => l.Context.TraceId == trace)), KafkaTestCluster.Patience, "the relay's send span");
+        var send = stopped.Single(a => a.Links.Any(l => l.Context.TraceId == trace));
+        Assert.Equal($"send {_topic}", send.DisplayName);
+        Assert.Equal(ActivityKind.Producer, send.Kind);
+        Assert.Equal("kafka", send.GetTagItem("messaging.system"));
+        Assert.Equal(_topic, send.GetTagItem("messaging.destination.name"));
+    }
 
     [Fact]
     public async Task Committed_changes_reach_Kafka_in_commit_order_per_key_with_the_outbox_identity_headers()

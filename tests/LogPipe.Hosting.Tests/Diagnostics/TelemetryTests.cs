@@ -15,7 +15,7 @@ public sealed class TelemetryTests
         databasePath: db);
 
     [Fact]
-    public async Task Metrics_count_produced_applied_and_dead_lettered_records_and_lag_returns_to_zero()
+    public async Task Metrics_count_sent_applied_and_dead_lettered_records_and_lag_returns_to_zero()
     {
         var db = TestApp.NewDatabasePath();
         await using var app = App(db);
@@ -51,8 +51,8 @@ public sealed class TelemetryTests
         Assert.Equal(2, await app.Runner.DrainAsync());
         listener.RecordObservableInstruments();
 
-        Assert.Equal(5, totals["logpipe.records.produced"]);
-        Assert.Equal(6, totals["logpipe.records.consumed"]);
+        Assert.Equal(5, totals["messaging.client.sent.messages"]);
+        Assert.Equal(6, totals["messaging.client.consumed.messages"]);
         Assert.Equal(5, totals["logpipe.records.applied"]);
         Assert.Equal(1, totals["logpipe.records.dead_lettered/UnknownVersion"]);
         Assert.Equal(6, totals["logpipe.unit_of_work.records"]);
@@ -61,18 +61,12 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public async Task The_process_span_continues_the_trace_of_the_publish_span_through_record_headers()
+    public async Task The_process_span_continues_the_trace_of_the_send_span_through_record_headers()
     {
         var db = TestApp.NewDatabasePath();
         await using var app = App(db);
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == LogPipeTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanListener();
+        var stopped = spans.Stopped;
 
         ActivityTraceId requestTraceId;
         using (var request = new Activity("POST /people").SetIdFormat(ActivityIdFormat.W3C).Start())
@@ -83,13 +77,13 @@ public sealed class TelemetryTests
         }
 
         await app.Runner.DrainAsync();
-        // The listener hears the whole process, and other tests publish to "people" meanwhile: this test's publish span
+        // The listener hears the whole process, and other tests publish to "people" meanwhile: this test's send span
         // is the one under its request.
-        var publish = Assert.Single(stopped, a => a.OperationName == "people publish" && a.TraceId == requestTraceId);
-        var process = Assert.Single(stopped, a => a.OperationName == "people process" && a.TraceId == publish.TraceId);
-        Assert.Equal(ActivityKind.Producer, publish.Kind);
+        var send = Assert.Single(stopped, a => a.OperationName == "send people" && a.TraceId == requestTraceId);
+        var process = Assert.Single(stopped, a => a.OperationName == "process people" && a.TraceId == send.TraceId);
+        Assert.Equal(ActivityKind.Producer, send.Kind);
         Assert.Equal(ActivityKind.Consumer, process.Kind);
-        Assert.Equal(publish.SpanId, process.ParentSpanId);
+        Assert.Equal(send.SpanId, process.ParentSpanId);
         Assert.Equal("person", process.GetTagItem("logpipe.message_type"));
         Assert.Equal("Applied", process.GetTagItem("logpipe.outcome"));
         Assert.Equal("0", process.GetTagItem("messaging.destination.partition.id"));
