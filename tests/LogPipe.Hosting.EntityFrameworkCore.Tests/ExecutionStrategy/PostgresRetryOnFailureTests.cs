@@ -92,18 +92,26 @@ public sealed class PostgresRetryOnFailureTests : IAsyncLifetime
         await drain.WaitAsync(Bound);
 
         Assert.True(_script.TriesOf(victim) >= 2, "the unit with the killed connection was not applied again");
+        Assert.Contains(_app.Logs.Entries, e => e.EventId.Id == LogEvents.UnitAbandoned);
         await AssertEachAppliedOnceAsync(people);
     }
 
     [Fact]
     public async Task A_commit_that_landed_but_whose_answer_was_lost_is_not_applied_a_second_time()
     {
-        var people = Append(4);
+        // A first unit stores the checkpoint, so the one whose answer is lost moves it by an update conditional on its version.
+        var people = Append(2);
+        await _app.Runner.DrainAsync().WaitAsync(Bound);
+        people.AddRange(Append(4));
         _app.Probe.LoseCommitAnswers = 1;
 
         await _app.Runner.DrainAsync().WaitAsync(Bound);
 
         Assert.Equal(0, _app.Probe.LoseCommitAnswers);
         await AssertEachAppliedOnceAsync(people);
+
+        // The runner applied the unit again, and its checkpoint write, conditional on the version before the lost commit,
+        // was fenced: that second application rolled back.
+        Assert.Contains(_app.Logs.Entries, e => e.EventId.Id == LogEvents.CheckpointConflict);
     }
 }
