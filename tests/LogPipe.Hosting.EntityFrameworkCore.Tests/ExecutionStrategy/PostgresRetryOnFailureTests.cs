@@ -58,7 +58,7 @@ public sealed class PostgresRetryOnFailureTests : IAsyncLifetime
     {
         var people = Append(5);
 
-        await _app.Runner.DrainAsync().WaitAsync(Bound);
+        await Drained.WithinAsync(_app, Bound);
 
         await AssertEachAppliedOnceAsync(people);
     }
@@ -101,11 +101,11 @@ public sealed class PostgresRetryOnFailureTests : IAsyncLifetime
     {
         // A first unit stores the checkpoint, so the one whose answer is lost moves it by an update conditional on its version.
         var people = Append(2);
-        await _app.Runner.DrainAsync().WaitAsync(Bound);
+        await Drained.WithinAsync(_app, Bound);
         people.AddRange(Append(4));
         _app.Probe.LoseCommitAnswers = 1;
 
-        await _app.Runner.DrainAsync().WaitAsync(Bound);
+        await Drained.WithinAsync(_app, Bound);
 
         Assert.Equal(0, _app.Probe.LoseCommitAnswers);
         await AssertEachAppliedOnceAsync(people);

@@ -40,7 +40,7 @@ public sealed class PostgresRetryOnFailureToolsTests : IAsyncLifetime
     {
         var before = App(withV2: false);
         _broker.Append("people", null, Encoding.UTF8.GetBytes(JoeV2));
-        await before.Runner.DrainAsync().WaitAsync(Bound);
+        await Drained.WithinAsync(before, Bound);
         Assert.Equal(nameof(MessageErrorKind.UnknownVersion), Assert.Single(await before.DeadLettersAsync()).ErrorKind);
 
         var after = App(withV2: true);
@@ -60,7 +60,7 @@ public sealed class PostgresRetryOnFailureToolsTests : IAsyncLifetime
             _broker.Append("people", null, Encoding.UTF8.GetBytes($$$"""json:{"type":"person","version":1,"message":{"uuid":"{{{Guid.NewGuid()}}}","first_name":"Joe","last_name":"Schmoe"}}"""));
         }
 
-        await app.Runner.DrainAsync().WaitAsync(Bound);
+        await Drained.WithinAsync(app, Bound);
         var editor = app.Services.GetRequiredService<CheckpointEditor<TestDb>>();
         var stored = Assert.Single(await editor.ListAsync());
 

@@ -30,7 +30,7 @@ public sealed class SqliteRetryingStrategyTests : IAsyncLifetime
             _app.Broker.Append("people", null, Encoding.UTF8.GetBytes($$$"""json:{"type":"person","version":1,"message":{"uuid":"{{{Guid.NewGuid()}}}","first_name":"Joe","last_name":"Schmoe"}}"""));
         }
 
-        await _app.Runner.DrainAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await Drained.WithinAsync(_app, TimeSpan.FromSeconds(30));
 
         Assert.Equal(3, (await _app.PeopleAsync()).Count);
         Assert.Equal(3, Assert.Single(await _app.CheckpointsAsync()).NextOffset);
