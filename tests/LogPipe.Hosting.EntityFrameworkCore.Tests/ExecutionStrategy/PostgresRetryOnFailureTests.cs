@@ -2,6 +2,7 @@ using System.Text;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace LogPipe.Hosting.EntityFrameworkCore.Tests.ExecutionStrategy;
@@ -59,6 +60,25 @@ public sealed class PostgresRetryOnFailureTests : IAsyncLifetime
         var people = Append(5);
 
         await Drained.WithinAsync(_app, Bound);
+
+        await AssertEachAppliedOnceAsync(people);
+    }
+
+    [Fact]
+    public async Task With_EnableRetryOnFailure_the_service_loop_commits_units_in_the_background_while_it_reads_the_next()
+    {
+        // RunAsync, the hosted service's loop, commits each unit on another thread (the overlapped commit): that commit
+        // runs in the unit's strategy context too.
+        using var stop = new CancellationTokenSource();
+        var running = _app.Runner.RunAsync(stop.Token);
+        var people = Append(40);
+
+        await Eventually.TrueAsync(
+            async () => (await _app.CheckpointsAsync()).SingleOrDefault()?.NextOffset == people.Count,
+            Bound,
+            () => "the loop did not commit every record; last warning: " + _app.Logs.Entries.LastOrDefault(e => e.Level >= LogLevel.Warning)?.Exception?.Message);
+        await stop.CancelAsync();
+        await running;
 
         await AssertEachAppliedOnceAsync(people);
     }
