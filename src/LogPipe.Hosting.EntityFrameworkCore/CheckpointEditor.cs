@@ -114,6 +114,7 @@ public sealed class CheckpointEditor<TDbContext>
                 // A key clash means a row appeared since the caller looked; any other failure is the database's own.
                 var appeared = await FindAsync(group, partition, cancellationToken).ConfigureAwait(false);
                 if (appeared is null) throw;
+                if (IsThisWrite(appeared, row)) return row;
                 throw Conflict(group, partition, expectedVersion, appeared, ex);
             }
         }
@@ -129,8 +130,18 @@ public sealed class CheckpointEditor<TDbContext>
                 cancellationToken)
             .ConfigureAwait(false);
         if (changed == 1) return row;
-        throw Conflict(group, partition, expectedVersion, await FindAsync(group, partition, cancellationToken).ConfigureAwait(false), null);
+        var found = await FindAsync(group, partition, cancellationToken).ConfigureAwait(false);
+        if (found is not null && IsThisWrite(found, row)) return row;
+        throw Conflict(group, partition, expectedVersion, found, null);
     }
+
+    /// <summary>
+    /// Whether the stored checkpoint is the one this call wrote. A retrying execution strategy (<c>EnableRetryOnFailure()</c>)
+    /// runs a statement again when the connection drops before its answer arrives; if the first run had landed, the second
+    /// finds its own write (the same position and version) and must not report it as someone else's.
+    /// </summary>
+    private static bool IsThisWrite(LogPipeCheckpoint stored, LogPipeCheckpoint written) =>
+        stored.Version == written.Version && stored.NextOffset == written.NextOffset && stored.SequenceNumber == written.SequenceNumber;
 
     private async Task<LogPipeCheckpoint?> FindAsync(string group, PartitionKey partition, CancellationToken cancellationToken)
     {

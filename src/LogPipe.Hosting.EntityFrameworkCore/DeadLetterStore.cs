@@ -1,6 +1,7 @@
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Transport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -123,26 +124,24 @@ public sealed class DeadLetterStore<TDbContext>
         await using (scope.ConfigureAwait(false))
         {
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-            var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    var result = await _applier.ApplyAsync(record, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
-                    if (result.Applied)
-                    {
-                        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                        await db.Set<LogPipeDeadLetter>().Where(d => d.Id == letter.Id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                        return true;
-                    }
-
-                    (kind, error) = (result.ErrorKind.ToString(), result.Error);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    (kind, error) = (nameof(MessageErrorKind.SaveFailed), $"{ex.GetType().Name}: {ex.Message}");
-                }
+                // One replay is the execution strategy's operation: with EnableRetryOnFailure() a transient failure runs it
+                // again from the start (a fresh transaction, nothing tracked), and a commit whose answer was lost counts as
+                // done when the dead letter is gone, since it is deleted in the same transaction.
+                var result = await db.Database.CreateExecutionStrategy().ExecuteAsync(
+                    (Store: this, Letter: letter, Record: record, Services: scope.ServiceProvider),
+                    static (context, replay, ct) => replay.Store.ApplyInTransactionAsync(context, replay.Letter.Id, replay.Record, replay.Services, ct),
+                    static async (context, replay, ct) => new ExecutionResult<ApplyResult>(
+                        !await context.Set<LogPipeDeadLetter>().AnyAsync(d => d.Id == replay.Letter.Id, ct).ConfigureAwait(false),
+                        new ApplyResult(Applied: true, ErrorKind: null, Error: null, MessageType: null, Version: null)),
+                    cancellationToken).ConfigureAwait(false);
+                if (result.Applied) return true;
+                (kind, error) = (result.ErrorKind.ToString(), result.Error);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                (kind, error) = (nameof(MessageErrorKind.SaveFailed), $"{ex.GetType().Name}: {ex.Message}");
             }
         }
 
@@ -164,6 +163,23 @@ public sealed class DeadLetterStore<TDbContext>
         }
 
         return false;
+    }
+
+    /// <summary>Applies one dead letter's record and deletes the dead letter, in one transaction; rolls back unless applied.</summary>
+    private async Task<ApplyResult> ApplyInTransactionAsync(DbContext db, long id, IncomingRecord record, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        // What a failed attempt left tracked must not be saved by the next one.
+        db.ChangeTracker.Clear();
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            var result = await _applier.ApplyAsync(record, services, cancellationToken).ConfigureAwait(false);
+            if (!result.Applied) return result;
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await db.Set<LogPipeDeadLetter>().Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
     }
 
     private IQueryable<LogPipeDeadLetter> Filter(TDbContext db, DeadLetterQuery query) =>

@@ -83,11 +83,11 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
         var db = Context(services);
         // LogPipe manages savepoints per record; EF's own automatic ones would only double the round trips.
         db.Database.AutoSavepointsEnabled = false;
-        var transaction = await UnitOfWorkTransaction.BeginAsync(db.Database, _isolationLevel, cancellationToken).ConfigureAwait(false);
+        var transaction = await UnitOfWorkTransaction.BeginUnlessRetryingAsync(db.Database, _isolationLevel, cancellationToken).ConfigureAwait(false);
         var writer = _writer ??= CheckpointWriter.Create(db);
         // Outbox identities are kept when the model has their table (ApplyLogPipeConfiguration adds it).
         var received = db.Model.FindEntityType(typeof(LogPipeOutboxReceived)) is null ? null : _received;
-        return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction, received);
+        return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction, _isolationLevel, received);
     }
 
     private TDbContext Context(IServiceProvider services)

@@ -31,7 +31,7 @@ internal sealed class EntityFrameworkTransactionFactory<TDbContext> : ITransacti
     {
         var db = services.GetRequiredService<TDbContext>();
         db.Database.AutoSavepointsEnabled = false;
-        var transaction = await UnitOfWorkTransaction.BeginAsync(db.Database, _isolationLevel, cancellationToken).ConfigureAwait(false);
-        return new EntityFrameworkUnitOfWork(_unused, writer: null, _consumerGroup, db, transaction);
+        var transaction = await UnitOfWorkTransaction.BeginUnlessRetryingAsync(db.Database, _isolationLevel, cancellationToken).ConfigureAwait(false);
+        return new EntityFrameworkUnitOfWork(_unused, writer: null, _consumerGroup, db, transaction, _isolationLevel);
     }
 }

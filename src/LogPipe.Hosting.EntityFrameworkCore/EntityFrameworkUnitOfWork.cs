@@ -14,14 +14,18 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
     private readonly CheckpointVersions _versions;
     private readonly string _consumerGroup;
     private readonly DbContext _db;
-    private readonly IDbContextTransaction _transaction;
+    private readonly System.Data.IsolationLevel? _isolationLevel;
+    private IDbContextTransaction? _transaction;
     private readonly CheckpointWriter? _writer;
     private readonly OutboxReceivedTable? _received;
     private readonly List<OutboxIdentity> _applied = [];
     private bool _batch;
 
-    public EntityFrameworkUnitOfWork(CheckpointVersions versions, CheckpointWriter? writer, string consumerGroup, DbContext db, IDbContextTransaction transaction, OutboxReceivedTable? received = null)
+    // Without a transaction, it begins in RunAsync, inside the DbContext's retrying execution strategy (UnitOfWorkTransaction).
+    public EntityFrameworkUnitOfWork(
+        CheckpointVersions versions, CheckpointWriter? writer, string consumerGroup, DbContext db, IDbContextTransaction? transaction, System.Data.IsolationLevel? isolationLevel, OutboxReceivedTable? received = null)
     {
+        _isolationLevel = isolationLevel;
         _received = received;
         _versions = versions;
         _writer = writer;
@@ -31,6 +35,17 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
     }
 
     public bool SupportsBatchedSaves => true;
+
+    private IDbContextTransaction Transaction => _transaction
+        ?? throw new InvalidOperationException("The unit's transaction begins in RunAsync: the DbContext's execution strategy retries on failure and refuses a transaction begun outside it.");
+
+    public Task RunAsync(Func<CancellationToken, Task> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return _transaction is not null
+            ? body(cancellationToken)
+            : UnitOfWorkTransaction.RunAsync(_db.Database, _isolationLevel, transaction => _transaction = transaction, body, cancellationToken);
+    }
 
     public void BeginBatch() => _batch = true;
 
@@ -45,12 +60,12 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
         _applied.AddRange(identities);
     }
 
-    public Task BeginRecordAsync(CancellationToken cancellationToken) => _transaction.CreateSavepointAsync(RecordSavepoint, cancellationToken);
+    public Task BeginRecordAsync(CancellationToken cancellationToken) => Transaction.CreateSavepointAsync(RecordSavepoint, cancellationToken);
 
     public async Task CompleteRecordAsync(CancellationToken cancellationToken)
     {
         await _db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await _transaction.ReleaseSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
+        await Transaction.ReleaseSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
         // What is saved is in the transaction; tracking it on would make every later SaveChanges scan it again
         // (quadratic in the unit's size). Lookups of later records read it back from the transaction.
         _db.ChangeTracker.Clear();
@@ -58,8 +73,8 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
 
     public async Task AbortRecordAsync(CancellationToken cancellationToken)
     {
-        await _transaction.RollbackToSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
-        await _transaction.ReleaseSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
+        await Transaction.RollbackToSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
+        await Transaction.ReleaseSavepointAsync(RecordSavepoint, cancellationToken).ConfigureAwait(false);
         // Earlier records are already flushed into the transaction; what is still tracked belongs to the failed one.
         _db.ChangeTracker.Clear();
     }
@@ -126,7 +141,7 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
             else writes.Add(new CheckpointWriter.Write(_consumerGroup, update.Partition, update.Checkpoint, expected, now));
         }
 
-        var changed = writes.Count == 0 ? [] : await (_writer ?? throw new InvalidOperationException("This unit of work does not keep checkpoints.")).WriteAsync(_db, _transaction, writes, cancellationToken).ConfigureAwait(false);
+        var changed = writes.Count == 0 ? [] : await (_writer ?? throw new InvalidOperationException("This unit of work does not keep checkpoints.")).WriteAsync(_db, Transaction, writes, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < writes.Count; i++)
         {
             if (changed[i]) written.Add((writes[i].Partition, writes[i].ExpectedVersion + 1));
@@ -164,18 +179,18 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
 
         if (conflicts.Count > 0)
         {
-            await _transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            await Transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
             throw new CheckpointConflictException(conflicts);
         }
 
-        await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (partition, version) in written) _versions.Set(partition, version);
         if (_received is not null) await _received.PruneIfDueAsync(_db).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _transaction.DisposeAsync().ConfigureAwait(false);
+        if (_transaction is not null) await _transaction.DisposeAsync().ConfigureAwait(false);
         _db.ChangeTracker.Clear();
     }
 }

@@ -54,6 +54,8 @@ internal sealed class KafkaGroupCheckpointStore : ICheckpointStore
 
         public void BeginBatch() => inner.BeginBatch();
 
+        public Task RunAsync(Func<CancellationToken, Task> body, CancellationToken cancellationToken) => inner.RunAsync(body, cancellationToken);
+
         public Task BeginRecordAsync(CancellationToken cancellationToken) => inner.BeginRecordAsync(cancellationToken);
 
         public Task CompleteRecordAsync(CancellationToken cancellationToken) => inner.CompleteRecordAsync(cancellationToken);

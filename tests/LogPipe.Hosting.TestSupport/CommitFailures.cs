@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace LogPipe.Hosting.TestSupport;
 
-/// <summary>Makes transaction commits fail while <see cref="Probe.FailCommits"/> is positive, counting it down.</summary>
+/// <summary>
+/// Makes transaction commits fail while <see cref="Probe.FailCommits"/> is positive, and commits that landed report a lost
+/// connection while <see cref="Probe.LoseCommitAnswers"/> is positive, counting them down.
+/// </summary>
 public sealed class CommitFailures(Probe probe) : DbTransactionInterceptor
 {
     public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
@@ -16,6 +19,23 @@ public sealed class CommitFailures(Probe probe) : DbTransactionInterceptor
     {
         FailIfAsked();
         return ValueTask.FromResult(result);
+    }
+
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => LoseAnswerIfAsked();
+
+    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        LoseAnswerIfAsked();
+        return Task.CompletedTask;
+    }
+
+    private void LoseAnswerIfAsked()
+    {
+        if (Volatile.Read(ref probe.LoseCommitAnswers) > 0 && Interlocked.Decrement(ref probe.LoseCommitAnswers) >= 0)
+        {
+            // The commit is durable, but the caller cannot know: as when the connection drops while COMMIT's answer travels.
+            throw new TimeoutException("simulated loss of the connection after COMMIT reached the server");
+        }
     }
 
     private void FailIfAsked()

@@ -21,6 +21,12 @@ public sealed class Probe
     /// </summary>
     public int FailCommits;
 
+    /// <summary>
+    /// The next this many transaction commits land but throw afterwards, as when the connection drops while the answer to
+    /// COMMIT travels: the caller cannot tell that it committed (counted down by <see cref="CommitFailures"/>).
+    /// </summary>
+    public int LoseCommitAnswers;
+
     /// <summary>Save of the person with this uuid throws this many more times.</summary>
     public ConcurrentDictionary<Guid, int> FailTimes { get; } = new();
 

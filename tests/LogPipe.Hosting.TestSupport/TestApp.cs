@@ -52,7 +52,9 @@ public sealed class TestApp : IAsyncDisposable
         TimeProvider? time = null,
         bool entityFrameworkOffsets = true,
         string? postgres = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.NpgsqlDbContextOptionsBuilder>? npgsql = null,
+        Action<Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder>? sqlite = null)
     {
         databasePath ??= NewDatabasePath();
         var logs = new LogCapture();
@@ -66,8 +68,9 @@ public sealed class TestApp : IAsyncDisposable
             logs,
             defaults,
             settings,
-            // With a PostgreSQL connection string the app runs on that database instead of the SQLite file.
-            (sp, o) => (postgres is null ? o.UseSqlite($"Data Source={databasePath};Pooling=False") : o.UseNpgsql(postgres))
+            // With a PostgreSQL connection string the app runs on that database instead of the SQLite file; the provider's
+            // own options (an execution strategy, for example) come from npgsql / sqlite.
+            (sp, o) => (postgres is null ? o.UseSqlite($"Data Source={databasePath};Pooling=False", s => sqlite?.Invoke(s)) : o.UseNpgsql(postgres, n => npgsql?.Invoke(n)))
                 .AddInterceptors(new CommitFailures(sp.GetRequiredService<Probe>())),
             lp =>
             {

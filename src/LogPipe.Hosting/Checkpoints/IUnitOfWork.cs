@@ -51,6 +51,23 @@ public interface IUnitOfWork : IAsyncDisposable
     void RecordApplied(IReadOnlyCollection<OutboxIdentity> identities) =>
         throw new NotSupportedException($"{GetType().Name} does not keep outbox identities ({nameof(SupportsOutboxIdentities)} is false).");
 
+    /// <summary>
+    /// Runs <paramref name="body"/>, everything done in this unit's transaction (reading outbox identities, applying the
+    /// records, starting the commit), in the context the store's transaction needs. The EF Core store runs it inside the
+    /// DbContext's execution strategy, which refuses transactions begun outside it when it retries on failure
+    /// (<c>EnableRetryOnFailure()</c>). A failure of <paramref name="body"/> is never retried here: it reaches the caller,
+    /// which gives the unit back and applies it again from its records. Called once per unit, right after it begins.
+    /// Default: runs <paramref name="body"/> as it is.
+    /// </summary>
+    /// <param name="body">The unit's work in its transaction.</param>
+    /// <param name="cancellationToken">Cancels beginning the transaction; passed on to <paramref name="body"/>.</param>
+    /// <returns>The task of <paramref name="body"/>.</returns>
+    Task RunAsync(Func<CancellationToken, Task> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return body(cancellationToken);
+    }
+
     /// <summary>Marks the start of one record's effects (a savepoint).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task BeginRecordAsync(CancellationToken cancellationToken);

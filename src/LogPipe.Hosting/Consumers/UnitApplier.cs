@@ -64,26 +64,25 @@ internal sealed class UnitApplier
                 return null;
             }
 
-            OutboxCopies copies;
+            // The store may need the unit's work to run in a context of its own (the DbContext's execution strategy);
+            // a failure to begin the transaction there abandons the unit like one in BeginAsync.
+            var begun = false;
             try
             {
-                // Which outbox records of the unit were applied already: one read, in the unit's transaction.
-                copies = await OutboxCopies.FindAsync(work, unit, _logger, cancellationToken).ConfigureAwait(false);
+                await work.RunAsync(
+                    async ct =>
+                    {
+                        begun = true;
+                        commit = await ApplyBegunAsync(work, scope, unit, prepared, background, ct).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!begun && ex is not OperationCanceledException)
             {
                 _abandoner.Abandon(unit, 0, ex);
                 return null;
             }
 
-            _instrumentation.Gathered(unit);
-            var startedTimestamp = Stopwatch.GetTimestamp();
-            var perRecord = _abandoner.TakePerRecordNext();
-            commit = !perRecord && work.SupportsBatchedSaves && BatchApplier.CanBatch(unit, prepared, scope.ServiceProvider)
-                ? await _batch.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false)
-                : await _perRecord.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
-            if (commit is not null && copies.Handled.Count > 0) work.RecordApplied([.. copies.Handled]);
-            commit?.Start(scope, work, startedTimestamp, background, _commitOrderedReads);
             return commit;
         }
         finally
@@ -98,6 +97,33 @@ internal sealed class UnitApplier
                 await scope.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The unit's work inside its transaction: outbox identities read, records applied, commit started.</summary>
+    private async Task<UnitCommit?> ApplyBegunAsync(
+        IUnitOfWork work, AsyncServiceScope scope, List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, bool background, CancellationToken cancellationToken)
+    {
+        OutboxCopies copies;
+        try
+        {
+            // Which outbox records of the unit were applied already: one read, in the unit's transaction.
+            copies = await OutboxCopies.FindAsync(work, unit, _logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _abandoner.Abandon(unit, 0, ex);
+            return null;
+        }
+
+        _instrumentation.Gathered(unit);
+        var startedTimestamp = Stopwatch.GetTimestamp();
+        var perRecord = _abandoner.TakePerRecordNext();
+        var commit = !perRecord && work.SupportsBatchedSaves && BatchApplier.CanBatch(unit, prepared, scope.ServiceProvider)
+            ? await _batch.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false)
+            : await _perRecord.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
+        if (commit is not null && copies.Handled.Count > 0) work.RecordApplied([.. copies.Handled]);
+        commit?.Start(scope, work, startedTimestamp, background, _commitOrderedReads);
+        return commit;
     }
 
     /// <summary>

@@ -48,7 +48,8 @@ internal sealed class UnitCommit(
         var updates = Last.Values.Select(h => new CheckpointUpdate(h.Record.Partition, h.Record.NextCheckpoint)).ToList();
 
         // Once applying is done, the commit runs to its end even during shutdown: a half-done commit helps nobody. In
-        // the background it runs on a pool thread, since providers such as SQLite complete "async" calls inline.
+        // the background it runs on a pool thread, since providers such as SQLite complete "async" calls inline. It keeps
+        // the execution context of the unit's IUnitOfWork.RunAsync (EF Core's retrying strategy lets it through by that).
         Completion = background ? Task.Run(() => work.CommitAsync(updates, CancellationToken.None)) : CommitInline(work, updates);
         reads?.CommitStarted(Completion);
     }
