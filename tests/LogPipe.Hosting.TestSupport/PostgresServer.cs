@@ -51,7 +51,8 @@ public static class PostgresServer
             throw new InvalidOperationException($"PostgreSQL binaries not found in {BinDirectory}; install postgresql-15 (.ci/run does) or set LOGPIPE_PG_BIN / LOGPIPE_TEST_POSTGRES.");
         }
 
-        var directory = Path.Combine(Path.GetTempPath(), "logpipe-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        RemoveAbandonedDirectories();
+        var directory = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
         if (IsRoot) await RunAsync("chown", "postgres:postgres", directory);
         _dataDirectory = Path.Combine(directory, "data");
@@ -73,16 +74,69 @@ public static class PostgresServer
             try
             {
                 RunAsPostgresAsync(Path.Combine(BinDirectory, "pg_ctl"), "stop", "-D", _dataDirectory, "-m", "immediate").GetAwaiter().GetResult();
-                Directory.Delete(directory, recursive: true);
             }
             catch (InvalidOperationException)
             {
             }
-            catch (IOException)
-            {
-            }
+
+            TryDelete(directory);
         };
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Timeout=5;Command Timeout=30";
+    }
+
+    private const string DirectoryPrefix = "logpipe-pg-";
+
+    /// <summary>
+    /// Removes data directories that earlier test processes left behind (a test host that was killed, or a delete that
+    /// lost a race with the stopping server): each holds a whole cluster (about 70 MB), and hundreds of them filled the
+    /// disk (the test host is often ended before its exit handler has deleted the directory). A directory is abandoned
+    /// when no server runs in it and nothing wrote to it or its data folder for ten minutes, so a directory another test
+    /// process is still initialising is left alone.
+    /// </summary>
+    private static void RemoveAbandonedDirectories()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            var pidFile = Path.Combine(directory, "data", "postmaster.pid");
+            if (File.Exists(pidFile) && ServerRuns(pidFile)) continue;
+            var data = Path.Combine(directory, "data");
+            var lastWrite = Directory.Exists(data) ? Directory.GetLastWriteTimeUtc(data) : DateTime.MinValue;
+            if (Directory.GetLastWriteTimeUtc(directory) > lastWrite) lastWrite = Directory.GetLastWriteTimeUtc(directory);
+            if (DateTime.UtcNow - lastWrite < TimeSpan.FromMinutes(10)) continue;
+            TryDelete(directory);
+        }
+    }
+
+    private static bool ServerRuns(string pidFile)
+    {
+        try
+        {
+            var firstLine = File.ReadLines(pidFile).FirstOrDefault();
+            if (!int.TryParse(firstLine, out var pid)) return false;
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        // The server's last files can still be closing when pg_ctl returns; a few attempts cover that.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     private static Task PgCtlAsync(params string[] args) =>
