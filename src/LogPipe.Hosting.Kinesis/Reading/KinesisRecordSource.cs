@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
+using LogPipe.Hosting.Kinesis.Leases;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,9 @@ namespace LogPipe.Hosting.Kinesis.Reading;
 /// <see cref="OnCommittedAsync"/>) — so that per-key order holds across splits and merges (<see cref="ShardLineage"/>).
 /// </summary>
 /// <remarks>
+/// With a checkpoint store that keeps shard leases (<see cref="ICheckpointStore.ShardLeases"/>), only the shards whose
+/// lease this instance holds are read (<see cref="ShardLeaseKeeper"/>); a shard whose lease is lost is dropped like a Kafka
+/// revocation, and a closed shard's lease is marked finished so that any instance may take its children.
 /// Threads: <see cref="TryRead"/>, <see cref="IsCurrent"/>, <see cref="RewindAsync"/> and <see cref="OnCommittedAsync"/>
 /// run on the consumer service's thread; readers and the coordinator in the background. Shared state is guarded by one
 /// lock; <see cref="TryRead"/> reads an immutable snapshot of the queues. Checkpoints are read in the background only for
@@ -32,6 +36,7 @@ internal sealed class KinesisRecordSource : IRecordSource
     private readonly ShardQueues _queues;
     private readonly ShardCoordinator _coordinator;
     private ICheckpointStore? _checkpoints;
+    private ShardLeaseKeeper? _leases;
     private bool _listed;
     private bool _disposed;
     private long _lastGeneration;
@@ -66,11 +71,13 @@ internal sealed class KinesisRecordSource : IRecordSource
         }
 
         _checkpoints = checkpoints;
+        _leases = CreateLeaseKeeper(checkpoints);
         try
         {
             var started = new List<ShardReader>();
             if (await DiscoverAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (_leases is not null) await _leases.RunRoundAsync(cancellationToken).ConfigureAwait(false);
                 started = await StartStartableAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -89,6 +96,7 @@ internal sealed class KinesisRecordSource : IRecordSource
         }
 
         _coordinator.Start(_listed);
+        _leases?.Start();
     }
 
     public bool TryRead([NotNullWhen(true)] out IncomingRecord? record) => _queues.TryRead(out record);
@@ -189,6 +197,68 @@ internal sealed class KinesisRecordSource : IRecordSource
         }
 
         await Task.WhenAll(readers.Select(r => r.StopAsync())).ConfigureAwait(false);
+
+        // Last: every unit of work is committed by now, so the instances taking these shards over start from their last checkpoint.
+        if (_leases is not null) await _leases.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private ShardLeaseKeeper? CreateLeaseKeeper(ICheckpointStore checkpoints)
+    {
+        if (checkpoints.ShardLeases is not { } store)
+        {
+            KinesisLog.LeasesUnavailable(_logger, Stream, checkpoints.GetType().Name);
+            return null;
+        }
+
+        return new ShardLeaseKeeper(store, _context.CheckpointScope, Stream, _options.Leases, _options.CreateBackoff(), _context.Time, _logger, Assignable, DropLostAsync, () => _coordinator.Wake(list: false));
+    }
+
+    /// <summary>
+    /// Of the stream's leases, those this instance may take: listed here, not finished, and every parent finished. A lease
+    /// another instance marked finished marks its shard finished here too, so its children may start.
+    /// </summary>
+    private List<ShardLease> Assignable(IReadOnlyList<ShardLease> leases)
+    {
+        var finished = false;
+        lock (_gate)
+        {
+            foreach (var lease in leases.Where(l => l.Finished))
+            {
+                if (_lineage.Find(lease.Shard.Partition) is not { Status: ShardStatus.Waiting } state) continue;
+                state.Status = ShardStatus.Finished;
+                finished = true;
+            }
+
+            if (finished) _coordinator.Wake(list: false);
+            return leases.Where(l => !l.Finished
+                && _lineage.Find(l.Shard.Partition) is { Status: not ShardStatus.Finished } state
+                && state.Parents.All(p => _lineage.Find(p) is not { } parent || parent.Status == ShardStatus.Finished)).ToList();
+        }
+    }
+
+    /// <summary>Stops reading shards whose lease another instance took: their queued records are dropped and no longer current.</summary>
+    private async Task DropLostAsync(IReadOnlyList<string> shardIds)
+    {
+        var readers = new List<ShardReader>();
+        lock (_gate)
+        {
+            foreach (var id in shardIds)
+            {
+                if (_lineage.Find(id) is not { Status: ShardStatus.Reading } state) continue;
+                if (state.Reader is { } reader)
+                {
+                    readers.Add(reader);
+                    _queues.Remove(reader.Records);
+                    state.StartWithoutCheckpoint = reader.StartWithoutCheckpoint;
+                }
+
+                state.Status = ShardStatus.Waiting;
+                state.Reader = null;
+                _generations[id] = ++_lastGeneration;
+            }
+        }
+
+        await Task.WhenAll(readers.Select(r => r.StopAsync())).ConfigureAwait(false);
     }
 
     /// <summary>Lists the shards and adds new ones. The first successful listing also pins where shards start.</summary>
@@ -212,6 +282,7 @@ internal sealed class KinesisRecordSource : IRecordSource
             var keys = shards.Where(s => s.ShardId is not null).Select(s => Key(s.ShardId!)).ToList();
             var stored = await _checkpoints!.ReadAsync(keys, cancellationToken).ConfigureAwait(false);
             lock (_gate) _lineage.PinInitialStarts(id => stored.TryGetValue(Key(id), out var c) && c.SequenceNumber is not null, ShardStart.Initial(_options));
+            if (_leases is not null) await _leases.AddAsync(keys.Select(k => k.Partition), cancellationToken).ConfigureAwait(false);
             _listed = true;
             return true;
         }
@@ -219,6 +290,7 @@ internal sealed class KinesisRecordSource : IRecordSource
         List<ShardState> added;
         lock (_gate) added = _lineage.Add(shards, ShardStart.TrimHorizon);
         if (added.Count > 0) KinesisLog.ShardsDiscovered(_logger, Stream, string.Join(", ", added.Select(s => s.ShardId)));
+        if (added.Count > 0 && _leases is not null) await _leases.AddAsync(added.Select(s => s.ShardId), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -226,7 +298,7 @@ internal sealed class KinesisRecordSource : IRecordSource
     private async Task<List<ShardReader>> StartStartableAsync(CancellationToken cancellationToken)
     {
         List<ShardState> startable;
-        lock (_gate) startable = _lineage.Startable();
+        lock (_gate) startable = _lineage.Startable().FindAll(s => _leases is null || _leases.Holds(s.ShardId));
         if (startable.Count == 0) return [];
         // No reader has these shards yet, so no commit of them can race this read (and its fencing version).
         var stored = await _checkpoints!.ReadAsync(startable.ConvertAll(s => Key(s.ShardId)), cancellationToken).ConfigureAwait(false);
@@ -277,6 +349,7 @@ internal sealed class KinesisRecordSource : IRecordSource
         state.Status = ShardStatus.Finished;
         _queues.Remove(state.Reader?.Records);
         KinesisLog.ShardFinished(_logger, Stream, state.ShardId);
+        _leases?.Finished(state.ShardId);
         return true;
     }
 
