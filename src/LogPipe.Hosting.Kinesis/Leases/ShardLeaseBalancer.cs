@@ -7,7 +7,7 @@ namespace LogPipe.Hosting.Kinesis.Leases;
 /// aims at its share (the shards that may be read, divided by the live instances, rounded up, capped by
 /// <see cref="KinesisLeaseOptions.MaxLeasesPerInstance"/>), takes free and expired leases first, and only when none are left
 /// takes at most <see cref="KinesisLeaseOptions.MaxStealsPerInterval"/> from the instance holding the most, and only from
-/// one holding more than the share, so two instances never take the same leases back and forth.
+/// one holding at least two more than this one would, so two instances never take the same leases back and forth.
 /// </summary>
 internal static class ShardLeaseBalancer
 {
@@ -23,7 +23,8 @@ internal static class ShardLeaseBalancer
         var instances = live.Select(l => l.Owner!).Append(owner).Distinct(StringComparer.Ordinal).Count();
         var share = (assignable.Count + instances - 1) / instances;
         if (options.MaxLeasesPerInstance is { } max && share > max) share = max;
-        var need = share - live.Count(l => l.Owner == owner);
+        var mine = live.Count(l => l.Owner == owner);
+        var need = share - mine;
         var takes = new List<LeaseTake>();
         if (need <= 0) return takes;
 
@@ -37,7 +38,8 @@ internal static class ShardLeaseBalancer
         for (var steals = 0; steals < options.MaxStealsPerInterval && takes.Count < need; steals++)
         {
             var busiest = held.OrderByDescending(h => h.Value.Count).ThenBy(h => h.Key, StringComparer.Ordinal).FirstOrDefault();
-            if (busiest.Value is not { Count: > 0 } leases || leases.Count <= share) break;
+            // Only from an instance holding at least two more than this one will then: anything less would move the imbalance around.
+            if (busiest.Value is not { Count: > 0 } leases || leases.Count - (mine + takes.Count) < 2) break;
             takes.Add(new LeaseTake(leases[^1], LeaseTake.Stolen));
             leases.RemoveAt(leases.Count - 1);
         }
