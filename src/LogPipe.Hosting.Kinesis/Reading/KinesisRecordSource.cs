@@ -139,11 +139,7 @@ internal sealed class KinesisRecordSource : IRecordSource
             lock (_gate)
             {
                 if (state.Reader != old || state.Status != ShardStatus.Reading) return;
-                state.StartWithoutCheckpoint = old.StartWithoutCheckpoint;
-                state.Status = ShardStatus.Waiting;
-                state.Reader = null;
-                _generations[state.ShardId] = ++_lastGeneration;
-                _queues.Remove(old.Records);
+                Retire(state);
             }
 
             KinesisLog.RewindFailed(_logger, ex, Stream, state.ShardId, ex.Message);
@@ -219,20 +215,10 @@ internal sealed class KinesisRecordSource : IRecordSource
     /// </summary>
     private List<ShardLease> Assignable(IReadOnlyList<ShardLease> leases)
     {
-        var finished = false;
         lock (_gate)
         {
-            foreach (var lease in leases.Where(l => l.Finished))
-            {
-                if (_lineage.Find(lease.Shard.Partition) is not { Status: ShardStatus.Waiting } state) continue;
-                state.Status = ShardStatus.Finished;
-                finished = true;
-            }
-
-            if (finished) _coordinator.Wake(list: false);
-            return leases.Where(l => !l.Finished
-                && _lineage.Find(l.Shard.Partition) is { Status: not ShardStatus.Finished } state
-                && state.Parents.All(p => _lineage.Find(p) is not { } parent || parent.Status == ShardStatus.Finished)).ToList();
+            if (_lineage.MarkFinished(leases.Where(l => l.Finished).Select(l => l.Shard.Partition))) _coordinator.Wake(list: false);
+            return leases.Where(l => !l.Finished && _lineage.MayStart(l.Shard.Partition)).ToList();
         }
     }
 
@@ -244,17 +230,9 @@ internal sealed class KinesisRecordSource : IRecordSource
         {
             foreach (var id in shardIds)
             {
-                if (_lineage.Find(id) is not { Status: ShardStatus.Reading } state) continue;
-                if (state.Reader is { } reader)
-                {
-                    readers.Add(reader);
-                    _queues.Remove(reader.Records);
-                    state.StartWithoutCheckpoint = reader.StartWithoutCheckpoint;
-                }
-
-                state.Status = ShardStatus.Waiting;
-                state.Reader = null;
-                _generations[id] = ++_lastGeneration;
+                if (_lineage.Find(id) is not { Status: ShardStatus.Reading, Reader: { } reader } state) continue;
+                readers.Add(reader);
+                Retire(state);
             }
         }
 
@@ -340,6 +318,19 @@ internal sealed class KinesisRecordSource : IRecordSource
 
         // The shard closed because of a split or merge: its children exist now, so list them without waiting.
         _coordinator.Wake(list: true);
+    }
+
+    /// <summary>
+    /// Takes a shard's reader out (its queued records are no longer handed out, nor current) and lets the shard wait to be
+    /// started again where its reader would have started. Under the lock; the caller stops the reader.
+    /// </summary>
+    private void Retire(ShardState state)
+    {
+        state.StartWithoutCheckpoint = state.Reader!.StartWithoutCheckpoint;
+        _queues.Remove(state.Reader.Records);
+        state.Status = ShardStatus.Waiting;
+        state.Reader = null;
+        _generations[state.ShardId] = ++_lastGeneration;
     }
 
     /// <summary>Marks a shard finished once its reader is at the end and its last queued record is applied. Under the lock.</summary>
