@@ -2,7 +2,9 @@ using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.Kinesis.Tests.Transport;
 using LogPipe.Hosting.TestSupport;
+using LogPipe.Hosting.InMemory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Leases;
 
@@ -42,6 +44,30 @@ public sealed class ShardLeaseFencingTests(KinesaliteFixture kinesalite)
         await CommitAsync(taker, takerStore, new Checkpoint(3, "current"));
         var stored = Assert.Single(await taker.CheckpointsAsync());
         Assert.Equal("current", stored.SequenceNumber);
+    }
+
+    [Fact]
+    public async Task The_in_memory_store_writes_a_leased_shards_checkpoint_only_while_holding_its_lease()
+    {
+        var store = new InMemoryCheckpointStore(Options.Create(new LogPipeOptions { ConsumerGroup = "in-memory-leases" }));
+        var leases = store.ShardLeases!;
+        await leases.AddAsync([Shard], CancellationToken.None);
+        await store.ReadAsync([Shard], CancellationToken.None);
+        await Assert.ThrowsAsync<CheckpointConflictException>(() => CommitAsync(store, new Checkpoint(1, "not-held")));
+
+        Assert.True(await leases.TryTakeAsync((await leases.ListAsync(Shard.Transport, Shard.Stream, CancellationToken.None)).Single(), CancellationToken.None));
+        await CommitAsync(store, new Checkpoint(1, "held"));
+        Assert.Equal("held", store.Get(Shard)?.SequenceNumber);
+
+        await leases.ReleaseAsync(Shard, CancellationToken.None);
+        await Assert.ThrowsAsync<CheckpointConflictException>(() => CommitAsync(store, new Checkpoint(2, "released")));
+        Assert.Equal("held", store.Get(Shard)?.SequenceNumber);
+    }
+
+    private static async Task CommitAsync(ICheckpointStore store, Checkpoint checkpoint)
+    {
+        await using var unit = await store.BeginAsync(new ServiceCollection().BuildServiceProvider(), CancellationToken.None);
+        await unit.CommitAsync([new CheckpointUpdate(Shard, checkpoint)], CancellationToken.None);
     }
 
     private static Dictionary<string, string?> ProducerOnly => new() { ["LogPipe:EnableConsumers"] = "false" };
