@@ -77,8 +77,14 @@ public sealed class KinesisLeaseTests(KinesaliteFixture kinesalite, ITestOutputH
             {
                 db.Set<LogPipeShardLease>().Add(new LogPipeShardLease
                 {
-                    ConsumerGroup = Group, Transport = "kinesis:us-east-1", Stream = stream, Shard = $"shardId-00000000000{i}",
-                    Owner = "crashed-host/4242/deadbeef", LeaseCounter = 17, Epoch = 3, UpdatedAt = DateTimeOffset.UtcNow,
+                    ConsumerGroup = Group,
+                    Transport = "kinesis:us-east-1",
+                    Stream = stream,
+                    Shard = $"shardId-00000000000{i}",
+                    Owner = "crashed-host/4242/deadbeef",
+                    LeaseCounter = 17,
+                    Epoch = 3,
+                    UpdatedAt = DateTimeOffset.UtcNow,
                 });
             }
 

@@ -1,8 +1,8 @@
 using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.Kinesis.Tests.Transport;
 using LogPipe.Hosting.TestSupport;
-using LogPipe.Hosting.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
