@@ -41,6 +41,33 @@ public sealed class KinesisLeaseTests(KinesaliteFixture kinesalite, ITestOutputH
     }
 
     [Fact]
+    public async Task Three_instances_sharing_a_postgres_database_split_eight_shards_and_apply_each_record_once()
+    {
+        var stream = await Kinesalite.CreateStreamAsync("leases-postgres", shardCount: 8);
+        using var postgres = await TemporaryDatabase.OnPostgresAsync();
+        var apps = new List<KinesisApp>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var app = KinesisApp.Create(Kinesalite, stream, Group, postgres, LeaseSettings());
+                apps.Add(app);
+                await app.EnsureDatabaseAsync();
+                await app.StartAsync();
+            }
+
+            await WaitForSplitAsync(apps[0], stream, [3, 3, 2]);
+            var people = People.Many(100);
+            await apps[0].SendAsync(people);
+            await apps[0].WaitAppliedAsync(people, times: 1);
+        }
+        finally
+        {
+            foreach (var app in apps) await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task An_instance_stopped_gracefully_hands_its_shards_over_within_one_renew_interval()
     {
         var stream = await Kinesalite.CreateStreamAsync("leases-stop", shardCount: 8);
