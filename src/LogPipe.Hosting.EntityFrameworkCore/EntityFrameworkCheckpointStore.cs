@@ -23,6 +23,8 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
     private CheckpointWriter? _writer;
     private readonly System.Data.IsolationLevel? _isolationLevel;
     private readonly OutboxReceivedTable _received;
+    private readonly EntityFrameworkShardLeaseStore<TDbContext> _leases;
+    private bool? _keepsLeases;
 
     /// <summary>Creates the store.</summary>
     /// <param name="scopes">Creates scopes for reads outside a unit of work.</param>
@@ -43,6 +45,7 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
         _isolationLevel = options.Value.UnitOfWork.IsolationLevel;
         var window = outbox?.Value.DeduplicationWindow ?? new OutboxDeduplicationOptions().DeduplicationWindow;
         _received = new OutboxReceivedTable(ConsumerGroup, window, time ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance);
+        _leases = new EntityFrameworkShardLeaseStore<TDbContext>(scopes, ConsumerGroup, time ?? TimeProvider.System);
     }
 
     /// <summary>The consumer group checkpoints are kept under.</summary>
@@ -78,6 +81,22 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
     public bool SupportsOverlappedCommits => true;
 
     /// <inheritdoc />
+    /// <remarks>Kept in <c>LogPipeShardLeases</c> when the model has that table (<c>ApplyLogPipeConfiguration()</c> adds it).</remarks>
+    public IShardLeaseStore? ShardLeases
+    {
+        get
+        {
+            if (_keepsLeases is null)
+            {
+                using var scope = _scopes.CreateScope();
+                _keepsLeases = Context(scope.ServiceProvider).Model.FindEntityType(typeof(LogPipeShardLease)) is not null;
+            }
+
+            return _keepsLeases.Value ? _leases : null;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var db = Context(services);
@@ -87,7 +106,7 @@ internal sealed class EntityFrameworkCheckpointStore<TDbContext> : ICheckpointSt
         var writer = _writer ??= CheckpointWriter.Create(db);
         // Outbox identities are kept when the model has their table (ApplyLogPipeConfiguration adds it).
         var received = db.Model.FindEntityType(typeof(LogPipeOutboxReceived)) is null ? null : _received;
-        return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction, _isolationLevel, received);
+        return new EntityFrameworkUnitOfWork(_versions, writer, ConsumerGroup, db, transaction, _isolationLevel, received, ShardLeases is null ? null : _leases);
     }
 
     private TDbContext Context(IServiceProvider services)

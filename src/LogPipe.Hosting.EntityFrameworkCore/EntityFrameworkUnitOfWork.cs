@@ -18,14 +18,16 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
     private IDbContextTransaction? _transaction;
     private readonly CheckpointWriter? _writer;
     private readonly OutboxReceivedTable? _received;
+    private readonly IShardLeaseFence? _leases;
     private readonly List<OutboxIdentity> _applied = [];
     private bool _batch;
 
     // Without a transaction, it begins in RunAsync, inside the DbContext's retrying execution strategy (UnitOfWorkTransaction).
     public EntityFrameworkUnitOfWork(
-        CheckpointVersions versions, CheckpointWriter? writer, string consumerGroup, DbContext db, IDbContextTransaction? transaction, System.Data.IsolationLevel? isolationLevel, OutboxReceivedTable? received = null)
+        CheckpointVersions versions, CheckpointWriter? writer, string consumerGroup, DbContext db, IDbContextTransaction? transaction, System.Data.IsolationLevel? isolationLevel, OutboxReceivedTable? received = null, IShardLeaseFence? leases = null)
     {
         _isolationLevel = isolationLevel;
+        _leases = leases;
         _received = received;
         _versions = versions;
         _writer = writer;
@@ -131,7 +133,8 @@ internal sealed class EntityFrameworkUnitOfWork : IUnitOfWork
 
         var now = DateTimeOffset.UtcNow;
         var written = new List<(PartitionKey Partition, long Version)>(updates.Count);
-        var conflicts = new List<PartitionKey>();
+        // A leased shard's checkpoint is written only while this instance holds the lease, checked in this transaction.
+        var conflicts = _leases is null ? [] : await _leases.FenceAsync(_db, updates.Select(u => u.Partition), cancellationToken).ConfigureAwait(false);
         var writes = new List<CheckpointWriter.Write>(updates.Count);
         var inserts = new List<CheckpointUpdate>();
         foreach (var update in updates)

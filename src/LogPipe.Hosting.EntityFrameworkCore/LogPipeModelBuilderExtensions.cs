@@ -9,7 +9,7 @@ namespace Microsoft.EntityFrameworkCore;
 public static class LogPipeModelBuilderExtensions
 {
     /// <summary>
-    /// Configures LogPipe's checkpoint, dead-letter, outbox and received-outbox-record tables. Call once from <c>OnModelCreating</c>:
+    /// Configures LogPipe's checkpoint, shard-lease, dead-letter, outbox and received-outbox-record tables. Call once from <c>OnModelCreating</c>:
     /// <code>modelBuilder.ApplyLogPipeConfiguration();</code>
     /// </summary>
     /// <param name="modelBuilder">The model builder.</param>
@@ -27,6 +27,16 @@ public static class LogPipeModelBuilderExtensions
             e.Property(c => c.Stream).HasMaxLength(255);
             e.Property(c => c.Partition).HasMaxLength(128);
             e.Property(c => c.SequenceNumber).HasMaxLength(128);
+        });
+        modelBuilder.Entity<LogPipeShardLease>(e =>
+        {
+            e.ToTable("LogPipeShardLeases", schema);
+            e.HasKey(l => new { l.ConsumerGroup, l.Transport, l.Stream, l.Shard });
+            e.Property(l => l.ConsumerGroup).HasMaxLength(200);
+            e.Property(l => l.Transport).HasMaxLength(100);
+            e.Property(l => l.Stream).HasMaxLength(255);
+            e.Property(l => l.Shard).HasMaxLength(128);
+            e.Property(l => l.Owner).HasMaxLength(200);
         });
         modelBuilder.Entity<LogPipeDeadLetter>(e =>
         {

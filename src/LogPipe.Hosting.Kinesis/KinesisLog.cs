@@ -58,4 +58,22 @@ internal static partial class KinesisLog
 
     [LoggerMessage(EventId = 3123, Level = LogLevel.Warning, Message = "Kinesis records have no headers: the headers of records sent to {Stream} are not stored (logged once)")]
     public static partial void HeadersDropped(ILogger logger, string stream);
+
+    [LoggerMessage(EventId = 9000, Level = LogLevel.Warning, Message = "The checkpoint store {CheckpointStore} keeps no shard leases: this instance reads every shard of {Stream}; run one consuming instance per consumer group, or use UseEntityFrameworkOffsets<TDbContext>() so instances split the shards")]
+    public static partial void LeasesUnavailable(ILogger logger, string stream, string checkpointStore);
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "Took the lease of {Stream}[{Shard}] ({Reason}; was held by {PreviousOwner}); this instance {Owner} now holds {Held}")]
+    public static partial void LeaseTaken(ILogger logger, string stream, string shard, string reason, string previousOwner, string owner, int held);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Lost the lease of {Stream}[{Shard}] to another instance; records read but not applied are dropped, and its checkpoint is not written by this instance")]
+    public static partial void LeaseLost(ILogger logger, string stream, string shard);
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "Released {Count} shard leases of {Stream}, so other instances take them at once")]
+    public static partial void LeasesReleased(ILogger logger, string stream, int count);
+
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Warning, Message = "Renewing or taking the shard leases of {Stream} failed ({Reason}); trying again in {DelayMs} ms")]
+    public static partial void LeaseRoundFailed(ILogger logger, Exception exception, string stream, string reason, long delayMs);
+
+    [LoggerMessage(EventId = 9005, Level = LogLevel.Information, Message = "{Stream}[{Shard}] is finished; its lease is marked so, and its children may be taken by any instance")]
+    public static partial void LeaseFinished(ILogger logger, string stream, string shard);
 }

@@ -114,6 +114,9 @@ public sealed class KinesisOptions
     /// <summary>How long one HTTP attempt may take, in milliseconds. Default 30000.</summary>
     public int RequestTimeoutMs { get; set; } = 30_000;
 
+    /// <summary>How the instances of a consumer group split the shards between them (<c>LogPipe:Kinesis:Leases</c>).</summary>
+    public KinesisLeaseOptions Leases { get; set; } = new();
+
     /// <summary>The client settings these options describe.</summary>
     /// <returns>New client options.</returns>
     internal KinesisClientOptions ToClientOptions() => new()

@@ -49,6 +49,26 @@ internal sealed class KinesisOptionsValidator : AbstractValidator<KinesisOptions
             .WithMessage(o => $"must not be shorter than RetryBaseDelayMs ({o.RetryBaseDelayMs}); was {o.RetryMaxDelayMs}.");
         RuleFor(o => o.MaxRetries).InclusiveBetween(0, 50);
         RuleFor(o => o.RequestTimeoutMs).GreaterThan(0);
+        RuleFor(o => o.Leases).NotNull();
+        RuleFor(o => o.Leases.Duration)
+            .GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(100))
+            .When(o => o.Leases is not null)
+            .OverridePropertyName("Leases.Duration")
+            .WithMessage(o => $"must be at least 00:00:00.1; was {o.Leases.Duration}.");
+        RuleFor(o => o.Leases.RenewInterval)
+            .Must((o, renew) => renew > TimeSpan.Zero && renew * 2 <= o.Leases.Duration)
+            .When(o => o.Leases is not null)
+            .OverridePropertyName("Leases.RenewInterval")
+            .WithMessage(o => $"must be positive and at most half of Leases:Duration ({o.Leases.Duration}), so a live holder renews twice before others judge its lease expired; was {o.Leases.RenewInterval}.");
+        RuleFor(o => o.Leases.MaxLeasesPerInstance)
+            .GreaterThanOrEqualTo(1)
+            .When(o => o.Leases?.MaxLeasesPerInstance is not null)
+            .OverridePropertyName("Leases.MaxLeasesPerInstance")
+            .WithMessage(o => $"must be at least 1, or unset for no limit; was {o.Leases.MaxLeasesPerInstance}.");
+        RuleFor(o => o.Leases.MaxStealsPerInterval)
+            .InclusiveBetween(0, 1000)
+            .When(o => o.Leases is not null)
+            .OverridePropertyName("Leases.MaxStealsPerInterval");
     }
 
     private static bool BeHttpUrl(string? url) =>

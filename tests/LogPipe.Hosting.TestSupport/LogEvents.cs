@@ -166,6 +166,24 @@ public static class LogEvents
     /// <summary>KinesisLog.HeadersDropped.</summary>
     public const int HeadersDropped = 3123;
 
+    /// <summary>KinesisLog.LeasesUnavailable.</summary>
+    public const int LeasesUnavailable = 9000;
+
+    /// <summary>KinesisLog.LeaseTaken.</summary>
+    public const int LeaseTaken = 9001;
+
+    /// <summary>KinesisLog.LeaseLost.</summary>
+    public const int LeaseLost = 9002;
+
+    /// <summary>KinesisLog.LeasesReleased.</summary>
+    public const int LeasesReleased = 9003;
+
+    /// <summary>KinesisLog.LeaseRoundFailed.</summary>
+    public const int LeaseRoundFailed = 9004;
+
+    /// <summary>KinesisLog.LeaseFinished.</summary>
+    public const int LeaseFinished = 9005;
+
     // DeadLetterReplayLog.cs
 
     /// <summary>DeadLetterReplayLog.Replaying.</summary>

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
+using LogPipe.Hosting.Kinesis.Leases;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,9 @@ namespace LogPipe.Hosting.Kinesis.Reading;
 /// <see cref="OnCommittedAsync"/>) — so that per-key order holds across splits and merges (<see cref="ShardLineage"/>).
 /// </summary>
 /// <remarks>
+/// With a checkpoint store that keeps shard leases (<see cref="ICheckpointStore.ShardLeases"/>), only the shards whose
+/// lease this instance holds are read (<see cref="ShardLeaseKeeper"/>); a shard whose lease is lost is dropped like a Kafka
+/// revocation, and a closed shard's lease is marked finished so that any instance may take its children.
 /// Threads: <see cref="TryRead"/>, <see cref="IsCurrent"/>, <see cref="RewindAsync"/> and <see cref="OnCommittedAsync"/>
 /// run on the consumer service's thread; readers and the coordinator in the background. Shared state is guarded by one
 /// lock; <see cref="TryRead"/> reads an immutable snapshot of the queues. Checkpoints are read in the background only for
@@ -33,6 +37,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
     private readonly ShardCoordinator _coordinator;
     private readonly KinesisLagMetrics? _lagMetrics;
     private ICheckpointStore? _checkpoints;
+    private ShardLeaseKeeper? _leases;
     private bool _listed;
     private bool _disposed;
     private long _lastGeneration;
@@ -69,11 +74,13 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         }
 
         _checkpoints = checkpoints;
+        _leases = CreateLeaseKeeper(checkpoints);
         try
         {
             var started = new List<ShardReader>();
             if (await DiscoverAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (_leases is not null) await _leases.RunRoundAsync(cancellationToken).ConfigureAwait(false);
                 started = await StartStartableAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -92,6 +99,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         }
 
         _coordinator.Start(_listed);
+        _leases?.Start();
     }
 
     public IReadOnlyList<KeyValuePair<PartitionKey, TimeSpan>> TimeBehindLatest() =>
@@ -143,11 +151,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
             lock (_gate)
             {
                 if (state.Reader != old || state.Status != ShardStatus.Reading) return;
-                state.StartWithoutCheckpoint = old.StartWithoutCheckpoint;
-                state.Status = ShardStatus.Waiting;
-                state.Reader = null;
-                _generations[state.ShardId] = ++_lastGeneration;
-                _queues.Remove(old.Records);
+                Retire(state);
             }
 
             KinesisLog.RewindFailed(_logger, ex, Stream, state.ShardId, ex.Message);
@@ -203,6 +207,50 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         }
 
         await Task.WhenAll(readers.Select(r => r.StopAsync())).ConfigureAwait(false);
+
+        // Last: every unit of work is committed by now, so the instances taking these shards over start from their last checkpoint.
+        if (_leases is not null) await _leases.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private ShardLeaseKeeper? CreateLeaseKeeper(ICheckpointStore checkpoints)
+    {
+        if (checkpoints.ShardLeases is not { } store)
+        {
+            KinesisLog.LeasesUnavailable(_logger, Stream, checkpoints.GetType().Name);
+            return null;
+        }
+
+        return new ShardLeaseKeeper(store, _context.CheckpointScope, Stream, _options.Leases, _options.CreateBackoff(), _context.Time, _logger, Assignable, DropLostAsync, () => _coordinator.Wake(list: false));
+    }
+
+    /// <summary>
+    /// Of the stream's leases, those this instance may take: listed here, not finished, and every parent finished. A lease
+    /// another instance marked finished marks its shard finished here too, so its children may start.
+    /// </summary>
+    private List<ShardLease> Assignable(IReadOnlyList<ShardLease> leases)
+    {
+        lock (_gate)
+        {
+            if (_lineage.MarkFinished(leases.Where(l => l.Finished).Select(l => l.Shard.Partition))) _coordinator.Wake(list: false);
+            return leases.Where(l => !l.Finished && _lineage.MayStart(l.Shard.Partition)).ToList();
+        }
+    }
+
+    /// <summary>Stops reading shards whose lease another instance took: their queued records are dropped and no longer current.</summary>
+    private async Task DropLostAsync(IReadOnlyList<string> shardIds)
+    {
+        var readers = new List<ShardReader>();
+        lock (_gate)
+        {
+            foreach (var id in shardIds)
+            {
+                if (_lineage.Find(id) is not { Status: ShardStatus.Reading, Reader: { } reader } state) continue;
+                readers.Add(reader);
+                Retire(state);
+            }
+        }
+
+        await Task.WhenAll(readers.Select(r => r.StopAsync())).ConfigureAwait(false);
     }
 
     /// <summary>Lists the shards and adds new ones. The first successful listing also pins where shards start.</summary>
@@ -226,6 +274,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
             var keys = shards.Where(s => s.ShardId is not null).Select(s => Key(s.ShardId!)).ToList();
             var stored = await _checkpoints!.ReadAsync(keys, cancellationToken).ConfigureAwait(false);
             lock (_gate) _lineage.PinInitialStarts(id => stored.TryGetValue(Key(id), out var c) && c.SequenceNumber is not null, ShardStart.Initial(_options));
+            if (_leases is not null) await _leases.AddAsync(keys.Select(k => k.Partition), cancellationToken).ConfigureAwait(false);
             _listed = true;
             return true;
         }
@@ -233,6 +282,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         List<ShardState> added;
         lock (_gate) added = _lineage.Add(shards, ShardStart.TrimHorizon);
         if (added.Count > 0) KinesisLog.ShardsDiscovered(_logger, Stream, string.Join(", ", added.Select(s => s.ShardId)));
+        if (added.Count > 0 && _leases is not null) await _leases.AddAsync(added.Select(s => s.ShardId), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -240,7 +290,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
     private async Task<List<ShardReader>> StartStartableAsync(CancellationToken cancellationToken)
     {
         List<ShardState> startable;
-        lock (_gate) startable = _lineage.Startable();
+        lock (_gate) startable = _lineage.Startable().FindAll(s => _leases is null || _leases.Holds(s.ShardId));
         if (startable.Count == 0) return [];
         // No reader has these shards yet, so no commit of them can race this read (and its fencing version).
         var stored = await _checkpoints!.ReadAsync(startable.ConvertAll(s => Key(s.ShardId)), cancellationToken).ConfigureAwait(false);
@@ -284,6 +334,19 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         _coordinator.Wake(list: true);
     }
 
+    /// <summary>
+    /// Takes a shard's reader out (its queued records are no longer handed out, nor current) and lets the shard wait to be
+    /// started again where its reader would have started. Under the lock; the caller stops the reader.
+    /// </summary>
+    private void Retire(ShardState state)
+    {
+        state.StartWithoutCheckpoint = state.Reader!.StartWithoutCheckpoint;
+        _queues.Remove(state.Reader.Records);
+        state.Status = ShardStatus.Waiting;
+        state.Reader = null;
+        _generations[state.ShardId] = ++_lastGeneration;
+    }
+
     /// <summary>Marks a shard finished once its reader is at the end and its last queued record is applied. Under the lock.</summary>
     private bool FinishIfDrained(ShardState state)
     {
@@ -291,6 +354,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         state.Status = ShardStatus.Finished;
         _queues.Remove(state.Reader?.Records);
         KinesisLog.ShardFinished(_logger, Stream, state.ShardId);
+        _leases?.Finished(state.ShardId);
         return true;
     }
 

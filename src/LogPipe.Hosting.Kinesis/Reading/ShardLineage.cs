@@ -40,9 +40,28 @@ internal sealed class ShardLineage
     /// </summary>
     public List<ShardState> Startable() =>
         _shards.Values
-            .Where(s => s.Status == ShardStatus.Waiting && s.Parents.All(p => !_shards.TryGetValue(p, out var parent) || parent.Status == ShardStatus.Finished))
+            .Where(s => s.Status == ShardStatus.Waiting && MayStart(s.ShardId))
             .OrderBy(s => s.ShardId, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>Marks waiting shards finished (another instance finished them); <see langword="true"/> when any changed.</summary>
+    public bool MarkFinished(IEnumerable<string> shardIds)
+    {
+        var changed = false;
+        foreach (var id in shardIds)
+        {
+            if (Find(id) is not { Status: ShardStatus.Waiting } state) continue;
+            state.Status = ShardStatus.Finished;
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    /// <summary>Whether a listed shard may be read now: not finished, and every parent finished or no longer listed.</summary>
+    public bool MayStart(string shardId) =>
+        Find(shardId) is { Status: not ShardStatus.Finished } state
+        && state.Parents.All(p => !_shards.TryGetValue(p, out var parent) || parent.Status == ShardStatus.Finished);
 
     /// <summary>
     /// Sets where each shard starts without a checkpoint, the first time the stream is listed: the configured initial

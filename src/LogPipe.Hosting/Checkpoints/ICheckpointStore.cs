@@ -40,4 +40,11 @@ public interface ICheckpointStore
     /// starts. The default, <see langword="false"/>: the store keeps the positions and the source starts from them.
     /// </summary>
     bool KeepsPositionsInTransport => false;
+
+    /// <summary>
+    /// The shard leases kept beside the checkpoints, so that several instances of a service split a stream's shards
+    /// between them (Kinesis); a unit of work then writes a leased shard's checkpoint only while this instance holds its
+    /// lease. <see langword="null"/>, the default, when the store keeps no leases: every instance reads every shard.
+    /// </summary>
+    IShardLeaseStore? ShardLeases => null;
 }

@@ -16,6 +16,8 @@ internal sealed class CommitOrderedCheckpoints(ICheckpointStore inner) : ICheckp
 
     public bool KeepsPositionsInTransport => inner.KeepsPositionsInTransport;
 
+    public IShardLeaseStore? ShardLeases => inner.ShardLeases;
+
     public void CommitStarted(Task commit) => _inFlight = commit;
 
     public async Task<IReadOnlyDictionary<PartitionKey, Checkpoint>> ReadAsync(IReadOnlyCollection<PartitionKey> partitions, CancellationToken cancellationToken)

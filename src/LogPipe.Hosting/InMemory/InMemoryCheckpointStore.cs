@@ -19,6 +19,7 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
     private readonly TimeProvider _time;
     private DateTimeOffset _nextPruneAt;
     private readonly object _lock = new();
+    private readonly InMemoryShardLeaseStore _leases = new();
 
     /// <summary>Creates the store.</summary>
     /// <param name="options">LogPipe's options (for the consumer group name).</param>
@@ -93,6 +94,10 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
     public Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         Task.FromResult<IUnitOfWork>(new InMemoryUnitOfWork(this));
 
+    /// <inheritdoc />
+    /// <remarks>Kept in memory: the shards of a stream are leased by the readers of this process only.</remarks>
+    public IShardLeaseStore? ShardLeases => _leases;
+
     /// <summary>Which of the identities were applied and are still remembered (pruned once older than the window).</summary>
     internal IReadOnlySet<OutboxIdentity> FindApplied(IReadOnlyCollection<OutboxIdentity> identities)
     {
@@ -115,6 +120,7 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
             var conflicts = updates
                 .Where(u => (_stored.TryGetValue((ConsumerGroup, u.Partition), out var s) ? s.Version : 0) != _seen.GetValueOrDefault(u.Partition))
                 .Select(u => u.Partition)
+                .Union(_leases.NotHeld(updates.Select(u => u.Partition)))
                 .ToList();
             if (conflicts.Count > 0) throw new CheckpointConflictException(conflicts);
             foreach (var u in updates)

@@ -36,7 +36,8 @@ public sealed class KinesisApp : LogPipeTestApp
         IDictionary<string, string?>? settings = null,
         HttpMessageHandler? handler = null,
         Action<ConsumerBuilder>? consumer = null,
-        bool outbox = false)
+        bool outbox = false,
+        Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var logs = new LogCapture();
@@ -54,12 +55,13 @@ public sealed class KinesisApp : LogPipeTestApp
                     .AddConsumer(stream, consumer ?? (c => c.Register<PersonSerializerV1>().Register<PersonSerializerV2>()));
                 if (outbox) lp.UseEntityFrameworkOutbox<TestDb>();
             },
-            services =>
+            all =>
             {
-                services.AddSingleton(new OrderViolations());
+                all.AddSingleton(new OrderViolations());
+                services?.Invoke(all);
                 if (http is not null)
                 {
-                    services.AddKeyedSingleton<IKinesisClient>(KinesisTransport.ClientServiceKey, (sp, _) =>
+                    all.AddKeyedSingleton<IKinesisClient>(KinesisTransport.ClientServiceKey, (sp, _) =>
                         new KinesisClient(sp.GetRequiredService<IOptions<KinesisOptions>>().Value.ToClientOptions(), http));
                 }
             });

@@ -1,5 +1,6 @@
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Transport;
 
@@ -26,9 +27,10 @@ public abstract class KinesisAppTests(KinesaliteFixture kinesalite) : IAsyncLife
         IDictionary<string, string?>? settings = null,
         HttpMessageHandler? handler = null,
         Action<ConsumerBuilder>? consumer = null,
-        bool outbox = false)
+        bool outbox = false,
+        Action<IServiceCollection>? services = null)
     {
-        var app = KinesisApp.Create(kinesalite, stream, Group, Database, settings, handler, consumer, outbox);
+        var app = KinesisApp.Create(kinesalite, stream, Group, Database, settings, handler, consumer, outbox, services);
         _apps.Add(app);
         await app.EnsureDatabaseAsync();
         await app.StartAsync();

@@ -17,6 +17,10 @@ public sealed class KinesisOptionsTests
     [InlineData("AccessKey", "AKIDONLYHALF", "LogPipe:Kinesis:SecretKey")]
     [InlineData("Region", "US East", "LogPipe:Kinesis:Region")]
     [InlineData("MaxPutAttempts", "0", "LogPipe:Kinesis:MaxPutAttempts")]
+    [InlineData("Leases:Duration", "00:00:00", "LogPipe:Kinesis:Leases:Duration")]
+    [InlineData("Leases:RenewInterval", "00:00:06", "LogPipe:Kinesis:Leases:RenewInterval")]
+    [InlineData("Leases:MaxLeasesPerInstance", "0", "LogPipe:Kinesis:Leases:MaxLeasesPerInstance")]
+    [InlineData("Leases:MaxStealsPerInterval", "-1", "LogPipe:Kinesis:Leases:MaxStealsPerInterval")]
     public void A_wrong_setting_is_named_by_its_key(string key, string value, string named)
     {
         using var services = Services(new() { ["LogPipe:Kinesis:" + key] = value });
