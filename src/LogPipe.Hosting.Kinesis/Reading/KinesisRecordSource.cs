@@ -44,7 +44,7 @@ internal sealed class KinesisRecordSource : IRecordSource
         _queues = new ShardQueues(_context.Signal);
         _coordinator = new ShardCoordinator(
             stream,
-            TimeSpan.FromMilliseconds(options.ShardDiscoveryIntervalMs),
+            options.ShardDiscoveryInterval,
             options.CreateBackoff(),
             time,
             logger,
@@ -202,7 +202,7 @@ internal sealed class KinesisRecordSource : IRecordSource
         }
         catch (KinesisException ex)
         {
-            KinesisLog.DiscoveryFailed(_logger, Stream, ex.ErrorCode ?? "NoAnswer", ex.Message, _options.ShardDiscoveryIntervalMs);
+            KinesisLog.DiscoveryFailed(_logger, Stream, ex.ErrorCode ?? "NoAnswer", ex.Message, (long)_options.ShardDiscoveryInterval.TotalMilliseconds);
             return false;
         }
 

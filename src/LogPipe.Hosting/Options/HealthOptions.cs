@@ -7,14 +7,16 @@ public sealed class HealthOptions
     public long? MaxLag { get; set; }
 
     /// <summary>
-    /// Seconds without any progress of the consumer loop (no record handled, no idle poll completed) after which the check
-    /// reports Unhealthy: the loop is stuck, for example inside a save that never returns. Default 120.
+    /// Time without any progress of the consumer loop (no record handled, no idle poll completed) after which the check
+    /// reports Unhealthy: the loop is stuck, for example inside a save that never returns (<c>StallTimeout</c>; the former
+    /// <c>StallTimeoutSeconds</c> is still read). Default two minutes.
     /// </summary>
-    public int StallTimeoutSeconds { get; set; } = 120;
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Seconds a partition may hold records the loop has taken but not committed (a record retried again and again, units
-    /// abandoned while the database is down) before the check reports Degraded. Default 300.
+    /// Time a partition may hold records the loop has taken but not committed (a record retried again and again, units
+    /// abandoned while the database is down) before the check reports Degraded (<c>PartitionStallTimeout</c>; the former
+    /// <c>PartitionStallTimeoutSeconds</c> is still read). Default five minutes.
     /// </summary>
-    public int PartitionStallTimeoutSeconds { get; set; } = 300;
+    public TimeSpan PartitionStallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

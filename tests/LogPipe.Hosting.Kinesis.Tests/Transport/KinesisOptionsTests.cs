@@ -33,7 +33,7 @@ public sealed class KinesisOptionsTests
 
         var options = services.GetRequiredService<IOptions<KinesisOptions>>().Value;
 
-        Assert.Equal(KinesisOptions.TrimHorizon, options.InitialPosition);
+        Assert.Equal(KinesisInitialPosition.TrimHorizon, options.InitialPosition);
         Assert.DoesNotContain("very-secret-key", options.ToString());
         Assert.DoesNotContain("very-secret-key", options.ToClientOptions().ToString());
     }
