@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using LogPipe.Hosting.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,44 +17,31 @@ public sealed class KafkaSecuritySettingsTests
     [Fact]
     public void Secrets_exported_as_environment_variables_reach_the_librdkafka_configuration_and_are_scrubbed()
     {
-        // A prefix of this test's own: real environment variables, read the way AddEnvironmentVariables reads them.
-        var prefix = $"LPTEST{Guid.NewGuid():N}_";
-        var variables = new Dictionary<string, string>
+        using var exported = new ExportedVariables(new Dictionary<string, string>
         {
-            [prefix + "LogPipe__Kafka__SecurityProtocol"] = "sasl_ssl",
-            [prefix + "LogPipe__Kafka__Sasl__Mechanism"] = "SCRAM-SHA-512",
-            [prefix + "LogPipe__Kafka__Sasl__Username"] = "people-api",
-            [prefix + "LogPipe__Kafka__Sasl__Password"] = Secret,
-            [prefix + "LogPipe__Kafka__Ssl__KeyPassword"] = Secret + "-key",
-        };
-        try
+            ["LogPipe__Kafka__SecurityProtocol"] = "sasl_ssl",
+            ["LogPipe__Kafka__Sasl__Mechanism"] = "SCRAM-SHA-512",
+            ["LogPipe__Kafka__Sasl__Username"] = "people-api",
+            ["LogPipe__Kafka__Sasl__Password"] = Secret,
+            ["LogPipe__Kafka__Ssl__KeyPassword"] = Secret + "-key",
+        });
+        using var services = ServicesFrom(exported.Configuration());
+
+        var settings = new KafkaClientSettings(services.GetRequiredService<IOptions<KafkaOptions>>().Value, "broker:9092", "group");
+
+        foreach (var config in new ClientConfig[] { settings.ProducerConfig(), settings.ConsumerConfig() })
         {
-            foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
-            var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
-            using var services = ServicesFrom(configuration);
-
-            var settings = new KafkaClientSettings(services.GetRequiredService<IOptions<KafkaOptions>>().Value, "broker:9092", "group");
-            var producer = settings.ProducerConfig();
-            var consumer = settings.ConsumerConfig();
-
-            foreach (var config in new ClientConfig[] { producer, consumer })
-            {
-                Assert.Equal("sasl_ssl", config.Get("security.protocol"));
-                Assert.Equal("SCRAM-SHA-512", config.Get("sasl.mechanism"));
-                Assert.Equal("people-api", config.Get("sasl.username"));
-                Assert.Equal(Secret, config.Get("sasl.password"));
-                Assert.Equal(Secret + "-key", config.Get("ssl.key.password"));
-                Assert.DoesNotContain(Secret, KafkaClientSettings.Describe(config), StringComparison.Ordinal);
-            }
-
-            Assert.Equal(Secret, settings.CommonProperties()["sasl.password"]);
-            Assert.DoesNotContain(Secret, settings.Redactor.Redact($"SASL authentication failed with password {Secret}"), StringComparison.Ordinal);
-            Assert.DoesNotContain(Secret + "-key", settings.Redactor.Redact($"bad key passphrase {Secret}-key"), StringComparison.Ordinal);
+            Assert.Equal("sasl_ssl", config.Get("security.protocol"));
+            Assert.Equal("SCRAM-SHA-512", config.Get("sasl.mechanism"));
+            Assert.Equal("people-api", config.Get("sasl.username"));
+            Assert.Equal(Secret, config.Get("sasl.password"));
+            Assert.Equal(Secret + "-key", config.Get("ssl.key.password"));
+            Assert.DoesNotContain(Secret, KafkaClientSettings.Describe(config), StringComparison.Ordinal);
         }
-        finally
-        {
-            foreach (var name in variables.Keys) Environment.SetEnvironmentVariable(name, null);
-        }
+
+        Assert.Equal(Secret, settings.CommonProperties()["sasl.password"]);
+        Assert.DoesNotContain(Secret, settings.Redactor.Redact($"SASL authentication failed with password {Secret}"), StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret + "-key", settings.Redactor.Redact($"bad key passphrase {Secret}-key"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -89,35 +89,25 @@ public sealed class KinesisOptionsTests
     [Fact]
     public void Credentials_exported_as_environment_variables_reach_the_client_and_are_never_printed()
     {
-        var prefix = $"LPTEST{Guid.NewGuid():N}_";
-        var variables = new Dictionary<string, string>
+        using var exported = new ExportedVariables(new Dictionary<string, string>
         {
-            [prefix + "LogPipe__Kinesis__Region"] = "eu-west-1",
-            [prefix + "LogPipe__Kinesis__AccessKey"] = "AKIDFROMENV",
-            [prefix + "LogPipe__Kinesis__SecretKey"] = "env-secret-key-do-not-log",
-            [prefix + "LogPipe__Kinesis__SessionToken"] = "env-session-token-do-not-log",
-        };
-        try
-        {
-            foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
-            var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
-            var services = new ServiceCollection().AddLogging();
-            services.AddLogPipe(configuration.GetSection("LogPipe"), lp => lp.UseKinesis().AddConsumer("people", c => c.Register<PersonSerializerV2>()));
-            using var provider = services.BuildServiceProvider();
+            ["LogPipe__Kinesis__Region"] = "eu-west-1",
+            ["LogPipe__Kinesis__AccessKey"] = "AKIDFROMENV",
+            ["LogPipe__Kinesis__SecretKey"] = "env-secret-key-do-not-log",
+            ["LogPipe__Kinesis__SessionToken"] = "env-session-token-do-not-log",
+        });
+        var services = new ServiceCollection().AddLogging();
+        services.AddLogPipe(exported.Configuration().GetSection("LogPipe"), lp => lp.UseKinesis().AddConsumer("people", c => c.Register<PersonSerializerV2>()));
+        using var provider = services.BuildServiceProvider();
 
-            var options = provider.GetRequiredService<IOptions<KinesisOptions>>().Value;
-            var client = options.ToClientOptions();
+        var options = provider.GetRequiredService<IOptions<KinesisOptions>>().Value;
+        var client = options.ToClientOptions();
 
-            Assert.Equal("AKIDFROMENV", client.AccessKey);
-            Assert.Equal("env-secret-key-do-not-log", client.SecretKey);
-            Assert.Equal("env-session-token-do-not-log", client.SessionToken);
-            Assert.DoesNotContain("env-secret-key-do-not-log", options.ToString(), StringComparison.Ordinal);
-            Assert.DoesNotContain("env-session-token-do-not-log", options.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            foreach (var name in variables.Keys) Environment.SetEnvironmentVariable(name, null);
-        }
+        Assert.Equal("AKIDFROMENV", client.AccessKey);
+        Assert.Equal("env-secret-key-do-not-log", client.SecretKey);
+        Assert.Equal("env-session-token-do-not-log", client.SessionToken);
+        Assert.DoesNotContain("env-secret-key-do-not-log", options.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("env-session-token-do-not-log", options.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
