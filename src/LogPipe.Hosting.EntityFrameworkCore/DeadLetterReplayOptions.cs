@@ -12,6 +12,9 @@ public sealed class DeadLetterReplayOptions
     /// </summary>
     public bool DisableReplayRequests { get; set; }
 
-    /// <summary>How often, in milliseconds, the service looks for replay requests. Default 5000.</summary>
-    public int ReplayPollMs { get; set; } = 5000;
+    /// <summary>
+    /// How often the service looks for replay requests (<c>ReplayPoll</c>; the former <c>ReplayPollMs</c> is still read).
+    /// Default five seconds.
+    /// </summary>
+    public TimeSpan ReplayPoll { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -9,7 +9,7 @@ namespace LogPipe.Hosting.EntityFrameworkCore;
 /// <summary>
 /// Replays, in the running service, the dead letters an operator marked for replay (<c>logpipe dead-letters replay</c>
 /// sets <see cref="LogPipeDeadLetter.ReplayRequestedAt"/>): only this process has the serializers that can apply them.
-/// Every <c>LogPipe:DeadLetters:ReplayPollMs</c> it takes the requests of its own consumer group and replays them through
+/// Every <c>LogPipe:DeadLetters:ReplayPoll</c> it takes the requests of its own consumer group and replays them through
 /// <see cref="DeadLetterStore{TDbContext}.ReplayAsync"/>: applied ones disappear, the others stay with the new error,
 /// one more attempt and no pending request.
 /// </summary>
@@ -88,7 +88,7 @@ internal sealed class DeadLetterReplayService<TDbContext> : BackgroundService
     {
         if (_options.DisableReplayRequests || !_consumersRun) return;
 
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.ReplayPollMs), _time);
+        using var timer = new PeriodicTimer(_options.ReplayPoll, _time);
         var failing = false;
         try
         {
@@ -103,7 +103,7 @@ internal sealed class DeadLetterReplayService<TDbContext> : BackgroundService
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // A database that is down or not migrated yet must not stop the host: say so once, then keep trying.
-                    if (!failing) DeadLetterReplayLog.PollFailed(_logger, ex, ConsumerGroup, _options.ReplayPollMs);
+                    if (!failing) DeadLetterReplayLog.PollFailed(_logger, ex, ConsumerGroup, (int)_options.ReplayPoll.TotalMilliseconds);
                     else DeadLetterReplayLog.PollStillFailing(_logger, ex, ConsumerGroup);
                     failing = true;
                 }

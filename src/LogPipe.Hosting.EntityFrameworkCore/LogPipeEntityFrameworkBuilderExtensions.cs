@@ -1,6 +1,7 @@
 using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
@@ -32,8 +33,17 @@ public static class LogPipeEntityFrameworkBuilderExtensions
         builder.Services.TryAddSingleton<DeadLetterStore<TDbContext>>();
         builder.Services.TryAddSingleton<CheckpointEditor<TDbContext>>();
         var replay = builder.Services.AddOptions<DeadLetterReplayOptions>();
-        if (builder.Configuration is { } configuration) replay.Bind(configuration.GetSection(DeadLetterReplayOptions.SectionName));
-        replay.Validate(o => o.ReplayPollMs > 0, $"{LogPipeOptions.SectionName}:{DeadLetterReplayOptions.SectionName}:{nameof(DeadLetterReplayOptions.ReplayPollMs)} must be a positive number of milliseconds.")
+        var path = $"{LogPipeOptions.SectionName}:{DeadLetterReplayOptions.SectionName}";
+        IConfiguration? section = null;
+        if (builder.Configuration is { } configuration)
+        {
+            var replaySection = configuration.GetSection(DeadLetterReplayOptions.SectionName);
+            section = replaySection;
+            path = replaySection.Path;
+            replay.Configure(o => SectionBinder.Bind(replaySection, o, replaySection.Path));
+        }
+
+        replay.Validate(o => o.ReplayPoll > TimeSpan.Zero, $"{path}:{SectionBinder.KeyFor(section, nameof(DeadLetterReplayOptions.ReplayPoll))} must be a positive time span, for example 00:00:05.")
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DeadLetterReplayService<TDbContext>>());
         return builder.UseCheckpointStore<EntityFrameworkCheckpointStore<TDbContext>>();

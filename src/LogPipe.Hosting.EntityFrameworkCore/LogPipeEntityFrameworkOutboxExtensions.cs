@@ -2,6 +2,7 @@ using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.EntityFrameworkCore.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -41,14 +42,22 @@ public static class LogPipeEntityFrameworkOutboxExtensions
         }
 
         var options = services.AddOptions<OutboxOptions>();
-        if (builder.Configuration is { } configuration) options.Bind(configuration.GetSection(OutboxOptions.SectionName));
         var path = $"{LogPipeOptions.SectionName}:{OutboxOptions.SectionName}:";
+        IConfiguration? section = null;
+        if (builder.Configuration is { } configuration)
+        {
+            section = configuration.GetSection(OutboxOptions.SectionName);
+            var sectionPath = ((IConfigurationSection)section).Path;
+            path = sectionPath + ":";
+            options.Configure(o => SectionBinder.Bind(section, o, sectionPath));
+        }
+
         options
-            .Validate(o => o.PollIntervalMs > 0, $"{path}{nameof(OutboxOptions.PollIntervalMs)} must be a positive number of milliseconds.")
-            .Validate(o => o.LeaseDurationMs >= 1000, $"{path}{nameof(OutboxOptions.LeaseDurationMs)} must be at least 1000 milliseconds.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, $"{path}{SectionBinder.KeyFor(section, nameof(OutboxOptions.PollInterval))} must be a positive time span, for example 00:00:01.")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), $"{path}{SectionBinder.KeyFor(section, nameof(OutboxOptions.LeaseDuration))} must be at least one second (00:00:01).")
             .Validate(o => o.BatchSize is > 0 and <= 10_000, $"{path}{nameof(OutboxOptions.BatchSize)} must be between 1 and 10000.")
-            .Validate(o => o.InitialBackoffMs > 0 && o.MaxBackoffMs >= o.InitialBackoffMs, $"{path}{nameof(OutboxOptions.InitialBackoffMs)} must be positive and at most {nameof(OutboxOptions.MaxBackoffMs)}.")
-            .Validate(o => o.MaxAgeSeconds > 0, $"{path}{nameof(OutboxOptions.MaxAgeSeconds)} must be a positive number of seconds.")
+            .Validate(o => o.InitialBackoff > TimeSpan.Zero && o.MaxBackoff >= o.InitialBackoff, $"{path}{SectionBinder.KeyFor(section, nameof(OutboxOptions.InitialBackoff))} must be positive and at most {nameof(OutboxOptions.MaxBackoff)}.")
+            .Validate(o => o.MaxAge > TimeSpan.Zero, $"{path}{SectionBinder.KeyFor(section, nameof(OutboxOptions.MaxAge))} must be a positive time span, for example 00:01:00.")
             .ValidateOnStart();
 
         services.TryAddSingleton<OutboxSignal>();

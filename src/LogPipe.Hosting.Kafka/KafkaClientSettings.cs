@@ -18,6 +18,7 @@ internal sealed class KafkaClientSettings
     public static readonly IReadOnlySet<string> SecretProperties = SecretRedactor.KnownSecretProperties;
 
     private readonly KafkaOptions _options;
+    private readonly Dictionary<string, string> _security;
 
     /// <summary>Creates the settings.</summary>
     /// <param name="options">The Kafka options.</param>
@@ -30,7 +31,8 @@ internal sealed class KafkaClientSettings
         BootstrapServers = bootstrapServers;
         GroupId = groupId;
         IsEmbedded = string.Equals(options.BootstrapServers, KafkaOptions.Embedded, StringComparison.OrdinalIgnoreCase);
-        Redactor = new SecretRedactor(options.Common.Concat(options.Producer).Concat(options.Consumer)
+        _security = KafkaSecuritySettings.Properties(options);
+        Redactor = new SecretRedactor(_security.Concat(options.Common).Concat(options.Producer).Concat(options.Consumer)
             .Where(p => SecretRedactor.IsSecretProperty(p.Key))
             .Select(p => p.Value));
     }
@@ -65,6 +67,7 @@ internal sealed class KafkaClientSettings
             // delivery thread's time.
             ["dotnet.producer.delivery.report.fields"] = "none",
         };
+        Overlay(settings, _security);
         Overlay(settings, _options.Common);
         Overlay(settings, _options.Producer);
         settings["bootstrap.servers"] = BootstrapServers;
@@ -78,7 +81,7 @@ internal sealed class KafkaClientSettings
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["partition.assignment.strategy"] = "cooperative-sticky",
-            ["auto.offset.reset"] = _options.AutoOffsetReset,
+            ["auto.offset.reset"] = _options.AutoOffsetReset == KafkaAutoOffsetReset.Latest ? "latest" : "earliest",
             ["client.id"] = "logpipe-consumer",
             // A consumer reads one topic and knows its name: no topic string decoded for every record.
             ["dotnet.consumer.consume.result.fields"] = "headers,timestamp",
@@ -92,6 +95,7 @@ internal sealed class KafkaClientSettings
             settings["fetch.queue.backoff.ms"] = "10";
         }
 
+        Overlay(settings, _security);
         Overlay(settings, _options.Common);
         Overlay(settings, _options.Consumer);
         settings["bootstrap.servers"] = BootstrapServers;
@@ -99,6 +103,18 @@ internal sealed class KafkaClientSettings
         settings["enable.auto.commit"] = "false";
         settings["enable.auto.offset.store"] = "false";
         return new ConsumerConfig(settings);
+    }
+
+    /// <summary>
+    /// The properties producer and consumer share: the typed security settings (<c>Sasl</c>, <c>Ssl</c>,
+    /// <c>SecurityProtocol</c>), then <c>Common</c>. For clients of their own, such as an admin client.
+    /// </summary>
+    /// <returns>A new dictionary.</returns>
+    public Dictionary<string, string> CommonProperties()
+    {
+        var settings = new Dictionary<string, string>(_security, StringComparer.Ordinal);
+        Overlay(settings, _options.Common);
+        return settings;
     }
 
     /// <summary>The configuration as text safe to log: secret values replaced by <c>***</c>.</summary>

@@ -16,11 +16,27 @@ public sealed class KafkaOptions
     public string? GroupId { get; set; }
 
     /// <summary>
-    /// Where a partition without a stored checkpoint starts: <c>earliest</c> (default: replicate everything) or <c>latest</c>.
+    /// Where a partition without a stored checkpoint starts: <see cref="KafkaAutoOffsetReset.Earliest"/> (default:
+    /// replicate everything) or <see cref="KafkaAutoOffsetReset.Latest"/>; configuration takes <c>earliest</c> or <c>latest</c>.
     /// </summary>
-    public string AutoOffsetReset { get; set; } = "earliest";
+    public KafkaAutoOffsetReset AutoOffsetReset { get; set; } = KafkaAutoOffsetReset.Earliest;
 
-    /// <summary>librdkafka properties for producer and consumer alike (security settings belong here).</summary>
+    /// <summary>
+    /// <c>security.protocol</c>: <c>plaintext</c>, <c>ssl</c>, <c>sasl_plaintext</c> or <c>sasl_ssl</c>. Unset: librdkafka's
+    /// default (<c>plaintext</c>) or what <see cref="Common"/> says.
+    /// </summary>
+    public string? SecurityProtocol { get; set; }
+
+    /// <summary>SASL authentication: mechanism, user name and password, OAUTHBEARER client (<c>LogPipe:Kafka:Sasl</c>).</summary>
+    public KafkaSaslOptions Sasl { get; set; } = new();
+
+    /// <summary>TLS client key and certificates as values, with their passwords (<c>LogPipe:Kafka:Ssl</c>).</summary>
+    public KafkaSslOptions Ssl { get; set; } = new();
+
+    /// <summary>
+    /// librdkafka properties for producer and consumer alike. Secrets are better set through <see cref="Sasl"/> and
+    /// <see cref="Ssl"/>, whose keys have no dots and so can come from environment variables.
+    /// </summary>
     public Dictionary<string, string> Common { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>librdkafka producer properties; they override <see cref="Common"/> and LogPipe's producer defaults.</summary>

@@ -11,15 +11,6 @@ namespace LogPipe.Hosting.Kinesis;
 /// <remarks><see cref="ToString"/> masks <see cref="SecretKey"/> and <see cref="SessionToken"/>, so the options can be logged.</remarks>
 public sealed class KinesisOptions
 {
-    /// <summary>The <see cref="InitialPosition"/> that starts at the oldest record still kept (the default).</summary>
-    public const string TrimHorizon = "TRIM_HORIZON";
-
-    /// <summary>The <see cref="InitialPosition"/> that starts with the records written after the consumer started.</summary>
-    public const string Latest = "LATEST";
-
-    /// <summary>The <see cref="InitialPosition"/> that starts at the records that arrived at or after <see cref="InitialTimestamp"/>.</summary>
-    public const string AtTimestamp = "AT_TIMESTAMP";
-
     /// <summary>
     /// The AWS region, such as <c>eu-west-1</c>: where the stream is, what requests are signed for, and part of every
     /// checkpoint's key (<c>kinesis:&lt;region&gt;</c>). When unset, the AWS SDK's region chain is asked (<c>AWS_REGION</c>,
@@ -50,11 +41,13 @@ public sealed class KinesisOptions
 
     /// <summary>
     /// Where a shard without a stored checkpoint starts, the first time this consumer group reads the stream:
-    /// <c>TRIM_HORIZON</c> (default: everything still kept), <c>LATEST</c> (only records written from now on) or
-    /// <c>AT_TIMESTAMP</c> (from <see cref="InitialTimestamp"/>). Shards created by resharding later, and the children of
-    /// shards this group has read, always start at their beginning so that nothing between parent and child is skipped.
+    /// <see cref="KinesisInitialPosition.TrimHorizon"/> (default: everything still kept), <see cref="KinesisInitialPosition.Latest"/>
+    /// (only records written from now on) or <see cref="KinesisInitialPosition.AtTimestamp"/> (from <see cref="InitialTimestamp"/>);
+    /// configuration takes <c>TRIM_HORIZON</c>, <c>LATEST</c> or <c>AT_TIMESTAMP</c> as well. Shards created by resharding
+    /// later, and the children of shards this group has read, always start at their beginning so that nothing between
+    /// parent and child is skipped.
     /// </summary>
-    public string InitialPosition { get; set; } = TrimHorizon;
+    public KinesisInitialPosition InitialPosition { get; set; } = KinesisInitialPosition.TrimHorizon;
 
     /// <summary>The arrival time to start from when <see cref="InitialPosition"/> is <c>AT_TIMESTAMP</c>.</summary>
     public DateTimeOffset? InitialTimestamp { get; set; }
@@ -63,22 +56,24 @@ public sealed class KinesisOptions
     public int MaxRecordsPerRead { get; set; } = 1000;
 
     /// <summary>
-    /// The shortest time between two GetRecords calls on one shard, in milliseconds. Kinesis allows 5 calls per second per
-    /// shard, so at least 200 (the default).
+    /// The shortest time between two GetRecords calls on one shard (<c>PollInterval</c>; the former <c>PollIntervalMs</c> is
+    /// still read). Kinesis allows 5 calls per second per shard, so at least 200 ms (the default).
     /// </summary>
-    public int PollIntervalMs { get; set; } = 200;
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// The longest time between two GetRecords calls on an idle shard, in milliseconds: a shard that returned nothing is
-    /// polled less and less often, doubling from <see cref="PollIntervalMs"/> up to this. Default 1000.
+    /// The longest time between two GetRecords calls on an idle shard (<c>IdlePollInterval</c>; the former
+    /// <c>IdlePollIntervalMs</c> is still read): a shard that returned nothing is polled less and less often, doubling from
+    /// <see cref="PollInterval"/> up to this. Default one second.
     /// </summary>
-    public int IdlePollIntervalMs { get; set; } = 1000;
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How often the shard list is read again to find shards created by resharding, in milliseconds. A shard that reaches
-    /// its end also triggers a listing at once. Default 10000.
+    /// How often the shard list is read again to find shards created by resharding (<c>ShardDiscoveryInterval</c>; the
+    /// former <c>ShardDiscoveryIntervalMs</c> is still read). A shard that reaches its end also triggers a listing at once.
+    /// Default ten seconds.
     /// </summary>
-    public int ShardDiscoveryIntervalMs { get; set; } = 10_000;
+    public TimeSpan ShardDiscoveryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Records read ahead per shard and held in memory until applied. A full queue stops that shard's reads (backpressure).
@@ -97,13 +92,13 @@ public sealed class KinesisOptions
     public int MaxConcurrentPuts { get; set; } = 4;
 
     /// <summary>
-    /// The backoff before the first retry of a put or a read, in milliseconds; it doubles with every further retry, up to
-    /// <see cref="RetryMaxDelayMs"/>, and is jittered. Default 100.
+    /// The backoff before the first retry of a put or a read (<c>RetryBaseDelay</c>; the former <c>RetryBaseDelayMs</c> is
+    /// still read); it doubles with every further retry, up to <see cref="RetryMaxDelay"/>, and is jittered. Default 100 ms.
     /// </summary>
-    public int RetryBaseDelayMs { get; set; } = 100;
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The longest backoff between retries, in milliseconds. Default 5000.</summary>
-    public int RetryMaxDelayMs { get; set; } = 5000;
+    /// <summary>The longest backoff between retries (<c>RetryMaxDelay</c>; the former <c>RetryMaxDelayMs</c> is still read). Default 5 s.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How many times the client retries one call after throttling, a 5xx answer or a network fault, before the transport
@@ -111,8 +106,8 @@ public sealed class KinesisOptions
     /// </summary>
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>How long one HTTP attempt may take, in milliseconds. Default 30000.</summary>
-    public int RequestTimeoutMs { get; set; } = 30_000;
+    /// <summary>How long one HTTP attempt may take (<c>RequestTimeout</c>; the former <c>RequestTimeoutMs</c> is still read). Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How the instances of a consumer group split the shards between them (<c>LogPipe:Kinesis:Leases</c>).</summary>
     public KinesisLeaseOptions Leases { get; set; } = new();
@@ -127,17 +122,18 @@ public sealed class KinesisOptions
         SecretKey = string.IsNullOrEmpty(SecretKey) ? null : SecretKey,
         SessionToken = string.IsNullOrEmpty(SessionToken) ? null : SessionToken,
         MaxRetries = MaxRetries,
-        BaseBackoff = TimeSpan.FromMilliseconds(RetryBaseDelayMs),
-        MaxBackoff = TimeSpan.FromMilliseconds(RetryMaxDelayMs),
-        RequestTimeout = TimeSpan.FromMilliseconds(RequestTimeoutMs),
+        BaseBackoff = RetryBaseDelay,
+        MaxBackoff = RetryMaxDelay,
+        RequestTimeout = RequestTimeout,
     };
 
     /// <summary>
-    /// The backoff puts and reads retry with (<see cref="RetryBaseDelayMs"/> doubling up to <see cref="RetryMaxDelayMs"/>,
+    /// The backoff puts and reads retry with (<see cref="RetryBaseDelay"/> doubling up to <see cref="RetryMaxDelay"/>,
     /// full jitter), never starting below 1 ms so a failing loop cannot spin.
     /// </summary>
-    internal RetryBackoff CreateBackoff() =>
-        new(TimeSpan.FromMilliseconds(Math.Max(RetryBaseDelayMs, 1)), TimeSpan.FromMilliseconds(Math.Max(RetryMaxDelayMs, 1)));
+    internal RetryBackoff CreateBackoff() => new(AtLeastOneMillisecond(RetryBaseDelay), AtLeastOneMillisecond(RetryMaxDelay));
+
+    private static TimeSpan AtLeastOneMillisecond(TimeSpan value) => value < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : value;
 
     /// <summary>Describes the options for logs, without the secret key or session token.</summary>
     /// <returns>A one-line description.</returns>
@@ -145,8 +141,8 @@ public sealed class KinesisOptions
         CultureInfo.InvariantCulture,
         $"KinesisOptions {{ Region = {Region ?? "(default chain)"}, ServiceUrl = {ServiceUrl ?? "(regional endpoint)"}, "
         + $"Credentials = {(string.IsNullOrEmpty(AccessKey) ? "(default chain)" : "explicit, secret ***")}, ApplicationName = {ApplicationName ?? "(LogPipe:ConsumerGroup)"}, "
-        + $"InitialPosition = {InitialPosition}, MaxRecordsPerRead = {MaxRecordsPerRead}, PollIntervalMs = {PollIntervalMs}, "
-        + $"IdlePollIntervalMs = {IdlePollIntervalMs}, ShardDiscoveryIntervalMs = {ShardDiscoveryIntervalMs}, ShardQueueCapacity = {ShardQueueCapacity}, "
-        + $"MaxPutAttempts = {MaxPutAttempts}, MaxConcurrentPuts = {MaxConcurrentPuts}, RetryBaseDelayMs = {RetryBaseDelayMs}, "
-        + $"RetryMaxDelayMs = {RetryMaxDelayMs}, MaxRetries = {MaxRetries}, RequestTimeoutMs = {RequestTimeoutMs} }}");
+        + $"InitialPosition = {InitialPosition}, MaxRecordsPerRead = {MaxRecordsPerRead}, PollInterval = {PollInterval}, "
+        + $"IdlePollInterval = {IdlePollInterval}, ShardDiscoveryInterval = {ShardDiscoveryInterval}, ShardQueueCapacity = {ShardQueueCapacity}, "
+        + $"MaxPutAttempts = {MaxPutAttempts}, MaxConcurrentPuts = {MaxConcurrentPuts}, RetryBaseDelay = {RetryBaseDelay}, "
+        + $"RetryMaxDelay = {RetryMaxDelay}, MaxRetries = {MaxRetries}, RequestTimeout = {RequestTimeout} }}");
 }

@@ -26,29 +26,31 @@ internal sealed class KinesisOptionsValidator : AbstractValidator<KinesisOptions
             .WithMessage("is required when SecretKey or SessionToken is set; or leave all unset for the AWS default credential chain.");
         RuleFor(o => o.ApplicationName).MaximumLength(200);
         RuleFor(o => o.InitialPosition)
-            .Must(p => p is KinesisOptions.TrimHorizon or KinesisOptions.Latest or KinesisOptions.AtTimestamp)
-            .WithMessage(o => $"'{o.InitialPosition}' is not an initial position; use {KinesisOptions.TrimHorizon}, {KinesisOptions.Latest} or {KinesisOptions.AtTimestamp}.");
+            .IsInEnum()
+            .WithMessage(o => $"'{o.InitialPosition}' is not an initial position; use TRIM_HORIZON, LATEST or AT_TIMESTAMP.");
         RuleFor(o => o.InitialTimestamp)
             .NotNull()
-            .When(o => o.InitialPosition == KinesisOptions.AtTimestamp)
-            .WithMessage($"is required when InitialPosition is {KinesisOptions.AtTimestamp}.");
+            .When(o => o.InitialPosition == KinesisInitialPosition.AtTimestamp)
+            .WithMessage("is required when InitialPosition is AT_TIMESTAMP.");
         RuleFor(o => o.MaxRecordsPerRead).InclusiveBetween(1, 10_000);
-        RuleFor(o => o.PollIntervalMs)
-            .GreaterThanOrEqualTo(200)
-            .WithMessage(o => $"must be at least 200 (Kinesis allows 5 GetRecords calls per second per shard); was {o.PollIntervalMs}.");
-        RuleFor(o => o.IdlePollIntervalMs)
-            .GreaterThanOrEqualTo(o => o.PollIntervalMs)
-            .WithMessage(o => $"must not be shorter than PollIntervalMs ({o.PollIntervalMs}); was {o.IdlePollIntervalMs}.");
-        RuleFor(o => o.ShardDiscoveryIntervalMs).GreaterThanOrEqualTo(100);
+        RuleFor(o => o.PollInterval)
+            .GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(200))
+            .WithMessage(o => $"must be at least 00:00:00.2, 200 ms (Kinesis allows 5 GetRecords calls per second per shard); was {o.PollInterval}.");
+        RuleFor(o => o.IdlePollInterval)
+            .GreaterThanOrEqualTo(o => o.PollInterval)
+            .WithMessage(o => $"must not be shorter than PollInterval ({o.PollInterval}); was {o.IdlePollInterval}.");
+        RuleFor(o => o.ShardDiscoveryInterval)
+            .GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(100))
+            .WithMessage(o => $"must be at least 00:00:00.1, 100 ms; was {o.ShardDiscoveryInterval}.");
         RuleFor(o => o.ShardQueueCapacity).InclusiveBetween(1, 1_000_000);
         RuleFor(o => o.MaxPutAttempts).InclusiveBetween(1, 100);
         RuleFor(o => o.MaxConcurrentPuts).InclusiveBetween(1, 64);
-        RuleFor(o => o.RetryBaseDelayMs).GreaterThanOrEqualTo(0);
-        RuleFor(o => o.RetryMaxDelayMs)
-            .GreaterThanOrEqualTo(o => o.RetryBaseDelayMs)
-            .WithMessage(o => $"must not be shorter than RetryBaseDelayMs ({o.RetryBaseDelayMs}); was {o.RetryMaxDelayMs}.");
+        RuleFor(o => o.RetryBaseDelay).GreaterThanOrEqualTo(TimeSpan.Zero);
+        RuleFor(o => o.RetryMaxDelay)
+            .GreaterThanOrEqualTo(o => o.RetryBaseDelay)
+            .WithMessage(o => $"must not be shorter than RetryBaseDelay ({o.RetryBaseDelay}); was {o.RetryMaxDelay}.");
         RuleFor(o => o.MaxRetries).InclusiveBetween(0, 50);
-        RuleFor(o => o.RequestTimeoutMs).GreaterThan(0);
+        RuleFor(o => o.RequestTimeout).GreaterThan(TimeSpan.Zero);
         RuleFor(o => o.Leases).NotNull();
         RuleFor(o => o.Leases.Duration)
             .GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(100))

@@ -19,6 +19,8 @@ public sealed class SecretRedactionTests : IDisposable
     private const string AwsSecretKey = "CANARY-aws-secret-44b1";
     private const string AwsSessionToken = "CANARY-aws-token-0e9f";
     private const string OptionPassword = "CANARY-option-c0de";
+    private const string TypedSaslPassword = "CANARY-typed-sasl-8a11";
+    private const string TypedKeyPem = "CANARY-typed-key-pem-3c5d";
 
     private static readonly string AllSecrets = string.Join(", ", DatabasePassword, OtherDatabasePassword, SaslPassword, AwsSecretKey, AwsSessionToken);
 
@@ -45,6 +47,27 @@ public sealed class SecretRedactionTests : IDisposable
     [InlineData("kafka", "logpipe: Kafka failed: Authentication failed: ***, ***, ***, ***, ***")]
     public async Task Verbose_error_details_never_print_a_configured_secret(string failure, string detail)
     {
+        var (exitCode, printed) = await RunFailingCommandAsync(failure, "--config", Path.Combine(_workspace.Directory, "appsettings.json"), "--verbose");
+
+        Assert.NotEqual(ExitCodes.Success, exitCode);
+        Assert.DoesNotContain("CANARY", printed, StringComparison.Ordinal);
+        Assert.True(printed.Contains(detail, StringComparison.Ordinal), printed);
+    }
+
+    [Theory]
+    [InlineData("typed", "logpipe: Kafka failed: Authentication failed: *** with key ***")]
+    [InlineData("typed-unexpected", "System.InvalidOperationException: SASL authentication with *** and key *** failed")]
+    public async Task Secrets_under_the_typed_kafka_keys_are_never_printed(string failure, string detail)
+    {
+        _workspace.WriteConfig(new
+        {
+            LogPipe = new
+            {
+                ConsumerGroup = CliWorkspace.Group,
+                Kafka = new { BootstrapServers = "127.0.0.1:1", Sasl = new { Username = "u", Password = TypedSaslPassword }, Ssl = new { KeyPem = TypedKeyPem } },
+            },
+        });
+
         var (exitCode, printed) = await RunFailingCommandAsync(failure, "--config", Path.Combine(_workspace.Directory, "appsettings.json"), "--verbose");
 
         Assert.NotEqual(ExitCodes.Success, exitCode);
@@ -108,6 +131,8 @@ public sealed class SecretRedactionTests : IDisposable
                     new NpgsqlException($"Failed to connect with 'Host=127.0.0.1;Password={DatabasePassword}' or {OtherDatabasePassword}", new SocketException(111))),
                 "unexpected" => Nested($"SASL authentication with password {SaslPassword} failed; AWS signing with {AwsSecretKey}/{AwsSessionToken} too"),
                 "kafka" => new KafkaException(new Error(ErrorCode.SaslAuthenticationFailed, $"Authentication failed: {AllSecrets}")),
+                "typed-unexpected" => new InvalidOperationException($"SASL authentication with {TypedSaslPassword} and key {TypedKeyPem} failed"),
+                "typed" => new KafkaException(new Error(ErrorCode.SaslAuthenticationFailed, $"Authentication failed: {TypedSaslPassword} with key {TypedKeyPem}")),
                 _ => new CommandException(ExitCodes.Unreachable, "Cannot reach the database.", new NpgsqlException($"Password={OptionPassword} refused")),
             };
         }));

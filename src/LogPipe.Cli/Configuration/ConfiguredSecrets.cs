@@ -26,6 +26,7 @@ internal static class ConfiguredSecrets
                 secrets.AddRange(ConnectionStringSecrets.Values(value));
             }
             else if (KafkaClientSettings.SecretProperties.Contains(name)
+                || IsTypedKafkaSecret(key)
                 || SecretNameParts.Any(p => name.Contains(p, StringComparison.OrdinalIgnoreCase))
                 || name.EndsWith("token", StringComparison.OrdinalIgnoreCase))
             {
@@ -35,4 +36,11 @@ internal static class ConfiguredSecrets
 
         return new SecretRedactor(secrets);
     }
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is one of <c>LogPipe:Kafka</c>'s typed keys for a secret librdkafka property
+    /// (<c>Sasl:Password</c>, <c>Ssl:KeyPem</c>, …), whose own name need not sound like a secret.
+    /// </summary>
+    private static bool IsTypedKafkaSecret(string key) => KafkaSecuritySettings.All.Any(setting =>
+        SecretRedactor.IsSecretProperty(setting.Property) && key.EndsWith(":Kafka:" + setting.Key, StringComparison.OrdinalIgnoreCase));
 }

@@ -58,7 +58,7 @@ internal static class DeadLettersReplayCommand
         if (!context.Parse.GetValue(Wait))
         {
             await context.Out.WriteLineAsync(
-                "The running service replays them within LogPipe:DeadLetters:ReplayPollMs (default 5000 ms); 'dead-letters list' shows what is left.")
+                "The running service replays them within LogPipe:DeadLetters:ReplayPoll (default 00:00:05); 'dead-letters list' shows what is left.")
                 .ConfigureAwait(false);
             return ExitCodes.Success;
         }

@@ -1,7 +1,9 @@
 using Confluent.Kafka;
 using LogPipe.Cli.Configuration;
+using LogPipe.Hosting;
 using LogPipe.Hosting.Kafka;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace LogPipe.Cli.Kafka;
 
@@ -13,13 +15,11 @@ internal sealed class KafkaConnection
 {
     private const string Section = "LogPipe:Kafka";
 
-    private readonly KafkaOptions _options;
     private readonly KafkaClientSettings _settings;
     private readonly TextWriter? _log;
 
     private KafkaConnection(KafkaOptions options, string bootstrapServers, TimeSpan timeout, TextWriter? log)
     {
-        _options = options;
         // The group id is never joined or committed to: the tool assigns partitions by hand.
         _settings = new KafkaClientSettings(options, bootstrapServers, "logpipe-cli-" + Guid.NewGuid().ToString("N"));
         Timeout = timeout;
@@ -40,7 +40,15 @@ internal sealed class KafkaConnection
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new KafkaOptions();
-        configuration.Root.GetSection(Section).Bind(options);
+        try
+        {
+            SectionBinder.Bind(configuration.Root.GetSection(Section), options, Section);
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw CommandException.Usage(ex.Message);
+        }
+
         var bootstrap = bootstrapOverride ?? options.BootstrapServers;
         if (string.Equals(bootstrap, KafkaOptions.Embedded, StringComparison.OrdinalIgnoreCase))
         {
@@ -56,7 +64,7 @@ internal sealed class KafkaConnection
     /// <summary>An admin client for metadata and consumer-group descriptions.</summary>
     public IAdminClient CreateAdminClient()
     {
-        var config = new AdminClientConfig(new Dictionary<string, string>(_options.Common, StringComparer.Ordinal))
+        var config = new AdminClientConfig(_settings.CommonProperties())
         {
             BootstrapServers = BootstrapServers,
             ClientId = "logpipe-cli",

@@ -1,10 +1,12 @@
 using System.Net;
 using LogPipe.Cli.Configuration;
 using LogPipe.Cli.Offsets;
+using LogPipe.Hosting;
 using LogPipe.Hosting.Kinesis;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace LogPipe.Cli.Kinesis;
 
@@ -34,11 +36,15 @@ internal sealed class KinesisConnection : IDisposable
         try
         {
             var options = new KinesisOptions();
-            configuration.Root.GetSection(Section).Bind(options);
+            SectionBinder.Bind(configuration.Root.GetSection(Section), options, Section);
             var clientOptions = options.ToClientOptions();
             clientOptions.Region = region ?? clientOptions.Region;
             var where = clientOptions.ServiceUrl?.Authority ?? $"region {clientOptions.Region ?? "(from the AWS region chain)"}";
             return new KinesisConnection(new KinesisClient(clientOptions), where);
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw CommandException.Usage(ex.Message);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or UriFormatException)
         {

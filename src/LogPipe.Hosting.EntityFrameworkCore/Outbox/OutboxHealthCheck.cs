@@ -7,7 +7,7 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 
 /// <summary>
 /// The outbox's health (<c>logpipe-outbox</c>): Degraded when the oldest unsent entry is older than
-/// <see cref="OutboxOptions.MaxAgeSeconds"/> (the broker is down, the relay is behind, or no instance relays) or when
+/// <see cref="OutboxOptions.MaxAge"/> (the broker is down, the relay is behind, or no instance relays) or when
 /// entries are set aside for an operator; Unhealthy when the outbox table cannot be read.
 /// </summary>
 internal sealed class OutboxHealthCheck<TDbContext>(IServiceScopeFactory scopes, IOptions<OutboxOptions> options, TimeProvider time) : IHealthCheck
@@ -24,7 +24,7 @@ internal sealed class OutboxHealthCheck<TDbContext>(IServiceScopeFactory scopes,
                 var stats = await OutboxQueries.StatsAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), cancellationToken).ConfigureAwait(false);
                 data["backlog"] = stats.Backlog;
                 data["setAside"] = stats.SetAside;
-                var maxAge = TimeSpan.FromSeconds(options.Value.MaxAgeSeconds);
+                var maxAge = options.Value.MaxAge;
                 if (stats.OldestCreatedAt is { } oldest)
                 {
                     var age = time.GetUtcNow() - oldest;
@@ -32,7 +32,7 @@ internal sealed class OutboxHealthCheck<TDbContext>(IServiceScopeFactory scopes,
                     if (age > maxAge)
                     {
                         return HealthCheckResult.Degraded(
-                            $"The oldest unsent outbox entry is {age.TotalSeconds:F0} s old (LogPipe:Outbox:MaxAgeSeconds is {maxAge.TotalSeconds:F0}); {stats.Backlog} entries wait.", data: data);
+                            $"The oldest unsent outbox entry is {age.TotalSeconds:F0} s old (LogPipe:Outbox:MaxAge is {maxAge}); {stats.Backlog} entries wait.", data: data);
                     }
                 }
 

@@ -7,31 +7,40 @@ public sealed class OutboxOptions
     public const string SectionName = "Outbox";
 
     /// <summary>
-    /// How often, in milliseconds, the relay looks for entries committed by other processes (entries committed in this
-    /// process wake it at once), and how often an instance without the lease tries to take it. Default 1000.
+    /// How often the relay looks for entries committed by other processes (entries committed in this process wake it at
+    /// once), and how often an instance without the lease tries to take it (<c>PollInterval</c>; the former
+    /// <c>PollIntervalMs</c> is still read). Default one second.
     /// </summary>
-    public int PollIntervalMs { get; set; } = 1000;
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long, in milliseconds, the relay's lease lasts without renewal; the holder renews it before every batch. After a
-    /// crash another instance takes over after at most this long. Default 30000.
+    /// How long the relay's lease lasts without renewal; the holder renews it before every batch. After a crash another
+    /// instance takes over after at most this long (<c>LeaseDuration</c>; the former <c>LeaseDurationMs</c> is still read).
+    /// Default 30 s.
     /// </summary>
-    public int LeaseDurationMs { get; set; } = 30000;
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many entries the relay sends per batch. Default 500.</summary>
     public int BatchSize { get; set; } = 500;
 
-    /// <summary>The relay's first wait, in milliseconds, after a failed send or database error; doubles up to <see cref="MaxBackoffMs"/>. Default 200.</summary>
-    public int InitialBackoffMs { get; set; } = 200;
-
-    /// <summary>The relay's longest wait, in milliseconds, between tries while the broker or database is down. Default 10000.</summary>
-    public int MaxBackoffMs { get; set; } = 10000;
+    /// <summary>
+    /// The relay's first wait after a failed send or database error; doubles up to <see cref="MaxBackoff"/>
+    /// (<c>InitialBackoff</c>; the former <c>InitialBackoffMs</c> is still read). Default 200 ms.
+    /// </summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Seconds the oldest unsent entry may wait before the health check reports Degraded (the relay is behind, the broker is
-    /// down, or no instance holds the lease). Default 60.
+    /// The relay's longest wait between tries while the broker or database is down (<c>MaxBackoff</c>; the former
+    /// <c>MaxBackoffMs</c> is still read). Default 10 s.
     /// </summary>
-    public int MaxAgeSeconds { get; set; } = 60;
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the oldest unsent entry may wait before the health check reports Degraded (the relay is behind, the broker
+    /// is down, or no instance holds the lease) (<c>MaxAge</c>; the former <c>MaxAgeSeconds</c> is still read). Default one
+    /// minute.
+    /// </summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// Turns off the relay in this process: it then only writes outbox entries, and another process relays them. Default

@@ -14,7 +14,7 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 /// Publishes the committed outbox entries of <typeparamref name="TDbContext"/>'s database: while it holds the database's
 /// lease, it reads unsent entries in <c>Id</c> (commit) order, sends them as one batch (records of one key keep their
 /// order), deletes the acknowledged ones, and sets aside the ones the broker refused for good. Commits of this process
-/// wake it at once; others' are found within <see cref="OutboxOptions.PollIntervalMs"/>. Broker or database outages are
+/// wake it at once; others' are found within <see cref="OutboxOptions.PollInterval"/>. Broker or database outages are
 /// retried with backoff; writers never wait for them.
 /// </summary>
 /// <remarks>
@@ -62,9 +62,9 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
     /// <summary>Whether this instance holds the lease (as of its last try).</summary>
     public bool HoldsLease { get; private set; }
 
-    private TimeSpan PollInterval => TimeSpan.FromMilliseconds(_options.PollIntervalMs);
+    private TimeSpan PollInterval => _options.PollInterval;
 
-    private TimeSpan LeaseDuration => TimeSpan.FromMilliseconds(_options.LeaseDurationMs);
+    private TimeSpan LeaseDuration => _options.LeaseDuration;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -86,7 +86,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
             catch (Exception ex)
             {
                 failures = Math.Min(failures + 1, RetryBackoff.MaxStreak);
-                var wait = RetryBackoff.Exponential(TimeSpan.FromMilliseconds(_options.InitialBackoffMs), TimeSpan.FromMilliseconds(_options.MaxBackoffMs), failures, BackoffJitter.Proportional);
+                var wait = RetryBackoff.Exponential(_options.InitialBackoff, _options.MaxBackoff, failures, BackoffJitter.Proportional);
                 if (ex is OutboxSendFailure send)
                 {
                     OutboxLog.SendFailed(_logger, send.InnerException!, send.Failed, send.Count, send.ErrorCode, (long)wait.TotalMilliseconds);
@@ -208,7 +208,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
     /// <summary>Keeps the lease while a send is in flight, however long the transport takes to settle it.</summary>
     private async Task RenewWhileAsync(Task send, CancellationToken cancellationToken)
     {
-        var every = TimeSpan.FromMilliseconds(Math.Max(1, _options.LeaseDurationMs / 3));
+        var every = TimeSpan.FromMilliseconds(Math.Max(1, (long)_options.LeaseDuration.TotalMilliseconds / 3));
         while (await Task.WhenAny(send, Task.Delay(every, _time, cancellationToken)).ConfigureAwait(false) != send)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -3,9 +3,9 @@ using LogPipe.Hosting.Kinesis.Client.Transport;
 namespace LogPipe.Hosting.Kinesis.Reading;
 
 /// <summary>
-/// Spaces one shard's GetRecords calls: never closer than <see cref="KinesisOptions.PollIntervalMs"/> (Kinesis allows 5
+/// Spaces one shard's GetRecords calls: never closer than <see cref="KinesisOptions.PollInterval"/> (Kinesis allows 5
 /// calls per second per shard), doubling the gap while the shard answers empty up to
-/// <see cref="KinesisOptions.IdlePollIntervalMs"/>, and backing off further after throttling or failures.
+/// <see cref="KinesisOptions.IdlePollInterval"/>, and backing off further after throttling or failures.
 /// </summary>
 internal sealed class GetRecordsPacer
 {
@@ -21,8 +21,8 @@ internal sealed class GetRecordsPacer
 
     public GetRecordsPacer(KinesisOptions options, TimeProvider time)
     {
-        _minimum = TimeSpan.FromMilliseconds(options.PollIntervalMs);
-        _idleMaximum = TimeSpan.FromMilliseconds(options.IdlePollIntervalMs);
+        _minimum = options.PollInterval;
+        _idleMaximum = options.IdlePollInterval;
         _backoff = options.CreateBackoff();
         _time = time;
         _gap = _minimum;

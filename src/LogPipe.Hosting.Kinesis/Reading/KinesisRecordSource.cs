@@ -50,7 +50,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         _queues = new ShardQueues(_context.Signal);
         _coordinator = new ShardCoordinator(
             stream,
-            TimeSpan.FromMilliseconds(options.ShardDiscoveryIntervalMs),
+            options.ShardDiscoveryInterval,
             options.CreateBackoff(),
             time,
             logger,
@@ -264,7 +264,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         }
         catch (KinesisException ex)
         {
-            KinesisLog.DiscoveryFailed(_logger, Stream, ex.ErrorCode ?? "NoAnswer", ex.Message, _options.ShardDiscoveryIntervalMs);
+            KinesisLog.DiscoveryFailed(_logger, Stream, ex.ErrorCode ?? "NoAnswer", ex.Message, (long)_options.ShardDiscoveryInterval.TotalMilliseconds);
             return false;
         }
 

@@ -5,7 +5,7 @@ namespace LogPipe.Hosting.Kinesis.Reading;
 
 /// <summary>
 /// When a stream's shards are listed and the waiting ones started, in the background: the shards are listed every
-/// <see cref="KinesisOptions.ShardDiscoveryIntervalMs"/>, and at once when woken for it (a shard ended, so its children
+/// <see cref="KinesisOptions.ShardDiscoveryInterval"/>, and at once when woken for it (a shard ended, so its children
 /// exist); waiting shards are started after each listing and whenever woken (a shard finished, so its children may
 /// start). Starting failures (most likely the checkpoint store is unreachable) are logged and retried with backoff; it
 /// ends only when stopped. Listing and starting are the source's; this decides when, on the given clock.

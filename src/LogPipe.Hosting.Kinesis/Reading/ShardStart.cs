@@ -17,8 +17,8 @@ internal readonly record struct ShardStart(ShardIteratorType Type, string? Seque
     /// <summary>The configured initial position (<see cref="KinesisOptions.InitialPosition"/>).</summary>
     public static ShardStart Initial(KinesisOptions options) => options.InitialPosition switch
     {
-        KinesisOptions.Latest => Latest,
-        KinesisOptions.AtTimestamp => At(options.InitialTimestamp ?? DateTimeOffset.UtcNow),
+        KinesisInitialPosition.Latest => Latest,
+        KinesisInitialPosition.AtTimestamp => At(options.InitialTimestamp ?? DateTimeOffset.UtcNow),
         _ => TrimHorizon,
     };
 

@@ -26,7 +26,7 @@ internal sealed class ConsumerState
 
     public FailureOptions Failures { get; }
 
-    /// <summary>Bounds each record's apply by <see cref="FailureOptions.SaveTimeoutMs"/>.</summary>
+    /// <summary>Bounds each record's apply by <see cref="FailureOptions.SaveTimeout"/>.</summary>
     public required SaveDeadline Deadline { get; init; }
 
     public string Stream => Processor.Definition.Stream;

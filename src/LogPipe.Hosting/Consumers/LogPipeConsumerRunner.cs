@@ -67,7 +67,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _time = time;
         _logger = logger;
         _consumerGroup = ConsumerGroupName.Resolve(_options);
-        _messageLag = new MessageLag(_options.MinMessageLagMs);
+        _messageLag = new MessageLag(_options.MinMessageLag);
         _progress = new ConsumerProgress(time);
         _prefetchDeadline = DeadlineFor(_options.Failures);
         _abandoner = new UnitAbandoner(_options.Failures, time, logger);
@@ -290,12 +290,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         var copy = new FailureOptions
         {
             MaxAttempts = o.MaxAttempts,
-            InitialBackoffMs = o.InitialBackoffMs,
-            MaxBackoffMs = o.MaxBackoffMs,
+            InitialBackoff = o.InitialBackoff,
+            MaxBackoff = o.MaxBackoff,
             Policy = o.Policy,
             ThrowErrors = o.ThrowErrors,
             MaxTransientRetries = o.MaxTransientRetries,
-            SaveTimeoutMs = o.SaveTimeoutMs,
+            SaveTimeout = o.SaveTimeout,
         };
         definition.ConfigureFailures?.Invoke(copy);
         return copy;
@@ -309,5 +309,5 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         return commit is null ? 0 : await _settler!.FinishAsync(commit, null).ConfigureAwait(false);
     }
 
-    private SaveDeadline DeadlineFor(FailureOptions failures) => new(TimeSpan.FromMilliseconds(Math.Max(1, failures.SaveTimeoutMs)), _time);
+    private SaveDeadline DeadlineFor(FailureOptions failures) => new(failures.SaveTimeout > TimeSpan.Zero ? failures.SaveTimeout : TimeSpan.FromMilliseconds(1), _time);
 }

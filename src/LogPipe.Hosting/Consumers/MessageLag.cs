@@ -4,7 +4,7 @@ using LogPipe.Hosting.Transport;
 namespace LogPipe.Hosting.Consumers;
 
 /// <summary>
-/// When a record is old enough to apply under <c>LogPipe:MinMessageLagMs</c>. The lag counts from the record's timestamp,
+/// When a record is old enough to apply under <c>LogPipe:MinMessageLag</c>. The lag counts from the record's timestamp,
 /// but a timestamp in the future (a producer whose clock runs ahead) counts from when this process first saw the record:
 /// it is never held longer than the lag, and with no lag nothing is ever held.
 /// </summary>
@@ -15,7 +15,7 @@ internal sealed class MessageLag
     // Only records stamped in the future are remembered, and only as long as the record itself lives.
     private readonly ConditionalWeakTable<IncomingRecord, StrongBox<DateTimeOffset>> _firstSeen = new();
 
-    public MessageLag(int minMessageLagMs) => _lag = TimeSpan.FromMilliseconds(Math.Max(0, minMessageLagMs));
+    public MessageLag(TimeSpan minMessageLag) => _lag = minMessageLag > TimeSpan.Zero ? minMessageLag : TimeSpan.Zero;
 
     /// <summary>When <paramref name="record"/> may be applied; <see cref="DateTimeOffset.MinValue"/> without a lag.</summary>
     public DateTimeOffset DueAt(IncomingRecord record, DateTimeOffset now)

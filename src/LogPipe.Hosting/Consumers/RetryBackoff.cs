@@ -13,11 +13,11 @@ internal static class RetryBackoff
 
     /// <summary>
     /// The consumer's backoff before try <paramref name="tries"/> + 1 (1-based: the first failure waits
-    /// <see cref="FailureOptions.InitialBackoffMs"/>), up to <see cref="FailureOptions.MaxBackoffMs"/>.
+    /// <see cref="FailureOptions.InitialBackoff"/>), up to <see cref="FailureOptions.MaxBackoff"/>.
     /// </summary>
     public static TimeSpan Before(FailureOptions failures, int tries) => Exponential(
-        TimeSpan.FromMilliseconds(failures.InitialBackoffMs),
-        TimeSpan.FromMilliseconds(failures.MaxBackoffMs),
+        failures.InitialBackoff,
+        failures.MaxBackoff,
         tries,
         // Jitter keeps several instances retrying against one database from moving in lockstep.
         BackoffJitter.Proportional);

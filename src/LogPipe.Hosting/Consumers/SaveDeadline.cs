@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Consumers;
 
 /// <summary>
-/// Bounds one record's apply by <c>LogPipe:Failures:SaveTimeoutMs</c>: its token is cancelled at the bound, and a save
+/// Bounds one record's apply by <c>LogPipe:Failures:SaveTimeout</c>: its token is cancelled at the bound, and a save
 /// that ignores the token is waited for only a short grace longer, then left behind, so a hung serializer cannot hold the
 /// consumer loop for ever. Used by the consumer loop only, one apply at a time. The timer is re-armed per record rather
 /// than created: in a batched unit most applies complete at once, and a timer and two token sources per record cost more

@@ -1,7 +1,7 @@
 namespace LogPipe.Hosting.Consumers;
 
 /// <summary>
-/// A record's apply ran past <c>LogPipe:Failures:SaveTimeoutMs</c>. It counts as a failed attempt (never as a transient
+/// A record's apply ran past <c>LogPipe:Failures:SaveTimeout</c>. It counts as a failed attempt (never as a transient
 /// failure): the record is retried with backoff and then handled by the failure policy.
 /// </summary>
 public sealed class SaveTimeoutException : Exception
@@ -12,15 +12,15 @@ public sealed class SaveTimeoutException : Exception
     /// <param name="innerException">What the save threw when it was cancelled, if it returned.</param>
     public SaveTimeoutException(TimeSpan timeout, bool abandoned, Exception? innerException = null)
         : base(abandoned
-            ? $"Saving the record took longer than {timeout.TotalMilliseconds:F0} ms (LogPipe:Failures:SaveTimeoutMs) and ignored its cancellation; it was abandoned."
-            : $"Saving the record took longer than {timeout.TotalMilliseconds:F0} ms (LogPipe:Failures:SaveTimeoutMs) and was cancelled.", innerException)
+            ? $"Saving the record took longer than {timeout.TotalMilliseconds:F0} ms (LogPipe:Failures:SaveTimeout) and ignored its cancellation; it was abandoned."
+            : $"Saving the record took longer than {timeout.TotalMilliseconds:F0} ms (LogPipe:Failures:SaveTimeout) and was cancelled.", innerException)
     {
         Timeout = timeout;
         Abandoned = abandoned;
     }
 
     /// <summary>Creates the exception.</summary>
-    public SaveTimeoutException() : base("Saving the record took longer than LogPipe:Failures:SaveTimeoutMs.") { }
+    public SaveTimeoutException() : base("Saving the record took longer than LogPipe:Failures:SaveTimeout.") { }
 
     /// <summary>Creates the exception.</summary>
     /// <param name="message">The message.</param>

@@ -6,7 +6,7 @@ namespace LogPipe.Hosting.Consumers;
 /// <summary>
 /// Takes the records of the next unit of work round-robin, one per consumer per pass, so a busy consumer never starves
 /// another and an idle one costs nothing; waits for records when asked to; and holds back records younger than
-/// <c>MinMessageLagMs</c>, and consumers in a retry backoff, without holding back the others.
+/// <c>MinMessageLag</c>, and consumers in a retry backoff, without holding back the others.
 /// </summary>
 internal sealed class UnitGatherer
 {
@@ -27,7 +27,7 @@ internal sealed class UnitGatherer
     }
 
     /// <summary>
-    /// Takes up to <c>LogPipe:UnitOfWork:MaxRecords</c> ready records, for at most half of <c>MaxDurationMs</c>; with
+    /// Takes up to <c>LogPipe:UnitOfWork:MaxRecords</c> ready records, for at most half of <c>MaxDuration</c>; with
     /// <paramref name="wait"/>, waits until at least one is ready (or cancelled), otherwise returns an empty unit at once.
     /// </summary>
     public async Task<List<(ConsumerState Consumer, IncomingRecord Record)>> GatherAsync(bool wait, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ internal sealed class UnitGatherer
         if (consumers.Count == 0) return unit;
         var max = Math.Max(1, _options.MaxRecords);
         var started = _time.GetTimestamp();
-        var budget = TimeSpan.FromMilliseconds(Math.Max(1, _options.MaxDurationMs) / 2.0);
+        var budget = (_options.MaxDuration > TimeSpan.Zero ? _options.MaxDuration : TimeSpan.FromMilliseconds(1)) / 2.0;
         _rotation = (_rotation + 1) % consumers.Count;
 
         while (true)
@@ -105,13 +105,13 @@ internal sealed class UnitGatherer
 
     /// <summary>
     /// Waits until a source has records, a consumer's backoff or <paramref name="until"/> runs out, or
-    /// <c>LogPipe:UnitOfWork:IdlePollMs</c> passed, whichever comes first.
+    /// <c>LogPipe:UnitOfWork:IdlePoll</c> passed, whichever comes first.
     /// </summary>
     public async Task WaitForAnyAsync(CancellationToken cancellationToken, DateTimeOffset? until = null)
     {
         var consumers = _consumers;
         var now = _time.GetUtcNow();
-        var timeout = TimeSpan.FromMilliseconds(Math.Max(1, _options.IdlePollMs));
+        var timeout = _options.IdlePoll > TimeSpan.Zero ? _options.IdlePoll : TimeSpan.FromMilliseconds(1);
         foreach (var c in consumers)
         {
             if (c.NotBefore > now) until = Earliest(until, c.NotBefore);

@@ -20,7 +20,7 @@ internal sealed class WireCodec
             MaxDepth = o.Limits.MaxDepth,
             MaxStringLength = o.Limits.MaxStringLength,
         });
-        DefaultFormat = o.DefaultFormat;
+        DefaultFormat = WireFormat.CodeOf(o.DefaultFormat);
         ProducerId = string.IsNullOrEmpty(o.ProducerId) ? null : o.ProducerId;
     }
 
@@ -38,18 +38,16 @@ internal sealed class WireCodec
         (Func<TMessage, string?>)_keyReaders.GetOrAdd(serializer.SerializerType, _ => MessageKeyReader.Create<TMessage>(serializer.KeyField, PayloadOptions));
 
     /// <summary>Maps <c>LogPipe:FieldNaming</c> to a naming policy.</summary>
-    public static JsonNamingPolicy NamingPolicyFor(string fieldNaming) => fieldNaming switch
+    public static JsonNamingPolicy NamingPolicyFor(FieldNaming fieldNaming) => fieldNaming switch
     {
-        "SnakeCaseLower" => JsonNamingPolicy.SnakeCaseLower,
-        "SnakeCaseUpper" => JsonNamingPolicy.SnakeCaseUpper,
-        "CamelCase" => JsonNamingPolicy.CamelCase,
-        "KebabCaseLower" => JsonNamingPolicy.KebabCaseLower,
-        "KebabCaseUpper" => JsonNamingPolicy.KebabCaseUpper,
-        "AsIs" => AsIsNamingPolicy.Instance,
+        FieldNaming.SnakeCaseLower => JsonNamingPolicy.SnakeCaseLower,
+        FieldNaming.SnakeCaseUpper => JsonNamingPolicy.SnakeCaseUpper,
+        FieldNaming.CamelCase => JsonNamingPolicy.CamelCase,
+        FieldNaming.KebabCaseLower => JsonNamingPolicy.KebabCaseLower,
+        FieldNaming.KebabCaseUpper => JsonNamingPolicy.KebabCaseUpper,
+        FieldNaming.AsIs => AsIsNamingPolicy.Instance,
         _ => throw new ArgumentException($"Unknown field naming '{fieldNaming}'.", nameof(fieldNaming)),
     };
-
-    public static readonly string[] FieldNamings = ["SnakeCaseLower", "SnakeCaseUpper", "CamelCase", "KebabCaseLower", "KebabCaseUpper", "AsIs"];
 
     private sealed class AsIsNamingPolicy : JsonNamingPolicy
     {

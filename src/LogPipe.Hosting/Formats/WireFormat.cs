@@ -13,4 +13,14 @@ internal static class WireFormat
     /// <param name="code">A format code.</param>
     /// <returns><see langword="true"/> for <c>json</c> and <c>msgpack</c>.</returns>
     public static bool IsSupported(string? code) => code is Json or MessagePack;
+
+    /// <summary>The code a configured format is written with.</summary>
+    /// <param name="format">The format.</param>
+    /// <returns><c>json</c> or <c>msgpack</c>.</returns>
+    public static string CodeOf(MessageFormat format) => format switch
+    {
+        MessageFormat.Json => Json,
+        MessageFormat.MsgPack => MessagePack,
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Not a format; use json or msgpack."),
+    };
 }

@@ -6,11 +6,14 @@ public sealed class FailureOptions
     /// <summary>Attempts at saving one record before <see cref="Policy"/> applies. Default 5.</summary>
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Wait before the first retry, in milliseconds; doubles on every further attempt. Default 200.</summary>
-    public int InitialBackoffMs { get; set; } = 200;
+    /// <summary>
+    /// Wait before the first retry; doubles on every further attempt (<c>InitialBackoff</c>; the former
+    /// <c>InitialBackoffMs</c> is still read). Default 200 ms.
+    /// </summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Longest wait between retries, in milliseconds. Default 30000.</summary>
-    public int MaxBackoffMs { get; set; } = 30_000;
+    /// <summary>Longest wait between retries (<c>MaxBackoff</c>; the former <c>MaxBackoffMs</c> is still read). Default 30 s.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Transient failures of one record's save (a database timeout, a lost connection, a <c>DbException</c> marked transient)
@@ -23,13 +26,14 @@ public sealed class FailureOptions
     public int MaxTransientRetries { get; set; } = 10;
 
     /// <summary>
-    /// Longest time one record's apply (lookup, validation, save, flush) may take, in milliseconds. At the bound its
+    /// Longest time one record's apply (lookup, validation, save, flush) may take (<c>SaveTimeout</c>; the former
+    /// <c>SaveTimeoutMs</c> is still read). At the bound its
     /// cancellation token is cancelled and the try counts as a failed attempt. A save that ignores its token and still has
     /// not returned a short grace later (a quarter of this, at most 5 s) is abandoned: the loop stops waiting for it,
-    /// rolls back its unit of work and counts the attempt. Default 60000, above the usual 30 s database command timeout
+    /// rolls back its unit of work and counts the attempt. Default 60 s, above the usual 30 s database command timeout
     /// so that a slow database shows as a transient failure first.
     /// </summary>
-    public int SaveTimeoutMs { get; set; } = 60_000;
+    public TimeSpan SaveTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>What to do once the attempts are used up. Default <see cref="SaveFailurePolicy.DeadLetter"/>.</summary>
     public SaveFailurePolicy Policy { get; set; } = SaveFailurePolicy.DeadLetter;

@@ -7,20 +7,23 @@ public sealed class HealthOptions
     public long? MaxLag { get; set; }
 
     /// <summary>
-    /// Lag in time, in milliseconds behind the newest record of any shard being read, above which the check reports Degraded:
-    /// for transports that report it rather than offsets (Kinesis: <c>MillisBehindLatest</c>). Unset: not checked.
+    /// How far behind the newest record of any shard being read the consumer may be before the check reports Degraded:
+    /// for transports that report lag in time rather than offsets (Kinesis: <c>MillisBehindLatest</c>;
+    /// <c>LogPipe:Health:MaxTimeBehindLatest</c>, or <c>MaxTimeBehindLatestMs</c> in milliseconds). Unset: not checked.
     /// </summary>
-    public long? MaxMillisBehindLatest { get; set; }
+    public TimeSpan? MaxTimeBehindLatest { get; set; }
 
     /// <summary>
-    /// Seconds without any progress of the consumer loop (no record handled, no idle poll completed) after which the check
-    /// reports Unhealthy: the loop is stuck, for example inside a save that never returns. Default 120.
+    /// Time without any progress of the consumer loop (no record handled, no idle poll completed) after which the check
+    /// reports Unhealthy: the loop is stuck, for example inside a save that never returns (<c>StallTimeout</c>; the former
+    /// <c>StallTimeoutSeconds</c> is still read). Default two minutes.
     /// </summary>
-    public int StallTimeoutSeconds { get; set; } = 120;
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Seconds a partition may hold records the loop has taken but not committed (a record retried again and again, units
-    /// abandoned while the database is down) before the check reports Degraded. Default 300.
+    /// Time a partition may hold records the loop has taken but not committed (a record retried again and again, units
+    /// abandoned while the database is down) before the check reports Degraded (<c>PartitionStallTimeout</c>; the former
+    /// <c>PartitionStallTimeoutSeconds</c> is still read). Default five minutes.
     /// </summary>
-    public int PartitionStallTimeoutSeconds { get; set; } = 300;
+    public TimeSpan PartitionStallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

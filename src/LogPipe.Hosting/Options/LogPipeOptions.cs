@@ -7,19 +7,27 @@ public sealed class LogPipeOptions
     public const string SectionName = "LogPipe";
 
     /// <summary>
-    /// The transport to run on: <c>Kafka</c>, <c>Kinesis</c> or <c>InMemory</c>. Optional when exactly one transport was added
-    /// with <c>UseKafka()</c>/<c>UseKinesis()</c>; <c>InMemory</c> when none was.
+    /// The transport to run on, by the name it was added under: <c>Kafka</c>, <c>Kinesis</c>, <c>InMemory</c> or a
+    /// third-party transport's name (a string, not an enum, because transports are an open set). Optional when exactly one
+    /// transport was added with <c>UseKafka()</c>/<c>UseKinesis()</c>; <c>InMemory</c> when none was. A name no added
+    /// transport has is a startup error listing the added ones.
     /// </summary>
     public string? Transport { get; set; }
 
-    /// <summary>The format producers write: <c>json</c> (default) or <c>msgpack</c>. Consumers read both.</summary>
-    public string DefaultFormat { get; set; } = "json";
+    /// <summary>
+    /// The format producers write: <see cref="MessageFormat.Json"/> (default) or <see cref="MessageFormat.MsgPack"/>;
+    /// configuration takes <c>json</c> or <c>msgpack</c>. Consumers read both.
+    /// </summary>
+    public MessageFormat DefaultFormat { get; set; } = MessageFormat.Json;
 
     /// <summary>Written into every envelope as <c>producer</c> when set, as django-logpipe's <c>PRODUCER_ID</c>.</summary>
     public string? ProducerId { get; set; }
 
-    /// <summary>A record is not applied until it is at least this old, in milliseconds. Default 0.</summary>
-    public int MinMessageLagMs { get; set; }
+    /// <summary>
+    /// A record is not applied until it is at least this old (<c>LogPipe:MinMessageLag</c>, for example <c>00:00:05</c>;
+    /// the former <c>MinMessageLagMs</c>, in milliseconds, is still read). Default zero.
+    /// </summary>
+    public TimeSpan MinMessageLag { get; set; }
 
     /// <summary>
     /// The name this service's consumers share: the Kafka group id unless <c>Kafka:GroupId</c> says otherwise, and part of
@@ -28,10 +36,10 @@ public sealed class LogPipeOptions
     public string? ConsumerGroup { get; set; }
 
     /// <summary>
-    /// How message fields are named on the wire: <c>SnakeCaseLower</c> (default, what Django services send),
-    /// <c>CamelCase</c>, <c>KebabCaseLower</c>, <c>SnakeCaseUpper</c> or <c>AsIs</c> (the C# property names).
+    /// How message fields are named on the wire: <see cref="Hosting.FieldNaming.SnakeCaseLower"/> (default, what Django
+    /// services send), or another <see cref="Hosting.FieldNaming"/>.
     /// </summary>
-    public string FieldNaming { get; set; } = "SnakeCaseLower";
+    public FieldNaming FieldNaming { get; set; } = FieldNaming.SnakeCaseLower;
 
     /// <summary>Whether the hosted consumer service runs. Default <see langword="true"/>; turn off in processes that only produce.</summary>
     public bool EnableConsumers { get; set; } = true;

@@ -8,11 +8,17 @@ public sealed class UnitOfWorkOptions
     /// <summary>Most records in one unit of work. Default 500.</summary>
     public int MaxRecords { get; set; } = 500;
 
-    /// <summary>Longest time spent gathering and applying one unit before it commits, in milliseconds. Default 1000.</summary>
-    public int MaxDurationMs { get; set; } = 1000;
+    /// <summary>
+    /// Longest time spent gathering and applying one unit before it commits (<c>LogPipe:UnitOfWork:MaxDuration</c>; the
+    /// former <c>MaxDurationMs</c> is still read). Default one second.
+    /// </summary>
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long an idle consumer service waits before polling again when no source signals, in milliseconds. Default 1000.</summary>
-    public int IdlePollMs { get; set; } = 1000;
+    /// <summary>
+    /// How long an idle consumer service waits before polling again when no source signals
+    /// (<c>LogPipe:UnitOfWork:IdlePoll</c>; the former <c>IdlePollMs</c> is still read). Default one second.
+    /// </summary>
+    public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The isolation level every unit of work's transaction begins with (with <c>UseEntityFrameworkOffsets</c> or an Entity

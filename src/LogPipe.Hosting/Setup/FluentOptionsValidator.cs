@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting;
@@ -14,13 +15,19 @@ internal sealed class FluentOptionsValidator<TOptions> : IValidateOptions<TOptio
     private readonly IValidator<TOptions> _validator;
     private readonly string _sectionPath;
     private readonly string? _name;
+    private readonly IConfiguration? _section;
 
     /// <summary>Creates the adapter.</summary>
     /// <param name="validator">The rules.</param>
     /// <param name="sectionPath">The configuration path the options are bound from, for example <c>LogPipe:Kafka</c>.</param>
     /// <param name="name">The named options instance to validate, or <see langword="null"/> for all.</param>
-    public FluentOptionsValidator(IValidator<TOptions> validator, string sectionPath, string? name = null)
+    /// <param name="section">
+    /// The section the options are bound from, if any: a time span set through its former key (<c>SaveTimeoutMs</c>) is
+    /// reported under that key.
+    /// </param>
+    public FluentOptionsValidator(IValidator<TOptions> validator, string sectionPath, string? name = null, IConfiguration? section = null)
     {
+        _section = section;
         _validator = validator;
         _sectionPath = sectionPath;
         _name = name;
@@ -32,6 +39,6 @@ internal sealed class FluentOptionsValidator<TOptions> : IValidateOptions<TOptio
         if (_name is not null && _name != name) return ValidateOptionsResult.Skip;
         var result = _validator.Validate(options);
         if (result.IsValid) return ValidateOptionsResult.Success;
-        return ValidateOptionsResult.Fail(result.Errors.Select(e => $"{_sectionPath}:{e.PropertyName.Replace('.', ':')}: {e.ErrorMessage}"));
+        return ValidateOptionsResult.Fail(result.Errors.Select(e => $"{_sectionPath}:{SectionBinder.KeyFor(_section, e.PropertyName.Replace('.', ':'))}: {e.ErrorMessage}"));
     }
 }

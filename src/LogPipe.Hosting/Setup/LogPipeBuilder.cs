@@ -43,7 +43,10 @@ public sealed class LogPipeBuilder
     /// <summary>
     /// Binds a transport's options from the <c>LogPipe</c> section's <paramref name="sectionName"/> subsection, applies
     /// <paramref name="configure"/>, and validates them at startup with <typeparamref name="TValidator"/>, reporting
-    /// failures under their configuration keys (for example <c>LogPipe:Kafka:AutoOffsetReset</c>). Used by transport packages.
+    /// failures under their configuration keys (for example <c>LogPipe:Kafka:AutoOffsetReset</c>). A value that cannot be
+    /// read (an unknown enum name, a malformed time span) is reported the same way, with the values it may take; every
+    /// <see cref="TimeSpan"/> property <c>X</c> is also read from <c>XMs</c> (milliseconds) or <c>XSeconds</c>, the keys of
+    /// its former numeric form. Used by transport packages.
     /// </summary>
     /// <typeparam name="TOptions">The options class.</typeparam>
     /// <typeparam name="TValidator">Its FluentValidation rules.</typeparam>
@@ -56,17 +59,21 @@ public sealed class LogPipeBuilder
     {
         var options = Services.AddOptions<TOptions>();
         var sectionPath = LogPipeOptions.SectionName + ":" + sectionName;
+        IConfiguration? boundFrom = null;
         if (Configuration is { } configuration)
         {
             var section = configuration.GetSection(sectionName);
-            options.Bind(section);
-            sectionPath = section.Path;
+            var path = section.Path;
+            options.Configure(o => SectionBinder.Bind(section, o, path));
+            Services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(section));
+            sectionPath = path;
+            boundFrom = section;
         }
 
         if (configure is not null) options.Configure(configure);
         options.ValidateOnStart();
         Services.TryAddSingleton<IValidator<TOptions>, TValidator>();
-        Services.AddSingleton<IValidateOptions<TOptions>>(sp => new FluentOptionsValidator<TOptions>(sp.GetRequiredService<IValidator<TOptions>>(), sectionPath));
+        Services.AddSingleton<IValidateOptions<TOptions>>(sp => new FluentOptionsValidator<TOptions>(sp.GetRequiredService<IValidator<TOptions>>(), sectionPath, section: boundFrom));
         return sectionPath;
     }
 

@@ -7,9 +7,9 @@ namespace LogPipe.Hosting;
 
 /// <summary>
 /// LogPipe's health: Unhealthy when the consumer loop stopped on a fault or is stuck (no record handled and no idle poll
-/// finished for <c>LogPipe:Health:StallTimeoutSeconds</c>), or when the transport is unreachable; Degraded when a partition
-/// holds records without progress for <c>LogPipe:Health:PartitionStallTimeoutSeconds</c>, when lag exceeds
-/// <c>LogPipe:Health:MaxLag</c> (records) or <c>LogPipe:Health:MaxMillisBehindLatest</c> (time, Kinesis), or when consumers have not started yet; Healthy otherwise.
+/// finished for <c>LogPipe:Health:StallTimeout</c>), or when the transport is unreachable; Degraded when a partition
+/// holds records without progress for <c>LogPipe:Health:PartitionStallTimeout</c>, when lag exceeds
+/// <c>LogPipe:Health:MaxLag</c> (records) or <c>LogPipe:Health:MaxTimeBehindLatest</c> (time, Kinesis), or when consumers have not started yet; Healthy otherwise.
 /// Registered by <c>AddLogPipe</c> as <c>logpipe</c> with tags <c>logpipe</c> and <c>ready</c> (opt out with <c>LogPipe:DisableHealthChecks</c>).
 /// </summary>
 public sealed class LogPipeHealthCheck : IHealthCheck
@@ -63,14 +63,14 @@ public sealed class LogPipeHealthCheck : IHealthCheck
         // save that never returns is not.
         var stalledFor = _time.GetUtcNow() - (status.LastProgressAt ?? DateTimeOffset.MinValue);
         if (status.LastProgressAt is { } progress) data["lastProgressAt"] = progress;
-        if (stalledFor > TimeSpan.FromSeconds(options.Health.StallTimeoutSeconds))
+        if (stalledFor > options.Health.StallTimeout)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy(
-                $"The consumer loop has made no progress (no record handled, no idle poll finished) for {stalledFor.TotalSeconds:F0} s, over LogPipe:Health:StallTimeoutSeconds ({options.Health.StallTimeoutSeconds}).",
+                $"The consumer loop has made no progress (no record handled, no idle poll finished) for {stalledFor.TotalSeconds:F0} s, over LogPipe:Health:StallTimeout ({options.Health.StallTimeout}).",
                 data: data));
         }
 
-        var stalled = _runner.Progress.Stalled(TimeSpan.FromSeconds(options.Health.PartitionStallTimeoutSeconds));
+        var stalled = _runner.Progress.Stalled(options.Health.PartitionStallTimeout);
         if (stalled.Count > 0)
         {
             var oldest = stalled.MinBy(s => s.Since);
@@ -78,7 +78,7 @@ public sealed class LogPipeHealthCheck : IHealthCheck
             data["stalledPartitions"] = string.Join(", ", stalled.Select(s => s.Partition.ToString()));
             var behind = oldest.Lag is { } l ? $" with {l} records after its position" : "";
             return Task.FromResult(HealthCheckResult.Degraded(
-                $"{stalled.Count} partition(s) hold records without progress over LogPipe:Health:PartitionStallTimeoutSeconds ({options.Health.PartitionStallTimeoutSeconds}): {oldest.Partition} for {(now - oldest.Since).TotalSeconds:F0} s{behind}.",
+                $"{stalled.Count} partition(s) hold records without progress over LogPipe:Health:PartitionStallTimeout ({options.Health.PartitionStallTimeout}): {oldest.Partition} for {(now - oldest.Since).TotalSeconds:F0} s{behind}.",
                 data: data));
         }
 
@@ -95,10 +95,10 @@ public sealed class LogPipeHealthCheck : IHealthCheck
         {
             var millis = (long)furthest.Value.TotalMilliseconds;
             data["maxMillisBehindLatest"] = millis;
-            if (options.Health.MaxMillisBehindLatest is { } maxMillis && millis > maxMillis)
+            if (options.Health.MaxTimeBehindLatest is { } maxBehind && furthest.Value > maxBehind)
             {
                 return Task.FromResult(HealthCheckResult.Degraded(
-                    $"{furthest.Key} is {millis} ms behind its newest record, over LogPipe:Health:MaxMillisBehindLatest ({maxMillis}).",
+                    $"{furthest.Key} is {millis} ms behind its newest record, over LogPipe:Health:MaxTimeBehindLatest ({maxBehind}).",
                     data: data));
             }
         }

@@ -55,15 +55,27 @@ public static class LogPipeServiceCollectionExtensions
 
         var sectionPath = configuration is IConfigurationSection section ? section.Path : LogPipeOptions.SectionName;
         var options = services.AddOptions<LogPipeOptions>();
-        if (configuration is not null) options.Bind(configuration);
+        if (configuration is not null)
+        {
+            // Checked before binding, so a bad value is reported under its key with the values it may take; durations
+            // are also read from their former millisecond and second keys.
+            options.Configure(o => SectionBinder.Bind(configuration, o, sectionPath));
+            services.AddSingleton<IOptionsChangeTokenSource<LogPipeOptions>>(new ConfigurationChangeTokenSource<LogPipeOptions>(configuration));
+        }
+
         if (configureOptions is not null) options.Configure(configureOptions);
         options.ValidateOnStart();
         services.AddSingleton<IValidator<LogPipeOptions>, LogPipeOptionsValidator>();
-        services.AddSingleton<IValidateOptions<LogPipeOptions>>(sp => new FluentOptionsValidator<LogPipeOptions>(sp.GetRequiredService<IValidator<LogPipeOptions>>(), sectionPath));
+        services.AddSingleton<IValidateOptions<LogPipeOptions>>(sp => new FluentOptionsValidator<LogPipeOptions>(sp.GetRequiredService<IValidator<LogPipeOptions>>(), sectionPath, section: configuration));
 
         services.AddSingleton<IValidateOptions<LogPipeOptions>>(sp => new TransportChoiceValidator(sp.GetServices<TransportRegistration>().ToList()));
         var outbox = services.AddOptions<OutboxDeduplicationOptions>();
-        if (configuration is not null) outbox.Bind(configuration.GetSection(OutboxDeduplicationOptions.SectionName));
+        if (configuration is not null)
+        {
+            var outboxSection = configuration.GetSection(OutboxDeduplicationOptions.SectionName);
+            outbox.Configure(o => SectionBinder.Bind(outboxSection, o, $"{sectionPath}:{OutboxDeduplicationOptions.SectionName}"));
+        }
+
         outbox.Validate(o => o.DeduplicationWindow > TimeSpan.Zero, $"{sectionPath}:{OutboxDeduplicationOptions.SectionName}:{nameof(OutboxDeduplicationOptions.DeduplicationWindow)} must be a positive time span, for example 7.00:00:00.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -3,7 +3,7 @@ namespace LogPipe.Hosting.Transport;
 /// <summary>
 /// A source that knows, per partition it reads, how far behind the newest record of that partition its reading is, in
 /// time (Kinesis: <c>MillisBehindLatest</c> of the last GetRecords answer). The health check applies
-/// <c>LogPipe:Health:MaxMillisBehindLatest</c> to it.
+/// <c>LogPipe:Health:MaxTimeBehindLatest</c> to it.
 /// </summary>
 /// <remarks>Extension point for transport authors, for transports that measure lag in time rather than in offsets (for
 /// those, see <see cref="ILogEndSource"/>). See docs/extending.md.</remarks>

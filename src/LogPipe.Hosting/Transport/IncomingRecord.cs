@@ -38,7 +38,7 @@ public sealed class IncomingRecord
     /// <summary>Transport headers, if any.</summary>
     public IReadOnlyList<KeyValuePair<string, byte[]>>? Headers { get; init; }
 
-    /// <summary>When the transport stored the record; <c>MinMessageLagMs</c> counts from here.</summary>
+    /// <summary>When the transport stored the record; <c>MinMessageLag</c> counts from here.</summary>
     public DateTimeOffset Timestamp { get; }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace LogPipe.Hosting.Kinesis.Tests.Transport;
 
 /// <summary>
 /// Lag on Kinesis: MillisBehindLatest and the age of the last record per shard as gauges, and the health check's
-/// <c>MaxMillisBehindLatest</c> rule. kinesalite always answers 0 behind, so the fault handler in front of it sets the value.
+/// <c>MaxTimeBehindLatest</c> rule. kinesalite always answers 0 behind, so the fault handler in front of it sets the value.
 /// </summary>
 [Collection(SharedKinesalite.Name)]
 public sealed class KinesisLagTests(KinesaliteFixture kinesalite) : KinesisAppTests(kinesalite)
@@ -43,12 +43,12 @@ public sealed class KinesisLagTests(KinesaliteFixture kinesalite) : KinesisAppTe
     }
 
     [Fact]
-    public async Task Health_is_degraded_while_a_shard_is_further_behind_than_MaxMillisBehindLatest()
+    public async Task Health_is_degraded_while_a_shard_is_further_behind_than_MaxTimeBehindLatest()
     {
         var stream = await Kinesalite.CreateStreamAsync("lag-health", shardCount: 2);
         long behind = 90_000;
         var faults = new KinesisFaults { MillisBehindLatest = shard => shard == FirstShard ? Interlocked.Read(ref behind) : null };
-        var app = await AppAsync(stream, new Dictionary<string, string?> { ["LogPipe:Health:MaxMillisBehindLatest"] = "60000" }, faults);
+        var app = await AppAsync(stream, new Dictionary<string, string?> { ["LogPipe:Health:MaxTimeBehindLatest"] = "00:01:00" }, faults);
         await app.ConsumersStartedAsync();
 
         HealthReportEntry entry = default;
@@ -57,7 +57,7 @@ public sealed class KinesisLagTests(KinesaliteFixture kinesalite) : KinesisAppTe
             TimeSpan.FromSeconds(20),
             "the health check degraded by the lagging shard");
         Assert.Contains(FirstShard, entry.Description, StringComparison.Ordinal);
-        Assert.Contains("MaxMillisBehindLatest", entry.Description, StringComparison.Ordinal);
+        Assert.Contains("MaxTimeBehindLatest", entry.Description, StringComparison.Ordinal);
         Assert.Equal(90_000L, entry.Data["maxMillisBehindLatest"]);
 
         // The shard catches up: the next answer says so and the check is healthy again.

@@ -12,6 +12,8 @@ public sealed class KinesisOptionsTests
     [InlineData("InitialPosition", "EARLIEST", "LogPipe:Kinesis:InitialPosition")]
     [InlineData("InitialPosition", "AT_TIMESTAMP", "LogPipe:Kinesis:InitialTimestamp")]
     [InlineData("PollIntervalMs", "100", "LogPipe:Kinesis:PollIntervalMs")]
+    [InlineData("PollInterval", "00:00:00.100", "LogPipe:Kinesis:PollInterval")]
+    [InlineData("PollInterval", "fast", "LogPipe:Kinesis:PollInterval")]
     [InlineData("MaxRecordsPerRead", "20000", "LogPipe:Kinesis:MaxRecordsPerRead")]
     [InlineData("ServiceUrl", "localhost:4567", "LogPipe:Kinesis:ServiceUrl")]
     [InlineData("AccessKey", "AKIDONLYHALF", "LogPipe:Kinesis:SecretKey")]
@@ -37,9 +39,79 @@ public sealed class KinesisOptionsTests
 
         var options = services.GetRequiredService<IOptions<KinesisOptions>>().Value;
 
-        Assert.Equal(KinesisOptions.TrimHorizon, options.InitialPosition);
+        Assert.Equal(KinesisInitialPosition.TrimHorizon, options.InitialPosition);
         Assert.DoesNotContain("very-secret-key", options.ToString());
         Assert.DoesNotContain("very-secret-key", options.ToClientOptions().ToString());
+    }
+
+    [Theory]
+    [InlineData("TRIM_HORIZON", KinesisInitialPosition.TrimHorizon)]
+    [InlineData("trim_horizon", KinesisInitialPosition.TrimHorizon)]
+    [InlineData("TrimHorizon", KinesisInitialPosition.TrimHorizon)]
+    [InlineData("LATEST", KinesisInitialPosition.Latest)]
+    [InlineData("Latest", KinesisInitialPosition.Latest)]
+    public void The_initial_position_binds_from_kinesis_spelling_and_from_its_name(string value, KinesisInitialPosition position)
+    {
+        using var services = Services(new() { ["LogPipe:Kinesis:InitialPosition"] = value });
+
+        Assert.Equal(position, services.GetRequiredService<IOptions<KinesisOptions>>().Value.InitialPosition);
+    }
+
+    [Fact]
+    public void A_bad_initial_position_fails_startup_naming_the_key_and_the_allowed_values()
+    {
+        using var services = Services(new() { ["LogPipe:Kinesis:InitialPosition"] = "EARLIEST" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<KinesisOptions>>().Value);
+
+        Assert.Contains("LogPipe:Kinesis:InitialPosition: 'EARLIEST' is not one of the allowed values: TRIM_HORIZON, LATEST, AT_TIMESTAMP.", ex.Failures);
+    }
+
+    [Fact]
+    public void Durations_bind_from_their_former_millisecond_keys_and_from_time_spans()
+    {
+        using var services = Services(new()
+        {
+            ["LogPipe:Kinesis:PollIntervalMs"] = "250",
+            ["LogPipe:Kinesis:IdlePollInterval"] = "00:00:02",
+            ["LogPipe:Kinesis:ShardDiscoveryIntervalMs"] = "500",
+            ["LogPipe:Kinesis:RetryBaseDelay"] = "00:00:00.010",
+            ["LogPipe:Kinesis:RetryMaxDelayMs"] = "200",
+            ["LogPipe:Kinesis:RequestTimeoutMs"] = "15000",
+        });
+
+        var options = services.GetRequiredService<IOptions<KinesisOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.IdlePollInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.ShardDiscoveryInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), options.RetryBaseDelay);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), options.RetryMaxDelay);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.ToClientOptions().RequestTimeout);
+    }
+
+    [Fact]
+    public void Credentials_exported_as_environment_variables_reach_the_client_and_are_never_printed()
+    {
+        using var exported = new ExportedVariables(new Dictionary<string, string>
+        {
+            ["LogPipe__Kinesis__Region"] = "eu-west-1",
+            ["LogPipe__Kinesis__AccessKey"] = "AKIDFROMENV",
+            ["LogPipe__Kinesis__SecretKey"] = "env-secret-key-do-not-log",
+            ["LogPipe__Kinesis__SessionToken"] = "env-session-token-do-not-log",
+        });
+        var services = new ServiceCollection().AddLogging();
+        services.AddLogPipe(exported.Configuration().GetSection("LogPipe"), lp => lp.UseKinesis().AddConsumer("people", c => c.Register<PersonSerializerV2>()));
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<KinesisOptions>>().Value;
+        var client = options.ToClientOptions();
+
+        Assert.Equal("AKIDFROMENV", client.AccessKey);
+        Assert.Equal("env-secret-key-do-not-log", client.SecretKey);
+        Assert.Equal("env-session-token-do-not-log", client.SessionToken);
+        Assert.DoesNotContain("env-secret-key-do-not-log", options.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("env-session-token-do-not-log", options.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

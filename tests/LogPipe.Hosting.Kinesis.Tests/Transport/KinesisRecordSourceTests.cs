@@ -14,7 +14,7 @@ namespace LogPipe.Hosting.Kinesis.Tests.Transport;
 [Collection(SharedKinesalite.Name)]
 public sealed class KinesisRecordSourceTests(KinesaliteFixture kinesalite)
 {
-    private static readonly KinesisOptions Options = new() { IdlePollIntervalMs = 400, ShardDiscoveryIntervalMs = 500 };
+    private static readonly KinesisOptions Options = new() { IdlePollInterval = TimeSpan.FromMilliseconds(400), ShardDiscoveryInterval = TimeSpan.FromMilliseconds(500) };
 
     [Fact]
     public async Task Records_carry_shard_running_offset_sequence_number_key_and_arrival_time()
@@ -73,7 +73,7 @@ public sealed class KinesisRecordSourceTests(KinesaliteFixture kinesalite)
 
         // A queue smaller than a page would hold the reader until the consumer drained it, so reading and applying took
         // turns. The reader keeps room for two pages: both pages arrive with nothing applied yet.
-        var options = new KinesisOptions { MaxRecordsPerRead = 5, ShardQueueCapacity = 1, PollIntervalMs = 200 };
+        var options = new KinesisOptions { MaxRecordsPerRead = 5, ShardQueueCapacity = 1, PollInterval = TimeSpan.FromMilliseconds(200) };
         var context = new ShardReadContext(kinesalite.Admin, stream, "kinesis:us-east-1", options, TimeProvider.System, NullLogger.Instance, new RecordSignal());
         await using var reader = new ShardReader(context, shard.ShardId!, 1, ShardStart.TrimHorizon, 0, null, _ => { });
         reader.Start();

@@ -5,7 +5,7 @@ namespace LogPipe.Hosting.Tests.Consumers;
 /// <summary>The consumer's one backoff: doubling from the initial backoff, capped, jittered by at most a fifth either way.</summary>
 public sealed class RetryBackoffTests
 {
-    private static readonly FailureOptions Failures = new() { InitialBackoffMs = 200, MaxBackoffMs = 30_000 };
+    private static readonly FailureOptions Failures = new() { InitialBackoff = TimeSpan.FromMilliseconds(200), MaxBackoff = TimeSpan.FromSeconds(30) };
 
     [Theory]
     [InlineData(1, 200)]

@@ -89,7 +89,7 @@ public sealed class SaveFailureBoundsTests : IAsyncLifetime
         var dead = Assert.Single(await _app.DeadLettersAsync());
         Assert.Equal((nameof(MessageErrorKind.SaveFailed), 2), (dead.ErrorKind, dead.Attempts));
         Assert.Contains("SaveTimeoutException", dead.Error, StringComparison.Ordinal);
-        Assert.Contains("LogPipe:Failures:SaveTimeoutMs", dead.Error, StringComparison.Ordinal);
+        Assert.Contains("LogPipe:Failures:SaveTimeout", dead.Error, StringComparison.Ordinal);
         Assert.Equal(Fine, Assert.Single(await _app.PeopleAsync()).Uuid);
     }
 

@@ -17,7 +17,7 @@ public sealed class UnitAbandonerTests
     public UnitAbandonerTests()
     {
         _consumers = new InMemoryConsumers(_time);
-        _abandoner = new UnitAbandoner(new FailureOptions { InitialBackoffMs = 1000, MaxBackoffMs = 4000 }, _time, NullLogger.Instance);
+        _abandoner = new UnitAbandoner(new FailureOptions { InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(4) }, _time, NullLogger.Instance);
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class UnitGathererTests
     [Fact]
     public async Task A_waiting_gather_returns_the_record_that_arrives_while_it_waits()
     {
-        var gatherer = await GathererAsync(new UnitOfWorkOptions { IdlePollMs = 600_000 }, 0, "late");
+        var gatherer = await GathererAsync(new UnitOfWorkOptions { IdlePoll = TimeSpan.FromMinutes(10) }, 0, "late");
 
         var gathering = gatherer.GatherAsync(wait: true, CancellationToken.None);
         Assert.False(gathering.IsCompleted);
@@ -102,5 +102,5 @@ public sealed class UnitGathererTests
         Gatherer(await _consumers.StartAsync(streams), options, minMessageLagMs);
 
     private UnitGatherer Gatherer(List<ConsumerState> consumers, UnitOfWorkOptions options, int minMessageLagMs) =>
-        new(consumers, options, new MessageLag(minMessageLagMs), new ConsumerProgress(_time), _time);
+        new(consumers, options, new MessageLag(TimeSpan.FromMilliseconds(minMessageLagMs)), new ConsumerProgress(_time), _time);
 }

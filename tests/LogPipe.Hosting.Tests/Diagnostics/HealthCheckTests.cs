@@ -155,7 +155,7 @@ public sealed class HealthCheckTests
         await Eventually.TrueAsync(async () => (await CheckAsync(app)).Status == HealthStatus.Degraded, TimeSpan.FromSeconds(10));
         var report = await CheckAsync(app);
         Assert.Contains("memory/people/0", report.Entries["logpipe"].Description, StringComparison.Ordinal);
-        Assert.Contains("PartitionStallTimeoutSeconds", report.Entries["logpipe"].Description, StringComparison.Ordinal);
+        Assert.Contains("LogPipe:Health:PartitionStallTimeout", report.Entries["logpipe"].Description, StringComparison.Ordinal);
 
         // Once commits work again, the retry after its backoff (on the test's clock) commits and the partition moves on.
         app.Probe.FailCommits = 0;
