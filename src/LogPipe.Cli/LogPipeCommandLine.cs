@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using LogPipe.Cli.Broker;
 using LogPipe.Cli.DeadLetters;
+using LogPipe.Cli.Leases;
 using LogPipe.Cli.Offsets;
 using LogPipe.Cli.Outbox;
 using LogPipe.Cli.Output;
@@ -19,6 +20,7 @@ internal static class LogPipeCommandLine
             "Reads the service's appsettings.json and environment like the service does.")
         {
             OffsetsCommand.Create(),
+            LeasesCommand.Create(),
             TailCommand.Create(),
             DeadLettersCommand.Create(),
             OutboxCommand.Create(),

@@ -130,6 +130,29 @@ internal sealed class AdminDatabase
         }
     }
 
+    /// <summary>
+    /// Like <see cref="RunAsync{T}"/>, for a table that databases of older LogPipe versions lack (such as the shard leases):
+    /// <see langword="null"/> when a table <paramref name="work"/> reads is not there.
+    /// </summary>
+    public async Task<T?> RunIfTableExistsAsync<T>(Func<AdminDbContext, Task<T>> work, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return await RunAsync<T?>(
+            async db =>
+            {
+                try
+                {
+                    return await work(db).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (DatabaseError(ex) is { } error && Missing(error) == MissingObject.Table)
+                {
+                    return null;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public static string Name(DatabaseProvider provider) => provider switch
     {
         DatabaseProvider.Sqlite => "sqlite",

@@ -32,16 +32,25 @@ internal sealed record OffsetRow(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? CaughtUp { get; init; }
 
-    /// <summary>
-    /// Kinesis: the instance holding the shard's lease, and until when. Not filled yet: the lease table is read here once
-    /// it exists (see <c>OffsetsListCommand</c>); the table shows the columns as soon as a row has a holder.
-    /// </summary>
+    /// <summary>Kinesis: the instance holding the shard's lease, or <c>free</c>; set only when the database has lease rows for the shard.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? LeaseHolder { get; init; }
 
-    /// <summary>Kinesis: when the lease of <see cref="LeaseHolder"/> expires.</summary>
+    /// <summary>Kinesis: the lease counter; others judge the lease expired once it has not moved for the lease duration on their clock.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public DateTimeOffset? LeaseExpiresAt { get; init; }
+    public long? LeaseCounter { get; init; }
+
+    /// <summary>Kinesis: the lease's fencing epoch, moved on whenever the lease changes hands.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? LeaseEpoch { get; init; }
+
+    /// <summary>Kinesis: the shard is closed and applied to its end.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? LeaseFinished { get; init; }
+
+    /// <summary>Kinesis: when the lease last changed, on the clock of the instance that changed it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? LeaseLastRenewed { get; init; }
 
     /// <summary>Why the lag is unknown.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

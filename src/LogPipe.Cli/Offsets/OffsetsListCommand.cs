@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using LogPipe.Cli.Leases;
 using LogPipe.Cli.Output;
 
 namespace LogPipe.Cli.Offsets;
@@ -34,8 +35,7 @@ internal static class OffsetsListCommand
         var rows = checkpoints.Select(c => new OffsetRow(c.Transport, c.Stream, c.Partition, c.NextOffset, c.SequenceNumber, c.Version, c.UpdatedAt)).ToList();
         if (context.Parse.GetValue(Lag)) rows = await WithLagAsync(context, rows, cancellationToken).ConfigureAwait(false);
 
-        // Kinesis shard leases (holder and expiry per shard) join the rows here once the lease table exists, by setting
-        // OffsetRow.LeaseHolder and LeaseExpiresAt; the table and --json show them from then on.
+        if (rows.Exists(r => CheckpointTransport.IsKinesis(r.Transport))) rows = await WithLeasesAsync(context, group, rows, cancellationToken).ConfigureAwait(false);
 
         if (context.Parse.GetValue(Json))
         {
@@ -64,7 +64,7 @@ internal static class OffsetsListCommand
         if (sequences) headers.Add("SEQUENCE NUMBER");
         if (offsetLag) headers.AddRange(["LOG END>", "LAG>"]);
         if (kinesisLag) headers.AddRange(["BEHIND LATEST>", "OLDEST UNAPPLIED"]);
-        if (leases) headers.AddRange(["HOLDER", "LEASE EXPIRES"]);
+        if (leases) headers.AddRange(LeasesCommand.Headers);
         headers.AddRange(["VERSION>", "UPDATED"]);
         var table = new TextTable([.. headers]);
         foreach (var row in rows)
@@ -74,12 +74,29 @@ internal static class OffsetsListCommand
             if (sequences) cells.Add(row.SequenceNumber);
             if (offsetLag) cells.AddRange(kinesis ? [null, null] : [Number(row.LogEndOffset), row.Lag is { } l ? Number(l) : row.LagUnknown]);
             if (kinesisLag) cells.AddRange(kinesis ? [Behind(row), Oldest(row)] : [null, null]);
-            if (leases) cells.AddRange([row.LeaseHolder, row.LeaseExpiresAt is { } expires ? RecordPrinter.Timestamp(expires) : null]);
+            if (leases) cells.AddRange(row.LeaseHolder is null ? new string?[LeasesCommand.Headers.Length] : LeaseCells(row));
             cells.AddRange([Number(row.Version), row.UpdatedAt is { } at ? RecordPrinter.Timestamp(at) : null]);
             table.Add([.. cells]);
         }
 
         return table;
+    }
+
+    private static string?[] LeaseCells(OffsetRow row) =>
+        [row.LeaseHolder, Number(row.LeaseCounter), Number(row.LeaseEpoch), row.LeaseFinished == true ? "yes" : "no", row.LeaseLastRenewed is { } at ? RecordPrinter.Timestamp(at) : null];
+
+    /// <summary>
+    /// Kinesis rows with their shard's lease (holder or free, counter, epoch, finished, last renewed); unchanged when the
+    /// database has no lease table (a service older than shard leases) or the stream is not leased.
+    /// </summary>
+    private static async Task<List<OffsetRow>> WithLeasesAsync(ToolContext context, string group, List<OffsetRow> rows, CancellationToken cancellationToken)
+    {
+        var leases = await ShardLeaseTable.ListAsync(context.Database, group, null, cancellationToken).ConfigureAwait(false);
+        if (leases is null || leases.Count == 0) return rows;
+        var byShard = leases.ToDictionary(l => (l.Transport, l.Stream, l.Shard));
+        return rows.ConvertAll(r => byShard.TryGetValue((r.Transport, r.Stream, r.Partition), out var lease)
+            ? r with { LeaseHolder = lease.Holder, LeaseCounter = lease.Counter, LeaseEpoch = lease.Epoch, LeaseFinished = lease.Finished, LeaseLastRenewed = lease.LastRenewed }
+            : r);
     }
 
     private static string? Number(long? value) => value?.ToString(CultureInfo.InvariantCulture);
