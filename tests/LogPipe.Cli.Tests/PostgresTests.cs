@@ -1,8 +1,11 @@
 using System.Text;
 using LogPipe.Cli.Tests.Support;
+using LogPipe.Hosting;
+using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Cli.Tests;
 
@@ -55,6 +58,50 @@ public sealed class PostgresTests : IDisposable
         {
             Assert.NotNull((await db.Set<LogPipeDeadLetter>().SingleAsync()).ReplayRequestedAt);
         }
+    }
+
+    [Fact]
+    public async Task Leases_list_and_release_work_on_postgres_and_offsets_list_shows_no_lease_columns_without_the_lease_table()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddDbContext<TestDb>(o => o.UseNpgsql(connectionString))
+            .AddLogPipe(lp => lp.UseEntityFrameworkOffsets<TestDb>(), o => o.ConsumerGroup = CliWorkspace.Group)
+            .BuildServiceProvider();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TestDb>().Database.EnsureCreatedAsync();
+        }
+
+        var leases = services.GetRequiredService<ICheckpointStore>().ShardLeases!;
+        var shard = new PartitionKey("kinesis:us-east-1", "people", "shardId-000000000000");
+        await leases.AddAsync([shard], CancellationToken.None);
+        Assert.True(await leases.TryTakeAsync((await leases.ListAsync(shard.Transport, shard.Stream, CancellationToken.None)).Single(), CancellationToken.None));
+        string[] database = ["--provider", "postgres", "--connection-string", connectionString];
+
+        var list = (await _workspace.RunAsync(["leases", "list", .. database])).Expect(ExitCodes.Success);
+        var refused = (await _workspace.RunAsync(["leases", "release", "-s", "people", "--shard", shard.Partition, .. database])).Expect(ExitCodes.Refused);
+        (await _workspace.RunAsync(["leases", "release", "-s", "people", "--all", "--force", .. database])).Expect(ExitCodes.Success);
+
+        Assert.Matches($@"people\s+shardId-000000000000\s+{System.Text.RegularExpressions.Regex.Escape(leases.Owner)}\s+1\s+1\s+no", list.Out);
+        Assert.Contains("renewed within the lease duration", refused.Error, StringComparison.Ordinal);
+        Assert.False(await leases.RenewAsync(shard, CancellationToken.None));
+        Assert.Null((await leases.ListAsync(shard.Transport, shard.Stream, CancellationToken.None)).Single().Owner);
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TestDb>();
+            db.Add(new LogPipeCheckpoint { ConsumerGroup = CliWorkspace.Group, Transport = shard.Transport, Stream = shard.Stream, Partition = shard.Partition, NextOffset = 4, Version = 1 });
+            await db.SaveChangesAsync();
+
+            // A service database from before shard leases.
+            await db.Database.ExecuteSqlRawAsync("DROP TABLE \"LogPipeShardLeases\"");
+        }
+
+        var offsets = (await _workspace.RunAsync(["offsets", "list", .. database])).Expect(ExitCodes.Success);
+        Assert.Matches(@"kinesis:us-east-1\s+people\s+shardId-000000000000\s+4\s+1\s", offsets.Out);
+        Assert.DoesNotContain("HOLDER", offsets.Out, StringComparison.Ordinal);
     }
 
     private sealed class SchemaDb(DbContextOptions<SchemaDb> options) : DbContext(options)
