@@ -79,6 +79,11 @@ internal static class LeasesReleaseCommand
             await context.Out.WriteLineAsync($"Shard '{lease.Shard}' of stream '{lease.Stream}': already free{(lease.Finished ? " (finished)" : "")}.").ConfigureAwait(false);
         }
 
+        foreach (var lease in leases.Where(l => l.Owner is not null && owner is not null && l.Owner != owner))
+        {
+            await context.Out.WriteLineAsync($"Shard '{lease.Shard}' of stream '{lease.Stream}': held by {lease.Owner}, not by '{owner}': left as it is.").ConfigureAwait(false);
+        }
+
         var lost = 0;
         foreach (var lease in held)
         {
