@@ -15,6 +15,7 @@ public sealed class OffsetsListKinesisTests : IClassFixture<KinesisFixture>, IDi
     private const string Shard1 = "shardId-000000000001";
     private const string HighestHashKey = "340282366920938463463374607431768211455";
     private const string Timestamp = @"\d{4}-\d\d-\d\dT[\d:.]+Z";
+    private const string Lease = @"free\s+\d+\s+\d+\s+no\s+" + Timestamp;
 
     private readonly KinesisFixture _kinesis;
     private readonly CliWorkspace _workspace;
@@ -54,12 +55,13 @@ public sealed class OffsetsListKinesisTests : IClassFixture<KinesisFixture>, IDi
 
         foreach (var (id, checkpoint) in checkpoints)
         {
-            AssertLine($@"{Transport}\s+{stream}\s+{id}\s+{checkpoint.NextOffset}\s+{checkpoint.SequenceNumber}\s+\d+\s+{Timestamp}", plain);
+            // The service leased its shards and gave the leases up when it stopped.
+            AssertLine($@"{Transport}\s+{stream}\s+{id}\s+{checkpoint.NextOffset}\s+{checkpoint.SequenceNumber}\s+{Lease}\s+\d+\s+{Timestamp}", plain);
         }
 
         Assert.Contains("BEHIND LATEST  OLDEST UNAPPLIED", lag, StringComparison.Ordinal);
         Assert.DoesNotContain("LOG END", lag, StringComparison.Ordinal);
-        AssertLine($@"{Transport}\s+{stream}\s+{Shard1}\s+\d+\s+\d+\s+0 ms\s+{Timestamp}\s+\d+\s+{Timestamp}", lag);
+        AssertLine($@"{Transport}\s+{stream}\s+{Shard1}\s+\d+\s+\d+\s+0 ms\s+{Timestamp}\s+{Lease}\s+\d+\s+{Timestamp}", lag);
         AssertLine($@"{Transport}\s+{stream}\s+{Shard0}\s+.*0 ms\s+none\s", lag);
 
         var rows = JsonDocument.Parse(json).RootElement.GetProperty("offsets").EnumerateArray().ToDictionary(r => r.GetProperty("partition").GetString()!);
@@ -69,7 +71,7 @@ public sealed class OffsetsListKinesisTests : IClassFixture<KinesisFixture>, IDi
         Assert.Equal(0, rows[Shard1].GetProperty("millisBehindLatest").GetInt64());
         Assert.True(rows[Shard0].GetProperty("caughtUp").GetBoolean());
         Assert.False(rows[Shard0].TryGetProperty("oldestUnappliedAt", out _));
-        Assert.False(rows[Shard0].TryGetProperty("leaseHolder", out _));
+        Assert.Equal("free", rows[Shard0].GetProperty("leaseHolder").GetString());
         Assert.NotEqual(pending, checkpoints[Shard1].SequenceNumber);
     }
 
