@@ -6,18 +6,10 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 /// <summary>The received-outbox-record table as each provider creates it (SQL Server's DDL generated, as it cannot run here).</summary>
 public sealed class OutboxReceivedSchemaTests
 {
-    private static string Script(Action<DbContextOptionsBuilder<TestDb>> provider)
-    {
-        var options = new DbContextOptionsBuilder<TestDb>();
-        provider(options);
-        using var db = new TestDb(options.Options);
-        return db.Database.GenerateCreateScript();
-    }
-
     [Fact]
     public void Sql_server_ddl_keys_identities_by_group_source_and_sequence_and_indexes_the_applied_time()
     {
-        var ddl = Script(o => o.UseSqlServer("Server=unused;Database=unused"));
+        var ddl = SchemaTests.Script(o => o.UseSqlServer("Server=unused;Database=unused"));
         Assert.Contains("CREATE TABLE [LogPipeOutboxReceived]", ddl, StringComparison.Ordinal);
         Assert.Contains("[ConsumerGroup] nvarchar(200) NOT NULL", ddl, StringComparison.Ordinal);
         Assert.Contains("[Source] uniqueidentifier NOT NULL", ddl, StringComparison.Ordinal);
@@ -30,7 +22,7 @@ public sealed class OutboxReceivedSchemaTests
     [Fact]
     public void Sqlite_and_postgres_ddl_have_the_same_key()
     {
-        Assert.Contains("CONSTRAINT \"PK_LogPipeOutboxReceived\" PRIMARY KEY (\"ConsumerGroup\", \"Source\", \"Sequence\")", Script(o => o.UseSqlite("Data Source=:memory:")), StringComparison.Ordinal);
-        Assert.Contains("CONSTRAINT \"PK_LogPipeOutboxReceived\" PRIMARY KEY (\"ConsumerGroup\", \"Source\", \"Sequence\")", Script(o => o.UseNpgsql("Host=unused")), StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT \"PK_LogPipeOutboxReceived\" PRIMARY KEY (\"ConsumerGroup\", \"Source\", \"Sequence\")", SchemaTests.Script(o => o.UseSqlite("Data Source=:memory:")), StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT \"PK_LogPipeOutboxReceived\" PRIMARY KEY (\"ConsumerGroup\", \"Source\", \"Sequence\")", SchemaTests.Script(o => o.UseNpgsql("Host=unused")), StringComparison.Ordinal);
     }
 }

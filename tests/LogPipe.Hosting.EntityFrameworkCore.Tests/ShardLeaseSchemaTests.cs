@@ -6,18 +6,10 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 /// <summary>The shard-lease table as each provider creates it (SQL Server's DDL generated, as it cannot run here).</summary>
 public sealed class ShardLeaseSchemaTests
 {
-    private static string Script(Action<DbContextOptionsBuilder<TestDb>> provider)
-    {
-        var options = new DbContextOptionsBuilder<TestDb>();
-        provider(options);
-        using var db = new TestDb(options.Options);
-        return db.Database.GenerateCreateScript();
-    }
-
     [Fact]
     public void Sql_server_ddl_keys_leases_by_group_transport_stream_and_shard_with_owner_counter_and_epoch()
     {
-        var ddl = Script(o => o.UseSqlServer("Server=unused;Database=unused"));
+        var ddl = SchemaTests.Script(o => o.UseSqlServer("Server=unused;Database=unused"));
         Assert.Contains("CREATE TABLE [LogPipeShardLeases]", ddl, StringComparison.Ordinal);
         Assert.Contains("[Owner] nvarchar(200) NULL", ddl, StringComparison.Ordinal);
         Assert.Contains("[LeaseCounter] bigint NOT NULL", ddl, StringComparison.Ordinal);
@@ -30,7 +22,7 @@ public sealed class ShardLeaseSchemaTests
     public void Sqlite_and_postgres_ddl_have_the_same_key()
     {
         const string Key = "CONSTRAINT \"PK_LogPipeShardLeases\" PRIMARY KEY (\"ConsumerGroup\", \"Transport\", \"Stream\", \"Shard\")";
-        Assert.Contains(Key, Script(o => o.UseSqlite("Data Source=:memory:")), StringComparison.Ordinal);
-        Assert.Contains(Key, Script(o => o.UseNpgsql("Host=unused")), StringComparison.Ordinal);
+        Assert.Contains(Key, SchemaTests.Script(o => o.UseSqlite("Data Source=:memory:")), StringComparison.Ordinal);
+        Assert.Contains(Key, SchemaTests.Script(o => o.UseNpgsql("Host=unused")), StringComparison.Ordinal);
     }
 }
