@@ -63,11 +63,15 @@ public static class LogPipeEntityFrameworkOutboxExtensions
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxMetrics>();
         services.TryAddSingleton(sp => new OutboxTransactionInterceptor(sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<OutboxSaveChangesInterceptor>();
+        services.TryAddSingleton(sp => new OutboxSaveChangesInterceptor(sp.GetRequiredService<OutboxSignal>()));
+        services.TryAddSingleton(sp => new OutboxSaveCommandInterceptor(sp.GetRequiredService<TimeProvider>()));
         // Singleton: the interceptors are, and a pooled context (AddDbContextPool, AddPooledDbContextFactory) builds its
         // options once from the root provider, which refuses a scoped configuration.
         services.ConfigureDbContext<TDbContext>(
-            (sp, o) => o.AddInterceptors(sp.GetRequiredService<OutboxSaveChangesInterceptor>(), sp.GetRequiredService<OutboxTransactionInterceptor>()),
+            (sp, o) => o.AddInterceptors(
+                sp.GetRequiredService<OutboxSaveChangesInterceptor>(),
+                sp.GetRequiredService<OutboxSaveCommandInterceptor>(),
+                sp.GetRequiredService<OutboxTransactionInterceptor>()),
             ServiceLifetime.Singleton);
         services.TryAddScoped<IOutboxWriter, EntityFrameworkOutboxWriter<TDbContext>>();
         services.TryAddSingleton<OutboxInspector<TDbContext>>();

@@ -30,7 +30,7 @@ internal static class OutboxInserter
 
     public static async Task InsertAsync(DbContext context, DbTransaction transaction, IReadOnlyList<OutboxRecord> records, DateTimeOffset committedAt, bool async, CancellationToken cancellationToken)
     {
-        var shape = Shapes.GetValue(context.Model, _ => Shape.Of(context));
+        var shape = ShapeOf(context);
         for (var start = 0; start < records.Count; start += RowsPerStatement)
         {
             var end = Math.Min(records.Count, start + RowsPerStatement);
@@ -38,19 +38,7 @@ internal static class OutboxInserter
             await using var disposeCommand = command.ConfigureAwait(false);
             command.Transaction = transaction;
             if (context.Database.GetCommandTimeout() is { } timeout) command.CommandTimeout = timeout;
-            for (var row = start; row < end; row++)
-            {
-                var record = records[row].Record;
-                object?[] values =
-                [
-                    record.Stream, record.Key, ValueBytes(record.Value), HeadersJson(record.Headers),
-                    records[row].MessageType, records[row].Version, committedAt, 0,
-                ];
-                for (var column = 0; column < values.Length; column++)
-                {
-                    command.Parameters.Add(shape.Mappings[column].CreateParameter(command, shape.ParameterName(row - start, column), values[column], shape.Nullable[column]));
-                }
-            }
+            AddRows(command, shape, records, start, end, committedAt);
 
 #pragma warning disable CA2100 // Identifiers come from the EF model and are quoted by the provider; values are parameters.
             command.CommandText = shape.Text(end - start);
@@ -62,6 +50,46 @@ internal static class OutboxInserter
             else
             {
                 command.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends the INSERTs of <paramref name="records"/> to <paramref name="command"/> (EF Core's own command of a save) as
+    /// its last statements, so they run in the same round trip and the same implicit transaction as the save's statements.
+    /// </summary>
+    public static void AppendTo(DbContext context, DbCommand command, IReadOnlyList<OutboxRecord> records, DateTimeOffset committedAt)
+    {
+        var shape = ShapeOf(context);
+        var text = new StringBuilder(command.CommandText.TrimEnd());
+        if (text.Length > 0 && text[^1] != ';') text.Append(';');
+        for (var start = 0; start < records.Count; start += RowsPerStatement)
+        {
+            var end = Math.Min(records.Count, start + RowsPerStatement);
+            AddRows(command, shape, records, start, end, committedAt, batch: start / RowsPerStatement);
+            text.Append('\n').Append(shape.Text(end - start, batch: start / RowsPerStatement)).Append(';');
+        }
+
+#pragma warning disable CA2100 // Identifiers come from the EF model and are quoted by the provider; values are parameters.
+        command.CommandText = text.ToString();
+#pragma warning restore CA2100
+    }
+
+    private static Shape ShapeOf(DbContext context) => Shapes.GetValue(context.Model, _ => Shape.Of(context));
+
+    private static void AddRows(DbCommand command, Shape shape, IReadOnlyList<OutboxRecord> records, int start, int end, DateTimeOffset committedAt, int batch = 0)
+    {
+        for (var row = start; row < end; row++)
+        {
+            var record = records[row].Record;
+            object?[] values =
+            [
+                record.Stream, record.Key, ValueBytes(record.Value), HeadersJson(record.Headers),
+                records[row].MessageType, records[row].Version, committedAt, 0,
+            ];
+            for (var column = 0; column < values.Length; column++)
+            {
+                command.Parameters.Add(shape.Mappings[column].CreateParameter(command, shape.ParameterName(row - start, column, batch), values[column], shape.Nullable[column]));
             }
         }
     }
@@ -89,10 +117,12 @@ internal static class OutboxInserter
         private readonly string _prefix;
         private readonly string[][] _names = new string[RowsPerStatement][];
         private readonly string?[] _texts = new string?[RowsPerStatement + 1];
+        private readonly ISqlGenerationHelper _sql;
 
         private Shape(string prefix, RelationalTypeMapping[] mappings, bool[] nullable, ISqlGenerationHelper sql)
         {
             _prefix = prefix;
+            _sql = sql;
             Mappings = mappings;
             Nullable = nullable;
             for (var row = 0; row < RowsPerStatement; row++)
@@ -123,17 +153,24 @@ internal static class OutboxInserter
                 sql);
         }
 
-        public string ParameterName(int row, int column) => _names[row][column];
+        /// <summary>
+        /// A parameter's name: row <paramref name="row"/> of statement <paramref name="batch"/> of one command (only a save
+        /// of more than <see cref="RowsPerStatement"/> records appends a second statement, whose names are built when needed).
+        /// </summary>
+        public string ParameterName(int row, int column, int batch = 0) =>
+            batch == 0 ? _names[row][column] : _sql.GenerateParameterName(FormattableString.Invariant($"o{batch}r{row}_{column}"));
 
         /// <summary>The statement for <paramref name="rows"/> rows (racing threads may build it twice; both are equal).</summary>
-        public string Text(int rows) => _texts[rows] ??= Build(rows);
+        public string Text(int rows, int batch = 0) => batch == 0 ? _texts[rows] ??= Build(rows, 0) : Build(rows, batch);
 
-        private string Build(int rows)
+        private string Build(int rows, int batch)
         {
             var text = new StringBuilder(_prefix);
             for (var row = 0; row < rows; row++)
             {
-                text.Append(row == 0 ? "(" : ", (").AppendJoin(", ", _names[row]).Append(')');
+                text.Append(row == 0 ? "(" : ", (");
+                for (var column = 0; column < Columns.Length; column++) text.Append(column == 0 ? "" : ", ").Append(ParameterName(row, column, batch));
+                text.Append(')');
             }
 
             return text.ToString();

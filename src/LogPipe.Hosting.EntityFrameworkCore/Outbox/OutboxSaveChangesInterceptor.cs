@@ -13,9 +13,13 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 /// are pending, so EF Core begins the transaction inside its execution strategy, and a retried save runs in a new one
 /// (the failed one is rolled back, with the records it wrote). A save with nothing to save commits the records in a
 /// transaction of their own, run by the context's execution strategy too.
+/// On PostgreSQL a save of inserts alone keeps its setting: if EF Core runs it as one command without a transaction,
+/// <see cref="OutboxSaveCommandInterceptor"/> appends the records to that command (one round trip, one implicit transaction).
 /// </remarks>
-internal sealed class OutboxSaveChangesInterceptor : SaveChangesInterceptor
+internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveChangesInterceptor
 {
+    private const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         Saving(eventData.Context);
@@ -30,7 +34,7 @@ internal sealed class OutboxSaveChangesInterceptor : SaveChangesInterceptor
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (Saved(eventData.Context) is { } context)
+        if (Saved(eventData.Context, signal) is { } context)
         {
             var strategy = context.Database.CreateExecutionStrategy();
             await strategy.ExecuteAsync(
@@ -51,7 +55,7 @@ internal sealed class OutboxSaveChangesInterceptor : SaveChangesInterceptor
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (Saved(eventData.Context) is { } context)
+        if (Saved(eventData.Context, signal) is { } context)
         {
             context.Database.CreateExecutionStrategy().Execute(context, static context =>
             {
@@ -85,13 +89,41 @@ internal sealed class OutboxSaveChangesInterceptor : SaveChangesInterceptor
         Restore(context);
         if (context is null || context.Database.CurrentTransaction is not null) return;
         if (PendingOutboxEntries.Find(context) is not { } pending || !pending.HasRecordsFor(null)) return;
+        if (context.Database.AutoTransactionBehavior == AutoTransactionBehavior.WhenNeeded && context.Database.ProviderName == NpgsqlProvider && InsertsOnly(context))
+        {
+            pending.CarriedBySaveCommand = true;
+            return;
+        }
+
         pending.OverriddenBehavior = context.Database.AutoTransactionBehavior;
         context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
     }
 
-    /// <summary>The context, when its save committed no transaction (nothing to save) and records still wait for one.</summary>
-    private static DbContext? Saved(DbContext? context)
+    /// <summary>
+    /// Whether the save writes new rows only: each statement then either inserts or fails the whole command. An UPDATE or
+    /// DELETE that finds no row fails nothing on the server; EF Core reports the conflict after the command committed.
+    /// </summary>
+    private static bool InsertsOnly(DbContext context)
     {
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Modified or EntityState.Deleted:
+                // An owned entity sharing its owner's row (or JSON column) is saved with an UPDATE of that row.
+                case EntityState.Added when entry.Metadata.IsOwned() || entry.Metadata.GetInsertStoredProcedure() is not null:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The context, when its save committed no transaction (nothing to save) and records still wait for one.</summary>
+    private static DbContext? Saved(DbContext? context, OutboxSignal signal)
+    {
+        // Records the save's own command carried committed with it.
+        if (PendingOutboxEntries.Find(context) is { CarriedBySaveCommand: true } carried && carried.Committed()) signal.Set();
         Restore(context);
         return context is not null && context.Database.CurrentTransaction is null && PendingOutboxEntries.Find(context) is { } pending && pending.HasRecordsFor(null)
             ? context
@@ -100,7 +132,15 @@ internal sealed class OutboxSaveChangesInterceptor : SaveChangesInterceptor
 
     private static void Restore(DbContext? context)
     {
-        if (PendingOutboxEntries.Find(context) is { OverriddenBehavior: { } behavior } pending)
+        if (PendingOutboxEntries.Find(context) is not { } pending) return;
+        if (pending.CarriedBySaveCommand)
+        {
+            // A save that failed (or a conflict reported to no interceptor): what its command carried was rolled back with it.
+            pending.NotCommitted();
+            pending.CarriedBySaveCommand = false;
+        }
+
+        if (pending.OverriddenBehavior is { } behavior)
         {
             context!.Database.AutoTransactionBehavior = behavior;
             pending.OverriddenBehavior = null;

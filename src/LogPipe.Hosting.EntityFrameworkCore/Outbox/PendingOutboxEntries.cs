@@ -26,6 +26,12 @@ internal sealed class PendingOutboxEntries
     /// <summary>The context's own setting while the outbox makes a save run in a transaction; null when it does not.</summary>
     public AutoTransactionBehavior? OverriddenBehavior { get; set; }
 
+    /// <summary>
+    /// Set for a save that may carry the records in its own command (see <see cref="OutboxSaveCommandInterceptor"/>): if
+    /// EF Core runs the save as one command without a transaction, the records' INSERTs are appended to it.
+    /// </summary>
+    public bool CarriedBySaveCommand { get; set; }
+
     public static PendingOutboxEntries For(DbContext context)
     {
         var pending = ByContext.GetValue(context, static c => new PendingOutboxEntries(c.ContextId.Lease));
@@ -71,6 +77,23 @@ internal sealed class PendingOutboxEntries
         }
     }
 
+    /// <summary>The records a save's own command writes without a transaction; dropped once the save succeeded (<see cref="Committed"/>).</summary>
+    public OutboxRecord[] CommittingInSaveCommand()
+    {
+        lock (_lock)
+        {
+            DropEnded(null);
+            _inserted = [.. _records];
+            return Array.ConvertAll(_inserted, p => p.Record);
+        }
+    }
+
+    /// <summary>The save or transaction that was to write the records failed: they stay pending, none is written.</summary>
+    public void NotCommitted()
+    {
+        lock (_lock) _inserted = [];
+    }
+
     /// <summary>Drops the records the committed transaction wrote; true when there were any.</summary>
     public bool Committed()
     {
@@ -108,6 +131,7 @@ internal sealed class PendingOutboxEntries
             _records.Clear();
             _inserted = [];
             OverriddenBehavior = null;
+            CarriedBySaveCommand = false;
         }
     }
 
