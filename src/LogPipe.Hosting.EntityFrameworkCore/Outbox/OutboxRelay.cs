@@ -36,6 +36,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _owner;
+    private readonly OutboxLeaseHolder _lease;
 
     public OutboxRelay(
         IServiceScopeFactory scopes,
@@ -57,14 +58,13 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
         _logger = logger;
         var machine = Environment.MachineName.Length > 100 ? Environment.MachineName[..100] : Environment.MachineName;
         _owner = FormattableString.Invariant($"{machine}:{Environment.ProcessId}:{Guid.NewGuid():N}");
+        _lease = new OutboxLeaseHolder(_owner, _options.LeaseDuration, time);
     }
 
     /// <summary>Whether this instance holds the lease (as of its last try).</summary>
-    public bool HoldsLease { get; private set; }
+    public bool HoldsLease => _lease.Held;
 
     private TimeSpan PollInterval => _options.PollInterval;
-
-    private TimeSpan LeaseDuration => _options.LeaseDuration;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -135,10 +135,10 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
 
     private async Task<string?> TakeLeaseAsync(DbContext db, CancellationToken cancellationToken)
     {
-        var source = await OutboxLease.TryTakeAsync(db, _owner, _time.GetUtcNow(), LeaseDuration, cancellationToken).ConfigureAwait(false);
-        if (source is not null && !HoldsLease) OutboxLog.LeaseTaken(_logger, _owner, source);
-        if (source is null && HoldsLease) OutboxLog.LeaseLost(_logger, _owner);
-        HoldsLease = source is not null;
+        var held = HoldsLease;
+        var source = await _lease.TakeAsync(db, cancellationToken).ConfigureAwait(false);
+        if (source is not null && !held) OutboxLog.LeaseTaken(_logger, _owner, source);
+        if (source is null && held) OutboxLog.LeaseLost(_logger, _owner);
         return source;
     }
 
@@ -275,7 +275,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
                 await OutboxLease.ReleaseAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), _owner, timeout.Token).ConfigureAwait(false);
             }
 
-            HoldsLease = false;
+            _lease.Released();
             OutboxLog.Stopped(_logger, _owner);
         }
 #pragma warning disable CA1031 // A lease not released expires on its own; stopping must not fail for it.

@@ -3,6 +3,7 @@ using LogPipe.Hosting.EntityFrameworkCore.Outbox;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LogPipe.Hosting.EntityFrameworkCore.Tests.Outbox;
 
@@ -64,5 +65,31 @@ public sealed class OutboxLeaseTests
         Assert.Null(await OutboxLease.TryTakeAsync(db, "b", now.AddSeconds(14), duration, CancellationToken.None));
         Assert.Equal(source, await OutboxLease.TryTakeAsync(db, "b", now.AddSeconds(16), duration, CancellationToken.None));
         Assert.Equal("b", (await db.Set<LogPipeOutboxLease>().AsNoTracking().SingleAsync()).Owner);
+    }
+
+    [Fact]
+    public async Task The_relay_renews_its_lease_once_a_third_of_it_has_run_not_before_every_batch()
+    {
+        using var database = TemporaryDatabase.Sqlite();
+        await using var db = database.OpenTestDb();
+        await db.Database.EnsureCreatedAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var holder = new OutboxLeaseHolder("a", TimeSpan.FromSeconds(9), time);
+        Task<long> ExpiresAtAsync() => db.Set<LogPipeOutboxLease>().AsNoTracking().Select(l => l.ExpiresAtUnixMs).SingleAsync();
+
+        var source = await holder.TakeAsync(db, CancellationToken.None);
+        Assert.NotNull(source);
+        var firstExpiry = await ExpiresAtAsync();
+
+        // Two seconds on, before each of several batches: the lease still runs for seven, and nothing is written.
+        time.Advance(TimeSpan.FromSeconds(2));
+        for (var batch = 0; batch < 3; batch++) Assert.Equal(source, await holder.TakeAsync(db, CancellationToken.None));
+        Assert.Equal(firstExpiry, await ExpiresAtAsync());
+        Assert.Null(await OutboxLease.TryTakeAsync(db, "b", time.GetUtcNow(), TimeSpan.FromSeconds(9), CancellationToken.None));
+
+        // Past a third of the lease: renewed for the whole duration from now.
+        time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(source, await holder.TakeAsync(db, CancellationToken.None));
+        Assert.Equal(time.GetUtcNow().AddSeconds(9).ToUnixTimeMilliseconds(), await ExpiresAtAsync());
     }
 }
