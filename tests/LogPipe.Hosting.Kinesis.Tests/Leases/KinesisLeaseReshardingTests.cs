@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Numerics;
-using LogPipe.Hosting.Kinesis.Client;
-using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.Kinesis.Tests.Transport;
 using LogPipe.Hosting.TestSupport;
@@ -50,8 +47,8 @@ public sealed class KinesisLeaseReshardingTests(KinesaliteFixture kinesalite, IT
             {
                 var versions = new[] { (2 * send) + 1, (2 * send) + 2 };
                 await apps[send % Instances].SendAsync(versions.SelectMany(v => people.Select(p => Version(p, v))).ToList());
-                if (send == 2) await SplitAsync(stream, "shardId-000000000000");
-                if (send == 5) await MergeAsync(stream, "shardId-000000000009", "shardId-000000000001");
+                if (send == 2) await kinesalite.Admin.SplitInHalfAsync(stream, "shardId-000000000000");
+                if (send == 5) await kinesalite.Admin.MergeAsync(stream, "shardId-000000000009", "shardId-000000000001");
             }
 
             try
@@ -96,24 +93,4 @@ public sealed class KinesisLeaseReshardingTests(KinesaliteFixture kinesalite, IT
         LastName = version.ToString(CultureInfo.InvariantCulture),
         Email = person.Email,
     };
-
-    private async Task SplitAsync(string stream, string shardId)
-    {
-        var shard = (await kinesalite.Admin.ListAllShardsAsync(stream)).Single(s => s.ShardId == shardId);
-        var start = BigInteger.Parse(shard.HashKeyRange!.StartingHashKey!, CultureInfo.InvariantCulture);
-        var end = BigInteger.Parse(shard.HashKeyRange.EndingHashKey!, CultureInfo.InvariantCulture);
-        await kinesalite.Admin.SplitShardAsync(new SplitShardRequest
-        {
-            StreamName = stream,
-            ShardToSplit = shardId,
-            NewStartingHashKey = ((start + end + 1) / 2).ToString(CultureInfo.InvariantCulture),
-        });
-        await kinesalite.Admin.WaitForStreamActiveAsync(stream, TimeSpan.FromMilliseconds(20));
-    }
-
-    private async Task MergeAsync(string stream, string shardId, string adjacentShardId)
-    {
-        await kinesalite.Admin.MergeShardsAsync(new MergeShardsRequest { StreamName = stream, ShardToMerge = shardId, AdjacentShardToMerge = adjacentShardId });
-        await kinesalite.Admin.WaitForStreamActiveAsync(stream, TimeSpan.FromMilliseconds(20));
-    }
 }
