@@ -135,7 +135,10 @@ internal sealed class EntityFrameworkShardLeaseStore<TDbContext> : IShardLeaseSt
     /// In a unit of work's transaction: for each partition of a leased stream, checks that this instance still holds its
     /// lease, with a write to the lease's row so that a concurrent take waits for this transaction (or this one for it).
     /// </summary>
-    /// <returns>The partitions whose lease this instance does not hold: their checkpoint must not be written.</returns>
+    /// <returns>
+    /// The partitions whose lease this instance does not hold: their checkpoint must not be written. A lease found taken is
+    /// forgotten (<see cref="Holds"/> says so from now on).
+    /// </returns>
     public async Task<List<PartitionKey>> FenceAsync(DbContext db, IEnumerable<PartitionKey> partitions, CancellationToken cancellationToken)
     {
         var lost = new List<PartitionKey>();
@@ -152,7 +155,12 @@ internal sealed class EntityFrameworkShardLeaseStore<TDbContext> : IShardLeaseSt
                 .Where(r => r.Owner == Owner && r.Epoch == epoch)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Epoch, r => r.Epoch), cancellationToken)
                 .ConfigureAwait(false);
-            if (held == 0) lost.Add(partition);
+            if (held == 0)
+            {
+                // Taken by another instance: forgotten now, so the reader drops the shard at once instead of at its next renewal.
+                _held.TryRemove(KeyValuePair.Create(partition, epoch));
+                lost.Add(partition);
+            }
         }
 
         return lost;

@@ -76,4 +76,7 @@ internal static partial class KinesisLog
 
     [LoggerMessage(EventId = 9005, Level = LogLevel.Information, Message = "{Stream}[{Shard}] is finished; its lease is marked so, and its children may be taken by any instance")]
     public static partial void LeaseFinished(ILogger logger, string stream, string shard);
+
+    [LoggerMessage(EventId = 9006, Level = LogLevel.Warning, Message = "The checkpoint write of {Stream}[{Shard}] was refused because another instance holds its lease now; this instance stops reading the shard at once")]
+    public static partial void LeaseLostAtCommit(ILogger logger, string stream, string shard);
 }

@@ -184,6 +184,9 @@ public static class LogEvents
     /// <summary>KinesisLog.LeaseFinished.</summary>
     public const int LeaseFinished = 9005;
 
+    /// <summary>KinesisLog.LeaseLostAtCommit.</summary>
+    public const int LeaseLostAtCommit = 9006;
+
     // DeadLetterReplayLog.cs
 
     /// <summary>DeadLetterReplayLog.Replaying.</summary>

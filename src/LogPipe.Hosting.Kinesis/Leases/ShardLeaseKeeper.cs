@@ -70,6 +70,19 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
         lock (_held) return _held.Contains(shardId);
     }
 
+    /// <summary>
+    /// After a unit's checkpoint write of <paramref name="shardId"/> was refused: whether this instance still holds its lease
+    /// (the store forgets a lease its fence found taken). A lost one is forgotten here too, and logged (event 9006).
+    /// </summary>
+    public bool StillHolds(string shardId)
+    {
+        if (_store.Holds(Key(shardId))) return true;
+        bool forgotten;
+        lock (_held) forgotten = _held.Remove(shardId);
+        if (forgotten) KinesisLog.LeaseLostAtCommit(_logger, _stream, shardId);
+        return false;
+    }
+
     /// <summary>Adds free leases for listed shards that have none.</summary>
     public Task AddAsync(IEnumerable<string> shardIds, CancellationToken cancellationToken) =>
         _store.AddAsync([.. shardIds.Select(Key)], cancellationToken);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Kinesis.Client;
@@ -12,14 +11,16 @@ namespace LogPipe.Hosting.Kinesis.Reading;
 /// <summary>
 /// Reads every shard of one stream. Each shard being read has a <see cref="ShardReader"/> filling its own bounded queue
 /// in the background; <see cref="TryRead"/> takes from the queues round-robin (<see cref="ShardQueues"/>) and never
-/// blocks. A <see cref="ShardCoordinator"/> has the shards listed again from time to time (and whenever a shard ends) and
-/// starts a shard once its parents are finished — closed, read to their end, and their last record applied (known from
-/// <see cref="OnCommittedAsync"/>) — so that per-key order holds across splits and merges (<see cref="ShardLineage"/>).
+/// blocks. A <see cref="ShardCoordinator"/> has the shards listed again (<see cref="ShardDiscovery"/>) from time to time
+/// (and whenever a shard ends) and starts a shard once its parents are finished — closed, read to their end, and their
+/// last record applied (known from <see cref="OnCommittedAsync"/>) — so that per-key order holds across splits and merges
+/// (<see cref="ShardLineage"/>). <see cref="ShardReaders"/> starts, retires and finishes the readers.
 /// </summary>
 /// <remarks>
 /// With a checkpoint store that keeps shard leases (<see cref="ICheckpointStore.ShardLeases"/>), only the shards whose
-/// lease this instance holds are read (<see cref="ShardLeaseKeeper"/>); a shard whose lease is lost is dropped like a Kafka
-/// revocation, and a closed shard's lease is marked finished so that any instance may take its children.
+/// lease this instance holds are read (<see cref="ShardLeaseKeeper"/>); a shard whose lease is lost — found at a renewal,
+/// or by a unit's checkpoint write the lease refused — is dropped like a Kafka revocation, and a closed shard's lease is
+/// marked finished so that any instance may take its children.
 /// Threads: <see cref="TryRead"/>, <see cref="IsCurrent"/>, <see cref="RewindAsync"/> and <see cref="OnCommittedAsync"/>
 /// run on the consumer service's thread; readers and the coordinator in the background. Shared state is guarded by one
 /// lock; <see cref="TryRead"/> reads an immutable snapshot of the queues. Checkpoints are read in the background only for
@@ -32,15 +33,14 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly ShardLineage _lineage = new();
-    private readonly ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
     private readonly ShardQueues _queues;
+    private readonly ShardReaders _readers;
+    private readonly ShardDiscovery _discovery;
     private readonly ShardCoordinator _coordinator;
     private readonly KinesisLagMetrics? _lagMetrics;
     private ICheckpointStore? _checkpoints;
     private ShardLeaseKeeper? _leases;
-    private bool _listed;
     private bool _disposed;
-    private long _lastGeneration;
 
     public KinesisRecordSource(IKinesisClient client, string stream, string checkpointScope, KinesisOptions options, TimeProvider time, ILogger logger, KinesisLagMetrics? lagMetrics = null)
     {
@@ -48,13 +48,15 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         _logger = logger;
         _context = new ShardReadContext(client, stream, checkpointScope, options, time, logger, new RecordSignal());
         _queues = new ShardQueues(_context.Signal);
+        _discovery = new ShardDiscovery(_context, _lineage, _gate);
+        _readers = new ShardReaders(_context, _queues, OnReaderEnded, shardId => _leases?.Finished(shardId));
         _coordinator = new ShardCoordinator(
             stream,
             options.ShardDiscoveryInterval,
             options.CreateBackoff(),
             time,
             logger,
-            DiscoverAsync,
+            cancellationToken => _discovery.DiscoverAsync(_checkpoints!, _leases, cancellationToken),
             async cancellationToken => await StartStartableAsync(cancellationToken).ConfigureAwait(false));
         _lagMetrics = lagMetrics;
         _lagMetrics?.Track(this);
@@ -78,7 +80,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         try
         {
             var started = new List<ShardReader>();
-            if (await DiscoverAsync(cancellationToken).ConfigureAwait(false))
+            if (await _discovery.DiscoverAsync(checkpoints, _leases, cancellationToken).ConfigureAwait(false))
             {
                 if (_leases is not null) await _leases.RunRoundAsync(cancellationToken).ConfigureAwait(false);
                 started = await StartStartableAsync(cancellationToken).ConfigureAwait(false);
@@ -98,7 +100,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
             throw;
         }
 
-        _coordinator.Start(_listed);
+        _coordinator.Start(_discovery.Listed);
         _leases?.Start();
     }
 
@@ -121,13 +123,19 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         var partition = record.Partition;
         return partition.Stream == Stream
             && partition.Transport == _context.CheckpointScope
-            && _generations.TryGetValue(partition.Partition, out var generation)
-            && generation == record.Generation;
+            && _readers.IsCurrent(partition.Partition, record.Generation);
     }
 
     public async Task RewindAsync(PartitionKey partition, CancellationToken cancellationToken)
     {
         if (_checkpoints is null || partition.Stream != Stream || partition.Transport != _context.CheckpointScope) return;
+        if (_leases is not null && !_leases.StillHolds(partition.Partition))
+        {
+            // The write was refused because another instance took the lease: reading on would only be refused again.
+            await DropLostAsync([partition.Partition]).ConfigureAwait(false);
+            return;
+        }
+
         ShardState? state;
         ShardReader? old;
         lock (_gate)
@@ -151,7 +159,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
             lock (_gate)
             {
                 if (state.Reader != old || state.Status != ShardStatus.Reading) return;
-                Retire(state);
+                _readers.Retire(state);
             }
 
             KinesisLog.RewindFailed(_logger, ex, Stream, state.ShardId, ex.Message);
@@ -164,7 +172,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
             // The shard may have finished while its reader was stopping; then there is nothing to read again.
             if (state.Reader != old || state.Status != ShardStatus.Reading) return;
             state.StartWithoutCheckpoint = old.StartWithoutCheckpoint;
-            var reader = StartReader(state, stored.TryGetValue(partition, out var checkpoint) ? checkpoint : null, replacing: old);
+            var reader = _readers.Start(state, stored.TryGetValue(partition, out var checkpoint) ? checkpoint : null, replacing: old);
             KinesisLog.ShardRewound(_logger, Stream, state.ShardId, checkpoint.SequenceNumber ?? reader.StartWithoutCheckpoint.ToString());
         }
     }
@@ -180,7 +188,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
                 if (update.Partition.Stream != Stream || update.Partition.Transport != _context.CheckpointScope) continue;
                 if (_lineage.Find(update.Partition.Partition) is not { Status: ShardStatus.Reading } state) continue;
                 state.CommittedSequence = update.Checkpoint.SequenceNumber;
-                finished |= FinishIfDrained(state);
+                finished |= _readers.FinishIfDrained(state);
             }
         }
 
@@ -246,44 +254,11 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
             {
                 if (_lineage.Find(id) is not { Status: ShardStatus.Reading, Reader: { } reader } state) continue;
                 readers.Add(reader);
-                Retire(state);
+                _readers.Retire(state);
             }
         }
 
         await Task.WhenAll(readers.Select(r => r.StopAsync())).ConfigureAwait(false);
-    }
-
-    /// <summary>Lists the shards and adds new ones. The first successful listing also pins where shards start.</summary>
-    /// <returns><see langword="false"/> when the listing failed (logged; the coordinator tries again).</returns>
-    private async Task<bool> DiscoverAsync(CancellationToken cancellationToken)
-    {
-        IReadOnlyList<Shard> shards;
-        try
-        {
-            shards = await _context.Client.ListAllShardsAsync(Stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (KinesisException ex)
-        {
-            KinesisLog.DiscoveryFailed(_logger, Stream, ex.ErrorCode ?? "NoAnswer", ex.Message, (long)_options.ShardDiscoveryInterval.TotalMilliseconds);
-            return false;
-        }
-
-        if (!_listed)
-        {
-            lock (_gate) _lineage.Add(shards, ShardStart.TrimHorizon);
-            var keys = shards.Where(s => s.ShardId is not null).Select(s => Key(s.ShardId!)).ToList();
-            var stored = await _checkpoints!.ReadAsync(keys, cancellationToken).ConfigureAwait(false);
-            lock (_gate) _lineage.PinInitialStarts(id => stored.TryGetValue(Key(id), out var c) && c.SequenceNumber is not null, ShardStart.Initial(_options));
-            if (_leases is not null) await _leases.AddAsync(keys.Select(k => k.Partition), cancellationToken).ConfigureAwait(false);
-            _listed = true;
-            return true;
-        }
-
-        List<ShardState> added;
-        lock (_gate) added = _lineage.Add(shards, ShardStart.TrimHorizon);
-        if (added.Count > 0) KinesisLog.ShardsDiscovered(_logger, Stream, string.Join(", ", added.Select(s => s.ShardId)));
-        if (added.Count > 0 && _leases is not null) await _leases.AddAsync(added.Select(s => s.ShardId), cancellationToken).ConfigureAwait(false);
-        return true;
     }
 
     /// <summary>Starts every waiting shard whose parents are finished, from its stored checkpoint.</summary>
@@ -300,62 +275,22 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
             foreach (var state in startable)
             {
                 if (state.Status != ShardStatus.Waiting) continue;
-                started.Add(StartReader(state, stored.TryGetValue(Key(state.ShardId), out var checkpoint) ? checkpoint : null, replacing: null));
+                started.Add(_readers.Start(state, stored.TryGetValue(Key(state.ShardId), out var checkpoint) ? checkpoint : null, replacing: null));
             }
         }
 
         return started;
     }
 
-    /// <summary>Starts a new generation of a shard's reader, after its checkpoint or where it starts without one. Under the lock.</summary>
-    private ShardReader StartReader(ShardState state, Checkpoint? checkpoint, ShardReader? replacing)
-    {
-        var sequence = checkpoint?.SequenceNumber;
-        var start = sequence is null ? state.StartWithoutCheckpoint : ShardStart.After(sequence);
-        var generation = ++_lastGeneration;
-        var reader = new ShardReader(_context, state.ShardId, generation, start, checkpoint?.NextOffset ?? 0, sequence, OnReaderEnded);
-        state.Reader = reader;
-        state.Status = ShardStatus.Reading;
-        state.CommittedSequence = sequence;
-        _generations[state.ShardId] = generation;
-        _queues.Add(reader.Records, replacing: replacing?.Records);
-        reader.Start();
-        return reader;
-    }
-
     private void OnReaderEnded(ShardReader reader)
     {
         lock (_gate)
         {
-            if (_lineage.Find(reader.ShardId) is { } state && state.Reader == reader) FinishIfDrained(state);
+            if (_lineage.Find(reader.ShardId) is { } state && state.Reader == reader) _readers.FinishIfDrained(state);
         }
 
         // The shard closed because of a split or merge: its children exist now, so list them without waiting.
         _coordinator.Wake(list: true);
-    }
-
-    /// <summary>
-    /// Takes a shard's reader out (its queued records are no longer handed out, nor current) and lets the shard wait to be
-    /// started again where its reader would have started. Under the lock; the caller stops the reader.
-    /// </summary>
-    private void Retire(ShardState state)
-    {
-        state.StartWithoutCheckpoint = state.Reader!.StartWithoutCheckpoint;
-        _queues.Remove(state.Reader.Records);
-        state.Status = ShardStatus.Waiting;
-        state.Reader = null;
-        _generations[state.ShardId] = ++_lastGeneration;
-    }
-
-    /// <summary>Marks a shard finished once its reader is at the end and its last queued record is applied. Under the lock.</summary>
-    private bool FinishIfDrained(ShardState state)
-    {
-        if (state.Status != ShardStatus.Reading || !state.IsDrained) return false;
-        state.Status = ShardStatus.Finished;
-        _queues.Remove(state.Reader?.Records);
-        KinesisLog.ShardFinished(_logger, Stream, state.ShardId);
-        _leases?.Finished(state.ShardId);
-        return true;
     }
 
     private PartitionKey Key(string shardId) => new(_context.CheckpointScope, Stream, shardId);

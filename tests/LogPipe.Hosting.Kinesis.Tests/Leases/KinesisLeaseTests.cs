@@ -135,6 +135,44 @@ public sealed class KinesisLeaseTests(KinesaliteFixture kinesalite, ITestOutputH
     }
 
     [Fact]
+    public async Task A_lease_holder_killed_with_SIGKILL_has_its_shards_taken_by_the_survivors_after_expiry_and_every_record_applied_once()
+    {
+        var stream = await Kinesalite.CreateStreamAsync("leases-kill", shardCount: 8);
+        var survivors = new[] { await AppAsync(stream, LeaseSettings()), await AppAsync(stream, LeaseSettings()) };
+        using var worker = await StartWorkerAsync(stream);
+        await WaitForSplitAsync(survivors[0], stream, [3, 3, 2]);
+        var workerOwner = Assert.Single((await HeldAsync(survivors[0], stream)).Keys.Except(survivors.Select(Owner)));
+        var before = People.Many(120);
+        await survivors[0].SendAsync(before);
+        await survivors[0].WaitAppliedAsync(before);
+
+        // Killed while it holds leases and records for its shards are arriving: whatever unit it had open dies with it.
+        var during = People.Many(120);
+        await survivors[1].SendAsync(during);
+        await Eventually.TrueAsync(async () => (await HeldAsync(survivors[0], stream)).GetValueOrDefault(workerOwner) > 0, Convergence, "the worker holds leases");
+        var logged = survivors.Select(a => a.Logs.Entries.Count).ToList();
+        await worker.KillHardAsync();
+        var killed = Stopwatch.StartNew();
+        await Eventually.TrueAsync(async () => !(await HeldAsync(survivors[0], stream)).ContainsKey(workerOwner), Convergence, "the survivors hold the killed worker's leases");
+        var takenAfter = killed.Elapsed;
+        output.WriteLine($"leases of a worker killed with SIGKILL taken after {takenAfter.TotalMilliseconds:F0} ms (lease duration {LeaseDuration.TotalMilliseconds:F0} ms, renew interval {RenewInterval.TotalMilliseconds:F0} ms)");
+        await WaitForSplitAsync(survivors[0], stream, [4, 4]);
+
+        // While the worker still looked alive the survivors could take from it only to balance, which leaves it its share of
+        // two or three: those were taken once they expired.
+        var reasons = survivors.SelectMany((a, i) => a.Logs.Entries.Skip(logged[i]))
+            .Where(e => e.EventId.Id == LogEvents.LeaseTaken && (string)e.State["PreviousOwner"]! == workerOwner)
+            .Select(e => (string)e.State["Reason"]!)
+            .ToList();
+        Assert.True(reasons.Count(r => r == "expired") >= 2, $"the worker's leases were taken for: {string.Join(", ", reasons)}");
+
+        // Every record applied exactly once across the three instances: before, during and after the kill.
+        var after = People.Many(40);
+        await survivors[0].SendAsync(after);
+        await survivors[0].WaitAppliedAsync([.. before, .. during, .. after]);
+    }
+
+    [Fact]
     public async Task An_instance_whose_clock_runs_ahead_takes_no_live_lease_as_expired()
     {
         var stream = await Kinesalite.CreateStreamAsync("leases-skew", shardCount: 4);
@@ -156,6 +194,25 @@ public sealed class KinesisLeaseTests(KinesaliteFixture kinesalite, ITestOutputH
         ["LogPipe:Kinesis:Leases:Duration"] = LeaseDuration.ToString(),
         ["LogPipe:Kinesis:Leases:RenewInterval"] = RenewInterval.ToString(),
     };
+
+    /// <summary>The consumer worker as a child process of its own, in this test's consumer group and database, with the test's lease settings.</summary>
+    private async Task<ChildProcess> StartWorkerAsync(string stream)
+    {
+        var settings = string.Join(';', LeaseSettings().Select(s => $"{s.Key}={s.Value}"));
+        var worker = ChildProcess.StartDotnet(
+            "LogPipe.Hosting.FaultInjection.Worker.dll",
+            ["--transport", "kinesis", "--endpoint", Kinesalite.ServiceUrl.ToString(), "--stream", stream, "--group", Group, "--database", Database.Provider, "--connection", Database.ConnectionString, "--set", settings]);
+        try
+        {
+            Assert.StartsWith("started", await worker.ReadLineAsync(ChildProcess.Patience), StringComparison.Ordinal);
+            return worker;
+        }
+        catch
+        {
+            worker.Dispose();
+            throw;
+        }
+    }
 
     private static string Owner(KinesisApp app) => app.Services.GetRequiredService<ICheckpointStore>().ShardLeases!.Owner;
 

@@ -39,6 +39,8 @@ public sealed class ShardLeaseFencingTests(KinesaliteFixture kinesalite)
         // No checkpoint was written meanwhile, so only the lease can refuse the stale holder's write.
         var refused = await Assert.ThrowsAsync<CheckpointConflictException>(() => CommitAsync(stale, staleStore, new Checkpoint(5, "stale")));
         Assert.Equal([Shard], refused.Partitions);
+        // The refusal itself tells the stale holder: its reader drops the shard now, not at its next renewal.
+        Assert.False(staleStore.ShardLeases.Holds(Shard));
         Assert.False(await staleStore.ShardLeases.RenewAsync(Shard, CancellationToken.None));
 
         await CommitAsync(taker, takerStore, new Checkpoint(3, "current"));

@@ -6,6 +6,7 @@ using LogPipe.Hosting.Kinesis.Reading;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LogPipe.Hosting.Kinesis.Tests.Transport;
@@ -62,6 +63,37 @@ public sealed class KinesisRecordSourceTests(KinesaliteFixture kinesalite)
         Assert.Equal(put.Records!.Skip(3).Select(r => r.SequenceNumber), again.Select(r => r.SequenceNumber));
         Assert.All(again, r => Assert.True(source.IsCurrent(r)));
         Assert.False(source.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task A_shard_whose_checkpoint_write_was_refused_for_a_lost_lease_is_dropped_at_once_not_read_again()
+    {
+        var stream = await kinesalite.CreateStreamAsync("fenced-drop", shardCount: 1);
+        await kinesalite.Admin.PutTextsAsync(stream, "k", ["0", "1", "2"]);
+        var store = Store();
+        var logs = new LogCapture();
+        // Rounds far apart: only the refused write can tell the source that the lease is gone.
+        var options = new KinesisOptions { IdlePollInterval = TimeSpan.FromMilliseconds(400), Leases = new KinesisLeaseOptions { Duration = TimeSpan.FromHours(1), RenewInterval = TimeSpan.FromMinutes(30) } };
+        await using var source = new KinesisRecordSource(kinesalite.Admin, stream, "kinesis:us-east-1", options, TimeProvider.System, logs.CreateLogger("source"));
+        await source.StartAsync(store, CancellationToken.None);
+        var read = await ReadAsync(source, 3);
+        var partition = read[0].Partition;
+        Assert.True(store.ShardLeases!.Holds(partition));
+
+        // Another instance takes the lease (here: it is given up behind the source's back); the unit applying what was read
+        // has its checkpoint write refused, and the consumer service rewinds the shard, as after any refused write.
+        await store.ShardLeases.ReleaseAsync(partition, CancellationToken.None);
+        await using (var unit = await store.BeginAsync(new ServiceCollection().BuildServiceProvider(), CancellationToken.None))
+        {
+            await Assert.ThrowsAsync<CheckpointConflictException>(() => unit.CommitAsync([new CheckpointUpdate(partition, read[2].NextCheckpoint)], CancellationToken.None));
+        }
+
+        await source.RewindAsync(partition, CancellationToken.None);
+
+        Assert.Empty(source.Readers());
+        Assert.All(read, r => Assert.False(source.IsCurrent(r)));
+        Assert.False(source.TryRead(out _));
+        Assert.Contains(logs.Entries, e => e.EventId.Id == LogEvents.LeaseLostAtCommit && (string?)e.State["Shard"] == partition.Partition);
     }
 
     [Fact]

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Numerics;
-using LogPipe.Hosting.Kinesis.Client;
-using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.TestSupport;
 using Xunit.Abstractions;
@@ -27,8 +24,8 @@ public sealed class KinesisReshardingTests(KinesaliteFixture kinesalite, ITestOu
         {
             var versions = new[] { (2 * send) + 1, (2 * send) + 2 };
             await app.SendAsync(versions.SelectMany(v => people.Select(p => Version(p, v))).ToList());
-            if (send == 2) await SplitAsync(stream, "shardId-000000000000");
-            if (send == 5) await MergeAsync(stream, "shardId-000000000003", "shardId-000000000001");
+            if (send == 2) await Kinesalite.Admin.SplitInHalfAsync(stream, "shardId-000000000000");
+            if (send == 5) await Kinesalite.Admin.MergeAsync(stream, "shardId-000000000003", "shardId-000000000001");
         }
 
         var stored = await app.WaitAppliedAsync(people, times: Rounds, timeout: TimeSpan.FromSeconds(120));
@@ -62,24 +59,4 @@ public sealed class KinesisReshardingTests(KinesaliteFixture kinesalite, ITestOu
         LastName = version.ToString(CultureInfo.InvariantCulture),
         Email = person.Email,
     };
-
-    private async Task SplitAsync(string stream, string shardId)
-    {
-        var shard = (await Kinesalite.Admin.ListAllShardsAsync(stream)).Single(s => s.ShardId == shardId);
-        var start = BigInteger.Parse(shard.HashKeyRange!.StartingHashKey!, CultureInfo.InvariantCulture);
-        var end = BigInteger.Parse(shard.HashKeyRange.EndingHashKey!, CultureInfo.InvariantCulture);
-        await Kinesalite.Admin.SplitShardAsync(new SplitShardRequest
-        {
-            StreamName = stream,
-            ShardToSplit = shardId,
-            NewStartingHashKey = ((start + end + 1) / 2).ToString(CultureInfo.InvariantCulture),
-        });
-        await Kinesalite.Admin.WaitForStreamActiveAsync(stream, TimeSpan.FromMilliseconds(20));
-    }
-
-    private async Task MergeAsync(string stream, string shardId, string adjacentShardId)
-    {
-        await Kinesalite.Admin.MergeShardsAsync(new MergeShardsRequest { StreamName = stream, ShardToMerge = shardId, AdjacentShardToMerge = adjacentShardId });
-        await Kinesalite.Admin.WaitForStreamActiveAsync(stream, TimeSpan.FromMilliseconds(20));
-    }
 }
