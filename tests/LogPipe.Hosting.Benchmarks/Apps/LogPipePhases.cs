@@ -1,4 +1,6 @@
 using LogPipe.Hosting.Benchmarks.Measurement;
+using LogPipe.Hosting.Checkpoints;
+using Microsoft.Extensions.DependencyInjection;
 using LogPipe.Sample.Data;
 
 namespace LogPipe.Hosting.Benchmarks.Apps;
@@ -51,6 +53,7 @@ public static class LogPipePhases
         var progress = settings.Progress ?? throw new ArgumentException("A consumer app needs a progress counter.", nameof(settings));
         PhaseMeasurement measurement;
         var apps = Enumerable.Range(0, instances).Select(_ => LogPipeApp.Create(settings)).ToList();
+        var leaseless = instances > 1 && apps.Any(a => a.Services.GetRequiredService<ICheckpointStore>().ShardLeases is null);
         try
         {
             using var meter = PhaseMeter.Start();
@@ -67,6 +70,7 @@ public static class LogPipePhases
         var (replicas, notOnce, deadLetters) = await database.CountAsync().ConfigureAwait(false);
         var problems = new List<string>();
         if (progress.Failed > 0) problems.Add($"{progress.Failed} records not applied");
+        if (leaseless) problems.Add($"the checkpoint store keeps no shard leases: each of the {instances} instances read every shard");
         if (deadLetters > 0) problems.Add($"{deadLetters} dead letters");
         if (settings.Serializers == ConsumerSerializers.SampleUpsert && (replicas != count || notOnce != 0)) problems.Add($"{replicas} replicas, {notOnce} not applied exactly once");
         var units = progress.Units == 0 ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{progress.Units:N0} units of work, {(double)progress.Applied / progress.Units:N0} records each on average");
