@@ -10,7 +10,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Support;
 /// </summary>
 /// <param name="Records">The records on the stream.</param>
 /// <param name="Duplicated">Records handed to units of two or more instances.</param>
-/// <param name="AfterKills">Of those, records one of whose earlier readers was killed.</param>
+/// <param name="AfterKills">Of those, records one of whose readers was killed.</param>
 /// <param name="Handings">Records handed to units in all, by all instances (one record handed twice by one instance counts twice).</param>
 public sealed record DuplicatedWork(int Records, int Duplicated, int AfterKills, long Handings)
 {
