@@ -105,6 +105,22 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Kinesis_mode_measures_three_instances_sharing_leases_against_one_on_the_same_stream()
+    {
+        var writer = new StringWriter();
+        var outcome = await BenchmarkCommand.RunAsync(["kinesis", "--count", "1000", "--warm-up", "0", "--phases", "consume-noop-sqlite", "--output", _outputDirectory], writer, CancellationToken.None);
+        output.WriteLine(writer.ToString());
+
+        Assert.Equal(0, outcome.ExitCode);
+        // "consume-noop-sqlite" selects the phase it is a prefix of: one instance, then three.
+        Assert.Equal(["consume-noop-sqlite", KinesisBenchmark.ThreeInstancesPhase], outcome.Results.Select(r => r.Phase.Name));
+        Assert.All(outcome.Results, r => Assert.True(r.IsComplete(1000), $"{r.Phase.Name}: {r.Measurement?.Records} records, problem: {r.Problem}"));
+        var three = outcome.Results[1];
+        Assert.NotNull(three.Ratio); // three instances' rate over one's
+        Assert.Contains("3 hosts in one process", three.Note, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("kafka", "--count", "0")]
     [InlineData("kafka", "--phases")]

@@ -17,9 +17,11 @@ if (arguments is null)
 var serializationFailures = new SerializationFailureCounter();
 List<IInterceptor> interceptors = [new FaultySaves(arguments.SaveDelay), serializationFailures];
 var writing = arguments.Role == WorkerArguments.Writer;
+using var journal = arguments.Journal is { } journalPath ? new HandedRecordsJournal(journalPath) : null;
+var probe = new LogPipe.Hosting.TestSupport.Probe { Saving = journal is null ? null : journal.Handed };
 var builder = writing
     ? WriterHost.CreateBuilder(arguments.Stream, arguments.Database, arguments.Settings())
-    : ConsumerHost.CreateBuilder(arguments.Stream, arguments.Database, arguments.Settings(), interceptors: interceptors);
+    : ConsumerHost.CreateBuilder(arguments.Stream, arguments.Database, arguments.Settings(), probe, interceptors);
 
 // stdout carries only the "started" and "stopped" lines the test waits for; logs go to stderr, warnings and up.
 // LOGPIPE_WORKER_LOG_LEVEL (Debug, Information...) lowers the threshold, to see what a worker went through.

@@ -6,7 +6,8 @@ namespace LogPipe.Hosting.FaultInjection.Worker;
 /// --connection CS</c>; optionally <c>--save-delay-ms N</c> (every save waits that long first, so units of work take
 /// long enough to be interrupted), <c>--isolation serializable</c> (units of work in SERIALIZABLE transactions),
 /// <c>--shutdown-timeout-ms N</c> (the host's shutdown timeout, default 30,000) and
-/// <c>--set KEY=VALUE;KEY=VALUE</c> (LogPipe settings over the defaults). <c>--role writer</c> runs the writing service
+/// <c>--set KEY=VALUE;KEY=VALUE</c> (LogPipe settings over the defaults) and <c>--journal PATH</c> (a
+/// <see cref="HandedRecordsJournal"/> of every record handed to a unit). <c>--role writer</c> runs the writing service
 /// of the outbox scenarios instead of the consumer (Kafka only): <c>--writers N</c> transactions in flight (default 4),
 /// <c>--rollback-every N</c> (one transaction in N rolled back after its send), <c>--changes N</c> (stop writing once N
 /// changes have committed in the database) and <c>--rate N</c> (transactions per second; default as fast as it can).
@@ -24,7 +25,7 @@ public sealed record WorkerArguments(string Transport, string Address, string St
     public const string Writer = "writer";
 
     public const string Usage = "Usage: LogPipe.Hosting.FaultInjection.Worker (--bootstrap HOST:PORT[,...] --topic TOPIC | --transport kinesis --endpoint URL --stream STREAM) "
-        + "--group GROUP --database sqlite|postgres --connection CONNECTION-STRING [--save-delay-ms N] [--isolation serializable] [--shutdown-timeout-ms N] [--set KEY=VALUE;KEY=VALUE] "
+        + "--group GROUP --database sqlite|postgres --connection CONNECTION-STRING [--save-delay-ms N] [--isolation serializable] [--shutdown-timeout-ms N] [--set KEY=VALUE;KEY=VALUE] [--journal PATH] "
         + "[--role consumer|writer [--writers N] [--rollback-every N] [--changes N] [--rate N]]";
 
     /// <summary>The host's default shutdown timeout, which the worker keeps unless told otherwise.</summary>
@@ -44,6 +45,9 @@ public sealed record WorkerArguments(string Transport, string Address, string St
 
     /// <summary>The writer's settings (<c>--writers</c>, <c>--rollback-every</c>, <c>--changes</c>, <c>--rate</c>).</summary>
     public Outbox.OutboxWriterSettings WriterSettings { get; init; } = new();
+
+    /// <summary>Where the worker journals the records it hands to units (<c>--journal</c>); none when <see langword="null"/>.</summary>
+    public string? Journal { get; init; }
 
     /// <summary>LogPipe settings over the defaults, from <c>--set</c>.</summary>
     public IReadOnlyDictionary<string, string?> Overrides { get; init; } = new Dictionary<string, string?>();
@@ -138,6 +142,7 @@ public sealed record WorkerArguments(string Transport, string Address, string St
             SaveDelay = saveDelay,
             Serializable = isolation == "serializable",
             ShutdownTimeout = shutdownTimeout,
+            Journal = values.GetValueOrDefault("--journal"),
             Overrides = overrides,
         };
     }

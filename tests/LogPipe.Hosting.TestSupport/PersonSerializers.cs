@@ -54,6 +54,7 @@ public abstract class PersonSerializerBase<TMessage> : ModelSerializer<Person, T
         }
 
         _probe.Saves.AddOrUpdate(GetType(), 1, (_, n) => n + 1);
+        _probe.Saving?.Invoke(UuidOf(message));
         if (_probe.FailSaves > 0)
         {
             Interlocked.Decrement(ref _probe.FailSaves);

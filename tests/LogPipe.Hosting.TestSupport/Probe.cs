@@ -46,6 +46,12 @@ public sealed class Probe
 
     public TaskCompletionSource GateReached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// Called with the person's uuid each time a record is handed to save, outside the unit's transaction: what a unit
+    /// did is seen even when the unit rolls back.
+    /// </summary>
+    public Action<Guid>? Saving { get; set; }
+
     public void Created(object serializer) => Constructed.AddOrUpdate(serializer.GetType(), 1, (_, n) => n + 1);
 
     public int ConstructedCount<T>() => Constructed.GetValueOrDefault(typeof(T));

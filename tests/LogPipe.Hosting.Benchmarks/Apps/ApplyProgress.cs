@@ -8,6 +8,7 @@ public sealed class ApplyProgress
     private long _applied;
     private long _failed;
     private long _units;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<PartitionKey, long> _committed = new();
 
     /// <summary>Records applied and committed so far.</summary>
     public long Applied => Interlocked.Read(ref _applied);
@@ -17,6 +18,21 @@ public sealed class ApplyProgress
 
     /// <summary>Units of work committed so far.</summary>
     public long Units => Interlocked.Read(ref _units);
+
+    /// <summary>
+    /// Notes that a committed unit moved <paramref name="partition"/>'s checkpoint to <paramref name="nextOffset"/>, and
+    /// returns by how many records, whichever instance moved it before (a shard changes hands between instances).
+    /// </summary>
+    public long MoveTo(PartitionKey partition, long nextOffset)
+    {
+        var moved = 0L;
+        _committed.AddOrUpdate(partition, _ => moved = nextOffset, (_, before) =>
+        {
+            moved = Math.Max(0, nextOffset - before);
+            return Math.Max(before, nextOffset);
+        });
+        return moved;
+    }
 
     /// <summary>Adds what one committed unit of work applied and failed.</summary>
     public void Committed(int applied, int failed)

@@ -4,12 +4,12 @@ namespace LogPipe.Hosting.Benchmarks.Apps;
 
 /// <summary>
 /// Wraps the real checkpoint store to count the records each committed unit of work moved past (from the checkpoint
-/// deltas), so a phase ends at the commit of its last record without polling the database. Batch mode and overlapped
-/// commits are passed through.
+/// deltas), so a phase ends at the commit of its last record without polling the database. Batch mode, overlapped
+/// commits and shard leases are passed through; several instances of one group share one <see cref="ApplyProgress"/>,
+/// which counts a checkpoint moved by any of them once.
 /// </summary>
 public sealed class CountingCheckpointStore(ICheckpointStore inner, ApplyProgress progress) : ICheckpointStore
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<PartitionKey, long> _committed = new();
     private readonly ApplyProgress _progress = progress;
 
     /// <inheritdoc />
@@ -21,6 +21,9 @@ public sealed class CountingCheckpointStore(ICheckpointStore inner, ApplyProgres
 
     /// <inheritdoc />
     public bool KeepsPositionsInTransport => inner.KeepsPositionsInTransport;
+
+    /// <inheritdoc />
+    public IShardLeaseStore? ShardLeases => inner.ShardLeases;
 
     /// <inheritdoc />
     public async Task<IUnitOfWork> BeginAsync(IServiceProvider services, CancellationToken cancellationToken) =>
@@ -49,13 +52,7 @@ public sealed class CountingCheckpointStore(ICheckpointStore inner, ApplyProgres
         public async Task CommitAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken)
         {
             await inner.CommitAsync(updates, cancellationToken).ConfigureAwait(false);
-            var moved = 0L;
-            foreach (var (partition, checkpoint) in updates)
-            {
-                moved += checkpoint.NextOffset - store._committed.GetValueOrDefault(partition);
-                store._committed[partition] = checkpoint.NextOffset;
-            }
-
+            var moved = updates.Sum(u => store._progress.MoveTo(u.Partition, u.Checkpoint.NextOffset));
             store._progress.Committed((int)moved, _failed);
         }
 

@@ -1,4 +1,6 @@
 using LogPipe.Hosting.Benchmarks.Measurement;
+using LogPipe.Hosting.Checkpoints;
+using Microsoft.Extensions.DependencyInjection;
 using LogPipe.Sample.Data;
 
 namespace LogPipe.Hosting.Benchmarks.Apps;
@@ -39,29 +41,36 @@ public static class LogPipePhases
     }
 
     /// <summary>
-    /// Starts a consumer app (its hosted consumer service) and measures until the unit of work holding the
-    /// <paramref name="count"/>-th record has committed; then stops it and checks the database: no failed records, no
-    /// dead letters, and for upserts exactly one replica per person, applied once.
+    /// Starts <paramref name="instances"/> consumer apps (their hosted consumer services, one consumer group, one
+    /// database) together and measures until the unit of work holding the <paramref name="count"/>-th record has
+    /// committed; then stops them and checks the database: no failed records, no dead letters, and for upserts exactly
+    /// one replica per person, applied once.
     /// </summary>
-    public static async Task<PhaseRun> ConsumeAsync(LogPipeAppSettings settings, int count, TimeSpan timeout, string? note, CancellationToken cancellationToken)
+    public static async Task<PhaseRun> ConsumeAsync(LogPipeAppSettings settings, int count, TimeSpan timeout, string? note, CancellationToken cancellationToken, int instances = 1)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var database = settings.Database ?? throw new ArgumentException("A consumer app needs a database.", nameof(settings));
         var progress = settings.Progress ?? throw new ArgumentException("A consumer app needs a progress counter.", nameof(settings));
         PhaseMeasurement measurement;
-        var app = LogPipeApp.Create(settings);
-        await using (app.ConfigureAwait(false))
+        var apps = Enumerable.Range(0, instances).Select(_ => LogPipeApp.Create(settings)).ToList();
+        var leaseless = instances > 1 && apps.Any(a => a.Services.GetRequiredService<ICheckpointStore>().ShardLeases is null);
+        try
         {
             using var meter = PhaseMeter.Start();
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(apps.Select(a => a.StartAsync(cancellationToken))).ConfigureAwait(false);
             await progress.WaitForAsync(count, timeout, cancellationToken).ConfigureAwait(false);
             measurement = meter.Stop(progress.Applied);
-            await app.StopAsync().ConfigureAwait(false);
+            await Task.WhenAll(apps.Select(a => a.StopAsync())).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var app in apps) await app.DisposeAsync().ConfigureAwait(false);
         }
 
         var (replicas, notOnce, deadLetters) = await database.CountAsync().ConfigureAwait(false);
         var problems = new List<string>();
         if (progress.Failed > 0) problems.Add($"{progress.Failed} records not applied");
+        if (leaseless) problems.Add($"the checkpoint store keeps no shard leases: each of the {instances} instances read every shard");
         if (deadLetters > 0) problems.Add($"{deadLetters} dead letters");
         if (settings.Serializers == ConsumerSerializers.SampleUpsert && (replicas != count || notOnce != 0)) problems.Add($"{replicas} replicas, {notOnce} not applied exactly once");
         var units = progress.Units == 0 ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{progress.Units:N0} units of work, {(double)progress.Applied / progress.Units:N0} records each on average");

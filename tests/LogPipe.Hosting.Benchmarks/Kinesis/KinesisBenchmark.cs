@@ -48,7 +48,17 @@ public sealed class KinesisBenchmark
         new("produce-batch", "LogPipe IProducer.SendBatchAsync", "produce-raw"),
         new("consume-raw", "raw Kinesis client GetRecords", null),
         new("consume-noop-sqlite", "LogPipe consumer, no-op save, SQLite", "consume-raw"),
+        new(ThreeInstancesPhase, "3 LogPipe consumers sharing shard leases, no-op save, one SQLite file", "consume-noop-sqlite"),
     ];
+
+    /// <summary>Three instances of one consumer group against the single instance of <c>consume-noop-sqlite</c>.</summary>
+    public const string ThreeInstancesPhase = "consume-noop-sqlite-3-instances";
+
+    /// <summary>
+    /// How often the instances of the multi-instance phase renew and take leases: quicker than the default (3 s), so the
+    /// shards are split between them within the first seconds of the phase rather than after most of it.
+    /// </summary>
+    private const string LeaseRenewInterval = "00:00:00.500";
 
     private readonly BenchmarkOptions _options;
     private readonly TextWriter _log;
@@ -104,7 +114,8 @@ public sealed class KinesisBenchmark
         "produce-raw" => RawProduceAsync(RawStream, cancellationToken),
         "consume-raw" => RawConsumeAsync(cancellationToken),
         "produce-batch" => BatchProduceAsync(cancellationToken),
-        "consume-noop-sqlite" => LogPipeConsumeAsync(phase, cancellationToken),
+        "consume-noop-sqlite" => LogPipeConsumeAsync(phase, 1, cancellationToken),
+        ThreeInstancesPhase => LogPipeConsumeAsync(phase, 3, cancellationToken),
         _ => throw new InvalidOperationException($"Unknown phase '{phase}'."),
     };
 
@@ -216,14 +227,19 @@ public sealed class KinesisBenchmark
         return new PhaseRun(measurement, string.Create(CultureInfo.InvariantCulture, $"batches of {batchSize:N0}, {PutsInFlight} in flight"));
     }
 
-    /// <summary>LogPipe's hosted consumer service with a no-op save, EF Core checkpoints in a SQLite file.</summary>
-    private async Task<PhaseRun> LogPipeConsumeAsync(string phase, CancellationToken cancellationToken)
+    /// <summary>
+    /// LogPipe's hosted consumer service with a no-op save, EF Core checkpoints in a SQLite file; with several
+    /// <paramref name="instances"/>, that many hosts in this process share the file and split the shards through leases.
+    /// </summary>
+    private async Task<PhaseRun> LogPipeConsumeAsync(string phase, int instances, CancellationToken cancellationToken)
     {
         await using var database = await BenchmarkDatabase.CreateSqliteAsync(_workDirectory, "kinesis-" + phase).ConfigureAwait(false);
+        var configuration = AppConfiguration("bench-" + phase + "-" + Guid.NewGuid().ToString("N")[..8]);
+        if (instances > 1) configuration["Kinesis:Leases:RenewInterval"] = LeaseRenewInterval;
         var settings = new LogPipeAppSettings
         {
             UseTransport = l => l.UseKinesis(),
-            Configuration = AppConfiguration("bench-" + phase + "-" + Guid.NewGuid().ToString("N")[..8]),
+            Configuration = configuration,
             Database = database,
             DatabaseProfile = _options.DatabaseProfile ? new DatabaseCallProfile() : null,
             ConsumeFrom = Stream,
@@ -231,7 +247,9 @@ public sealed class KinesisBenchmark
             Progress = new ApplyProgress(),
         };
         var note = string.Create(CultureInfo.InvariantCulture, $"pages of {ReadLimit:N0}, {PollIntervalMs} ms apart");
-        return await LogPipePhases.ConsumeAsync(settings, _options.Count, _options.PhaseTimeout, note, cancellationToken).ConfigureAwait(false);
+        if (instances > 1) note += string.Create(CultureInfo.InvariantCulture, $"; {instances} hosts in one process, leases renewed every {LeaseRenewInterval}");
+
+        return await LogPipePhases.ConsumeAsync(settings, _options.Count, _options.PhaseTimeout, note, cancellationToken, instances).ConfigureAwait(false);
     }
 
     /// <summary>Fills <see cref="Stream"/> for the consumer phases with the raw client (same bytes); not measured.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
 using LogPipe.Hosting.TestSupport;
@@ -72,7 +74,35 @@ public sealed class KinesisStreamLog : IDisposable
         return counts;
     }
 
+    /// <summary>Splits the open shard with the widest hash key range in two halves; returns the id of the shard split.</summary>
+    public async Task<string> SplitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var widest = (await OpenShardsAsync(timeout.Token)).MaxBy(s => s.End - s.Start);
+        await _client.SplitShardAsync(
+            new SplitShardRequest { StreamName = Stream, ShardToSplit = widest.Id, NewStartingHashKey = ((widest.Start + widest.End + 1) / 2).ToString(CultureInfo.InvariantCulture) },
+            timeout.Token);
+        await _client.WaitForStreamActiveAsync(Stream, TimeSpan.FromMilliseconds(20), timeout.Token);
+        return widest.Id;
+    }
+
+    /// <summary>Merges the first two open shards whose hash key ranges touch; returns their ids.</summary>
+    public async Task<(string Shard, string Adjacent)> MergeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var open = (await OpenShardsAsync(timeout.Token)).OrderBy(s => s.Start).ToList();
+        var (shard, adjacent) = open.Zip(open.Skip(1)).First(pair => pair.First.End + 1 == pair.Second.Start);
+        await _client.MergeShardsAsync(new MergeShardsRequest { StreamName = Stream, ShardToMerge = shard.Id, AdjacentShardToMerge = adjacent.Id }, timeout.Token);
+        await _client.WaitForStreamActiveAsync(Stream, TimeSpan.FromMilliseconds(20), timeout.Token);
+        return (shard.Id, adjacent.Id);
+    }
+
     public void Dispose() => _client.Dispose();
+
+    private async Task<List<(string Id, BigInteger Start, BigInteger End)>> OpenShardsAsync(CancellationToken cancellationToken) =>
+        [.. (await _client.ListAllShardsAsync(Stream, cancellationToken: cancellationToken))
+            .Where(s => s.SequenceNumberRange?.EndingSequenceNumber is null)
+            .Select(s => (s.ShardId!, BigInteger.Parse(s.HashKeyRange!.StartingHashKey!, CultureInfo.InvariantCulture), BigInteger.Parse(s.HashKeyRange.EndingHashKey!, CultureInfo.InvariantCulture)))];
 
     /// <summary>Every record of every shard, oldest first. kinesalite answers an empty page only at a shard's end.</summary>
     private async Task<List<(string Shard, List<Record> Records)>> ReadAllAsync()

@@ -22,9 +22,12 @@ public static class WorkerProcess
     public static Task<ChildProcess> StartWriterAsync(string bootstrapServers, string topic, WorkerDatabase database, params IEnumerable<string> options) =>
         StartAsync(database, ["--role", WorkerArguments.Writer, "--bootstrap", bootstrapServers, "--topic", topic, "--group", "writer", .. options]);
 
-    /// <summary>Starts a worker on Kinesis at <paramref name="endpoint"/> and returns once its host has started.</summary>
-    public static Task<ChildProcess> StartKinesisAsync(Uri endpoint, string stream, string group, WorkerDatabase database) =>
-        StartAsync(database, "--transport", WorkerArguments.Kinesis, "--endpoint", endpoint.ToString(), "--stream", stream, "--group", group);
+    /// <summary>
+    /// Starts a worker on Kinesis at <paramref name="endpoint"/> and returns once its host has started;
+    /// <paramref name="options"/> are further worker arguments (<c>--set</c>, <c>--journal</c>).
+    /// </summary>
+    public static Task<ChildProcess> StartKinesisAsync(Uri endpoint, string stream, string group, WorkerDatabase database, params IEnumerable<string> options) =>
+        StartAsync(database, ["--transport", WorkerArguments.Kinesis, "--endpoint", endpoint.ToString(), "--stream", stream, "--group", group, .. options]);
 
     /// <summary>
     /// Stops a worker with SIGTERM and waits up to <paramref name="patience"/> for it to exit: its exit code, how long it
