@@ -68,7 +68,6 @@ internal sealed class HarnessApp : IAsyncDisposable
     {
         await Host.Services.GetRequiredService<LogPipe.Hosting.Consumers.LogPipeConsumerRunner>().DisposeAsync();
         Host.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _database.Dispose();
     }
 }
