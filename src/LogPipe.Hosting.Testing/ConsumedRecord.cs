@@ -65,9 +65,7 @@ public sealed class ConsumedRecord
     /// <typeparam name="TMessage">A serializer's message class.</typeparam>
     /// <returns>The message.</returns>
     /// <exception cref="InvalidOperationException">The value is not an envelope.</exception>
-    public TMessage Message<TMessage>() =>
-        JsonSerializer.Deserialize<TMessage>(MessageJson ?? throw new InvalidOperationException($"The record at {Position} is not a LogPipe envelope: {DecodedEnvelope.Preview(Value)}"), _payloadOptions)
-        ?? throw new InvalidOperationException($"The message of the record at {Position} is null.");
+    public TMessage Message<TMessage>() => DecodedEnvelope.Deserialize<TMessage>(MessageJson, Position, Value, _payloadOptions);
 
     /// <inheritdoc />
     public override string ToString() => $"{Position}: {MessageType ?? "?"} v{Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} {Reason ?? "applied"}";

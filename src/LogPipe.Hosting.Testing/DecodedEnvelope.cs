@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using LogPipe.Hosting.Formats;
 
 namespace LogPipe.Hosting;
@@ -19,6 +20,11 @@ internal readonly record struct DecodedEnvelope(string? Format, string? MessageT
             return default;
         }
     }
+
+    /// <summary>A decoded message read into <typeparamref name="TMessage"/>, or an error naming the record that is not an envelope.</summary>
+    public static TMessage Deserialize<TMessage>(string? messageJson, RecordPosition position, byte[] value, JsonSerializerOptions payloadOptions) =>
+        JsonSerializer.Deserialize<TMessage>(messageJson ?? throw new InvalidOperationException($"The record at {position} is not a LogPipe envelope: {Preview(value)}"), payloadOptions)
+        ?? throw new InvalidOperationException($"The message of the record at {position} is null.");
 
     /// <summary>The start of a value as text, for error messages.</summary>
     public static string Preview(ReadOnlySpan<byte> value)
