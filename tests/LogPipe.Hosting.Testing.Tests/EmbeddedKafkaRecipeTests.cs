@@ -37,8 +37,11 @@ public sealed class EmbeddedKafkaRecipeTests
             foreach (var (key, value) in settings) b.UseSetting(key, value);
         });
         using var client = factory.CreateClient();
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the service is ready on the embedded broker");
 
         kafka.SetBrokerDown(1);
+        // The service has noticed the outage: its readiness reports the transport unreachable.
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60), "readiness reports the broker down");
         var created = await client.PostAsJsonAsync("/people", new { firstName = "Joe", lastName = "Schmoe", email = "joe@example.com" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var uuid = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uuid").GetGuid();
