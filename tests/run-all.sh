@@ -23,6 +23,7 @@ fast=(
   tests/LogPipe.Hosting.Tests
   tests/LogPipe.Hosting.EntityFrameworkCore.Tests
   tests/LogPipe.Hosting.OpenTelemetry.Tests
+  tests/LogPipe.Hosting.Testing.Tests
 )
 transport=(
   tests/LogPipe.Hosting.Kafka.Tests

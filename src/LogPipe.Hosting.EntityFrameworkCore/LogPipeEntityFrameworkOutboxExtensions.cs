@@ -76,6 +76,7 @@ public static class LogPipeEntityFrameworkOutboxExtensions
         services.TryAddScoped<IOutboxWriter, EntityFrameworkOutboxWriter<TDbContext>>();
         services.TryAddSingleton<OutboxInspector<TDbContext>>();
         services.AddSingleton<OutboxRelay<TDbContext>>();
+        services.AddSingleton<IPendingOutboxRelay>(sp => sp.GetRequiredService<OutboxRelay<TDbContext>>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<OutboxOptions>>().Value.DisableRelay
             ? new DisabledRelay()
             : sp.GetRequiredService<OutboxRelay<TDbContext>>());

@@ -53,6 +53,8 @@ public sealed partial class PackageInstallTests(ITestOutputHelper output) : IDis
         var run = await RepositoryBuild.DotnetAsync(app, Patience, "run", "--project", Path.Combine(app, "PackageConsumer.csproj"));
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("applied greeting v1: hello from the packages", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("harness applied greeting v1: hello from django", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("LogPipe.Hosting.Testing", libraries);
 
         // Installed from the feed into the app's own package folder, not from a project or the machine's cache.
         Assert.All(libraries, id => Assert.True(Directory.Exists(Path.Combine(_scratch, "installed", id.ToLowerInvariant(), version)), $"{id} {version} was not installed from the feed"));

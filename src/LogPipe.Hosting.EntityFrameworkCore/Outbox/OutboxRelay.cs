@@ -21,7 +21,7 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 /// It never skips by "id above the last one relayed": a transaction that commits late with a lower id is still found,
 /// because every cycle reads the unsent rows from the lowest id.
 /// </remarks>
-internal sealed class OutboxRelay<TDbContext> : BackgroundService
+internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutboxRelay
     where TDbContext : DbContext
 {
     public const string SourceHeader = "logpipe-outbox-source";
@@ -37,6 +37,10 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
     private readonly ILogger _logger;
     private readonly string _owner;
     private readonly OutboxLeaseHolder _lease;
+
+    // One cycle at a time: a test's RelayPendingAsync and the background loop would otherwise send the same rows twice.
+    // Never disposed: without its wait handle it holds nothing, and a late Release must not fail during shutdown.
+    private readonly SemaphoreSlim _cycle = new(1, 1);
 
     public OutboxRelay(
         IServiceScopeFactory scopes,
@@ -74,7 +78,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
         {
             try
             {
-                await CycleAsync(stoppingToken).ConfigureAwait(false);
+                await CycleOnceAsync(stoppingToken).ConfigureAwait(false);
                 if (failures > 0) OutboxLog.Recovered(_logger, failures);
                 failures = 0;
                 await _signal.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
@@ -108,6 +112,26 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService
         }
 
         await ReleaseAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RelayPendingAsync(CancellationToken cancellationToken)
+    {
+        await CycleOnceAsync(cancellationToken).ConfigureAwait(false);
+        return HoldsLease;
+    }
+
+    private async Task CycleOnceAsync(CancellationToken cancellationToken)
+    {
+        await _cycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CycleAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _cycle.Release();
+        }
     }
 
     /// <summary>Takes or renews the lease; while held, sends batches until no unsent entry is left.</summary>

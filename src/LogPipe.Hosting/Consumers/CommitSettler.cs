@@ -20,9 +20,11 @@ internal sealed class CommitSettler
     private readonly FailureOptions _failures;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IConsumedRecordObserver? _observer;
 
-    public CommitSettler(ConsumerInstrumentation instrumentation, ConsumerProgress progress, UnitAbandoner abandoner, DeadLetterRecorder deadLetters, FailureOptions failures, TimeProvider time, ILogger logger)
+    public CommitSettler(ConsumerInstrumentation instrumentation, ConsumerProgress progress, UnitAbandoner abandoner, DeadLetterRecorder deadLetters, FailureOptions failures, TimeProvider time, ILogger logger, IConsumedRecordObserver? observer = null)
     {
+        _observer = observer;
         _instrumentation = instrumentation;
         _progress = progress;
         _abandoner = abandoner;
@@ -157,6 +159,7 @@ internal sealed class CommitSettler
         }
 
         LastCommitAt = _time.GetUtcNow();
+        _observer?.Committed(handled.ConvertAll(h => (h.Record, h.Outcome)), deadLetters);
         if (deadLetters.Count > 0) await _deadLetters.ForwardAsync(deadLetters).ConfigureAwait(false);
     }
 }

@@ -31,6 +31,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private readonly MessageLag _messageLag;
     private readonly ConsumerProgress _progress;
     private readonly SaveDeadline _prefetchDeadline;
+    private readonly IConsumedRecordObserver? _observer;
 
     // Lives as long as the runner, like the backoff streak and the per-record switch it keeps: a restart does not reset them.
     private readonly UnitAbandoner _abandoner;
@@ -52,9 +53,11 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         IOptions<LogPipeOptions> options,
         TimeProvider time,
         LogPipeTelemetry telemetry,
-        ILogger<LogPipeConsumerRunner> logger)
+        ILogger<LogPipeConsumerRunner> logger,
+        IConsumedRecordObserver? observer = null)
     {
         _telemetry = telemetry;
+        _observer = observer;
         _scopes = scopes;
         _checkpoints = checkpoints;
         // Sources read checkpoints through a wrapper only when commits overlap reading (a Kafka source tells Kafka-stored
@@ -156,7 +159,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _instrumentation = instrumentation;
         _gatherer = new UnitGatherer(consumers, _options.UnitOfWork, _messageLag, _progress, _time);
         _unitApplier = new UnitApplier(_scopes, _checkpoints, _sourceCheckpoints as CommitOrderedCheckpoints, instrumentation, _abandoner, perRecord, batch, _logger);
-        _settler = new CommitSettler(instrumentation, _progress, _abandoner, deadLetters, _options.Failures, _time, _logger);
+        _settler = new CommitSettler(instrumentation, _progress, _abandoner, deadLetters, _options.Failures, _time, _logger, _observer);
     }
 
     /// <summary>Applies records until <paramref name="cancellationToken"/> is cancelled, waiting for records when all consumers are idle.</summary>

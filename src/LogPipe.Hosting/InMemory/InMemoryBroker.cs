@@ -99,6 +99,15 @@ public sealed class InMemoryBroker
         return false;
     }
 
+    /// <summary>The topics created so far, by name.</summary>
+    internal IReadOnlyList<string> TopicNames()
+    {
+        lock (_topics)
+        {
+            return _topics.Keys.Order(StringComparer.Ordinal).ToArray();
+        }
+    }
+
     internal Task NextAppendAsync(string topic)
     {
         var t = Get(topic);

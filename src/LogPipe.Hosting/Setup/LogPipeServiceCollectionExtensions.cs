@@ -108,7 +108,8 @@ public static class LogPipeServiceCollectionExtensions
             sp.GetRequiredService<IOptions<LogPipeOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<LogPipeTelemetry>(),
-            sp.GetRequiredService<ILogger<LogPipeConsumerRunner>>()));
+            sp.GetRequiredService<ILogger<LogPipeConsumerRunner>>(),
+            sp.GetService<IConsumedRecordObserver>()));
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<LogPipeOptions>>().Value;

@@ -6,7 +6,7 @@ namespace LogPipe.Hosting.Tests.Formats;
 
 public class EnvelopeWriterTests
 {
-    private const string Uuid = "7b5c4a1e-0f2d-4c3b-9a8e-1d2c3b4a5f6e";
+    private const string Uuid = DjangoPersonRecords.Uuid;
 
     private static readonly EnvelopeWriter Writer = new(PayloadJson.CreateOptions());
 
@@ -17,9 +17,7 @@ public class EnvelopeWriterTests
     {
         byte[] record = Writer.Write(WireFormat.Json, "person", 1, Joe(), producerId: null);
 
-        Wire.Equal(
-            Wire.Bytes("json:{\"type\":\"person\",\"version\":1,\"message\":{\"uuid\":\"" + Uuid + "\",\"first_name\":\"Joe\",\"last_name\":\"Schmoe\"}}"),
-            record);
+        Wire.Equal(DjangoPersonRecords.Json(), record);
     }
 
     [Fact]
@@ -27,9 +25,7 @@ public class EnvelopeWriterTests
     {
         byte[] record = Writer.Write(WireFormat.Json, "person", 1, Joe(), "people-api");
 
-        Wire.Equal(
-            Wire.Bytes("json:{\"type\":\"person\",\"version\":1,\"message\":{\"uuid\":\"" + Uuid + "\",\"first_name\":\"Joe\",\"last_name\":\"Schmoe\"},\"producer\":\"people-api\"}"),
-            record);
+        Wire.Equal(DjangoPersonRecords.JsonWithProducer(), record);
     }
 
     [Fact]
@@ -37,17 +33,7 @@ public class EnvelopeWriterTests
     {
         byte[] record = Writer.Write(WireFormat.MessagePack, "person", 1, Joe(), producerId: null);
 
-        Wire.Equal(
-            Wire.Bytes(
-                "msgpack:",
-                0x83, // fixmap, 3 entries
-                0xa4, "type", 0xa6, "person",
-                0xa7, "version", 0x01,
-                0xa7, "message", 0x83,
-                0xa4, "uuid", 0xd9, 36, Uuid, // 36 bytes: str8, as use_bin_type=True allows
-                0xaa, "first_name", 0xa3, "Joe",
-                0xa9, "last_name", 0xa6, "Schmoe"),
-            record);
+        Wire.Equal(DjangoPersonRecords.Msgpack(), record);
     }
 
     [Fact]
@@ -55,18 +41,7 @@ public class EnvelopeWriterTests
     {
         byte[] record = Writer.Write(WireFormat.MessagePack, "person", 1, Joe(), "people-api");
 
-        Wire.Equal(
-            Wire.Bytes(
-                "msgpack:",
-                0x84,
-                0xa4, "type", 0xa6, "person",
-                0xa7, "version", 0x01,
-                0xa7, "message", 0x83,
-                0xa4, "uuid", 0xd9, 36, Uuid,
-                0xaa, "first_name", 0xa3, "Joe",
-                0xa9, "last_name", 0xa6, "Schmoe",
-                0xa8, "producer", 0xaa, "people-api"),
-            record);
+        Wire.Equal(DjangoPersonRecords.MsgpackWithProducer(), record);
     }
 
     [Fact]
