@@ -44,10 +44,19 @@ internal static class ContractExporter
             keyFields[0],
             Streams(uses, produced: true),
             Streams(uses, produced: false),
-            string.Join(", ", uses.Select(u => u.Serializer.SerializerType.FullName!).Distinct().Order(StringComparer.Ordinal)),
+            string.Join(", ", uses.Select(u => ReadableName(u.Serializer.SerializerType)).Distinct().Order(StringComparer.Ordinal)),
             schema,
             json,
             msgpack);
+    }
+
+    /// <summary>A type's name as C# writes it (<c>Ns.Outer.Serializer&lt;Ns.Message&gt;</c>), without assembly versions.</summary>
+    private static string ReadableName(Type type)
+    {
+        var name = (type.IsNested ? ReadableName(type.DeclaringType!) + "." + type.Name : type.Namespace + "." + type.Name);
+        if (!type.IsGenericType) return name;
+        var arguments = type.GetGenericArguments().Skip(type.DeclaringType?.GetGenericArguments().Length ?? 0);
+        return name[..name.IndexOf('`', StringComparison.Ordinal)] + "<" + string.Join(", ", arguments.Select(ReadableName)) + ">";
     }
 
     private static List<string> Streams(IEnumerable<(SerializerDescriptor Serializer, string Stream, bool Produced)> uses, bool produced) =>

@@ -56,7 +56,10 @@ internal sealed record FieldContract(string Name, string Type, bool Nullable, bo
         var type = string.Join(" | ", types);
         if (shape["format"] is JsonValue format) type += $" ({format.GetValue<string>()})";
         else if (shape["pattern"] is not null && types.Contains("string")) type += " (pattern)";
-        if (shape["items"] is JsonObject items && items["type"] is { } itemType) type += $" of {itemType.ToJsonString()}";
+        if (shape["items"] is JsonObject items && items["type"] is { } itemType)
+        {
+            type += " of " + (itemType is JsonArray itemTypes ? string.Join(" | ", itemTypes.Select(t => t!.GetValue<string>())) : itemType.GetValue<string>());
+        }
         return new FieldContract(name, type, nullable, required, shape.ToJsonString());
     }
 }

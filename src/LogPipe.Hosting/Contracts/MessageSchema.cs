@@ -33,11 +33,14 @@ internal static class MessageSchema
     /// <summary>Exports the schema of <paramref name="messageType"/> under <paramref name="options"/>.</summary>
     public static JsonObject For(Type messageType, string title, JsonSerializerOptions options)
     {
-        var exporterOptions = new JsonSchemaExporterOptions { TransformSchemaNode = FillInValueForms };
+        // Element types of collections carry no nullability annotation: read them as written (non-null), as the
+        // payload options' RespectNullableAnnotations does for properties.
+        var exporterOptions = new JsonSchemaExporterOptions { TransformSchemaNode = FillInValueForms, TreatNullObliviousAsNonNullable = true };
         var exported = options.GetJsonSchemaAsNode(messageType, exporterOptions) as JsonObject
             ?? throw new InvalidOperationException($"{messageType.Name} has no object schema; a message must serialize to a JSON object.");
 
-        // $schema and title first, then what the exporter wrote, in its order.
+        // $schema and title first, then what the exporter wrote, in its order. A message is an object, never null.
+        exported["type"] = "object";
         var schema = new JsonObject { ["$schema"] = Dialect, ["title"] = title };
         foreach (var (name, value) in exported.ToList())
         {

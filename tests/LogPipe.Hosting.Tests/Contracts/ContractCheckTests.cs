@@ -1,5 +1,4 @@
-using LogPipe.Hosting.Contracts;
-using Microsoft.Extensions.DependencyInjection;
+using static LogPipe.Hosting.Tests.Contracts.ContractServices;
 using static LogPipe.Hosting.Tests.Contracts.ContractShapes;
 
 namespace LogPipe.Hosting.Tests.Contracts;
@@ -10,29 +9,8 @@ namespace LogPipe.Hosting.Tests.Contracts;
 /// </summary>
 public sealed class ContractCheckTests
 {
-    internal static ContractDocument Contracts(Action<LogPipeBuilder> configure)
-    {
-        var services = new ServiceCollection().AddLogging();
-        services.AddLogPipe(lp =>
-        {
-            lp.UseInMemoryTransport().UseInMemoryOffsets();
-            configure(lp);
-        });
-        using var provider = services.BuildServiceProvider();
-        return LogPipeContracts.Current(provider);
-    }
-
-    internal static Action<LogPipeBuilder> Consumes<TSerializer>()
-        where TSerializer : class, IMessageSerializer =>
-        lp => lp.AddConsumer("people", c => c.Register<TSerializer>());
-
-    private static Action<LogPipeBuilder> Produces<TMessage, TSerializer>()
-        where TMessage : class
-        where TSerializer : class, IMessageSerializer =>
-        lp => lp.AddProducer<TMessage, TSerializer>("people");
-
     private static ContractCheckResult Check(Action<LogPipeBuilder> published, Action<LogPipeBuilder> current) =>
-        LogPipeContracts.Compare(Contracts(published).ToJson(), "logpipe.contracts.json", Contracts(current));
+        LogPipeContracts.Compare(Document(published).ToJson(), "logpipe.contracts.json", Document(current));
 
     private static ContractDifference SingleBreak(ContractCheckResult result, ContractChangeKind kind, string? field)
     {
@@ -90,13 +68,13 @@ public sealed class ContractCheckTests
 
     [Fact]
     public void A_published_version_no_longer_registered_is_a_breaking_change() =>
-        SingleBreak(Check(Consumes<Person<Published>>(), Consumes<PlaceSerializer>()), ContractChangeKind.VersionRemoved, null);
+        SingleBreak(Check(Consumes<Person<Published>>(), Consumes<PlaceV1>()), ContractChangeKind.VersionRemoved, null);
 
     [Fact]
     public void Every_break_of_a_reused_version_is_listed_in_one_result()
     {
         var result = Check(
-            lp => lp.AddConsumer("people", c => c.Register<Person<Published>>().Register<PlaceSerializer>()),
+            lp => lp.AddConsumer("people", c => c.Register<Person<Published>>().Register<PlaceV1>()),
             lp => lp.AddConsumer("people", c => c.Register<Person<LastNameAnInteger>>()));
 
         Assert.Equal(
@@ -121,7 +99,7 @@ public sealed class ContractCheckTests
     [Fact]
     public void A_new_message_type_is_accepted()
     {
-        var result = Check(Consumes<Person<Published>>(), lp => lp.AddConsumer("people", c => c.Register<Person<Published>>().Register<PlaceSerializer>()));
+        var result = Check(Consumes<Person<Published>>(), lp => lp.AddConsumer("people", c => c.Register<Person<Published>>().Register<PlaceV1>()));
 
         Assert.True(result.IsCompatible, result.ToString());
         Assert.Equal(ContractChangeKind.TypeAdded, Assert.Single(result.Differences).Kind);
@@ -180,7 +158,7 @@ public sealed class ContractCheckTests
         try
         {
             var path = Path.Combine(directory.FullName, LogPipeContracts.DefaultFileName);
-            File.WriteAllText(path, Contracts(Consumes<Person<Published>>()).ToJson());
+            File.WriteAllText(path, Document(Consumes<Person<Published>>()).ToJson());
 
             using var broken = Provider(Consumes<Person<LastNameRemoved>>());
             using var compatible = Provider(lp => lp.AddConsumer("people", c => c.Register<Person<Published>>().Register<PersonV2>()));
@@ -201,16 +179,5 @@ public sealed class ContractCheckTests
     [Fact]
     public void A_file_that_is_not_a_contracts_file_is_refused_naming_it() =>
         Assert.Contains("notes.json is not a LogPipe contracts file", Assert.Throws<FormatException>(
-            () => LogPipeContracts.Compare("""{"hello":1}""", "notes.json", Contracts(Consumes<Person<Published>>()))).Message, StringComparison.Ordinal);
-
-    private static ServiceProvider Provider(Action<LogPipeBuilder> configure)
-    {
-        var services = new ServiceCollection().AddLogging();
-        services.AddLogPipe(lp =>
-        {
-            lp.UseInMemoryTransport().UseInMemoryOffsets();
-            configure(lp);
-        });
-        return services.BuildServiceProvider();
-    }
+            () => LogPipeContracts.Compare("""{"hello":1}""", "notes.json", Document(Consumes<Person<Published>>()))).Message, StringComparison.Ordinal);
 }

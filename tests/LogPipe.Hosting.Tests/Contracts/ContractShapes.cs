@@ -52,7 +52,7 @@ public static class ContractShapes
         public override int Version => 2;
     }
 
-    public sealed class PlaceSerializer : MessageSerializer<Place>
+    public sealed class PlaceV1 : MessageSerializer<Place>
     {
         public override string MessageType => "place";
 
