@@ -93,6 +93,43 @@ public sealed class ContractsTests
         }
     }
 
+    [Fact]
+    public async Task Contracts_check_without_a_contracts_file_ends_with_exit_code_4_saying_how_to_create_it()
+    {
+        var directory = Directory.CreateTempSubdirectory("logpipe-contracts-");
+        try
+        {
+            var result = await Logpipe(directory.FullName, ChildProcess.Patience, "contracts", "check", "--assembly", SampleAssembly);
+
+            Assert.True(result.ExitCode == 4, result.Output);
+            Assert.Contains($"No contracts file at {Path.Combine(directory.FullName, LogPipeContracts.DefaultFileName)}; create it with 'logpipe contracts export'", result.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Contracts_export_of_a_program_that_builds_no_LogPipe_host_fails_with_exit_code_1_showing_its_output()
+    {
+        var directory = Directory.CreateTempSubdirectory("logpipe-contracts-");
+        try
+        {
+            // The tool itself is such a program: run without a command it prints its usage and ends.
+            var result = await Logpipe(directory.FullName, ChildProcess.Patience, "contracts", "export", "--assembly", Path.Combine(AppContext.BaseDirectory, "logpipe.dll"));
+
+            Assert.True(result.ExitCode == 1, result.Output);
+            Assert.Contains("logpipe: The service (assembly ", result.StandardError, StringComparison.Ordinal);
+            Assert.Contains("before writing its contracts", result.StandardError, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFiles(directory.FullName));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static string SampleAssembly => Path.Combine(AppContext.BaseDirectory, "LogPipe.Sample.dll");
 
     private static Task<ChildProcessResult> Logpipe(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
