@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using LogPipe.Cli.Broker;
+using LogPipe.Cli.Contracts;
 using LogPipe.Cli.DeadLetters;
 using LogPipe.Cli.Leases;
 using LogPipe.Cli.Offsets;
@@ -16,7 +17,7 @@ internal static class LogPipeCommandLine
     public static RootCommand Build()
     {
         var root = new RootCommand(
-            "Operate services built on LogPipe.Hosting: offsets, dead letters, the outbox, readable topic tails and the development Kafka broker. " +
+            "Operate services built on LogPipe.Hosting: offsets, dead letters, the outbox, readable topic tails, the development Kafka broker and message contracts. " +
             "Reads the service's appsettings.json and environment like the service does.")
         {
             OffsetsCommand.Create(),
@@ -25,6 +26,7 @@ internal static class LogPipeCommandLine
             DeadLettersCommand.Create(),
             OutboxCommand.Create(),
             BrokerCommand.Create(),
+            ContractsCommand.Create(),
         };
         GlobalOptions.AddTo(root);
         return root;

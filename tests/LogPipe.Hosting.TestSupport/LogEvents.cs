@@ -280,6 +280,12 @@ public static class LogEvents
     /// <summary>SetupLog.InMemoryCheckpoints.</summary>
     public const int InMemoryCheckpoints = 6001;
 
+    /// <summary>SetupLog.ContractsExported.</summary>
+    public const int ContractsExported = 9070;
+
+    /// <summary>SetupLog.ContractsExportFailed.</summary>
+    public const int ContractsExportFailed = 9071;
+
     /// <summary>DevBrokerLog.Ready.</summary>
     public const int DevBrokerReady = 7150;
 

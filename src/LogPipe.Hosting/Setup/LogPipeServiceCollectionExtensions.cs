@@ -88,6 +88,9 @@ public static class LogPipeServiceCollectionExtensions
 
         var builder = new LogPipeBuilder(services, configuration);
         configure(builder);
+
+        // `logpipe contracts export` runs the service with this variable set: the contracts are written once the host is built.
+        ContractsExportHook.InstallIfRequested();
         var built = builder.Build();
         services.AddSingleton(built);
         services.AddSingleton<IValidateOptions<LogPipeOptions>>(sp => new InMemoryEnvironmentValidator(

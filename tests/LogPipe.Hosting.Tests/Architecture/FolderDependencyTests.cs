@@ -16,7 +16,7 @@ public sealed partial class FolderDependencyTests
         ["Options"],
         ["Serializers"],
         ["Registration", "Formats", "Checkpoints"],
-        ["Transport"],
+        ["Transport", "Contracts"],
         ["Diagnostics"],
         ["Producers", "Consumers"],
         ["InMemory"],
