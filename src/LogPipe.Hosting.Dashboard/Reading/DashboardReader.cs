@@ -70,7 +70,9 @@ internal sealed class DashboardReader
 
         var rows = partitions.Select(p => new PartitionRow(p, leases.GetValueOrDefault(p.Partition))).ToList();
         var idle = _configuration.Consumers.Select(c => c.Stream).Where(s => !partitions.Any(p => p.Partition.Stream == s)).ToList();
-        return new PartitionsModel(_runner.TransportName, rows, idle, leaseStore is not null, leaseStore?.Owner);
+        // Lease columns only where leases exist (Kinesis with several instances): a store that could keep them says nothing of
+        // a Kafka topic.
+        return new PartitionsModel(_runner.TransportName, rows, idle, leases.Count > 0, leaseStore?.Owner);
     }
 
     private async Task<HealthModel?> HealthAsync(CancellationToken cancellationToken)
