@@ -5,7 +5,7 @@
 #
 #   tests/run-all.sh [--install] [--prerequisites] [--jobs N] [--stage fast|transport|fault] [--no-build] [--results DIR]
 #
-#   --install         install missing prerequisites (PostgreSQL 15, Node.js and npm) with apt-get, when this user can:
+#   --install         install missing prerequisites (PostgreSQL 15, Node.js and npm, Chromium) with apt-get, when this user can:
 #                     root, or passwordless sudo; LOGPIPE_INSTALL_PREREQUISITES=1 does the same
 #   --prerequisites   only check (with --install: install) the prerequisites, then stop
 #   --jobs N          test projects run at once within a stage (default 1: on 2 shared cores the transport stage took
@@ -30,6 +30,7 @@ transport=(
   tests/LogPipe.Hosting.Kinesis.Tests
   tests/LogPipe.Cli.Tests
   tests/LogPipe.Sample.Tests
+  tests/LogPipe.Hosting.Dashboard.Tests
   tests/LogPipe.Hosting.Benchmarks.Tests
   tests/LogPipe.Hosting.Packaging.Tests
 )
@@ -80,6 +81,10 @@ check_prerequisites() {
   fi
   command -v node >/dev/null 2>&1 || need "Node.js (node), for kinesalite" "nodejs npm"
   if command -v node >/dev/null 2>&1 && ! command -v npm >/dev/null 2>&1; then need "npm, to install kinesalite" "npm"; fi
+  # The dashboard's browser tests drive the machine's Chromium (Playwright never downloads one here).
+  if [ -z "${LOGPIPE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+    need "Chromium (chromium), for the dashboard's browser tests (or set LOGPIPE_CHROMIUM to a Chromium executable)" "chromium"
+  fi
 }
 
 check_prerequisites

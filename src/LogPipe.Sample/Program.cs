@@ -14,6 +14,8 @@ builder.Services.AddControllers();
 builder.Services.AddOpenApi();
 builder.Services.AddSample(builder.Configuration);
 builder.Services.AddSampleTelemetry(builder.Configuration);
+// The operator dashboard at /logpipe: local requests only, as no authorization policy is set on it.
+builder.Services.AddLogPipeDashboard();
 
 var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())
@@ -30,5 +32,6 @@ app.MapOpenApi();
 app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = r => r.Tags.Contains("ready") });
 app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
 app.MapControllers();
+app.MapLogPipeDashboard("/logpipe");
 await app.RunAsync();
 return 0;

@@ -6,13 +6,13 @@ namespace LogPipe.Hosting.FaultInjection.Tests;
 
 /// <summary>
 /// The tests' named event ids (<see cref="LogEvents"/>) against the [LoggerMessage] declarations they name. This project
-/// loads every LogPipe assembly that logs (the library, EF Core, Kafka, Kinesis, the development broker).
+/// loads every LogPipe assembly that logs (the library, EF Core, Kafka, Kinesis, the development broker, the dashboard).
 /// </summary>
 public sealed class LogEventsTests
 {
     private static readonly string[] LoggingAssemblies =
     [
-        "LogPipe.Hosting", "LogPipe.Hosting.EntityFrameworkCore", "LogPipe.Hosting.Kafka", "LogPipe.Hosting.Kinesis", "LogPipe.Hosting.Kafka.DevBroker",
+        "LogPipe.Hosting", "LogPipe.Hosting.EntityFrameworkCore", "LogPipe.Hosting.Kafka", "LogPipe.Hosting.Kinesis", "LogPipe.Hosting.Kafka.DevBroker", "LogPipe.Hosting.Dashboard",
     ];
 
     [Fact]

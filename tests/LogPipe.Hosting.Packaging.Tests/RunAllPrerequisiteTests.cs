@@ -62,9 +62,20 @@ public sealed class RunAllPrerequisiteTests : IDisposable
         Assert.Equal(["update -qq", "install -y -qq --no-install-recommends nodejs npm"], File.ReadAllLines(log));
     }
 
+    [Fact]
+    public async Task Without_chromium_run_all_names_it_and_the_apt_command_that_installs_it()
+    {
+        var result = await RunAllAsync(["--prerequisites"], install: null, chromium: null);
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Contains("run-all: missing prerequisite: Chromium (chromium), for the dashboard's browser tests (or set LOGPIPE_CHROMIUM to a Chromium executable)\n  install it with: sudo apt-get install -y chromium", result.StandardError, StringComparison.Ordinal);
+    }
+
     private Task<ChildProcessResult> RunAllAsync(params string[] arguments) => RunAllAsync(arguments, install: null);
 
-    private Task<ChildProcessResult> RunAllAsync(string[] arguments, string? install) =>
+    // LOGPIPE_CHROMIUM stands for an installed Chromium (as LOGPIPE_TEST_POSTGRES does for PostgreSQL) unless a test
+    // asks for none.
+    private Task<ChildProcessResult> RunAllAsync(string[] arguments, string? install, string? chromium = "chromium") =>
         ChildProcess.RunAsync(
             Path.Combine(_bin, "bash"),
             [Path.Combine(RepositoryBuild.Root, "tests", "run-all.sh"), .. arguments],
@@ -72,12 +83,13 @@ public sealed class RunAllPrerequisiteTests : IDisposable
             new ChildProcessOptions
             {
                 CloseStandardInput = true,
-                RemoveEnvironment = key => key == "LOGPIPE_INSTALL_PREREQUISITES",
+                RemoveEnvironment = key => key is "LOGPIPE_INSTALL_PREREQUISITES" or "LOGPIPE_CHROMIUM",
                 Environment = new Dictionary<string, string?>
                 {
                     ["PATH"] = _bin,
                     ["LOGPIPE_TEST_POSTGRES"] = "Host=127.0.0.1",
                     ["LOGPIPE_INSTALL_PREREQUISITES"] = install,
+                    ["LOGPIPE_CHROMIUM"] = chromium,
                 },
             });
 

@@ -291,4 +291,33 @@ public static class LogEvents
 
     /// <summary>DevBrokerLog.StandardInputClosed.</summary>
     public const int DevBrokerStandardInputClosed = 7151;
+
+    // src/LogPipe.Hosting.Dashboard/DashboardLog.cs
+
+    /// <summary>DashboardLog.LocalRequestsOnly.</summary>
+    public const int DashboardLocalRequestsOnly = 9090;
+
+    /// <summary>DashboardLog.AuthorizationRequired.</summary>
+    public const int DashboardAuthorizationRequired = 9091;
+
+    /// <summary>DashboardLog.ReadOnly.</summary>
+    public const int DashboardReadOnly = 9092;
+
+    /// <summary>DashboardLog.RemoteRequestRefused.</summary>
+    public const int DashboardRemoteRequestRefused = 9093;
+
+    /// <summary>DashboardLog.ActionRefusedReadOnly.</summary>
+    public const int DashboardActionRefusedReadOnly = 9094;
+
+    /// <summary>DashboardLog.ActionRefusedAntiforgery.</summary>
+    public const int DashboardActionRefusedAntiforgery = 9095;
+
+    /// <summary>DashboardLog.ActionRun.</summary>
+    public const int DashboardActionRun = 9096;
+
+    /// <summary>DashboardLog.LeasesUnreadable.</summary>
+    public const int DashboardLeasesUnreadable = 9097;
+
+    /// <summary>DashboardLog.HealthUnreadable.</summary>
+    public const int DashboardHealthUnreadable = 9098;
 }

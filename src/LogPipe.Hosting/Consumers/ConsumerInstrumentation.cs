@@ -11,11 +11,13 @@ internal sealed class ConsumerInstrumentation
     private readonly LogPipeTelemetry _telemetry;
     private readonly string _system;
     private readonly string _consumerGroup;
+    private readonly StreamActivity _activity;
     private readonly ConcurrentDictionary<PartitionKey, (long NextOffset, ILogEndSource? Source)> _committed = new();
 
-    public ConsumerInstrumentation(LogPipeTelemetry telemetry, string transportName, string consumerGroup)
+    public ConsumerInstrumentation(LogPipeTelemetry telemetry, string transportName, string consumerGroup, StreamActivity activity)
     {
         _telemetry = telemetry;
+        _activity = activity;
         _system = LogPipeTelemetry.MessagingSystem(transportName);
         _consumerGroup = consumerGroup;
         if (telemetry.MetricsEnabled)
@@ -121,8 +123,9 @@ internal sealed class ConsumerInstrumentation
         }
     }
 
-    public void SaveFailed(IncomingRecord record)
+    public void SaveFailed(IncomingRecord record, Exception failure)
     {
+        _activity.Failed(PositionOf(record), "SaveFailed", failure.Message);
         if (_telemetry.MetricsEnabled) _telemetry.SaveFailures.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", record.Partition.Stream));
     }
 
@@ -137,6 +140,7 @@ internal sealed class ConsumerInstrumentation
             _committed[record.Partition] = (record.Offset + 1, consumer.Source as ILogEndSource);
         }
 
+        RecordActivity(handled);
         if (!_telemetry.MetricsEnabled) return;
         // Counted per (topic, type or error) and added once per group: one Add per record cost more than the unit's commit.
         var applied = new Dictionary<(string Topic, string? Type), int>();
@@ -182,6 +186,22 @@ internal sealed class ConsumerInstrumentation
         _telemetry.UnitRecords.Record(handled.Count);
         _telemetry.UnitDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
     }
+
+    private void RecordActivity(IReadOnlyList<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled)
+    {
+        // Round-robin interleaves the topics of a unit: counted per topic first, then added once each.
+        var perStream = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (_, record, outcome) in handled)
+        {
+            perStream[record.Partition.Stream] = perStream.GetValueOrDefault(record.Partition.Stream) + 1;
+            if (outcome.Error is { } error && error != MessageErrorKind.IgnoredType) _activity.Failed(PositionOf(record), error.ToString(), outcome.ErrorMessage);
+        }
+
+        foreach (var (stream, count) in perStream) _activity.Handled(stream, count);
+    }
+
+    private static RecordPosition PositionOf(IncomingRecord record) =>
+        new(record.Partition.Stream, record.Partition.Partition, record.Offset, record.SequenceNumber);
 
     private IEnumerable<System.Diagnostics.Metrics.Measurement<long>> ObserveLag()
     {

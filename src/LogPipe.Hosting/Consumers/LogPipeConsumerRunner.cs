@@ -109,6 +109,12 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>The name of the transport in use (<c>LogPipe:Transport</c>), for the dashboard.</summary>
+    internal string TransportName => _transports.Name;
+
+    /// <summary>The checkpoint store, for the dashboard's read of shard leases.</summary>
+    internal ICheckpointStore Checkpoints => _checkpoints;
+
     /// <summary>The transport in use, for health checks.</summary>
     internal ITransport Transport => _transports.Current;
 
@@ -150,7 +156,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     {
         // A restart after disposal composes new parts: the time of the last commit is kept.
         _status = _status with { LastCommitAt = _settler?.LastCommitAt ?? _status.LastCommitAt };
-        var instrumentation = new ConsumerInstrumentation(_telemetry, transport.Name, _consumerGroup);
+        var instrumentation = new ConsumerInstrumentation(_telemetry, transport.Name, _consumerGroup, _progress.Activity);
         var forwarder = _options.DeadLetters.ForwardTo is { Length: > 0 } forwardTo ? new DeadLetterForwarder(_transports, forwardTo, _logger) : null;
         var deadLetters = new DeadLetterRecorder(_consumerGroup, _abandoner, forwarder, _time, _logger);
         var perRecord = new PerRecordApplier(instrumentation, _progress, _abandoner, deadLetters, _time, _logger);

@@ -93,7 +93,7 @@ internal sealed class PerRecordApplier
                 {
                     // Whatever a user's code throws (an OperationCanceledException of its own included) is a save failure.
                     _instrumentation.EndProcess(span, default, ex);
-                    _instrumentation.SaveFailed(record);
+                    _instrumentation.SaveFailed(record, ex);
                     saveFailure = ex;
                 }
 

@@ -17,8 +17,12 @@ internal sealed class ConsumerProgress
     public ConsumerProgress(TimeProvider time)
     {
         _time = time;
+        Activity = new StreamActivity(time);
         Alive();
     }
+
+    /// <summary>What each topic or stream handled lately: rate and last error, for the dashboard.</summary>
+    public StreamActivity Activity { get; }
 
     /// <summary>When the loop last handled a record or finished an idle poll.</summary>
     public DateTimeOffset LastProgressAt => new(Interlocked.Read(ref _lastProgressTicks), TimeSpan.Zero);
@@ -50,6 +54,7 @@ internal sealed class ConsumerProgress
         Alive();
         if (!_partitions.TryGetValue(partition, out var state)) return;
         if (next > Volatile.Read(ref state.Position)) Volatile.Write(ref state.Position, next);
+        Volatile.Write(ref state.LastCommitTicks, _time.GetUtcNow().UtcTicks);
 
         // Records taken after the committed ones still wait, but their clock starts now: the partition just moved.
         Volatile.Write(ref state.PendingSinceTicks, next > state.HighestTaken ? 0 : _time.GetUtcNow().UtcTicks);
@@ -83,6 +88,23 @@ internal sealed class ConsumerProgress
         return stalled;
     }
 
+    /// <summary>Every partition this instance took records of and still reads, as of now, in key order.</summary>
+    public List<PartitionProgress> Partitions()
+    {
+        var partitions = new List<PartitionProgress>(_partitions.Count);
+        foreach (var (partition, state) in _partitions)
+        {
+            var position = Volatile.Read(ref state.Position);
+            long? end = state.LogEnd is { } source && source.TryGetLogEnd(partition, out var e) ? e : null;
+            partitions.Add(new PartitionProgress(partition, position, end, AsTime(Volatile.Read(ref state.LastCommitTicks)), AsTime(Volatile.Read(ref state.PendingSinceTicks))));
+        }
+
+        partitions.Sort(static (a, b) => string.CompareOrdinal(a.Partition.ToString(), b.Partition.ToString()));
+        return partitions;
+    }
+
+    private static DateTimeOffset? AsTime(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
     /// <summary>
     /// One partition's progress. Written by the consumer loop only; health checks read <see cref="Position"/> and
     /// <see cref="PendingSinceTicks"/> from other threads, hence fields read and written whole.
@@ -96,5 +118,8 @@ internal sealed class ConsumerProgress
 
         /// <summary>UTC ticks of when the oldest taken, uncommitted record was taken; 0 when none waits.</summary>
         public long PendingSinceTicks;
+
+        /// <summary>UTC ticks of the last commit of its records; 0 before the first.</summary>
+        public long LastCommitTicks;
     }
 }

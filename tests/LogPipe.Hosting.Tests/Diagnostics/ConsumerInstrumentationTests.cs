@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.TestSupport;
 using LogPipe.Hosting.Transport;
 
@@ -14,7 +15,7 @@ public sealed class ConsumerInstrumentationTests
         using var spans = new SpanListener();
         var stopped = spans.Stopped;
         using var telemetry = new LogPipeTelemetry(null);
-        var instrumentation = new ConsumerInstrumentation(telemetry, "Kinesis", "billing");
+        var instrumentation = new ConsumerInstrumentation(telemetry, "Kinesis", "billing", new StreamActivity(TimeProvider.System));
         var record = new IncomingRecord(new PartitionKey("Kinesis", stream, "shardId-000000000001"), 7, null, "json:{}"u8.ToArray(), DateTimeOffset.UtcNow)
         {
             SequenceNumber = "49590338271490256608559692538361571095921575989136588898",

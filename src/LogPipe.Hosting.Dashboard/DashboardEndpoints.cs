@@ -1,0 +1,42 @@
+using System.Reflection;
+using LogPipe.Hosting.Dashboard.Actions;
+using LogPipe.Hosting.Dashboard.Pages;
+using LogPipe.Hosting.Dashboard.Reading;
+using LogPipe.Hosting.Dashboard.Rendering;
+using LogPipe.Hosting.Dashboard.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace LogPipe.Hosting.Dashboard;
+
+/// <summary>The dashboard's routes under its prefix: the pages, the stylesheet and the actions.</summary>
+internal static class DashboardEndpoints
+{
+    private const string StylesheetResource = "LogPipe.Hosting.Dashboard.dashboard.css";
+
+    public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
+    {
+        var group = endpoints.MapGroup(prefix);
+        group.WithMetadata(new DashboardEndpointMarker(prefix));
+        group.ExcludeFromDescription();
+
+        // Headers first, so a refused request carries them too; then the local-requests-only rule.
+        group.AddEndpointFilter(SecurityHeaders.FilterAsync);
+        group.AddEndpointFilter(LocalRequestsOnly.FilterAsync);
+
+        group.MapGet("/", async (HttpContext context, DashboardReader reader) =>
+            await PageRenderer.RenderAsync<OverviewPage>(context, prefix, "", await reader.OverviewAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
+        group.MapGet("/partitions", async (HttpContext context, DashboardReader reader) =>
+            await PageRenderer.RenderAsync<PartitionsPage>(context, prefix, "partitions", await reader.PartitionsAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
+        group.MapGet("/dashboard.css", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=3600";
+            var stylesheet = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream(StylesheetResource)
+                ?? throw new InvalidOperationException($"The dashboard's stylesheet ({StylesheetResource}) is missing from {typeof(DashboardEndpoints).Assembly.GetName().Name}.");
+            return Results.Stream(stylesheet, "text/css; charset=utf-8");
+        });
+        group.MapPost("/actions/{name}", (HttpContext context, string name) => ActionEndpoint.RunAsync(context, name, prefix)).DisableAntiforgery();
+        return group;
+    }
+}
