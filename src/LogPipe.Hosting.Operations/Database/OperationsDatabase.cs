@@ -1,30 +1,43 @@
 using System.Data.Common;
-using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace LogPipe.Cli.Configuration;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>
-/// The database holding LogPipe's tables, from <c>--provider</c>/<c>--connection-string</c> or <c>LogPipe:Admin</c>.
-/// Every use goes through <see cref="RunAsync{T}"/>, which turns the database's failures into the tool's exit codes.
-/// The connection string is never printed: it may hold a password.
+/// The database holding LogPipe's tables: the service's own DbContext (inside the service), or one the operator names by
+/// provider and connection string (<c>LogPipe:Admin</c>, the CLI). Every use goes through <see cref="RunAsync{T}"/>, which
+/// turns the database's failures into <see cref="OperationException"/>s. The connection string is never shown: it may
+/// hold a password.
 /// </summary>
-internal sealed class AdminDatabase
+internal sealed class OperationsDatabase
 {
     private const string AdminSection = "LogPipe:Admin";
 
-    private readonly string _connectionString;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly Func<IServiceProvider, DbContext> _context;
+    private readonly Func<string, CheckpointRows> _checkpoints;
+    private readonly string? _connectionString;
     private readonly string? _schema;
     private bool _reachable;
 
-    private AdminDatabase(DatabaseProvider provider, string connectionString, string? schema, string description)
+    private OperationsDatabase(
+        IServiceScopeFactory scopes,
+        Func<IServiceProvider, DbContext> context,
+        Func<string, CheckpointRows> checkpoints,
+        DatabaseProvider provider,
+        string? connectionString,
+        string? schema,
+        string description)
     {
+        _scopes = scopes;
+        _context = context;
+        _checkpoints = checkpoints;
         Provider = provider;
         _connectionString = connectionString;
         _schema = schema;
@@ -36,25 +49,52 @@ internal sealed class AdminDatabase
     /// <summary>Where the database is (file, or host and database name), without credentials.</summary>
     public string Description { get; }
 
+    /// <summary>The service's own database: <typeparamref name="TDbContext"/>, resolved in a scope of <paramref name="scopes"/> per use.</summary>
+    public static OperationsDatabase ForService<TDbContext>(IServiceScopeFactory scopes)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var provider = db.Database.ProviderName switch
+        {
+            { } name when name.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) => DatabaseProvider.Sqlite,
+            { } name when name.Contains("Npgsql", StringComparison.OrdinalIgnoreCase) => DatabaseProvider.Postgres,
+            _ => DatabaseProvider.SqlServer,
+        };
+        var connection = db.Database.GetDbConnection();
+        var description = string.IsNullOrEmpty(connection.Database) || provider == DatabaseProvider.Sqlite
+            ? connection.DataSource
+            : $"{connection.DataSource}/{connection.Database}";
+        return new OperationsDatabase(
+            scopes,
+            services => services.GetRequiredService<TDbContext>(),
+            group => new EditorCheckpointRows<TDbContext>(scopes, group),
+            provider,
+            db.Database.GetConnectionString(),
+            schema: null,
+            description);
+    }
+
     /// <summary>Finds the database in the options or the configuration.</summary>
-    /// <exception cref="CommandException">Nothing configured, an unknown provider or a malformed connection string (2); a missing SQLite file (3).</exception>
-    public static AdminDatabase Resolve(ToolConfiguration configuration, string? providerOption, string? connectionStringOption, string? schemaOption)
+    /// <exception cref="OperationException">Nothing configured, an unknown provider or a malformed connection string (2); a missing SQLite file (3).</exception>
+    public static OperationsDatabase Resolve(IConfiguration configuration, string? providerOption, string? connectionStringOption, string? schemaOption)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var (providerText, providerSource) = providerOption is not null
             ? (providerOption, "--provider")
-            : (configuration[$"{AdminSection}:Provider"], $"{AdminSection}:Provider");
+            : (configuration.Setting($"{AdminSection}:Provider"), $"{AdminSection}:Provider");
         if (providerText is null)
         {
-            throw CommandException.Usage(
+            throw OperationException.Invalid(
                 $"No database for LogPipe's tables: pass --provider and --connection-string, or set {AdminSection}:Provider and " +
                 $"{AdminSection}:ConnectionString (or {AdminSection}:ConnectionStringName).");
         }
 
         var provider = ParseProvider(providerText)
-            ?? throw CommandException.Usage($"Unknown database provider '{providerText}' ({providerSource}): use sqlite, postgres or sqlserver.");
+            ?? throw OperationException.Invalid($"Unknown database provider '{providerText}' ({providerSource}): use sqlite, postgres or sqlserver.");
         var (connectionString, source) = ConnectionString(configuration, connectionStringOption);
-        var schema = schemaOption ?? configuration[$"{AdminSection}:Schema"];
+        var schema = schemaOption ?? configuration.Setting($"{AdminSection}:Schema");
         try
         {
             return provider switch
@@ -66,66 +106,45 @@ internal sealed class AdminDatabase
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
-            throw CommandException.Usage(
+            throw OperationException.Invalid(
                 $"The connection string ({source}) is not a valid {Name(provider)} connection string: {ConnectionStringSecrets.Redact(ex.Message, connectionString)}");
         }
     }
 
-    /// <summary>A context on this database; dispose it.</summary>
-    public AdminDbContext CreateContext()
-    {
-        var options = new DbContextOptionsBuilder<AdminDbContext>();
-        _ = Provider switch
-        {
-            DatabaseProvider.Sqlite => options.UseSqlite(_connectionString),
-            DatabaseProvider.Postgres => options.UseNpgsql(_connectionString),
-            _ => options.UseSqlServer(_connectionString),
-        };
-        return new AdminDbContext(options.Options, _schema);
-    }
-
-    /// <summary>The library's checkpoint editor over this database, so the tool moves checkpoints exactly as the library does.</summary>
-    public CheckpointEditor<AdminDbContext> CheckpointEditor(string consumerGroup)
-    {
-        var services = new ServiceCollection()
-            .AddScoped(_ => CreateContext())
-            .BuildServiceProvider();
-        return new CheckpointEditor<AdminDbContext>(
-            services.GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new LogPipeOptions { ConsumerGroup = consumerGroup }),
-            TimeProvider.System);
-    }
+    /// <summary>The library's checkpoint editor over this database, so checkpoints move exactly as the library moves them.</summary>
+    public CheckpointRows Checkpoints(string consumerGroup) => _checkpoints(consumerGroup);
 
     /// <summary>Runs <paramref name="work"/> against the database, after checking once that it can be reached.</summary>
-    /// <exception cref="CommandException">Unreachable (3), LogPipe's tables missing (2), or another database error (1).</exception>
-    public async Task<T> RunAsync<T>(Func<AdminDbContext, Task<T>> work, CancellationToken cancellationToken)
+    /// <exception cref="OperationException">Unreachable (3), LogPipe's tables missing (2), or another database error (1).</exception>
+    public async Task<T> RunAsync<T>(Func<DbContext, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         await EnsureReachableAsync(cancellationToken).ConfigureAwait(false);
-        var db = CreateContext();
-        await using (db.ConfigureAwait(false))
+        var scope = _scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
         {
+            var db = _context(scope.ServiceProvider);
             try
             {
                 return await work(db).ConfigureAwait(false);
             }
             catch (Exception ex) when (DatabaseError(ex) is { } error)
             {
-                var message = ConnectionStringSecrets.Redact(error.Message, _connectionString);
+                var message = ConnectionStringSecrets.Redact(error.Message, _connectionString ?? "");
                 var where = $"the {Name(Provider)} database {Description}{(_schema is null ? "" : $" (schema '{_schema}')")}";
                 switch (Missing(error))
                 {
                     case MissingObject.Table:
-                        throw CommandException.Usage(
+                        throw OperationException.Invalid(
                             $"LogPipe's tables are not in {where}: {message} Is this the service's database, has it applied its migrations " +
                             "(with modelBuilder.ApplyLogPipeConfiguration), and is --schema right?");
                     case MissingObject.Column:
-                        throw CommandException.Usage(
+                        throw OperationException.Invalid(
                             $"LogPipe's tables in {where} lack a column this tool uses: {message} The database is older than this version of " +
                             "LogPipe.Hosting: add and apply a migration in the service (for example for LogPipeDeadLetters.ReplayRequestedAt).");
                 }
 
-                throw new CommandException(ExitCodes.Failed, $"The {Name(Provider)} database {Description} failed: {message}", ex);
+                throw new OperationException(OperationFailure.Failed, $"The {Name(Provider)} database {Description} failed: {message}", ex);
             }
         }
     }
@@ -134,7 +153,7 @@ internal sealed class AdminDatabase
     /// Like <see cref="RunAsync{T}"/>, for a table that databases of older LogPipe versions lack (such as the shard leases):
     /// <see langword="null"/> when a table <paramref name="work"/> reads is not there.
     /// </summary>
-    public async Task<T?> RunIfTableExistsAsync<T>(Func<AdminDbContext, Task<T>> work, CancellationToken cancellationToken)
+    public async Task<T?> RunIfTableExistsAsync<T>(Func<DbContext, Task<T>> work, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -163,9 +182,10 @@ internal sealed class AdminDatabase
     private async Task EnsureReachableAsync(CancellationToken cancellationToken)
     {
         if (_reachable) return;
-        var db = CreateContext();
-        await using (db.ConfigureAwait(false))
+        var scope = _scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
         {
+            var db = _context(scope.ServiceProvider);
             try
             {
                 await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -173,8 +193,8 @@ internal sealed class AdminDatabase
             }
             catch (Exception ex) when (DatabaseError(ex) is not null || ex is InvalidOperationException or TimeoutException)
             {
-                throw CommandException.Unreachable(
-                    $"Cannot reach the {Name(Provider)} database {Description}: {ConnectionStringSecrets.Redact((DatabaseError(ex) ?? ex).Message, _connectionString)}", ex);
+                throw OperationException.Unreachable(
+                    $"Cannot reach the {Name(Provider)} database {Description}: {ConnectionStringSecrets.Redact((DatabaseError(ex) ?? ex).Message, _connectionString ?? "")}", ex);
             }
         }
 
@@ -202,48 +222,66 @@ internal sealed class AdminDatabase
         _ => null,
     };
 
-    private static (string Value, string Source) ConnectionString(ToolConfiguration configuration, string? option)
+    private static (string Value, string Source) ConnectionString(IConfiguration configuration, string? option)
     {
         if (option is not null) return (option, "--connection-string");
-        if (configuration[$"{AdminSection}:ConnectionString"] is { } direct) return (direct, $"{AdminSection}:ConnectionString");
-        if (configuration[$"{AdminSection}:ConnectionStringName"] is { } name)
+        if (configuration.Setting($"{AdminSection}:ConnectionString") is { } direct) return (direct, $"{AdminSection}:ConnectionString");
+        if (configuration.Setting($"{AdminSection}:ConnectionStringName") is { } name)
         {
-            return configuration[$"ConnectionStrings:{name}"] is { } named
+            return configuration.Setting($"ConnectionStrings:{name}") is { } named
                 ? (named, $"ConnectionStrings:{name}")
-                : throw CommandException.Usage($"{AdminSection}:ConnectionStringName is '{name}', but ConnectionStrings:{name} is not set.");
+                : throw OperationException.Invalid($"{AdminSection}:ConnectionStringName is '{name}', but ConnectionStrings:{name} is not set.");
         }
 
-        throw CommandException.Usage(
+        throw OperationException.Invalid(
             $"No connection string for LogPipe's tables: pass --connection-string, or set {AdminSection}:ConnectionString or {AdminSection}:ConnectionStringName.");
     }
 
-    private static AdminDatabase Sqlite(string connectionString, string source, string? schema)
+    private static OperationsDatabase Sqlite(string connectionString, string source, string? schema)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
         {
-            throw CommandException.Usage($"The connection string ({source}) names no SQLite database file.");
+            throw OperationException.Invalid($"The connection string ({source}) names no SQLite database file.");
         }
 
         var path = Path.GetFullPath(builder.DataSource);
-        if (!File.Exists(path)) throw CommandException.Unreachable($"The SQLite database file '{path}' ({source}) does not exist.");
+        if (!File.Exists(path)) throw OperationException.Unreachable($"The SQLite database file '{path}' ({source}) does not exist.");
 
         // The tool never creates a database: a mistyped path must fail, not leave an empty file behind.
         if (!new DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("Mode")) builder.Mode = SqliteOpenMode.ReadWrite;
         builder.DataSource = path;
-        return new AdminDatabase(DatabaseProvider.Sqlite, builder.ConnectionString, schema, path);
+        return Named(DatabaseProvider.Sqlite, builder.ConnectionString, schema, path);
     }
 
-    private static AdminDatabase Postgres(string connectionString, string? schema)
+    private static OperationsDatabase Postgres(string connectionString, string? schema)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return new AdminDatabase(DatabaseProvider.Postgres, connectionString, schema, $"{builder.Host}:{builder.Port}/{builder.Database}");
+        return Named(DatabaseProvider.Postgres, connectionString, schema, $"{builder.Host}:{builder.Port}/{builder.Database}");
     }
 
-    private static AdminDatabase SqlServer(string connectionString, string? schema)
+    private static OperationsDatabase SqlServer(string connectionString, string? schema)
     {
         var builder = new SqlConnectionStringBuilder(connectionString);
-        return new AdminDatabase(DatabaseProvider.SqlServer, connectionString, schema, $"{builder.DataSource}/{builder.InitialCatalog}");
+        return Named(DatabaseProvider.SqlServer, connectionString, schema, $"{builder.DataSource}/{builder.InitialCatalog}");
+    }
+
+    /// <summary>A database the operator names: LogPipe's tables mapped on the tool's own context, one per use.</summary>
+    private static OperationsDatabase Named(DatabaseProvider provider, string connectionString, string? schema, string description)
+    {
+        var options = new DbContextOptionsBuilder<AdminDbContext>();
+        _ = provider switch
+        {
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString),
+            DatabaseProvider.Postgres => options.UseNpgsql(connectionString),
+            _ => options.UseSqlServer(connectionString),
+        };
+        var scopes = new ServiceCollection()
+            .AddScoped(_ => new AdminDbContext(options.Options, schema))
+            .BuildServiceProvider()
+            .GetRequiredService<IServiceScopeFactory>();
+        return new OperationsDatabase(
+            scopes, services => services.GetRequiredService<AdminDbContext>(), group => new EditorCheckpointRows<AdminDbContext>(scopes, group), provider, connectionString, schema, description);
     }
 
     private enum MissingObject
