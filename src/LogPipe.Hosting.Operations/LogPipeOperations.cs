@@ -105,7 +105,7 @@ public sealed class LogPipeOperations
     public Task<OffsetMove> MoveOffsetAsync(OffsetMoveRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new OffsetMover(_configuration, ConsumerGroup, Database, () => Kafka).MoveAsync(request, cancellationToken);
+        return new OffsetMover(_configuration, ConsumerGroup, Database, () => Kafka, _time).MoveAsync(request, cancellationToken);
     }
 
     /// <summary>The selected dead letters, oldest first, and how many match in all.</summary>

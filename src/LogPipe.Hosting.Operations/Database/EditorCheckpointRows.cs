@@ -12,10 +12,10 @@ internal sealed class EditorCheckpointRows<TDbContext> : CheckpointRows
     private readonly CheckpointEditor<TDbContext> _editor;
     private readonly string _group;
 
-    public EditorCheckpointRows(IServiceScopeFactory scopes, string consumerGroup)
+    public EditorCheckpointRows(IServiceScopeFactory scopes, string consumerGroup, TimeProvider time)
     {
         _group = consumerGroup;
-        _editor = new CheckpointEditor<TDbContext>(scopes, Options.Create(new LogPipeOptions { ConsumerGroup = consumerGroup }), TimeProvider.System);
+        _editor = new CheckpointEditor<TDbContext>(scopes, Options.Create(new LogPipeOptions { ConsumerGroup = consumerGroup }), time);
     }
 
     public override Task<IReadOnlyList<LogPipeCheckpoint>> ListAsync(CancellationToken cancellationToken) => _editor.ListAsync(_group, cancellationToken);

@@ -21,7 +21,7 @@ internal sealed class OperationsDatabase
 
     private readonly IServiceScopeFactory _scopes;
     private readonly Func<IServiceProvider, DbContext> _context;
-    private readonly Func<string, CheckpointRows> _checkpoints;
+    private readonly Func<string, TimeProvider, CheckpointRows> _checkpoints;
     private readonly string? _connectionString;
     private readonly string? _schema;
     private bool _reachable;
@@ -29,7 +29,7 @@ internal sealed class OperationsDatabase
     private OperationsDatabase(
         IServiceScopeFactory scopes,
         Func<IServiceProvider, DbContext> context,
-        Func<string, CheckpointRows> checkpoints,
+        Func<string, TimeProvider, CheckpointRows> checkpoints,
         DatabaseProvider provider,
         string? connectionString,
         string? schema,
@@ -69,7 +69,7 @@ internal sealed class OperationsDatabase
         return new OperationsDatabase(
             scopes,
             services => services.GetRequiredService<TDbContext>(),
-            group => new EditorCheckpointRows<TDbContext>(scopes, group),
+            (group, time) => new EditorCheckpointRows<TDbContext>(scopes, group, time),
             provider,
             db.Database.GetConnectionString(),
             schema: null,
@@ -112,7 +112,9 @@ internal sealed class OperationsDatabase
     }
 
     /// <summary>The library's checkpoint editor over this database, so checkpoints move exactly as the library moves them.</summary>
-    public CheckpointRows Checkpoints(string consumerGroup) => _checkpoints(consumerGroup);
+    /// <param name="consumerGroup">The consumer group.</param>
+    /// <param name="time">The clock of the checkpoints' update times (the system clock when not given).</param>
+    public CheckpointRows Checkpoints(string consumerGroup, TimeProvider? time = null) => _checkpoints(consumerGroup, time ?? TimeProvider.System);
 
     /// <summary>Runs <paramref name="work"/> against the database, after checking once that it can be reached.</summary>
     /// <exception cref="OperationException">Unreachable (3), LogPipe's tables missing (2), or another database error (1).</exception>
@@ -281,7 +283,7 @@ internal sealed class OperationsDatabase
             .BuildServiceProvider()
             .GetRequiredService<IServiceScopeFactory>();
         return new OperationsDatabase(
-            scopes, services => services.GetRequiredService<AdminDbContext>(), group => new EditorCheckpointRows<AdminDbContext>(scopes, group), provider, connectionString, schema, description);
+            scopes, services => services.GetRequiredService<AdminDbContext>(), (group, time) => new EditorCheckpointRows<AdminDbContext>(scopes, group, time), provider, connectionString, schema, description);
     }
 
     private enum MissingObject

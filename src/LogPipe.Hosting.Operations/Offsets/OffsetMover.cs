@@ -17,9 +17,11 @@ internal sealed class OffsetMover
     private readonly string? _serviceGroup;
     private readonly OperationsDatabase _database;
     private readonly Func<KafkaConnection> _kafka;
+    private readonly TimeProvider _time;
 
-    public OffsetMover(IConfiguration configuration, string? serviceGroup, OperationsDatabase database, Func<KafkaConnection> kafka)
+    public OffsetMover(IConfiguration configuration, string? serviceGroup, OperationsDatabase database, Func<KafkaConnection> kafka, TimeProvider time)
     {
+        _time = time;
         _configuration = configuration;
         _serviceGroup = serviceGroup;
         _database = database;
@@ -31,7 +33,7 @@ internal sealed class OffsetMover
         if (request.Targets != 1) throw new ArgumentException("Give exactly one of Offset, SequenceNumber, ToEnd, ToBeginning.", nameof(request));
         ArgumentOutOfRangeException.ThrowIfNegative(request.Offset ?? 0, nameof(request));
         var (group, stream, partition) = (request.ConsumerGroup, request.Stream, request.Partition);
-        var checkpoints = _database.Checkpoints(group);
+        var checkpoints = _database.Checkpoints(group, _time);
         var existing = (await _database.RunAsync(_ => checkpoints.ListAsync(cancellationToken), cancellationToken).ConfigureAwait(false))
             .Where(c => c.Stream == stream && c.Partition == partition)
             .ToList();
