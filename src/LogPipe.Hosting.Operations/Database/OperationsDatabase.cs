@@ -77,7 +77,7 @@ internal sealed class OperationsDatabase
     }
 
     /// <summary>Finds the database in the options or the configuration.</summary>
-    /// <exception cref="OperationException">Nothing configured, an unknown provider or a malformed connection string (2); a missing SQLite file (3).</exception>
+    /// <exception cref="OperationException">Nothing configured, an unknown provider or a malformed connection string (InvalidRequest); a missing SQLite file (Unreachable).</exception>
     public static OperationsDatabase Resolve(IConfiguration configuration, string? providerOption, string? connectionStringOption, string? schemaOption)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -117,7 +117,7 @@ internal sealed class OperationsDatabase
     public CheckpointRows Checkpoints(string consumerGroup, TimeProvider? time = null) => _checkpoints(consumerGroup, time ?? TimeProvider.System);
 
     /// <summary>Runs <paramref name="work"/> against the database, after checking once that it can be reached.</summary>
-    /// <exception cref="OperationException">Unreachable (3), LogPipe's tables missing (2), or another database error (1).</exception>
+    /// <exception cref="OperationException">The database cannot be reached (Unreachable), LogPipe's tables missing (InvalidRequest), or another database error (Failed).</exception>
     public async Task<T> RunAsync<T>(Func<DbContext, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -268,7 +268,7 @@ internal sealed class OperationsDatabase
         return Named(DatabaseProvider.SqlServer, connectionString, schema, $"{builder.DataSource}/{builder.InitialCatalog}");
     }
 
-    /// <summary>A database the operator names: LogPipe's tables mapped on the tool's own context, one per use.</summary>
+    /// <summary>A database the operator names: LogPipe's tables mapped on a context of its own, one per use.</summary>
     private static OperationsDatabase Named(DatabaseProvider provider, string connectionString, string? schema, string description)
     {
         var options = new DbContextOptionsBuilder<AdminDbContext>();

@@ -36,13 +36,7 @@ internal sealed class DeadLetterActions
         async db =>
         {
             var rows = await selection.FindAsync(db, d => new MarkedDeadLetter(d.Id, d.Attempts), m => m.Id, cancellationToken).ConfigureAwait(false);
-            var now = _time.GetUtcNow();
-            foreach (var chunk in rows.Select(r => r.Id).Chunk(500))
-            {
-                await db.Set<LogPipeDeadLetter>().Where(d => chunk.Contains(d.Id))
-                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.ReplayRequestedAt, now), cancellationToken).ConfigureAwait(false);
-            }
-
+            await DeadLetterRows.RequestReplayAsync(db, rows.Select(r => r.Id), _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             return rows;
         },
         cancellationToken);
@@ -50,16 +44,6 @@ internal sealed class DeadLetterActions
     public Task<List<long>> FindAsync(DeadLetterSelection selection, CancellationToken cancellationToken) =>
         _database.RunAsync(db => selection.FindAsync(db, d => d.Id, id => id, cancellationToken), cancellationToken);
 
-    public Task<int> PurgeAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken) => _database.RunAsync(
-        async db =>
-        {
-            var count = 0;
-            foreach (var chunk in ids.Chunk(500))
-            {
-                count += await db.Set<LogPipeDeadLetter>().Where(d => chunk.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return count;
-        },
-        cancellationToken);
+    public Task<int> PurgeAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken) =>
+        _database.RunAsync(db => DeadLetterRows.DeleteAsync(db, ids, cancellationToken), cancellationToken);
 }

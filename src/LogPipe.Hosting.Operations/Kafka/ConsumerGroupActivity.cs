@@ -30,7 +30,7 @@ internal sealed record ConsumerGroupActivity(bool Known, IReadOnlyList<string> M
     }
 
     /// <summary>Asks the cluster about <paramref name="groupId"/>.</summary>
-    /// <exception cref="OperationException">The cluster cannot be reached (3).</exception>
+    /// <exception cref="OperationException">The cluster cannot be reached (Unreachable).</exception>
     public static async Task<ConsumerGroupActivity> DescribeAsync(KafkaConnection kafka, IAdminClient admin, string groupId)
     {
         ArgumentNullException.ThrowIfNull(kafka);
@@ -56,7 +56,7 @@ internal sealed record ConsumerGroupActivity(bool Known, IReadOnlyList<string> M
         }
     }
 
-    /// <summary>Refuses (exit code 5) unless the group is known to have no members.</summary>
+    /// <summary>Refuses unless the group is known to have no members.</summary>
     /// <exception cref="OperationException">The group has members, or the broker cannot tell.</exception>
     public void ThrowUnlessInactive(string groupId)
     {

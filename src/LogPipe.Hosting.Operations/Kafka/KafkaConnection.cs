@@ -20,7 +20,7 @@ internal sealed class KafkaConnection
 
     private KafkaConnection(KafkaOptions options, string bootstrapServers, TimeSpan timeout, TextWriter? log)
     {
-        // The group id is never joined or committed to: the tool assigns partitions by hand.
+        // The group id is never joined or committed to: the operator layer assigns partitions by hand.
         _settings = new KafkaClientSettings(options, bootstrapServers, "logpipe-cli-" + Guid.NewGuid().ToString("N"));
         Timeout = timeout;
         _log = log;
@@ -35,7 +35,7 @@ internal sealed class KafkaConnection
     /// <param name="bootstrapOverride">--bootstrap-servers.</param>
     /// <param name="timeout">How long to wait for the cluster.</param>
     /// <param name="log">Where client logs go (<c>--verbose</c>), or <see langword="null"/> to drop them.</param>
-    /// <exception cref="OperationException">The configuration names the in-process development broker (2).</exception>
+    /// <exception cref="OperationException">The configuration names the in-process development broker (InvalidRequest).</exception>
     public static KafkaConnection Create(IConfiguration configuration, string? bootstrapOverride, TimeSpan timeout, TextWriter? log)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -94,7 +94,7 @@ internal sealed class KafkaConnection
 
     /// <summary>The partitions of <paramref name="topic"/>, read from the whole cluster's metadata.</summary>
     /// <remarks>Asking for one topic by name would create it on brokers that auto-create topics, the development broker among them.</remarks>
-    /// <exception cref="OperationException">The topic does not exist (4); the cluster cannot be reached (3).</exception>
+    /// <exception cref="OperationException">The topic does not exist (NotFound); the cluster cannot be reached (Unreachable).</exception>
     public IReadOnlyList<int> Partitions(IAdminClient admin, string topic)
     {
         ArgumentNullException.ThrowIfNull(admin);
@@ -105,7 +105,7 @@ internal sealed class KafkaConnection
     }
 
     /// <summary>The low and high watermarks (first and next offset) of one partition.</summary>
-    /// <exception cref="OperationException">The cluster cannot be reached (3).</exception>
+    /// <exception cref="OperationException">The cluster cannot be reached (Unreachable).</exception>
     public WatermarkOffsets Watermarks(IConsumer<byte[]?, byte[]?> reader, string topic, int partition)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -115,7 +115,7 @@ internal sealed class KafkaConnection
     /// <summary>Scrubs configured secrets (SASL passwords, keys) from a message about to be printed.</summary>
     public string Redact(string? text) => _settings.Redactor.Redact(text);
 
-    /// <summary>Runs a client call, turning "cannot reach the cluster" into exit code 3.</summary>
+    /// <summary>Runs a client call, turning "cannot reach the cluster" into Unreachable.</summary>
     public T Call<T>(Func<T> call)
     {
         ArgumentNullException.ThrowIfNull(call);

@@ -29,7 +29,7 @@ internal sealed class KinesisConnection : IDisposable
     }
 
     /// <summary>Reads <c>LogPipe:Kinesis</c>; <paramref name="region"/> (from the checkpoint's transport) wins over its region.</summary>
-    /// <exception cref="OperationException">The settings are invalid (2).</exception>
+    /// <exception cref="OperationException">The settings are invalid (InvalidRequest).</exception>
     public static KinesisConnection Create(IConfiguration configuration, string? region)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -58,7 +58,7 @@ internal sealed class KinesisConnection : IDisposable
     /// position in that shard (GetShardIterator AFTER_SEQUENCE_NUMBER, which checks the shard the number encodes).
     /// </summary>
     /// <exception cref="OperationException">
-    /// No such stream or shard (4); the number belongs elsewhere (5); Kinesis cannot be reached (3) or fails (1).
+    /// No such stream or shard (NotFound); the number belongs elsewhere (Refused); Kinesis cannot be reached (Unreachable) or fails (Failed).
     /// </exception>
     public async Task ThrowUnlessInShardAsync(string stream, string shardId, string sequenceNumber, CancellationToken cancellationToken)
     {
@@ -101,12 +101,12 @@ internal sealed class KinesisConnection : IDisposable
     public string Where => _where;
 
     /// <summary>Every shard of <paramref name="stream"/>, open and closed, following ListShards pages.</summary>
-    /// <exception cref="OperationException">No such stream (4); Kinesis cannot be reached (3) or fails (1).</exception>
+    /// <exception cref="OperationException">No such stream (NotFound); Kinesis cannot be reached (Unreachable) or fails (Failed).</exception>
     public Task<IReadOnlyList<Shard>> ShardsAsync(string stream, CancellationToken cancellationToken) =>
         CallAsync(stream, () => _client.ListAllShardsAsync(stream, cancellationToken: cancellationToken));
 
     /// <summary>An iterator of a shard: after <paramref name="afterSequence"/> when given, else at <paramref name="type"/>.</summary>
-    /// <exception cref="OperationException">As <see cref="ShardsAsync"/>; Kinesis refuses the position (1).</exception>
+    /// <exception cref="OperationException">As <see cref="ShardsAsync"/>; Kinesis refuses the position (Failed).</exception>
     public async Task<string?> IteratorAsync(string stream, string shardId, ShardIteratorType type, string? afterSequence, CancellationToken cancellationToken)
     {
         var request = new GetShardIteratorRequest { StreamName = stream, ShardId = shardId, ShardIteratorType = type };

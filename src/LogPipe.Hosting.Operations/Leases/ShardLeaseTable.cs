@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 namespace LogPipe.Hosting.Operations;
 
 /// <summary>
-/// The service's shard lease table (<c>LogPipeShardLeases</c>) as the tool reads and changes it: through the library's
+/// The service's shard lease table (<c>LogPipeShardLeases</c>) as the operator layer reads and changes it: through the library's
 /// own mapping, every change one conditional <c>UPDATE</c> like the library's lease store makes.
 /// </summary>
 internal static class ShardLeaseTable
@@ -62,7 +62,7 @@ internal static class ShardLeaseTable
     }
 
     /// <summary>The lease duration the service is configured with (<see cref="DurationKey"/>, else the library's default).</summary>
-    /// <exception cref="OperationException">The setting is not a positive time span (2).</exception>
+    /// <exception cref="OperationException">The setting is not a positive time span (InvalidRequest).</exception>
     public static TimeSpan Duration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -19,8 +19,7 @@ internal sealed class OutboxView
         return _database.RunAsync(
             async db =>
             {
-                var entries = db.Set<LogPipeOutboxEntry>().AsNoTracking();
-                if (setAside is { } aside) entries = aside ? entries.Where(e => e.SetAsideAt != null) : entries.Where(e => e.SetAsideAt == null);
+                var entries = OutboxQueries.Entries(db, setAside);
                 var page = await entries.OrderBy(e => e.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
                 return new OutboxPage(page, await entries.LongCountAsync(cancellationToken).ConfigureAwait(false));
             },
