@@ -2,8 +2,8 @@ using System.Reflection;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using LogPipe.Cli.Configuration;
-using LogPipe.Hosting.Operations;
 using LogPipe.Cli.Tests.Support;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.Tests;
 

@@ -96,8 +96,14 @@ public sealed class ServiceOperationsTests : IAsyncDisposable
         {
             db.Add(new LogPipeShardLease
             {
-                ConsumerGroup = "tests", Transport = "kinesis:us-east-1", Stream = "people", Shard = "shardId-000000000000",
-                Owner = "instance-a", LeaseCounter = 4, Epoch = 2, UpdatedAt = _time.GetUtcNow(),
+                ConsumerGroup = "tests",
+                Transport = "kinesis:us-east-1",
+                Stream = "people",
+                Shard = "shardId-000000000000",
+                Owner = "instance-a",
+                LeaseCounter = 4,
+                Epoch = 2,
+                UpdatedAt = _time.GetUtcNow(),
             });
             return await db.SaveChangesAsync();
         });
