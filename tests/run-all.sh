@@ -22,6 +22,7 @@ cd "$(dirname "$0")/.."
 fast=(
   tests/LogPipe.Hosting.Tests
   tests/LogPipe.Hosting.EntityFrameworkCore.Tests
+  tests/LogPipe.Hosting.Operations.Tests
   tests/LogPipe.Hosting.OpenTelemetry.Tests
   tests/LogPipe.Hosting.Testing.Tests
 )

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli;
 
@@ -22,6 +23,12 @@ internal static class CommandAction
             await error.WriteLineAsync("logpipe: " + ex.Message).ConfigureAwait(false);
             if (context.Verbose && ex.InnerException is { } inner) await error.WriteLineAsync(inner.ToString()).ConfigureAwait(false);
             return ex.ExitCode;
+        }
+        catch (OperationException ex)
+        {
+            await error.WriteLineAsync("logpipe: " + ex.Message).ConfigureAwait(false);
+            if (context.Verbose && ex.InnerException is { } inner) await error.WriteLineAsync(inner.ToString()).ConfigureAwait(false);
+            return ExitCodes.Of(ex.Failure);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -25,6 +25,13 @@ internal sealed class CommandException : Exception
 
     public static CommandException Usage(string message) => new(ExitCodes.Usage, message);
 
+    /// <summary>An operator action that did not happen, with its exit code; <paramref name="message"/> replaces its own when given.</summary>
+    public static CommandException From(LogPipe.Hosting.Operations.OperationException failure, string? message = null)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return new(ExitCodes.Of(failure.Failure), message ?? failure.Message, failure.InnerException);
+    }
+
     public static CommandException NotFound(string message) => new(ExitCodes.NotFound, message);
 
     public static CommandException Refused(string message) => new(ExitCodes.Refused, message);

@@ -1,3 +1,5 @@
+using LogPipe.Hosting.Operations;
+
 namespace LogPipe.Cli;
 
 /// <summary>The exit codes scripts can rely on; docs/operations.md lists them.</summary>
@@ -26,4 +28,15 @@ internal static class ExitCodes
     /// between the tool's read and its write. Nothing was written; look again and retry.
     /// </summary>
     public const int Conflict = 6;
+
+    /// <summary>The exit code of an operator action that did not happen.</summary>
+    public static int Of(OperationFailure failure) => failure switch
+    {
+        OperationFailure.InvalidRequest => Usage,
+        OperationFailure.Unreachable => Unreachable,
+        OperationFailure.NotFound => NotFound,
+        OperationFailure.Refused => Refused,
+        OperationFailure.Conflict => Conflict,
+        _ => Failed,
+    };
 }

@@ -1,17 +1,19 @@
 using System.CommandLine;
 using LogPipe.Cli.Configuration;
-using LogPipe.Cli.Kafka;
 using LogPipe.Cli.Output;
 using LogPipe.Hosting.Kafka;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli;
 
-/// <summary>What a command runs with: its parsed options, output, and — read on first use — configuration, database and Kafka.</summary>
+/// <summary>
+/// What a command runs with: its parsed options, output, and — read on first use — configuration and the operator layer
+/// (<see cref="LogPipeOperations"/>) over the database, Kafka and Kinesis it names.
+/// </summary>
 internal sealed class ToolContext
 {
     private readonly Lazy<ToolConfiguration> _configuration;
-    private readonly Lazy<AdminDatabase> _database;
-    private readonly Lazy<KafkaConnection> _kafka;
+    private readonly Lazy<LogPipeOperations> _operations;
     private readonly Lazy<SecretRedactor> _optionSecrets;
     private readonly Lazy<SecretRedactor> _configuredSecrets;
 
@@ -22,10 +24,15 @@ internal sealed class ToolContext
         Error = error;
         Verbose = parse.GetValue(GlobalOptions.Verbose);
         _configuration = new(() => ToolConfiguration.Load(parse.GetValue(GlobalOptions.Config), parse.GetValue(GlobalOptions.Environment)));
-        _database = new(() => AdminDatabase.Resolve(
-            Configuration, parse.GetValue(GlobalOptions.Provider), parse.GetValue(GlobalOptions.ConnectionString), parse.GetValue(GlobalOptions.Schema)));
-        _kafka = new(() => KafkaConnection.Create(
-            Configuration, parse.GetValue(GlobalOptions.BootstrapServers), TimeSpan.FromSeconds(parse.GetValue(GlobalOptions.KafkaTimeout)), Verbose ? error : null));
+        _operations = new(() => LogPipeOperations.Create(Configuration.Root, new LogPipeOperationsOptions
+        {
+            Provider = parse.GetValue(GlobalOptions.Provider),
+            ConnectionString = parse.GetValue(GlobalOptions.ConnectionString),
+            Schema = parse.GetValue(GlobalOptions.Schema),
+            BootstrapServers = parse.GetValue(GlobalOptions.BootstrapServers),
+            KafkaTimeout = TimeSpan.FromSeconds(parse.GetValue(GlobalOptions.KafkaTimeout)),
+            KafkaLog = Verbose ? error : null,
+        }));
         _optionSecrets = new(() => ConfiguredSecrets.Collect(null, parse.GetValue(GlobalOptions.ConnectionString)));
         _configuredSecrets = new(() => ConfiguredSecrets.Collect(_configuration.Value, parse.GetValue(GlobalOptions.ConnectionString)));
 
@@ -45,9 +52,12 @@ internal sealed class ToolContext
 
     public ToolConfiguration Configuration => _configuration.Value;
 
-    public AdminDatabase Database => _database.Value;
+    /// <summary>The operator layer: every action's rules live there; the commands parse, call it and print.</summary>
+    public LogPipeOperations Operations => _operations.Value;
 
-    public KafkaConnection Kafka => _kafka.Value;
+    public OperationsDatabase Database => Operations.Database;
+
+    public KafkaConnection Kafka => Operations.Kafka;
 
     /// <summary>
     /// <paramref name="text"/> without any configured secret (<see cref="ConfiguredSecrets"/>): those of the configuration

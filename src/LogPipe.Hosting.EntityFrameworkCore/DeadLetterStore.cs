@@ -81,13 +81,7 @@ public sealed class DeadLetterStore<TDbContext>
         await using var scopeDisposal = scope.ConfigureAwait(false);
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         var ids = await Filter(db, query).Select(d => d.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var deleted = 0;
-        foreach (var chunk in ids.Chunk(500))
-        {
-            deleted += await db.Set<LogPipeDeadLetter>().Where(d => chunk.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return deleted;
+        return await DeadLetterRows.DeleteAsync(db, ids, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Applies the dead letters matching <paramref name="query"/> again, oldest first, each in its own transaction.</summary>

@@ -2,8 +2,8 @@ using System.Reflection;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using LogPipe.Cli.Configuration;
-using LogPipe.Cli.Kafka;
 using LogPipe.Cli.Tests.Support;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.Tests;
 
@@ -18,7 +18,7 @@ public sealed class ConsumerGroupActivityTests : IDisposable
     public void Dispose() => _workspace.Dispose();
 
     private KafkaConnection Kafka() =>
-        KafkaConnection.Create(ToolConfiguration.Load(new FileInfo(Path.Combine(_workspace.Directory, "appsettings.json")), null), "127.0.0.1:9092", TimeSpan.FromSeconds(1), null);
+        KafkaConnection.Create(ToolConfiguration.Load(new FileInfo(Path.Combine(_workspace.Directory, "appsettings.json")), null).Root, "127.0.0.1:9092", TimeSpan.FromSeconds(1), null);
 
     [Fact]
     public async Task A_group_with_members_is_refused_naming_them()
@@ -28,8 +28,8 @@ public sealed class ConsumerGroupActivityTests : IDisposable
         var activity = await ConsumerGroupActivity.DescribeAsync(Kafka(), admin, "people-replica");
 
         Assert.True(activity.IsActive);
-        var refusal = Assert.Throws<CommandException>(() => activity.ThrowUnlessInactive("people-replica"));
-        Assert.Equal(LogPipe.Cli.ExitCodes.Refused, refusal.ExitCode);
+        var refusal = Assert.Throws<OperationException>(() => activity.ThrowUnlessInactive("people-replica"));
+        Assert.Equal(LogPipe.Cli.ExitCodes.Refused, LogPipe.Cli.ExitCodes.Of(refusal.Failure));
         Assert.Contains("'people-replica' has 2 active member(s) (logpipe-consumer@/10.0.0.7, logpipe-consumer@/10.0.0.8)", refusal.Message, StringComparison.Ordinal);
     }
 
@@ -53,7 +53,7 @@ public sealed class ConsumerGroupActivityTests : IDisposable
         var activity = await ConsumerGroupActivity.DescribeAsync(Kafka(), admin, "people-replica");
 
         Assert.False(activity.Known);
-        var refusal = Assert.Throws<CommandException>(() => activity.ThrowUnlessInactive("people-replica"));
+        var refusal = Assert.Throws<OperationException>(() => activity.ThrowUnlessInactive("people-replica"));
         Assert.Contains("Cannot tell whether consumer group 'people-replica' has active members", refusal.Message, StringComparison.Ordinal);
     }
 
@@ -62,9 +62,9 @@ public sealed class ConsumerGroupActivityTests : IDisposable
     {
         var admin = AdminAnswering(() => Task.FromException<DescribeConsumerGroupsResult>(new KafkaException(ErrorCode.Local_Transport)));
 
-        var error = await Assert.ThrowsAsync<CommandException>(() => ConsumerGroupActivity.DescribeAsync(Kafka(), admin, "people-replica"));
+        var error = await Assert.ThrowsAsync<OperationException>(() => ConsumerGroupActivity.DescribeAsync(Kafka(), admin, "people-replica"));
 
-        Assert.Equal(LogPipe.Cli.ExitCodes.Unreachable, error.ExitCode);
+        Assert.Equal(LogPipe.Cli.ExitCodes.Unreachable, LogPipe.Cli.ExitCodes.Of(error.Failure));
     }
 
     private static DescribeConsumerGroupsResult Described(ErrorCode error, params (string ClientId, string Host)[] members) =>

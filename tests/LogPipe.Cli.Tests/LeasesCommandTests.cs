@@ -1,11 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using LogPipe.Cli.Configuration;
-using LogPipe.Cli.Leases;
 using LogPipe.Cli.Tests.Support;
 using LogPipe.Hosting;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.EntityFrameworkCore;
+using LogPipe.Hosting.Operations;
 using LogPipe.Hosting.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -173,7 +172,7 @@ public sealed class LeasesCommandTests : IDisposable
         var options = new DbContextOptionsBuilder<AdminDbContext>().UseSqlite($"Data Source={_workspace.DatabasePath};Pooling=False").Options;
         await using var db = new AdminDbContext(options, schema: null);
         var row = (await LeaseRowsAsync())[0];
-        var observed = new LeaseRow(row.ConsumerGroup, row.Transport, row.Stream, row.Shard, row.Owner, row.LeaseCounter, row.Epoch, row.Finished, row.UpdatedAt);
+        var observed = new ShardLeaseStatus(row.ConsumerGroup, row.Transport, row.Stream, row.Shard, row.Owner, row.LeaseCounter, row.Epoch, row.Finished, row.UpdatedAt);
 
         // The holder renews between the tool's read and its write.
         Assert.True(await holder.ShardLeases!.RenewAsync(Key(Shard0), CancellationToken.None));

@@ -1,4 +1,5 @@
 using LogPipe.Hosting.Kafka;
+using LogPipe.Hosting.Operations;
 using Microsoft.Extensions.Configuration;
 
 namespace LogPipe.Cli.Configuration;

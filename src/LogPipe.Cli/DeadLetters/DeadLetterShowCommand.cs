@@ -3,8 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LogPipe.Cli.Output;
-using LogPipe.Hosting.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
+
 
 namespace LogPipe.Cli.DeadLetters;
 
@@ -25,9 +24,7 @@ internal static class DeadLetterShowCommand
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
         var id = context.Parse.GetValue(Id);
-        var letter = await context.Database.RunAsync(
-            db => db.Set<LogPipeDeadLetter>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken), cancellationToken).ConfigureAwait(false)
-            ?? throw CommandException.NotFound($"No dead letter with id {id.ToString(CultureInfo.InvariantCulture)}.");
+        var letter = await context.Operations.GetDeadLetterAsync(id, cancellationToken).ConfigureAwait(false);
         var record = new RecordLocation(letter.Stream, letter.Partition, letter.Offset, letter.RecordTimestamp, letter.Key, letter.Value);
 
         if (context.Parse.GetValue(Json))

@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using LogPipe.Cli.Output;
-using LogPipe.Hosting.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.DeadLetters;
 
@@ -18,24 +17,15 @@ internal static class DeadLettersListCommand
     public static Command Create()
     {
         var command = new Command("list", $"List dead letters, oldest first (at most {DefaultTake} unless --take says otherwise).") { Json };
-        DeadLetterSelection.AddTo(command, withIds: false);
+        DeadLetterOptions.AddTo(command, withIds: false);
         command.SetAction(CommandAction.Of(RunAsync));
         return command;
     }
 
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
-        var selection = DeadLetterSelection.From(context, DefaultTake);
-        var (rows, total) = await context.Database.RunAsync(
-            async db =>
-            {
-                var letters = db.Set<LogPipeDeadLetter>().AsNoTracking();
-                var page = await selection.Apply(letters).ToListAsync(cancellationToken).ConfigureAwait(false);
-                var all = await letters.Matching(selection.Query with { Skip = 0, Take = int.MaxValue }, selection.ConsumerGroup!)
-                    .CountAsync(cancellationToken).ConfigureAwait(false);
-                return (page, all);
-            },
-            cancellationToken).ConfigureAwait(false);
+        var selection = DeadLetterOptions.From(context, DefaultTake);
+        var (rows, total) = await context.Operations.ListDeadLettersAsync(selection, cancellationToken).ConfigureAwait(false);
 
         if (context.Parse.GetValue(Json))
         {

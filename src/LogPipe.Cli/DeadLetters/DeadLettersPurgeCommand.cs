@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using LogPipe.Hosting.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
+
 
 namespace LogPipe.Cli.DeadLetters;
 
@@ -13,39 +12,28 @@ internal static class DeadLettersPurgeCommand
     public static Command Create()
     {
         var command = new Command("purge", "Delete dead letters for good.") { Yes };
-        DeadLetterSelection.AddTo(command, withIds: true);
+        DeadLetterOptions.AddTo(command, withIds: true);
         command.SetAction(CommandAction.Of(RunAsync));
         return command;
     }
 
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
-        var selection = DeadLetterSelection.From(context, int.MaxValue);
-        var ids = await context.Database.RunAsync(db => selection.FindAsync(db, d => d.Id, id => id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var selection = DeadLetterOptions.From(context, int.MaxValue);
+        var ids = await context.Operations.FindDeadLettersAsync(selection, cancellationToken).ConfigureAwait(false);
         if (ids.Count == 0)
         {
-            await context.Out.WriteLineAsync($"No dead letters{selection.Scope()} match; nothing to delete.").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"No dead letters{DeadLetterOptions.Scope(selection)} match; nothing to delete.").ConfigureAwait(false);
             return ExitCodes.Success;
         }
 
-        var what = string.Create(CultureInfo.InvariantCulture, $"{ids.Count} dead letter(s){selection.Scope()}");
+        var what = string.Create(CultureInfo.InvariantCulture, $"{ids.Count} dead letter(s){DeadLetterOptions.Scope(selection)}");
         if (!context.Parse.GetValue(Yes) && !await ConfirmAsync(context, what).ConfigureAwait(false))
         {
             throw CommandException.Refused($"{what} match; nothing deleted. Run again with --yes to delete them.");
         }
 
-        var deleted = await context.Database.RunAsync(
-            async db =>
-            {
-                var count = 0;
-                foreach (var chunk in ids.Chunk(500))
-                {
-                    count += await db.Set<LogPipeDeadLetter>().Where(d => chunk.Contains(d.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                return count;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var deleted = await context.Operations.PurgeDeadLettersAsync(ids, cancellationToken).ConfigureAwait(false);
         await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Deleted {deleted} dead letter(s).")).ConfigureAwait(false);
         return ExitCodes.Success;
     }

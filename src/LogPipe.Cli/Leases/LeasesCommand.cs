@@ -12,7 +12,7 @@ internal static class LeasesCommand
     };
 
     /// <summary>How a lease's table cells read: holder (or free), counter, epoch, finished, last renewed.</summary>
-    public static string?[] Cells(LeaseRow lease)
+    public static string?[] Cells(LogPipe.Hosting.Operations.ShardLeaseStatus lease)
     {
         ArgumentNullException.ThrowIfNull(lease);
         return

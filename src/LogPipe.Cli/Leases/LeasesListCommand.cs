@@ -24,10 +24,7 @@ internal static class LeasesListCommand
     {
         var group = context.Parse.GetValue(Group);
         var stream = context.Parse.GetValue(Stream);
-        var leases = await ShardLeaseTable.ListAsync(context.Database, group, stream, cancellationToken).ConfigureAwait(false)
-            ?? throw CommandException.NotFound(
-                $"There is no shard lease table (LogPipeShardLeases) in {context.Database.Description}: the service's database is older than "
-                + "Kinesis shard leases; add and apply a migration in the service.");
+        var leases = await context.Operations.ListLeasesAsync(group, stream, cancellationToken).ConfigureAwait(false);
         if (context.Parse.GetValue(Json))
         {
             var json = leases.Select(l => new
@@ -49,7 +46,7 @@ internal static class LeasesListCommand
         if (leases.Count == 0)
         {
             var filter = string.Join(" and ", new[] { group is null ? null : $"consumer group '{group}'", stream is null ? null : $"stream '{stream}'" }.OfType<string>());
-            await context.Out.WriteLineAsync($"No shard leases stored{(filter.Length == 0 ? "" : " for " + filter)} in {context.Database.Description}.").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"No shard leases stored{(filter.Length == 0 ? "" : " for " + filter)} in {context.Operations.DatabaseDescription}.").ConfigureAwait(false);
             return ExitCodes.Success;
         }
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
-using LogPipe.Cli.Configuration;
 using LogPipe.Hosting;
+using LogPipe.Hosting.Operations;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -27,7 +27,7 @@ internal static class DjangoOffsetTables
 
     /// <summary>Every row of both tables as the checkpoint LogPipe resumes from; a table that does not exist has no rows.</summary>
     /// <exception cref="CommandException">Neither table exists (2); the database cannot be reached (3) or fails (1).</exception>
-    public static async Task<IReadOnlyList<DjangoOffset>> ReadAsync(AdminDatabase django, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<DjangoOffset>> ReadAsync(OperationsDatabase django, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(django);
         var kafka = await django.RunAsync(db => QueryAsync(db, $"""SELECT "topic", "partition", "offset" FROM {KafkaTable} ORDER BY "topic", "partition" """, KafkaRow, cancellationToken), cancellationToken)
@@ -37,7 +37,7 @@ internal static class DjangoOffsetTables
         if (kafka is null && kinesis is null)
         {
             throw CommandException.Usage(
-                $"Neither {KafkaTable} nor {KinesisTable} is in the {AdminDatabase.Name(django.Provider)} database {django.Description}: " +
+                $"Neither {KafkaTable} nor {KinesisTable} is in the {OperationsDatabase.Name(django.Provider)} database {django.Description}: " +
                 "is --from the Django service's database, and did it run django-logpipe's migrations?");
         }
 

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using LogPipe.Cli.Configuration;
-using LogPipe.Cli.Kafka;
 using LogPipe.Cli.Output;
 using LogPipe.Hosting;
 using LogPipe.Hosting.EntityFrameworkCore;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.Offsets;
 
@@ -65,8 +64,8 @@ internal static class OffsetsImportDjangoCommand
             return ExitCodes.Success;
         }
 
-        var editor = context.Database.CheckpointEditor(group);
-        var current = (await context.Database.RunAsync(_ => editor.ListAsync(group, cancellationToken), cancellationToken).ConfigureAwait(false))
+        var checkpoints = context.Database.Checkpoints(group);
+        var current = (await context.Database.RunAsync(_ => checkpoints.ListAsync(cancellationToken), cancellationToken).ConfigureAwait(false))
             .ToDictionary(c => new PartitionKey(c.Transport, c.Stream, c.Partition));
 
         await context.Out.WriteLineAsync($"django-logpipe offsets in {django.Description} -> consumer group '{group}' ({context.Database.Description})").ConfigureAwait(false);
@@ -83,7 +82,7 @@ internal static class OffsetsImportDjangoCommand
         {
             var checkpoint = row.Checkpoint!.Value;
             if (checkpoint.SequenceNumber is not null && current.TryGetValue(row.Partition, out var before)) checkpoint = checkpoint with { NextOffset = before.NextOffset };
-            await context.Database.RunAsync(_ => editor.SetAsync(row.Partition, checkpoint, group, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await context.Database.RunAsync(_ => checkpoints.SetAsync(row.Partition, checkpoint, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         await context.Out.WriteLineAsync($"Stored {importable.Count} checkpoint(s) for consumer group '{group}'. A running consumer is fenced at its next commit and resumes from there.")
@@ -92,17 +91,17 @@ internal static class OffsetsImportDjangoCommand
     }
 
     /// <summary>The Django service's database, resolved like LogPipe's own; errors name <c>--from</c> and <c>--from-provider</c>.</summary>
-    private static AdminDatabase DjangoDatabase(ToolContext context)
+    private static OperationsDatabase DjangoDatabase(ToolContext context)
     {
         var provider = context.Parse.GetValue(FromProvider) ?? context.Database.Provider.ToString();
         try
         {
-            return AdminDatabase.Resolve(context.Configuration, provider, context.Parse.GetRequiredValue(From), schemaOption: null);
+            return OperationsDatabase.Resolve(context.Configuration.Root, provider, context.Parse.GetRequiredValue(From), schemaOption: null);
         }
-        catch (CommandException ex)
+        catch (OperationException ex)
         {
-            throw new CommandException(ex.ExitCode, ex.Message.Replace("(--provider)", "(--from-provider)", StringComparison.Ordinal)
-                .Replace("(--connection-string)", "(--from)", StringComparison.Ordinal), ex);
+            throw CommandException.From(ex, ex.Message.Replace("(--provider)", "(--from-provider)", StringComparison.Ordinal)
+                .Replace("(--connection-string)", "(--from)", StringComparison.Ordinal));
         }
     }
 
@@ -140,9 +139,6 @@ internal static class OffsetsImportDjangoCommand
 
         if (context.Parse.GetValue(Force)) return;
 
-        // The service joins Kafka as LogPipe:Kafka:GroupId when that is set, else as its consumer group.
-        var groupId = group == context.ConfiguredConsumerGroup && context.Configuration["LogPipe:Kafka:GroupId"] is { } configured ? configured : group;
-        var activity = await ConsumerGroupActivity.DescribeAsync(kafka, admin, groupId).ConfigureAwait(false);
-        activity.ThrowUnlessInactive(groupId);
+        await ConsumerGroupActivity.RefuseWhileActiveAsync(context.Configuration.Root, context.ConfiguredConsumerGroup, kafka, admin, group).ConfigureAwait(false);
     }
 }

@@ -3,12 +3,13 @@ using System.Globalization;
 using System.Text.Json;
 using LogPipe.Cli.Leases;
 using LogPipe.Cli.Output;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.Offsets;
 
 /// <summary>
 /// <c>logpipe offsets list</c>: the consumer group's stored checkpoints, with the lag behind each Kafka partition's end or,
-/// for Kinesis, how far each shard's checkpoint is behind its newest record.
+/// for Kinesis, how far each shard's checkpoint is behind its newest record (<see cref="LogPipeOperations.ListCheckpointsAsync"/>).
 /// </summary>
 internal static class OffsetsListCommand
 {
@@ -30,12 +31,7 @@ internal static class OffsetsListCommand
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
         var group = context.ConsumerGroup(OffsetsCommand.Group);
-        var editor = context.Database.CheckpointEditor(group);
-        var checkpoints = await context.Database.RunAsync(_ => editor.ListAsync(group, cancellationToken), cancellationToken).ConfigureAwait(false);
-        var rows = checkpoints.Select(c => new OffsetRow(c.Transport, c.Stream, c.Partition, c.NextOffset, c.SequenceNumber, c.Version, c.UpdatedAt)).ToList();
-        if (context.Parse.GetValue(Lag)) rows = await WithLagAsync(context, rows, cancellationToken).ConfigureAwait(false);
-
-        if (rows.Exists(r => CheckpointTransport.IsKinesis(r.Transport))) rows = await WithLeasesAsync(context, group, rows, cancellationToken).ConfigureAwait(false);
+        var rows = await context.Operations.ListCheckpointsAsync(group, context.Parse.GetValue(Lag), cancellationToken).ConfigureAwait(false);
 
         if (context.Parse.GetValue(Json))
         {
@@ -54,12 +50,12 @@ internal static class OffsetsListCommand
         return ExitCodes.Success;
     }
 
-    private static TextTable Table(List<OffsetRow> rows, bool lag)
+    private static TextTable Table(IReadOnlyList<CheckpointStatus> rows, bool lag)
     {
-        var sequences = rows.Exists(r => r.SequenceNumber is not null);
-        var kinesisLag = lag && rows.Exists(r => CheckpointTransport.IsKinesis(r.Transport));
-        var offsetLag = lag && rows.Exists(r => !CheckpointTransport.IsKinesis(r.Transport));
-        var leases = rows.Exists(r => r.LeaseHolder is not null);
+        var sequences = rows.Any(r => r.SequenceNumber is not null);
+        var kinesisLag = lag && rows.Any(r => CheckpointTransport.IsKinesis(r.Transport));
+        var offsetLag = lag && rows.Any(r => !CheckpointTransport.IsKinesis(r.Transport));
+        var leases = rows.Any(r => r.LeaseHolder is not null);
         var headers = new List<string> { "TRANSPORT", "STREAM", "PARTITION>", "NEXT OFFSET>" };
         if (sequences) headers.Add("SEQUENCE NUMBER");
         if (offsetLag) headers.AddRange(["LOG END>", "LAG>"]);
@@ -82,84 +78,12 @@ internal static class OffsetsListCommand
         return table;
     }
 
-    private static string?[] LeaseCells(OffsetRow row) =>
+    private static string?[] LeaseCells(CheckpointStatus row) =>
         [row.LeaseHolder, Number(row.LeaseCounter), Number(row.LeaseEpoch), row.LeaseFinished == true ? "yes" : "no", row.LeaseLastRenewed is { } at ? RecordPrinter.Timestamp(at) : null];
-
-    /// <summary>
-    /// Kinesis rows with their shard's lease (holder or free, counter, epoch, finished, last renewed); unchanged when the
-    /// database has no lease table (a service older than shard leases) or the stream is not leased.
-    /// </summary>
-    private static async Task<List<OffsetRow>> WithLeasesAsync(ToolContext context, string group, List<OffsetRow> rows, CancellationToken cancellationToken)
-    {
-        var leases = await ShardLeaseTable.ListAsync(context.Database, group, null, cancellationToken).ConfigureAwait(false);
-        if (leases is null || leases.Count == 0) return rows;
-        var byShard = leases.ToDictionary(l => (l.Transport, l.Stream, l.Shard));
-        return rows.ConvertAll(r => byShard.TryGetValue((r.Transport, r.Stream, r.Partition), out var lease)
-            ? r with { LeaseHolder = lease.Holder, LeaseCounter = lease.Counter, LeaseEpoch = lease.Epoch, LeaseFinished = lease.Finished, LeaseLastRenewed = lease.LastRenewed }
-            : r);
-    }
 
     private static string? Number(long? value) => value?.ToString(CultureInfo.InvariantCulture);
 
-    private static string? Behind(OffsetRow row) => row.MillisBehindLatest is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms} ms") : row.LagUnknown;
+    private static string? Behind(CheckpointStatus row) => row.MillisBehindLatest is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms} ms") : row.LagUnknown;
 
-    private static string? Oldest(OffsetRow row) => row.OldestUnappliedAt is { } at ? RecordPrinter.Timestamp(at) : row.CaughtUp == true ? "none" : null;
-
-    /// <summary>
-    /// Adds lags: for Kafka rows log ends and lags, for Kinesis rows how far behind each shard is; and rows for the
-    /// partitions and shards of those topics and streams that have no checkpoint yet.
-    /// </summary>
-    private static async Task<List<OffsetRow>> WithLagAsync(ToolContext context, List<OffsetRow> rows, CancellationToken cancellationToken)
-    {
-        var result = rows.Where(r => !CheckpointTransport.IsKafka(r.Transport) && !CheckpointTransport.IsKinesis(r.Transport)).Select(r => r with { LagUnknown = "n/a" }).ToList();
-        var kinesis = rows.Where(r => CheckpointTransport.IsKinesis(r.Transport)).ToList();
-        if (kinesis.Count > 0) result.AddRange(await KinesisShardLag.AddAsync(context, kinesis, cancellationToken).ConfigureAwait(false));
-        result.AddRange(WithKafkaLag(context, [.. rows.Where(r => CheckpointTransport.IsKafka(r.Transport))]));
-        return [.. result
-            .OrderBy(r => r.Transport, StringComparer.Ordinal)
-            .ThenBy(r => r.Stream, StringComparer.Ordinal)
-            .ThenBy(r => r.Partition.Length)
-            .ThenBy(r => r.Partition, StringComparer.Ordinal)];
-    }
-
-    /// <summary>Kafka rows with log ends and lags, and rows for partitions of those topics that have no checkpoint yet.</summary>
-    private static List<OffsetRow> WithKafkaLag(ToolContext context, List<OffsetRow> rows)
-    {
-        var kafkaTopics = rows.Select(r => r.Stream).Distinct().ToList();
-        if (kafkaTopics.Count == 0) return [];
-
-        var kafka = context.Kafka;
-        using var admin = kafka.CreateAdminClient();
-        using var reader = kafka.CreateReader();
-        var result = new List<OffsetRow>();
-        foreach (var topic in kafkaTopics)
-        {
-            var stored = rows.Where(r => r.Stream == topic).ToDictionary(r => r.Partition, StringComparer.Ordinal);
-            IReadOnlyList<int> partitions;
-            try
-            {
-                partitions = kafka.Partitions(admin, topic);
-            }
-            catch (CommandException ex) when (ex.ExitCode == ExitCodes.NotFound)
-            {
-                result.AddRange(stored.Values.Select(r => r with { LagUnknown = "no topic" }));
-                continue;
-            }
-
-            foreach (var partition in partitions)
-            {
-                var name = partition.ToString(CultureInfo.InvariantCulture);
-                var marks = kafka.Watermarks(reader, topic, partition);
-                var row = stored.Remove(name, out var found)
-                    ? found
-                    : new OffsetRow(CheckpointTransport.Kafka, topic, name, null, null, null, null);
-                result.Add(row with { LogEndOffset = marks.High.Value, Lag = marks.High.Value - (row.NextOffset ?? marks.Low.Value) });
-            }
-
-            // Checkpoints of partitions the topic no longer has.
-            result.AddRange(stored.Values.Select(r => r with { LagUnknown = "no partition" }));
-        }
-
-        return result;
-    }
+    private static string? Oldest(CheckpointStatus row) => row.OldestUnappliedAt is { } at ? RecordPrinter.Timestamp(at) : row.CaughtUp == true ? "none" : null;
 }

@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using LogPipe.Cli.Output;
-using LogPipe.Hosting.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
+
 
 namespace LogPipe.Cli.Outbox;
 
@@ -31,18 +30,7 @@ internal static class OutboxListCommand
         var waiting = context.Parse.GetValue(Waiting);
         var take = context.Parse.GetValue(Take);
         if (setAside && waiting) throw new CommandException(ExitCodes.Usage, "--set-aside and --waiting exclude each other; give one or neither.");
-        if (take <= 0) throw new CommandException(ExitCodes.Usage, $"--take must be a positive number, not {take}.");
-
-        var (rows, total) = await context.Database.RunAsync(
-            async db =>
-            {
-                var entries = db.Set<LogPipeOutboxEntry>().AsNoTracking();
-                if (setAside) entries = entries.Where(e => e.SetAsideAt != null);
-                if (waiting) entries = entries.Where(e => e.SetAsideAt == null);
-                var page = await entries.OrderBy(e => e.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
-                return (page, await entries.LongCountAsync(cancellationToken).ConfigureAwait(false));
-            },
-            cancellationToken).ConfigureAwait(false);
+        var (rows, total) = await context.Operations.ListOutboxAsync(setAside ? true : waiting ? false : null, take, cancellationToken).ConfigureAwait(false);
 
         if (context.Parse.GetValue(Json))
         {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using LogPipe.Cli.Output;
-using LogPipe.Hosting.EntityFrameworkCore.Outbox;
 
 namespace LogPipe.Cli.Outbox;
 
@@ -20,7 +19,7 @@ internal static class OutboxStatsCommand
 
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
-        var stats = await context.Database.RunAsync(db => OutboxQueries.StatsAsync(db, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var stats = await context.Operations.OutboxStatisticsAsync(cancellationToken).ConfigureAwait(false);
         var now = DateTimeOffset.UtcNow;
         var age = stats.OldestCreatedAt is { } oldest ? now - oldest : (TimeSpan?)null;
         if (context.Parse.GetValue(Json))

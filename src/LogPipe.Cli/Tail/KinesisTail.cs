@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using LogPipe.Cli.Kinesis;
 using LogPipe.Cli.Output;
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.Tail;
 
@@ -22,7 +22,7 @@ internal static class KinesisTail
 
     public static async Task<int> RunAsync(ToolContext context, TailRequest request, CancellationToken cancellationToken)
     {
-        using var kinesis = KinesisConnection.Create(context.Configuration, region: null);
+        using var kinesis = KinesisConnection.Create(context.Configuration.Root, region: null);
         var stream = request.Stream;
         var shards = await kinesis.ShardsAsync(stream, cancellationToken).ConfigureAwait(false);
         var ids = shards.Select(s => s.ShardId).OfType<string>().ToList();

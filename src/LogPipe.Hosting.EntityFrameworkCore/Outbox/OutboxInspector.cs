@@ -40,9 +40,7 @@ public sealed class OutboxInspector<TDbContext>
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            var query = scope.ServiceProvider.GetRequiredService<TDbContext>().Set<LogPipeOutboxEntry>().AsNoTracking();
-            if (setAside is { } aside) query = aside ? query.Where(e => e.SetAsideAt != null) : query.Where(e => e.SetAsideAt == null);
-            return await query.OrderBy(e => e.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return await OutboxQueries.Entries(scope.ServiceProvider.GetRequiredService<TDbContext>(), setAside).OrderBy(e => e.Id).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -5,6 +5,18 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 /// <summary>Reads of the outbox shared by the health check and the operators' view.</summary>
 internal static class OutboxQueries
 {
+    /// <summary>The outbox entries: set-aside ones only (<see langword="true"/>), waiting ones only (<see langword="false"/>), or all.</summary>
+    public static IQueryable<LogPipeOutboxEntry> Entries(DbContext db, bool? setAside)
+    {
+        var query = db.Set<LogPipeOutboxEntry>().AsNoTracking();
+        return setAside switch
+        {
+            true => query.Where(e => e.SetAsideAt != null),
+            false => query.Where(e => e.SetAsideAt == null),
+            null => query,
+        };
+    }
+
     public static async Task<OutboxStatistics> StatsAsync(DbContext db, CancellationToken cancellationToken)
     {
         var entries = db.Set<LogPipeOutboxEntry>().AsNoTracking();

@@ -1,4 +1,4 @@
-namespace LogPipe.Cli.Configuration;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>The databases LogPipe keeps its tables in.</summary>
 internal enum DatabaseProvider

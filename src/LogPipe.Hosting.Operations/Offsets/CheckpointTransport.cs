@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace LogPipe.Cli.Offsets;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>The transport part of a checkpoint's key, as the library writes it: <c>kafka</c>, <c>kinesis:&lt;region&gt;</c>, <c>memory</c>.</summary>
 internal static class CheckpointTransport
@@ -14,15 +14,15 @@ internal static class CheckpointTransport
     public static bool IsKinesis(string transport) => transport == KinesisPrefix || transport.StartsWith(KinesisPrefix + ":", StringComparison.Ordinal);
 
     /// <summary>The transport the configuration selects (<c>LogPipe:Transport</c>), or <see langword="null"/> when it cannot tell.</summary>
-    public static string? FromConfiguration(Configuration.ToolConfiguration configuration)
+    public static string? FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return configuration["LogPipe:Transport"]?.ToUpperInvariant() switch
+        return configuration.Setting("LogPipe:Transport")?.ToUpperInvariant() switch
         {
             "KAFKA" => Kafka,
             "INMEMORY" => Memory,
-            "KINESIS" => configuration["LogPipe:Kinesis:Region"] is { } region ? $"{KinesisPrefix}:{region}" : null,
-            null when configuration.Root.GetSection("LogPipe:Kafka").Exists() => Kafka,
+            "KINESIS" => configuration.Setting("LogPipe:Kinesis:Region") is { } region ? $"{KinesisPrefix}:{region}" : null,
+            null when configuration.GetSection("LogPipe:Kafka").Exists() => Kafka,
             _ => null,
         };
     }

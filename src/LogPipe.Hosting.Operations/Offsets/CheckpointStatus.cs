@@ -1,9 +1,16 @@
 using System.Text.Json.Serialization;
 
-namespace LogPipe.Cli.Offsets;
+namespace LogPipe.Hosting.Operations;
 
-/// <summary>One line of <c>offsets list</c>: a stored checkpoint, or a partition (shard) that has none yet; with its lag when asked.</summary>
-internal sealed record OffsetRow(
+/// <summary>A stored checkpoint of a consumer group, or a partition (shard) that has none yet; with its lag when asked.</summary>
+/// <param name="Transport">The checkpoint's transport: <c>kafka</c>, <c>kinesis:&lt;region&gt;</c> or <c>memory</c>.</param>
+/// <param name="Stream">The topic or stream.</param>
+/// <param name="Partition">The partition number or shard id.</param>
+/// <param name="NextOffset">The next offset to apply, or <see langword="null"/> when nothing is stored.</param>
+/// <param name="SequenceNumber">Kinesis: the last applied sequence number.</param>
+/// <param name="Version">The checkpoint's version, moved on with every write.</param>
+/// <param name="UpdatedAt">When it was last written.</param>
+public sealed record CheckpointStatus(
     string Transport,
     string Stream,
     string Partition,

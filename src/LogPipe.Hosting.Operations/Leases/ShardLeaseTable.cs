@@ -1,12 +1,13 @@
 using System.Globalization;
-using LogPipe.Cli.Configuration;
+
 using LogPipe.Hosting.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 
-namespace LogPipe.Cli.Leases;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>
-/// The service's shard lease table (<c>LogPipeShardLeases</c>) as the tool reads and changes it: through the library's
+/// The service's shard lease table (<c>LogPipeShardLeases</c>) as the operator layer reads and changes it: through the library's
 /// own mapping, every change one conditional <c>UPDATE</c> like the library's lease store makes.
 /// </summary>
 internal static class ShardLeaseTable
@@ -18,7 +19,7 @@ internal static class ShardLeaseTable
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(10);
 
     /// <summary>The lease rows, filtered when a filter is given; <see langword="null"/> when the database has no lease table.</summary>
-    public static Task<List<LeaseRow>?> ListAsync(AdminDatabase database, string? group, string? stream, CancellationToken cancellationToken)
+    public static Task<List<ShardLeaseStatus>?> ListAsync(OperationsDatabase database, string? group, string? stream, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
         return database.RunIfTableExistsAsync(
@@ -29,7 +30,7 @@ internal static class ShardLeaseTable
                 if (stream is not null) query = query.Where(r => r.Stream == stream);
                 var rows = await query.ToListAsync(cancellationToken).ConfigureAwait(false);
                 return rows
-                    .Select(r => new LeaseRow(r.ConsumerGroup, r.Transport, r.Stream, r.Shard, r.Owner, r.LeaseCounter, r.Epoch, r.Finished, r.UpdatedAt))
+                    .Select(r => new ShardLeaseStatus(r.ConsumerGroup, r.Transport, r.Stream, r.Shard, r.Owner, r.LeaseCounter, r.Epoch, r.Finished, r.UpdatedAt))
                     .OrderBy(r => r.ConsumerGroup, StringComparer.Ordinal)
                     .ThenBy(r => r.Transport, StringComparer.Ordinal)
                     .ThenBy(r => r.Stream, StringComparer.Ordinal)
@@ -44,7 +45,7 @@ internal static class ShardLeaseTable
     /// counter and the epoch move on, so the old holder's next renewal and checkpoint write are fenced.
     /// </summary>
     /// <returns>Whether it was freed (<see langword="false"/>: someone renewed, took or released it since it was read).</returns>
-    public static async Task<bool> TryReleaseAsync(AdminDbContext db, LeaseRow observed, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<bool> TryReleaseAsync(DbContext db, ShardLeaseStatus observed, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(observed);
@@ -61,13 +62,13 @@ internal static class ShardLeaseTable
     }
 
     /// <summary>The lease duration the service is configured with (<see cref="DurationKey"/>, else the library's default).</summary>
-    /// <exception cref="CommandException">The setting is not a positive time span (2).</exception>
-    public static TimeSpan Duration(ToolConfiguration configuration)
+    /// <exception cref="OperationException">The setting is not a positive time span (InvalidRequest).</exception>
+    public static TimeSpan Duration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration[DurationKey] is not { } text) return DefaultDuration;
+        if (configuration.Setting(DurationKey) is not { } text) return DefaultDuration;
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var duration) && duration > TimeSpan.Zero
             ? duration
-            : throw CommandException.Usage($"{DurationKey} is '{text}', which is not a positive time span such as 00:00:10.");
+            : throw OperationException.Invalid($"{DurationKey} is '{text}', which is not a positive time span such as 00:00:10.");
     }
 }

@@ -1,11 +1,11 @@
 using Confluent.Kafka;
-using LogPipe.Cli.Configuration;
+
 using LogPipe.Hosting;
 using LogPipe.Hosting.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace LogPipe.Cli.Kafka;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>
 /// Clients for the Kafka cluster in <c>LogPipe:Kafka</c> (or <c>--bootstrap-servers</c>), with the service's own security
@@ -20,7 +20,7 @@ internal sealed class KafkaConnection
 
     private KafkaConnection(KafkaOptions options, string bootstrapServers, TimeSpan timeout, TextWriter? log)
     {
-        // The group id is never joined or committed to: the tool assigns partitions by hand.
+        // The group id is never joined or committed to: the operator layer assigns partitions by hand.
         _settings = new KafkaClientSettings(options, bootstrapServers, "logpipe-cli-" + Guid.NewGuid().ToString("N"));
         Timeout = timeout;
         _log = log;
@@ -35,24 +35,24 @@ internal sealed class KafkaConnection
     /// <param name="bootstrapOverride">--bootstrap-servers.</param>
     /// <param name="timeout">How long to wait for the cluster.</param>
     /// <param name="log">Where client logs go (<c>--verbose</c>), or <see langword="null"/> to drop them.</param>
-    /// <exception cref="CommandException">The configuration names the in-process development broker (2).</exception>
-    public static KafkaConnection Create(ToolConfiguration configuration, string? bootstrapOverride, TimeSpan timeout, TextWriter? log)
+    /// <exception cref="OperationException">The configuration names the in-process development broker (InvalidRequest).</exception>
+    public static KafkaConnection Create(IConfiguration configuration, string? bootstrapOverride, TimeSpan timeout, TextWriter? log)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new KafkaOptions();
         try
         {
-            SectionBinder.Bind(configuration.Root.GetSection(Section), options, Section);
+            SectionBinder.Bind(configuration.GetSection(Section), options, Section);
         }
         catch (OptionsValidationException ex)
         {
-            throw CommandException.Usage(ex.Message);
+            throw OperationException.Invalid(ex.Message);
         }
 
         var bootstrap = bootstrapOverride ?? options.BootstrapServers;
         if (string.Equals(bootstrap, KafkaOptions.Embedded, StringComparison.OrdinalIgnoreCase))
         {
-            throw CommandException.Usage(
+            throw OperationException.Invalid(
                 $"{Section}:BootstrapServers is '{KafkaOptions.Embedded}': that development broker lives inside the service's process and no other " +
                 "process can reach it. Run 'logpipe broker', point the service at it (LogPipe__Kafka__BootstrapServers=<its bootstrap.servers>) " +
                 "and pass the same to this tool with --bootstrap-servers.");
@@ -94,18 +94,18 @@ internal sealed class KafkaConnection
 
     /// <summary>The partitions of <paramref name="topic"/>, read from the whole cluster's metadata.</summary>
     /// <remarks>Asking for one topic by name would create it on brokers that auto-create topics, the development broker among them.</remarks>
-    /// <exception cref="CommandException">The topic does not exist (4); the cluster cannot be reached (3).</exception>
+    /// <exception cref="OperationException">The topic does not exist (NotFound); the cluster cannot be reached (Unreachable).</exception>
     public IReadOnlyList<int> Partitions(IAdminClient admin, string topic)
     {
         ArgumentNullException.ThrowIfNull(admin);
         var metadata = Call(() => admin.GetMetadata(Timeout));
         var found = metadata.Topics.Find(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError);
-        if (found is null) throw CommandException.NotFound($"Topic '{topic}' does not exist on {BootstrapServers}.");
+        if (found is null) throw OperationException.NotFound($"Topic '{topic}' does not exist on {BootstrapServers}.");
         return [.. found.Partitions.Select(p => p.PartitionId).Order()];
     }
 
     /// <summary>The low and high watermarks (first and next offset) of one partition.</summary>
-    /// <exception cref="CommandException">The cluster cannot be reached (3).</exception>
+    /// <exception cref="OperationException">The cluster cannot be reached (Unreachable).</exception>
     public WatermarkOffsets Watermarks(IConsumer<byte[]?, byte[]?> reader, string topic, int partition)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -115,7 +115,7 @@ internal sealed class KafkaConnection
     /// <summary>Scrubs configured secrets (SASL passwords, keys) from a message about to be printed.</summary>
     public string Redact(string? text) => _settings.Redactor.Redact(text);
 
-    /// <summary>Runs a client call, turning "cannot reach the cluster" into exit code 3.</summary>
+    /// <summary>Runs a client call, turning "cannot reach the cluster" into Unreachable.</summary>
     public T Call<T>(Func<T> call)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -125,7 +125,7 @@ internal sealed class KafkaConnection
         }
         catch (KafkaException ex) when (IsUnreachable(ex.Error.Code))
         {
-            throw CommandException.Unreachable($"Cannot reach Kafka at {BootstrapServers} within {Timeout.TotalSeconds:0} s: {Redact(ex.Error.Reason)}", ex);
+            throw OperationException.Unreachable($"Cannot reach Kafka at {BootstrapServers} within {Timeout.TotalSeconds:0} s: {Redact(ex.Error.Reason)}", ex);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace LogPipe.Cli.Configuration;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>Hides a connection string's password in text about to be printed (a driver's message may quote it).</summary>
 internal static class ConnectionStringSecrets

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
-namespace LogPipe.Cli.Configuration;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>
 /// The tool's own DbContext: only LogPipe's checkpoint and dead-letter tables, mapped exactly as the service maps them

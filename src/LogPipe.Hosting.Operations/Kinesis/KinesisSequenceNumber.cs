@@ -1,4 +1,4 @@
-namespace LogPipe.Cli.Offsets;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>
 /// A Kinesis sequence number as text: a decimal number without leading zeros (the API's pattern is

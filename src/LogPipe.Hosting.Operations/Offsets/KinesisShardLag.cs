@@ -1,8 +1,9 @@
-using LogPipe.Cli.Kinesis;
+
 using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.Kinesis.Client.Model;
+using Microsoft.Extensions.Configuration;
 
-namespace LogPipe.Cli.Offsets;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>
 /// <c>offsets list --lag</c> for Kinesis checkpoints: every shard of each stream (also those without a checkpoint yet),
@@ -12,21 +13,21 @@ namespace LogPipe.Cli.Offsets;
 internal static class KinesisShardLag
 {
     /// <summary>The rows of Kinesis checkpoints with their lag, plus rows for the streams' shards that have none.</summary>
-    public static async Task<List<OffsetRow>> AddAsync(ToolContext context, IEnumerable<OffsetRow> kinesisRows, CancellationToken cancellationToken)
+    public static async Task<List<CheckpointStatus>> AddAsync(IConfiguration configuration, IEnumerable<CheckpointStatus> kinesisRows, CancellationToken cancellationToken)
     {
-        var result = new List<OffsetRow>();
+        var result = new List<CheckpointStatus>();
         foreach (var stream in kinesisRows.GroupBy(r => (r.Transport, r.Stream)))
         {
             var (transport, name) = stream.Key;
             var stored = stream.ToDictionary(r => r.Partition, StringComparer.Ordinal);
             var region = transport.Length > CheckpointTransport.KinesisPrefix.Length ? transport[(CheckpointTransport.KinesisPrefix.Length + 1)..] : null;
-            using var kinesis = KinesisConnection.Create(context.Configuration, region);
+            using var kinesis = KinesisConnection.Create(configuration, region);
             IReadOnlyList<Shard> shards;
             try
             {
                 shards = await kinesis.ShardsAsync(name, cancellationToken).ConfigureAwait(false);
             }
-            catch (CommandException ex) when (ex.ExitCode == ExitCodes.NotFound)
+            catch (OperationException ex) when (ex.Failure == OperationFailure.NotFound)
             {
                 result.AddRange(stored.Values.Select(r => r with { LagUnknown = "no stream" }));
                 continue;
@@ -36,7 +37,7 @@ internal static class KinesisShardLag
             {
                 var row = stored.Remove(shard.ShardId!, out var found)
                     ? found
-                    : new OffsetRow(transport, name, shard.ShardId!, null, null, null, null);
+                    : new CheckpointStatus(transport, name, shard.ShardId!, null, null, null, null);
                 result.Add(await WithLagAsync(kinesis, row, cancellationToken).ConfigureAwait(false));
             }
 
@@ -51,7 +52,7 @@ internal static class KinesisShardLag
     /// Reads the first record after the checkpoint (from the trim horizon without one, where a consumer group starts by
     /// default): its arrival is the oldest not applied, and the answer's <c>MillisBehindLatest</c> how far behind the tip.
     /// </summary>
-    private static async Task<OffsetRow> WithLagAsync(KinesisConnection kinesis, OffsetRow row, CancellationToken cancellationToken)
+    private static async Task<CheckpointStatus> WithLagAsync(KinesisConnection kinesis, CheckpointStatus row, CancellationToken cancellationToken)
     {
         GetRecordsResponse page;
         try
@@ -64,7 +65,7 @@ internal static class KinesisShardLag
         {
             return row with { LagUnknown = "throttled" };
         }
-        catch (CommandException ex) when (ex.InnerException is KinesisValidationException)
+        catch (OperationException ex) when (ex.InnerException is KinesisValidationException)
         {
             // The stored sequence number is not one of this shard's (a stream deleted and created again under its name).
             return row with { LagUnknown = "bad checkpoint" };

@@ -1,6 +1,6 @@
 using System.Net;
-using LogPipe.Cli.Configuration;
-using LogPipe.Cli.Offsets;
+
+
 using LogPipe.Hosting;
 using LogPipe.Hosting.Kinesis;
 using LogPipe.Hosting.Kinesis.Client;
@@ -8,7 +8,7 @@ using LogPipe.Hosting.Kinesis.Client.Model;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace LogPipe.Cli.Kinesis;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>
 /// The Kinesis endpoint of <c>LogPipe:Kinesis</c> (region, service URL, credentials as the service has them), through the
@@ -29,14 +29,14 @@ internal sealed class KinesisConnection : IDisposable
     }
 
     /// <summary>Reads <c>LogPipe:Kinesis</c>; <paramref name="region"/> (from the checkpoint's transport) wins over its region.</summary>
-    /// <exception cref="CommandException">The settings are invalid (2).</exception>
-    public static KinesisConnection Create(ToolConfiguration configuration, string? region)
+    /// <exception cref="OperationException">The settings are invalid (InvalidRequest).</exception>
+    public static KinesisConnection Create(IConfiguration configuration, string? region)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         try
         {
             var options = new KinesisOptions();
-            SectionBinder.Bind(configuration.Root.GetSection(Section), options, Section);
+            SectionBinder.Bind(configuration.GetSection(Section), options, Section);
             var clientOptions = options.ToClientOptions();
             clientOptions.Region = region ?? clientOptions.Region;
             var where = clientOptions.ServiceUrl?.Authority ?? $"region {clientOptions.Region ?? "(from the AWS region chain)"}";
@@ -44,11 +44,11 @@ internal sealed class KinesisConnection : IDisposable
         }
         catch (OptionsValidationException ex)
         {
-            throw CommandException.Usage(ex.Message);
+            throw OperationException.Invalid(ex.Message);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or UriFormatException)
         {
-            throw CommandException.Usage($"{Section} is not valid: {ex.Message}");
+            throw OperationException.Invalid($"{Section} is not valid: {ex.Message}");
         }
     }
 
@@ -57,14 +57,14 @@ internal sealed class KinesisConnection : IDisposable
     /// <paramref name="stream"/>: within the shard's sequence number range (ListShards), and accepted by Kinesis as a
     /// position in that shard (GetShardIterator AFTER_SEQUENCE_NUMBER, which checks the shard the number encodes).
     /// </summary>
-    /// <exception cref="CommandException">
-    /// No such stream or shard (4); the number belongs elsewhere (5); Kinesis cannot be reached (3) or fails (1).
+    /// <exception cref="OperationException">
+    /// No such stream or shard (NotFound); the number belongs elsewhere (Refused); Kinesis cannot be reached (Unreachable) or fails (Failed).
     /// </exception>
     public async Task ThrowUnlessInShardAsync(string stream, string shardId, string sequenceNumber, CancellationToken cancellationToken)
     {
         var shards = await CallAsync(stream, () => _client.ListAllShardsAsync(stream, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var shard = shards.FirstOrDefault(s => s.ShardId == shardId)
-            ?? throw CommandException.NotFound(
+            ?? throw OperationException.NotFound(
                 $"Stream '{stream}' has no shard '{shardId}' (it has {string.Join(", ", shards.Select(s => s.ShardId))}).");
 
         if (shard.SequenceNumberRange is { StartingSequenceNumber: { } first } range)
@@ -73,7 +73,7 @@ internal sealed class KinesisConnection : IDisposable
             if (KinesisSequenceNumber.Compare(sequenceNumber, first) < 0 || (last is not null && KinesisSequenceNumber.Compare(sequenceNumber, last) > 0))
             {
                 var span = last is null ? $"from {first} on (the shard is open)" : $"from {first} to {last} (the shard is closed)";
-                throw CommandException.Refused(
+                throw OperationException.Refused(
                     $"Sequence number {sequenceNumber} is outside shard '{shardId}' of stream '{stream}': its records have sequence numbers {span}. Nothing was changed.");
             }
         }
@@ -90,9 +90,9 @@ internal sealed class KinesisConnection : IDisposable
                 },
                 cancellationToken)).ConfigureAwait(false);
         }
-        catch (CommandException ex) when (ex.InnerException is KinesisValidationException invalid)
+        catch (OperationException ex) when (ex.InnerException is KinesisValidationException invalid)
         {
-            throw CommandException.Refused(
+            throw OperationException.Refused(
                 $"Sequence number {sequenceNumber} does not belong to shard '{shardId}' of stream '{stream}': Kinesis says \"{invalid.Message}\". Nothing was changed.");
         }
     }
@@ -101,12 +101,12 @@ internal sealed class KinesisConnection : IDisposable
     public string Where => _where;
 
     /// <summary>Every shard of <paramref name="stream"/>, open and closed, following ListShards pages.</summary>
-    /// <exception cref="CommandException">No such stream (4); Kinesis cannot be reached (3) or fails (1).</exception>
+    /// <exception cref="OperationException">No such stream (NotFound); Kinesis cannot be reached (Unreachable) or fails (Failed).</exception>
     public Task<IReadOnlyList<Shard>> ShardsAsync(string stream, CancellationToken cancellationToken) =>
         CallAsync(stream, () => _client.ListAllShardsAsync(stream, cancellationToken: cancellationToken));
 
     /// <summary>An iterator of a shard: after <paramref name="afterSequence"/> when given, else at <paramref name="type"/>.</summary>
-    /// <exception cref="CommandException">As <see cref="ShardsAsync"/>; Kinesis refuses the position (1).</exception>
+    /// <exception cref="OperationException">As <see cref="ShardsAsync"/>; Kinesis refuses the position (Failed).</exception>
     public async Task<string?> IteratorAsync(string stream, string shardId, ShardIteratorType type, string? afterSequence, CancellationToken cancellationToken)
     {
         var request = new GetShardIteratorRequest { StreamName = stream, ShardId = shardId, ShardIteratorType = type };
@@ -123,7 +123,7 @@ internal sealed class KinesisConnection : IDisposable
     /// <summary>One GetRecords call.</summary>
     /// <exception cref="KinesisExpiredIteratorException">The iterator is older than five minutes.</exception>
     /// <exception cref="KinesisThrottledException">The shard's read limits were exceeded.</exception>
-    /// <exception cref="CommandException">As <see cref="ShardsAsync"/>.</exception>
+    /// <exception cref="OperationException">As <see cref="ShardsAsync"/>.</exception>
     public Task<GetRecordsResponse> ReadAsync(string stream, string iterator, int limit, CancellationToken cancellationToken) =>
         CallAsync(stream, () => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = limit }, cancellationToken));
 
@@ -141,19 +141,19 @@ internal sealed class KinesisConnection : IDisposable
         }
         catch (KinesisResourceNotFoundException ex)
         {
-            throw new CommandException(ExitCodes.NotFound, $"Stream '{stream}' does not exist at {_where}: {ex.Message}", ex);
+            throw new OperationException(OperationFailure.NotFound, $"Stream '{stream}' does not exist at {_where}: {ex.Message}", ex);
         }
         catch (KinesisValidationException ex)
         {
-            throw new CommandException(ExitCodes.Failed, $"Kinesis refused the request: {ex.Message}", ex);
+            throw new OperationException(OperationFailure.Failed, $"Kinesis refused the request: {ex.Message}", ex);
         }
         catch (KinesisException ex) when (ex.StatusCode is null or >= HttpStatusCode.InternalServerError)
         {
-            throw CommandException.Unreachable($"Cannot reach Kinesis at {_where}: {ex.Message}", ex);
+            throw OperationException.Unreachable($"Cannot reach Kinesis at {_where}: {ex.Message}", ex);
         }
         catch (KinesisException ex)
         {
-            throw new CommandException(ExitCodes.Failed, $"Kinesis failed: {ex.Message}", ex);
+            throw new OperationException(OperationFailure.Failed, $"Kinesis failed: {ex.Message}", ex);
         }
     }
 }

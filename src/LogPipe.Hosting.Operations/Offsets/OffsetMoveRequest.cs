@@ -1,0 +1,35 @@
+namespace LogPipe.Hosting.Operations;
+
+/// <summary>
+/// Rewind or skip one partition or shard of a consumer group. Give exactly one target: <see cref="Offset"/>,
+/// <see cref="SequenceNumber"/>, <see cref="ToEnd"/> or <see cref="ToBeginning"/>.
+/// </summary>
+/// <param name="ConsumerGroup">The consumer group.</param>
+/// <param name="Stream">The topic or stream.</param>
+/// <param name="Partition">The partition number or shard id.</param>
+public sealed record OffsetMoveRequest(string ConsumerGroup, string Stream, string Partition)
+{
+    /// <summary>The next offset to apply (Kafka, or the in-memory transport).</summary>
+    public long? Offset { get; init; }
+
+    /// <summary>Resume after this sequence number (Kinesis); it must belong to the shard, as Kinesis confirms.</summary>
+    public string? SequenceNumber { get; init; }
+
+    /// <summary>Skip to the partition's end: only records produced from now on are applied (Kafka).</summary>
+    public bool ToEnd { get; init; }
+
+    /// <summary>Rewind to the first record the partition still holds (Kafka).</summary>
+    public bool ToBeginning { get; init; }
+
+    /// <summary>The checkpoint's transport (<c>kafka</c>, <c>kinesis:&lt;region&gt;</c>, <c>memory</c>); by default the stored row's, else <c>LogPipe:Transport</c>'s.</summary>
+    public string? Transport { get; init; }
+
+    /// <summary>
+    /// Move it even while the Kafka consumer group has members, or when that cannot be checked. The position must still
+    /// be inside the partition: no position outside it is ever safe to store.
+    /// </summary>
+    public bool Force { get; init; }
+
+    /// <summary>How many targets the request names (exactly one is valid).</summary>
+    internal int Targets => (Offset is null ? 0 : 1) + (SequenceNumber is null ? 0 : 1) + (ToEnd ? 1 : 0) + (ToBeginning ? 1 : 0);
+}
