@@ -1,3 +1,4 @@
+using LogPipe.Hosting.Operations;
 using LogPipe.Cli.Output;
 using LogPipe.Hosting.EntityFrameworkCore;
 

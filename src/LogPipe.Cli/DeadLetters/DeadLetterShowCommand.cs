@@ -1,3 +1,4 @@
+using LogPipe.Hosting.Operations;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
