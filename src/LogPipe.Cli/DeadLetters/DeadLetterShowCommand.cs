@@ -1,10 +1,8 @@
-using LogPipe.Hosting.Operations;
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using LogPipe.Cli.Output;
-
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.DeadLetters;
 

@@ -1,6 +1,6 @@
-using LogPipe.Hosting.Operations;
 using System.Globalization;
 using System.Text.Json;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.Output;
 
