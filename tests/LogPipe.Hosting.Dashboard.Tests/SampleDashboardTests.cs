@@ -51,6 +51,10 @@ public sealed class SampleDashboardTests(Chromium chromium)
             var partitions = page.Locator("[data-test=partitions] tbody tr").Filter(new LocatorFilterOptions { HasText = "people" });
             Assert.True(await partitions.CountAsync() >= 1, "the partitions page lists the people topic's partitions");
             await Screenshots.TakeAsync(page, "dashboard-partitions.png");
+
+            await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Dead letters" }).ClickAsync();
+            Assert.EndsWith("/logpipe/dead-letters", page.Url, StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("[data-test=problem]").CountAsync());
         }
         finally
         {
