@@ -29,6 +29,8 @@ internal static class DashboardEndpoints
             await PageRenderer.RenderAsync<OverviewPage>(context, prefix, "", await reader.OverviewAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
         group.MapGet("/partitions", async (HttpContext context, DashboardReader reader) =>
             await PageRenderer.RenderAsync<PartitionsPage>(context, prefix, "partitions", await reader.PartitionsAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
+        DeadLetterEndpoints.Map(group, prefix);
+        DeadLetterActionEndpoints.Map(group, prefix);
         group.MapGet("/dashboard.css", (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "public, max-age=3600";

@@ -16,6 +16,8 @@ builder.Services.AddSample(builder.Configuration);
 builder.Services.AddSampleTelemetry(builder.Configuration);
 // The operator dashboard at /logpipe: local requests only, as no authorization policy is set on it.
 builder.Services.AddLogPipeDashboard();
+// Its dead-letter pages act through the operations library, on the sample's own DbContext.
+builder.Services.AddLogPipeOperations<SampleDbContext>();
 
 var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())

@@ -80,6 +80,28 @@ public sealed class ServiceOperationsTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_time_range_selects_the_dead_letters_dead_lettered_inside_it_with_paging_within_them()
+    {
+        var start = _time.GetUtcNow();
+        _broker.Append("people", null, Encoding.UTF8.GetBytes("garbage 1"));
+        await App().Runner.DrainAsync();
+        _time.Advance(TimeSpan.FromHours(1));
+        _broker.Append("people", null, Encoding.UTF8.GetBytes("garbage 2"));
+        _broker.Append("people", null, Encoding.UTF8.GetBytes("garbage 3"));
+        await App().Runner.DrainAsync();
+        var all = (await App().DeadLettersAsync()).OrderBy(d => d.Id).Select(d => d.Id).ToList();
+        Assert.Equal(3, all.Count);
+
+        var later = await Operations.ListDeadLettersAsync(DeadLetterSelection.Filter("tests", take: 1, skip: 1).DeadLetteredBetween(start.AddMinutes(30), null));
+        var earlier = await Operations.FindDeadLettersAsync(DeadLetterSelection.Filter("tests").DeadLetteredBetween(null, start.AddMinutes(30)));
+
+        Assert.Equal((2, all[2]), (later.Total, Assert.Single(later.DeadLetters).Id));
+        Assert.Equal([all[0]], earlier);
+        var empty = Assert.Throws<OperationException>(() => DeadLetterSelection.Filter("tests").DeadLetteredBetween(start, start));
+        Assert.Equal(OperationFailure.InvalidRequest, empty.Failure);
+    }
+
+    [Fact]
     public void An_unknown_error_kind_is_an_invalid_request_naming_the_kinds()
     {
         var error = Assert.Throws<OperationException>(() => DeadLetterSelection.Filter("tests", errorKind: "Broken"));

@@ -1,5 +1,6 @@
 using LogPipe.Cli.Output;
 using LogPipe.Hosting.EntityFrameworkCore;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.DeadLetters;
 

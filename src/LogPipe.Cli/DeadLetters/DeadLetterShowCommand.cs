@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using LogPipe.Cli.Output;
-
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.DeadLetters;
 
@@ -32,7 +31,7 @@ internal static class DeadLetterShowCommand
             var recordJson = new StringWriter(CultureInfo.InvariantCulture);
             new RecordPrinter(recordJson, json: true).Print(record);
             using var parsedRecord = JsonDocument.Parse(recordJson.ToString());
-            var json = new { deadLetter = DeadLetterJson.Summary(letter), headers = Headers(letter.Headers), record = parsedRecord.RootElement };
+            var json = new { deadLetter = DeadLetterJson.Summary(letter), headers = RecordHeaders.Read(letter.Headers), record = parsedRecord.RootElement };
             await context.Out.WriteLineAsync(JsonSerializer.Serialize(json, OutputJson.Options)).ConfigureAwait(false);
             return ExitCodes.Success;
         }
@@ -49,28 +48,9 @@ internal static class DeadLetterShowCommand
         await o.WriteLineAsync($"  first failed      {RecordPrinter.Timestamp(letter.FirstFailedAt)}").ConfigureAwait(false);
         await o.WriteLineAsync($"  dead-lettered     {RecordPrinter.Timestamp(letter.DeadLetteredAt)}").ConfigureAwait(false);
         await o.WriteLineAsync($"  replay requested  {(letter.ReplayRequestedAt is { } at ? RecordPrinter.Timestamp(at) : "no")}").ConfigureAwait(false);
-        foreach (var (name, value) in Headers(letter.Headers)) await o.WriteLineAsync($"  header            {name}={value}").ConfigureAwait(false);
+        foreach (var (name, value) in RecordHeaders.Read(letter.Headers)) await o.WriteLineAsync($"  header            {name}={value}").ConfigureAwait(false);
         await o.WriteLineAsync($"  record ({letter.Value.Length} bytes):").ConfigureAwait(false);
         new RecordPrinter(o, json: false).Print(record);
         return ExitCodes.Success;
-    }
-
-    /// <summary>The stored headers (<c>[[name, base64], ...]</c>) with values as text when they are text.</summary>
-    private static List<KeyValuePair<string, string>> Headers(string? stored)
-    {
-        if (stored is null) return [];
-        try
-        {
-            var pairs = JsonSerializer.Deserialize<string[][]>(stored) ?? [];
-            return [.. pairs.Where(p => p.Length == 2).Select(p =>
-            {
-                var bytes = Convert.FromBase64String(p[1]);
-                return new KeyValuePair<string, string>(p[0], Bytes.AsText(bytes) ?? "base64:" + p[1]);
-            })];
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException)
-        {
-            return [new("(unreadable)", Encoding.UTF8.GetByteCount(stored).ToString(CultureInfo.InvariantCulture) + " bytes")];
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LogPipe.Hosting.Operations;
 
 namespace LogPipe.Cli.Output;
 

@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Dashboard.Actions;
 
@@ -14,32 +11,13 @@ internal static class ActionEndpoint
 {
     public static async Task<IResult> RunAsync(HttpContext context, string name, string prefix)
     {
-        var services = context.RequestServices;
-        var logger = services.GetRequiredService<ILogger<IDashboardAction>>();
-        if (services.GetRequiredService<IOptions<LogPipeDashboardOptions>>().Value.ReadOnly)
-        {
-            DashboardLog.ActionRefusedReadOnly(logger, name);
-            return Results.Text("403 Forbidden: the LogPipe dashboard is read-only (LogPipe:Dashboard:ReadOnly).", "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
-        }
+        if (await ActionGuard.RefuseAsync(context, name).ConfigureAwait(false) is { } refusal) return refusal;
 
-        try
-        {
-            await services.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context).ConfigureAwait(false);
-        }
-        catch (AntiforgeryValidationException ex)
-        {
-            DashboardLog.ActionRefusedAntiforgery(logger, ex, name);
-            return Results.Text(
-                "400 Bad Request: the form's antiforgery token is missing or invalid. Reload the dashboard page and try again.",
-                "text/plain; charset=utf-8",
-                statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        var action = services.GetServices<IDashboardAction>().FirstOrDefault(a => a.Name == name);
+        var action = context.RequestServices.GetServices<IDashboardAction>().FirstOrDefault(a => a.Name == name);
         if (action is null) return Results.Text($"404 Not Found: the dashboard has no action '{name}'.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
 
         var result = await action.RunAsync(context, context.RequestAborted).ConfigureAwait(false);
-        DashboardLog.ActionRun(logger, action.Name, context.User.Identity?.Name ?? "an anonymous user", context.Connection.RemoteIpAddress?.ToString() ?? "an unknown address", result);
+        ActionGuard.LogRun(context, action.Name, result);
         // Post/redirect/get: a reload of the page that follows does not run the action again.
         return Results.Redirect($"{prefix}/?done={Uri.EscapeDataString(action.Name)}");
     }

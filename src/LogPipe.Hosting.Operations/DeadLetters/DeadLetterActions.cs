@@ -23,7 +23,8 @@ internal sealed class DeadLetterActions
         async db =>
         {
             var letters = db.Set<LogPipeDeadLetter>().AsNoTracking();
-            var page = await selection.Apply(letters).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var selected = await selection.ApplyAsync(letters, cancellationToken).ConfigureAwait(false);
+            var page = await selected.ToListAsync(cancellationToken).ConfigureAwait(false);
             return new DeadLetterPage(page, await selection.CountAsync(letters, cancellationToken).ConfigureAwait(false));
         },
         cancellationToken);

@@ -10,11 +10,13 @@ namespace LogPipe.Hosting.Operations;
 /// </summary>
 public sealed class DeadLetterSelection
 {
-    private DeadLetterSelection(DeadLetterQuery query, IReadOnlyList<long>? ids, string? consumerGroup)
+    private DeadLetterSelection(DeadLetterQuery query, IReadOnlyList<long>? ids, string? consumerGroup, DateTimeOffset? since = null, DateTimeOffset? until = null)
     {
         Query = query;
         Ids = ids;
         ConsumerGroup = consumerGroup;
+        Since = since;
+        Until = until;
     }
 
     /// <summary>The filters and paging.</summary>
@@ -25,6 +27,12 @@ public sealed class DeadLetterSelection
 
     /// <summary>The group the filters apply to (<see langword="null"/> when selecting by id).</summary>
     public string? ConsumerGroup { get; }
+
+    /// <summary>Only those dead-lettered at or after this time, when set.</summary>
+    public DateTimeOffset? Since { get; }
+
+    /// <summary>Only those dead-lettered before this time, when set.</summary>
+    public DateTimeOffset? Until { get; }
 
     /// <summary>These dead letters, whichever consumer group they belong to; an id that does not exist fails the action.</summary>
     /// <param name="ids">The ids.</param>
@@ -54,21 +62,54 @@ public sealed class DeadLetterSelection
             consumerGroup);
     }
 
+    /// <summary>This selection narrowed to the dead letters dead-lettered in [<paramref name="since"/>, <paramref name="until"/>).</summary>
+    /// <param name="since">From this time on (inclusive), or <see langword="null"/> for no lower bound.</param>
+    /// <param name="until">Before this time (exclusive), or <see langword="null"/> for no upper bound.</param>
+    /// <returns>The narrowed selection.</returns>
+    /// <exception cref="OperationException">Selecting by id, or <paramref name="until"/> not after <paramref name="since"/> (<see cref="OperationFailure.InvalidRequest"/>).</exception>
+    public DeadLetterSelection DeadLetteredBetween(DateTimeOffset? since, DateTimeOffset? until)
+    {
+        if (Ids is not null) throw OperationException.Invalid("A selection by id cannot be narrowed by time.");
+        if (since is { } from && until is { } to && to <= from) throw OperationException.Invalid($"The time range is empty: 'until' ({to:O}) must be after 'since' ({from:O}).");
+        return new DeadLetterSelection(Query, null, ConsumerGroup, since, until);
+    }
+
     /// <summary>The selected rows of <paramref name="rows"/>, oldest first.</summary>
-    internal IQueryable<LogPipeDeadLetter> Apply(IQueryable<LogPipeDeadLetter> rows) => Ids is { } ids
-        ? rows.Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id)
-        : rows.Matching(Query, ConsumerGroup!);
+    internal async Task<IQueryable<LogPipeDeadLetter>> ApplyAsync(IQueryable<LogPipeDeadLetter> rows, CancellationToken cancellationToken)
+    {
+        if (Ids is { } ids) return rows.Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id);
+        if (await InTimeRangeAsync(rows, cancellationToken).ConfigureAwait(false) is not { } inRange) return rows.Matching(Query, ConsumerGroup!);
+        var page = inRange.Skip(Query.Skip).Take(Query.Take).ToList();
+        return rows.Where(d => page.Contains(d.Id)).OrderBy(d => d.Id);
+    }
 
     /// <summary>How many rows the filters match, ignoring paging (by id: how many of the ids exist).</summary>
-    internal Task<int> CountAsync(IQueryable<LogPipeDeadLetter> rows, CancellationToken cancellationToken) => Ids is { } ids
-        ? rows.CountAsync(d => ids.Contains(d.Id), cancellationToken)
-        : rows.Matching(Query with { Skip = 0, Take = int.MaxValue }, ConsumerGroup!).CountAsync(cancellationToken);
+    internal async Task<int> CountAsync(IQueryable<LogPipeDeadLetter> rows, CancellationToken cancellationToken)
+    {
+        if (Ids is { } ids) return await rows.CountAsync(d => ids.Contains(d.Id), cancellationToken).ConfigureAwait(false);
+        return await InTimeRangeAsync(rows, cancellationToken).ConfigureAwait(false) is { } inRange
+            ? inRange.Count
+            : await rows.Matching(Query with { Skip = 0, Take = int.MaxValue }, ConsumerGroup!).CountAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The ids of the unpaged matches inside the time range, oldest first; <see langword="null"/> without one. The range is
+    /// checked here rather than in SQL because SQLite cannot compare stored DateTimeOffset values.
+    /// </summary>
+    private async Task<List<long>?> InTimeRangeAsync(IQueryable<LogPipeDeadLetter> rows, CancellationToken cancellationToken)
+    {
+        if (Since is null && Until is null) return null;
+        var candidates = await rows.Matching(Query with { Skip = 0, Take = int.MaxValue }, ConsumerGroup!)
+            .Select(d => new { d.Id, d.DeadLetteredAt }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return candidates.Where(c => (Since is not { } from || c.DeadLetteredAt >= from) && (Until is not { } to || c.DeadLetteredAt < to)).Select(c => c.Id).ToList();
+    }
 
     /// <summary>The selected rows, projected, oldest first.</summary>
     /// <exception cref="OperationException">An id asked for does not exist (<see cref="OperationFailure.NotFound"/>).</exception>
     internal async Task<List<T>> FindAsync<T>(DbContext db, Expression<Func<LogPipeDeadLetter, T>> projection, Func<T, long> idOf, CancellationToken cancellationToken)
     {
-        var found = await Apply(db.Set<LogPipeDeadLetter>().AsNoTracking()).Select(projection).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var selected = await ApplyAsync(db.Set<LogPipeDeadLetter>().AsNoTracking(), cancellationToken).ConfigureAwait(false);
+        var found = await selected.Select(projection).ToListAsync(cancellationToken).ConfigureAwait(false);
         if (Ids is not null)
         {
             var missing = Ids.Except(found.Select(idOf)).ToList();

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,11 +22,16 @@ namespace LogPipe.Hosting.Dashboard.Tests.Support;
 /// <see cref="PlaceSerializer"/>) and the dashboard at <c>/logpipe</c>, on Kestrel on a free loopback port. Requests
 /// carrying <c>X-Forwarded-For</c> are seen as coming from that address (<c>UseForwardedHeaders</c>, as behind a
 /// reverse proxy), which is how the tests send a request from a remote address. With a policy, the
-/// <c>X-Test-Role</c> header authenticates the request with that role.
+/// <c>X-Test-Role</c> header authenticates the request with that role. With a database, checkpoints and dead letters are
+/// kept in <see cref="TestDb"/> on that SQLite file, a <c>people</c> topic is consumed with <see cref="PersonSerializerV1"/>
+/// (a save fails as <see cref="Probe.FailTimes"/> says; one failure dead-letters the record), replay requests are polled
+/// every 100 ms, and <c>AddLogPipeOperations&lt;TestDb&gt;()</c> gives the dashboard its dead-letter pages.
 /// </summary>
 public sealed class DashboardTestHost : IAsyncDisposable
 {
     public const string Topic = "places";
+
+    public const string PeopleTopic = "people";
 
     private readonly WebApplication _app;
 
@@ -45,6 +51,8 @@ public sealed class DashboardTestHost : IAsyncDisposable
     /// <summary>The dashboard action the host offers: it counts its runs.</summary>
     public CountingAction Action { get; }
 
+    public Probe Probe => _app.Services.GetRequiredService<Probe>();
+
     public InMemoryBroker Broker => _app.Services.GetRequiredService<InMemoryBroker>();
 
     public LogPipeConsumerRunner Runner => _app.Services.GetRequiredService<LogPipeConsumerRunner>();
@@ -53,7 +61,8 @@ public sealed class DashboardTestHost : IAsyncDisposable
 
     /// <param name="readOnly">Sets <c>LogPipe:Dashboard:ReadOnly</c>.</param>
     /// <param name="policy">An authorization policy (<c>ops</c>: the role <c>ops</c>) to put on the dashboard, or none.</param>
-    public static async Task<DashboardTestHost> StartAsync(bool readOnly = false, string? policy = null)
+    /// <param name="database">A SQLite file for checkpoints and dead letters (<see cref="TestApp.NewDatabasePath"/>), or none.</param>
+    public static async Task<DashboardTestHost> StartAsync(bool readOnly = false, string? policy = null, string? database = null)
     {
         var logs = new LogCapture();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -66,10 +75,24 @@ public sealed class DashboardTestHost : IAsyncDisposable
         broker.CreateTopic(Topic, 2);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton(new Probe());
-        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp => lp
-            .UseInMemoryTransport()
-            .UseInMemoryOffsets()
-            .AddConsumer(Topic, c => c.Register<PlaceSerializer>()));
+        if (database is not null)
+        {
+            broker.CreateTopic(PeopleTopic, 1);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["LogPipe:Failures:MaxAttempts"] = "1",
+                ["LogPipe:DeadLetters:ReplayPoll"] = "00:00:00.100",
+            });
+            builder.Services.AddDbContext<TestDb>(o => o.UseSqlite($"Data Source={database};Pooling=False"));
+            builder.Services.AddLogPipeOperations<TestDb>();
+        }
+
+        builder.Services.AddLogPipe(builder.Configuration.GetSection("LogPipe"), lp =>
+        {
+            lp.UseInMemoryTransport().AddConsumer(Topic, c => c.Register<PlaceSerializer>());
+            if (database is null) lp.UseInMemoryOffsets();
+            else lp.UseEntityFrameworkOffsets<TestDb>().AddConsumer(PeopleTopic, c => c.Register<PersonSerializerV1>());
+        });
         builder.Services.AddLogPipeDashboard(o =>
         {
             o.ReadOnly = readOnly;
@@ -84,6 +107,12 @@ public sealed class DashboardTestHost : IAsyncDisposable
         }
 
         var app = builder.Build();
+        if (database is not null)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<TestDb>().Database.EnsureCreatedAsync();
+        }
+
         app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
         if (policy is not null)
         {
@@ -108,6 +137,13 @@ public sealed class DashboardTestHost : IAsyncDisposable
 
         Broker.Append(Topic, "bad", Encoding.UTF8.GetBytes("""json:{"type":"place","version":9,"message":{"uuid":"00000000-0000-0000-0000-000000000009","name":"From the future"}}"""));
         await Eventually.TrueAsync(() => Runner.Progress.Activity.Of(Topic).Handled == count + 1, TimeSpan.FromSeconds(30), "the consumer committed every record");
+    }
+
+    /// <summary>Runs a query on the host's database (only with one).</summary>
+    public async Task<T> QueryAsync<T>(Func<TestDb, Task<T>> query)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<TestDb>());
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LogPipe.Cli.Output;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>Raw bytes made printable: text when they are readable UTF-8, a bounded hex preview otherwise.</summary>
 internal static class Bytes

@@ -3,7 +3,7 @@ using System.Text.Json;
 using LogPipe.Hosting;
 using LogPipe.Hosting.Formats;
 
-namespace LogPipe.Cli.Output;
+namespace LogPipe.Hosting.Operations;
 
 /// <summary>
 /// A record value read as the consumers read it (<see cref="EnvelopeReader"/>, json or msgpack alike), or why it could not
