@@ -29,6 +29,11 @@ internal static class DashboardEndpoints
             await PageRenderer.RenderAsync<OverviewPage>(context, prefix, "", await reader.OverviewAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
         group.MapGet("/partitions", async (HttpContext context, DashboardReader reader) =>
             await PageRenderer.RenderAsync<PartitionsPage>(context, prefix, "partitions", await reader.PartitionsAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
+        group.MapGet("/offsets", async (HttpContext context, OperationsReader reader) =>
+            await PageRenderer.RenderAsync<OffsetsPage>(context, prefix, "offsets", await reader.OffsetsAsync(context.RequestAborted).ConfigureAwait(false) with { Moved = context.Request.Query["moved"] is [{ } moved] ? moved : null }, forms: true).ConfigureAwait(false));
+        group.MapGet("/outbox", async (HttpContext context, OperationsReader reader) =>
+            await PageRenderer.RenderAsync<OutboxPage>(context, prefix, "outbox", await reader.OutboxAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
+        group.MapPost("/offsets/move", async (HttpContext context) => await OffsetMoveEndpoint.RunAsync(context, prefix).ConfigureAwait(false)).DisableAntiforgery();
         group.MapGet("/dashboard.css", (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "public, max-age=3600";

@@ -16,6 +16,8 @@ builder.Services.AddSample(builder.Configuration);
 builder.Services.AddSampleTelemetry(builder.Configuration);
 // The operator dashboard at /logpipe: local requests only, as no authorization policy is set on it.
 builder.Services.AddLogPipeDashboard();
+// Its offsets and outbox pages act through the operator library, on the sample's own DbContext (the CLI's rules).
+builder.Services.AddLogPipeOperations<SampleDbContext>();
 
 var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())

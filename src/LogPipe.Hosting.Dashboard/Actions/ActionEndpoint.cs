@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace LogPipe.Hosting.Dashboard.Actions;
 
@@ -16,24 +14,7 @@ internal static class ActionEndpoint
     {
         var services = context.RequestServices;
         var logger = services.GetRequiredService<ILogger<IDashboardAction>>();
-        if (services.GetRequiredService<IOptions<LogPipeDashboardOptions>>().Value.ReadOnly)
-        {
-            DashboardLog.ActionRefusedReadOnly(logger, name);
-            return Results.Text("403 Forbidden: the LogPipe dashboard is read-only (LogPipe:Dashboard:ReadOnly).", "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        try
-        {
-            await services.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context).ConfigureAwait(false);
-        }
-        catch (AntiforgeryValidationException ex)
-        {
-            DashboardLog.ActionRefusedAntiforgery(logger, ex, name);
-            return Results.Text(
-                "400 Bad Request: the form's antiforgery token is missing or invalid. Reload the dashboard page and try again.",
-                "text/plain; charset=utf-8",
-                statusCode: StatusCodes.Status400BadRequest);
-        }
+        if (await ActionGuard.RefuseAsync(context, name).ConfigureAwait(false) is { } refused) return refused;
 
         var action = services.GetServices<IDashboardAction>().FirstOrDefault(a => a.Name == name);
         if (action is null) return Results.Text($"404 Not Found: the dashboard has no action '{name}'.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
