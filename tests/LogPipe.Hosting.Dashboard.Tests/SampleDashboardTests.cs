@@ -63,7 +63,7 @@ public sealed class SampleDashboardTests(Chromium chromium)
         }
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
+    internal static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Images);
         var path = Path.Combine(Images, name);
