@@ -9,6 +9,9 @@ namespace LogPipe.Hosting.Dashboard.Reading;
 /// <param name="Unreadable">Why the checkpoints could not be read, if they could not.</param>
 internal sealed record OffsetsModel(string ConsumerGroup, bool ConsumersRunning, IReadOnlyList<CheckpointStatus> Checkpoints, string? Unreadable)
 {
+    /// <summary>Why the lag is not shown (the cluster could not be asked), if it is not.</summary>
+    public string? LagUnknown { get; init; }
+
     /// <summary>What the last move did (after the redirect), to say at the top of the page.</summary>
     public string? Moved { get; init; }
 

@@ -1,6 +1,7 @@
 using LogPipe.Hosting.Dashboard.Actions;
 using LogPipe.Hosting.Dashboard.Rendering;
 using LogPipe.Hosting.Operations;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -30,10 +31,23 @@ internal sealed class OperationsReader
         var group = operations.ConsumerGroup ?? "";
         try
         {
-            var rows = await operations.ListCheckpointsAsync(group, withLag: true, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<CheckpointStatus> rows;
+            string? lagUnknown = null;
+            try
+            {
+                rows = await operations.ListCheckpointsAsync(group, withLag: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationException ex)
+            {
+                // The stored rows are in the database: show them without the lag when the cluster cannot be asked.
+                OffsetLog.CheckpointsUnreadable(_logger, ex, group);
+                rows = await operations.ListCheckpointsAsync(group, withLag: false, cancellationToken).ConfigureAwait(false);
+                lagUnknown = ex.Message;
+            }
+
             var ordered = rows.OrderBy(r => r.Transport, StringComparer.Ordinal).ThenBy(r => r.Stream, StringComparer.Ordinal)
                 .ThenBy(r => long.TryParse(r.Partition, out var n) ? n : long.MaxValue).ThenBy(r => r.Partition, StringComparer.Ordinal).ToList();
-            return new OffsetsModel(group, _options.Value.EnableConsumers, ordered, null);
+            return new OffsetsModel(group, _options.Value.EnableConsumers, ordered, null) { LagUnknown = lagUnknown };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -58,6 +72,14 @@ internal sealed class OperationsReader
             return new OutboxModel(null, [], [], ex.Message);
         }
     }
+
+    /// <summary>The answer for a page this service cannot show (no operator library, or no outbox), or <see langword="null"/>.</summary>
+    public IResult? Unavailable(bool outbox) =>
+        _features.Operations is null
+            ? Results.Text("404 Not Found: this page needs the operator library: call builder.Services.AddLogPipeOperations<TDbContext>().", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound)
+            : outbox && !_features.Outbox
+                ? Results.Text("404 Not Found: this service has no outbox (UseEntityFrameworkOutbox).", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound)
+                : null;
 
     private LogPipeOperations Require() => _features.Operations
         ?? throw new InvalidOperationException("The dashboard's offsets and outbox pages need the operator library: call builder.Services.AddLogPipeOperations<TDbContext>().");

@@ -30,11 +30,12 @@ public sealed class RunningSample : IDisposable
     public string Output => _process.Output;
 
     /// <summary>Starts the sample and waits until it is ready (<c>/health/ready</c>).</summary>
-    public static async Task<RunningSample> StartAsync()
+    /// <param name="settings">More settings, as command-line pairs (<c>--LogPipe:Dashboard:ReadOnly</c>, <c>true</c>).</param>
+    public static async Task<RunningSample> StartAsync(params string[] settings)
     {
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("logpipe-dashboard-sample-");
-        var process = ChildProcess.StartDotnet("LogPipe.Sample.dll", ["--Urls", $"http://127.0.0.1:{port}"], new ChildProcessOptions { WorkingDirectory = directory.FullName });
+        var process = ChildProcess.StartDotnet("LogPipe.Sample.dll", ["--Urls", $"http://127.0.0.1:{port}", .. settings], new ChildProcessOptions { WorkingDirectory = directory.FullName });
         var sample = new RunningSample(port, directory, process);
         await Eventually.TrueAsync(async () => await sample.StatusAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(90), () => "Sample output:\n" + sample.Output);
         return sample;
