@@ -40,6 +40,12 @@ public sealed class SampleOffsetsAndOutboxTests(Chromium chromium)
         var partition = await row.GetAttributeAsync("data-partition");
         var (next, version) = (Number(await row.Locator("[data-test=next]").InnerTextAsync()), Number(await row.Locator("[data-test=version]").InnerTextAsync()));
 
+        // The partitions page shows the same stored version next to what the consumer loop knows.
+        await page.GotoAsync(sample.Url("/logpipe/partitions"));
+        var partitionRow = page.Locator("[data-test=partitions] tbody tr").Filter(new LocatorFilterOptions { Has = page.Locator("td").Nth(1).GetByText(partition!.Split('/')[1], new LocatorGetByTextOptions { Exact = true }) });
+        Assert.Equal(version, Number(await partitionRow.Locator("[data-test=stored-version]").InnerTextAsync()));
+        await page.GotoAsync(sample.Url("/logpipe/offsets"));
+
         // Without force: refused by the library's rule (the development broker cannot tell whether the group has
         // members; a real one names them), shown on the page, and nothing moved.
         var refused = await page.RunAndWaitForResponseAsync(() => MoveAsync(row, 0, force: false), r => r.Url.EndsWith("/logpipe/offsets/move", StringComparison.Ordinal));
