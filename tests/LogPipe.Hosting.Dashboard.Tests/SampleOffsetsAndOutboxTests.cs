@@ -54,6 +54,7 @@ public sealed class SampleOffsetsAndOutboxTests(Chromium chromium)
         Assert.Contains("Refused", refusal, StringComparison.Ordinal);
         Assert.Contains("consumer group 'people-replica'", refusal, StringComparison.Ordinal);
         Assert.Contains("force", refusal, StringComparison.Ordinal);
+        await ScreenshotAsync(page, "dashboard-offsets-refused.png");
         row = page.Locator($"[data-test=offsets] tbody tr[data-partition='{partition}']");
         Assert.Equal(next, Number(await row.Locator("[data-test=next]").InnerTextAsync()));
         Assert.Equal(version, Number(await row.Locator("[data-test=version]").InnerTextAsync()));
