@@ -31,6 +31,13 @@ internal static class DashboardEndpoints
             await PageRenderer.RenderAsync<PartitionsPage>(context, prefix, "partitions", await reader.PartitionsAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
         DeadLetterEndpoints.Map(group, prefix);
         DeadLetterActionEndpoints.Map(group, prefix);
+        group.MapGet("/offsets", async (HttpContext context, OperationsReader reader) => reader.Unavailable(outbox: false) ??
+            await PageRenderer.RenderAsync<OffsetsPage>(context, prefix, "offsets", await reader.OffsetsAsync(context.RequestAborted).ConfigureAwait(false) with { Moved = context.Request.Query["moved"] is [{ } moved] ? moved : null }, forms: true).ConfigureAwait(false));
+        group.MapGet("/outbox", async (HttpContext context, OperationsReader reader) => reader.Unavailable(outbox: true) ??
+            await PageRenderer.RenderAsync<OutboxPage>(context, prefix, "outbox", await reader.OutboxAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
+        // A Func, not a lambda: a lambda of the HttpContext alone binds as a RequestDelegate, which drops the IResult.
+        Func<HttpContext, Task<IResult>> moveOffset = context => OffsetMoveEndpoint.RunAsync(context, prefix);
+        group.MapPost("/offsets/move", moveOffset).DisableAntiforgery();
         group.MapGet("/dashboard.css", (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "public, max-age=3600";

@@ -23,6 +23,8 @@ public static class LogPipeDashboardServiceCollectionExtensions
         options.ValidateOnStart();
         services.AddAntiforgery();
         services.AddSingleton<DashboardReader>();
+        services.AddSingleton<DashboardFeatures>();
+        services.AddSingleton<OperationsReader>();
         services.AddScoped<DashboardPage>();
         return services;
     }

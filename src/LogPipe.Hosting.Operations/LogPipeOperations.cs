@@ -1,4 +1,5 @@
 using LogPipe.Hosting.EntityFrameworkCore;
+using LogPipe.Hosting.Kafka;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,9 +75,18 @@ public sealed class LogPipeOperations
             configuration,
             ConsumerGroupName.Resolve(services.GetRequiredService<IOptions<LogPipeOptions>>().Value),
             () => OperationsDatabase.ForService<TDbContext>(scopes),
-            () => KafkaConnection.Create(configuration, null, TimeSpan.FromSeconds(10), null),
+            () => KafkaConnection.Create(configuration, EmbeddedBootstrapServers(configuration, services), TimeSpan.FromSeconds(10), null),
             services.GetService<TimeProvider>() ?? TimeProvider.System);
     }
+
+    /// <summary>
+    /// Inside a service on the embedded development broker (<c>LogPipe:Kafka:BootstrapServers = embedded</c>) that broker
+    /// is reachable, unlike from another process: its address, so the dashboard can act on it; otherwise <see langword="null"/>.
+    /// </summary>
+    private static string? EmbeddedBootstrapServers(IConfiguration configuration, IServiceProvider services) =>
+        string.Equals(configuration.Setting("LogPipe:Kafka:BootstrapServers"), KafkaOptions.Embedded, StringComparison.OrdinalIgnoreCase)
+            ? services.GetService<EmbeddedKafkaBroker>()?.BootstrapServers
+            : null;
 
     /// <summary>A consumer group's stored checkpoints, by transport, stream and partition.</summary>
     /// <param name="consumerGroup">The consumer group.</param>

@@ -16,7 +16,7 @@ builder.Services.AddSample(builder.Configuration);
 builder.Services.AddSampleTelemetry(builder.Configuration);
 // The operator dashboard at /logpipe: local requests only, as no authorization policy is set on it.
 builder.Services.AddLogPipeDashboard();
-// Its dead-letter pages act through the operations library, on the sample's own DbContext.
+// Its dead-letter, offsets and outbox pages act through the operations library, on the sample's own DbContext (the CLI's rules).
 builder.Services.AddLogPipeOperations<SampleDbContext>();
 
 var app = builder.Build();

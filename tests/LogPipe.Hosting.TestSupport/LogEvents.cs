@@ -320,4 +320,15 @@ public static class LogEvents
 
     /// <summary>DashboardLog.HealthUnreadable.</summary>
     public const int DashboardHealthUnreadable = 9098;
+
+    // src/LogPipe.Hosting.Dashboard/Actions/OffsetLog.cs
+
+    /// <summary>OffsetLog.OffsetMoveRefused.</summary>
+    public const int DashboardOffsetMoveRefused = 9110;
+
+    /// <summary>OffsetLog.CheckpointsUnreadable.</summary>
+    public const int DashboardCheckpointsUnreadable = 9111;
+
+    /// <summary>OffsetLog.OutboxUnreadable.</summary>
+    public const int DashboardOutboxUnreadable = 9112;
 }

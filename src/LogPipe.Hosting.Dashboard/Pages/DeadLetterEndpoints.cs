@@ -48,7 +48,7 @@ internal static class DeadLetterEndpoints
         }
 
         var model = new DeadLettersModel(filter, page, problem, Notice(context.Request.Query));
-        return await PageRenderer.RenderAsync<DeadLettersPage>(context, prefix, Current, model, hasForms: true).ConfigureAwait(false);
+        return await PageRenderer.RenderAsync<DeadLettersPage>(context, prefix, Current, model, forms: true).ConfigureAwait(false);
     }
 
     private static async Task<IResult> ShowAsync(HttpContext context, string prefix, long id)
@@ -63,7 +63,7 @@ internal static class DeadLetterEndpoints
         {
             var letter = await operations.GetDeadLetterAsync(id, context.RequestAborted).ConfigureAwait(false);
             var model = new DeadLetterDetailModel(letter, DecodedRecord.Decode(letter.Value), RecordHeaders.Read(letter.Headers));
-            return await PageRenderer.RenderAsync<DeadLetterDetailPage>(context, prefix, Current, model, hasForms: true).ConfigureAwait(false);
+            return await PageRenderer.RenderAsync<DeadLetterDetailPage>(context, prefix, Current, model, forms: true).ConfigureAwait(false);
         }
         catch (OperationException ex)
         {
@@ -85,7 +85,7 @@ internal static class DeadLetterEndpoints
             long? single = long.TryParse(context.Request.Query["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
             var selection = single is { } one ? DeadLetterSelection.ByIds([one]) : filter.Selection(group, paged: false);
             var ids = await operations.FindDeadLettersAsync(selection, context.RequestAborted).ConfigureAwait(false);
-            return await PageRenderer.RenderAsync<DeadLetterPurgePage>(context, prefix, Current, new DeadLetterPurgeModel(filter, ids, single), hasForms: true).ConfigureAwait(false);
+            return await PageRenderer.RenderAsync<DeadLetterPurgePage>(context, prefix, Current, new DeadLetterPurgeModel(filter, ids, single), forms: true).ConfigureAwait(false);
         }
         catch (OperationException ex)
         {

@@ -1,5 +1,8 @@
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Consumers;
+using LogPipe.Hosting.Dashboard.Actions;
+using LogPipe.Hosting.Dashboard.Rendering;
+using LogPipe.Hosting.Operations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,9 +21,11 @@ internal sealed class DashboardReader
     private readonly IOptions<LogPipeOptions> _options;
     private readonly HealthCheckService? _health;
     private readonly ILogger<DashboardReader> _logger;
+    private readonly DashboardFeatures _features;
 
-    public DashboardReader(LogPipeConsumerRunner runner, LogPipeConfiguration configuration, IOptions<LogPipeOptions> options, ILogger<DashboardReader> logger, HealthCheckService? health = null)
+    public DashboardReader(LogPipeConsumerRunner runner, LogPipeConfiguration configuration, IOptions<LogPipeOptions> options, DashboardFeatures features, ILogger<DashboardReader> logger, HealthCheckService? health = null)
     {
+        _features = features;
         _runner = runner;
         _configuration = configuration;
         _options = options;
@@ -68,11 +73,31 @@ internal sealed class DashboardReader
             }
         }
 
-        var rows = partitions.Select(p => new PartitionRow(p, leases.GetValueOrDefault(p.Partition))).ToList();
+        var stored = await StoredAsync(cancellationToken).ConfigureAwait(false);
+        var rows = partitions.Select(p => new PartitionRow(p, leases.GetValueOrDefault(p.Partition), stored?.GetValueOrDefault(p.Partition))).ToList();
         var idle = _configuration.Consumers.Select(c => c.Stream).Where(s => !partitions.Any(p => p.Partition.Stream == s)).ToList();
         // Lease columns only where leases exist (Kinesis with several instances): a store that could keep them says nothing of
         // a Kafka topic.
-        return new PartitionsModel(_runner.TransportName, rows, idle, leases.Count > 0, leaseStore?.Owner);
+        return new PartitionsModel(_runner.TransportName, rows, idle, leases.Count > 0, leaseStore?.Owner) { StoredShown = stored is not null };
+    }
+
+    /// <summary>
+    /// The stored checkpoint rows of this service's group (version, last update), through the operator library when the
+    /// service registers it: a plain listing, not the checkpoint store's <c>ReadAsync</c>. <see langword="null"/> without it.
+    /// </summary>
+    private async Task<Dictionary<PartitionKey, CheckpointStatus>?> StoredAsync(CancellationToken cancellationToken)
+    {
+        if (_features.Operations is not { } operations) return null;
+        try
+        {
+            var rows = await operations.ListCheckpointsAsync(_runner.ConsumerGroup, withLag: false, cancellationToken).ConfigureAwait(false);
+            return rows.ToDictionary(r => new PartitionKey(r.Transport, r.Stream, r.Partition));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            OffsetLog.CheckpointsUnreadable(_logger, ex, _runner.ConsumerGroup);
+            return null;
+        }
     }
 
     private async Task<HealthModel?> HealthAsync(CancellationToken cancellationToken)

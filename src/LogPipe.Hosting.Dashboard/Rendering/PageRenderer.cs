@@ -15,7 +15,8 @@ namespace LogPipe.Hosting.Dashboard.Rendering;
 /// </summary>
 internal static class PageRenderer
 {
-    public static async Task<IResult> RenderAsync<TPage>(HttpContext context, string prefix, string current, object model, bool hasForms = false)
+    // forms: whether the page has forms of its own (beside the registered actions') that need the antiforgery token.
+    public static async Task<IResult> RenderAsync<TPage>(HttpContext context, string prefix, string current, object model, bool forms = false)
         where TPage : IComponent
     {
         var services = context.RequestServices;
@@ -28,7 +29,7 @@ internal static class PageRenderer
         page.Model = model;
         page.Actions = actions;
         page.Done = context.Request.Query["done"] is [{ } done] ? actions.FirstOrDefault(a => a.Name == done) : null;
-        if (!options.ReadOnly && (hasForms || actions.Count > 0)) page.Antiforgery = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+        if (!options.ReadOnly && (actions.Count > 0 || forms)) page.Antiforgery = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
 
         var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
         await using var _ = renderer.ConfigureAwait(false);

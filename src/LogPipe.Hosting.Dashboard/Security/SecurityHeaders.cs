@@ -14,7 +14,12 @@ internal static class SecurityHeaders
         headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
-        if (!headers.ContainsKey("Cache-Control")) headers.CacheControl = "no-store";
+        if (!headers.ContainsKey("Cache-Control"))
+        {
+            // What antiforgery sets on a page with a form: the same, so it does not warn that it overrode ours.
+            headers.CacheControl = "no-cache, no-store";
+            headers.Pragma = "no-cache";
+        }
         return await next(invocation).ConfigureAwait(false);
     }
 }
