@@ -1,7 +1,7 @@
 using LogPipe.Hosting.Benchmarks.Measurement;
 using LogPipe.Hosting.Checkpoints;
-using Microsoft.Extensions.DependencyInjection;
 using LogPipe.Sample.Data;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LogPipe.Hosting.Benchmarks.Apps;
 
