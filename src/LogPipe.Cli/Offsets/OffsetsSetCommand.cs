@@ -27,6 +27,12 @@ internal static class OffsetsSetCommand
 
     private static readonly Option<bool> ToBeginning = new("--to-beginning") { Description = "Rewind to the first record the partition still holds (Kafka)." };
 
+    private static readonly Option<string?> ToTime = new("--to-time")
+    {
+        Description = "Move to the first record at or after this ISO 8601 time, or to the end when none is that late (Kafka).",
+        HelpName = "time",
+    };
+
     private static readonly Option<string?> Transport = new("--transport")
     {
         Description = "The checkpoint's transport: kafka, kinesis:<region> or memory (default: the stored row's, else LogPipe:Transport).",
@@ -39,12 +45,12 @@ internal static class OffsetsSetCommand
     {
         var command = new Command("set", "Rewind or skip one partition or shard of the consumer group.")
         {
-            Stream, Partition, ToOffset, ToSequence, ToEnd, ToBeginning, Transport, Force,
+            Stream, Partition, ToOffset, ToSequence, ToEnd, ToBeginning, ToTime, Transport, Force,
         };
         command.Validators.Add(r =>
         {
-            var targets = new Option[] { ToOffset, ToSequence, ToEnd, ToBeginning }.Count(o => r.GetResult(o) is { Implicit: false });
-            if (targets != 1) r.AddError("Give exactly one of --offset, --sequence, --to-end, --to-beginning.");
+            var targets = new Option[] { ToOffset, ToSequence, ToEnd, ToBeginning, ToTime }.Count(o => r.GetResult(o) is { Implicit: false });
+            if (targets != 1) r.AddError("Give exactly one of --offset, --sequence, --to-end, --to-beginning, --to-time.");
             if (r.GetValue(ToOffset) is < 0) r.AddError("--offset must not be negative.");
         });
         command.SetAction(CommandAction.Of(RunAsync));
@@ -61,6 +67,7 @@ internal static class OffsetsSetCommand
             SequenceNumber = parse.GetValue(ToSequence),
             ToEnd = parse.GetValue(ToEnd),
             ToBeginning = parse.GetValue(ToBeginning),
+            Time = parse.GetValue(ToTime) is { } time ? OffsetTime.Parse(time) : null,
             Transport = parse.GetValue(Transport),
             Force = parse.GetValue(Force),
         };

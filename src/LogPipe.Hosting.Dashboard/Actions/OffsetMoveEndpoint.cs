@@ -62,7 +62,7 @@ internal static class OffsetMoveEndpoint
         }
     }
 
-    /// <summary>The request the form asks for: exactly one target (<c>to</c>: offset, beginning, end or sequence).</summary>
+    /// <summary>The request the form asks for: exactly one target (<c>to</c>: offset, time, beginning, end or sequence).</summary>
     private static OffsetMoveRequest Request(string group, IFormCollection form)
     {
         var (stream, partition) = (form["stream"].ToString(), form["partition"].ToString());
@@ -77,9 +77,11 @@ internal static class OffsetMoveEndpoint
             "end" => request with { ToEnd = true },
             "sequence" when value.Length > 0 => request with { SequenceNumber = value },
             "offset" when long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) => request with { Offset = offset },
+            "time" when form["time"].ToString().Trim() is { Length: > 0 } time => request with { Time = OffsetTime.Parse(time) },
+            "time" => throw new OperationException(OperationFailure.InvalidRequest, "Give the time to move to, in ISO 8601 such as 2026-03-01T12:00:00Z."),
             "offset" => throw new OperationException(OperationFailure.InvalidRequest, $"'{value}' is not an offset: give the next offset to apply, a whole number from 0 up."),
             "sequence" => throw new OperationException(OperationFailure.InvalidRequest, "Give the sequence number to resume after."),
-            var other => throw new OperationException(OperationFailure.InvalidRequest, $"'{other}' is not a target: choose an offset, the beginning or the end."),
+            var other => throw new OperationException(OperationFailure.InvalidRequest, $"'{other}' is not a target: choose an offset, a time, the beginning or the end."),
         };
     }
 

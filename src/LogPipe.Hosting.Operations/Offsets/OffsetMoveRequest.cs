@@ -2,7 +2,7 @@ namespace LogPipe.Hosting.Operations;
 
 /// <summary>
 /// Rewind or skip one partition or shard of a consumer group. Give exactly one target: <see cref="Offset"/>,
-/// <see cref="SequenceNumber"/>, <see cref="ToEnd"/> or <see cref="ToBeginning"/>.
+/// <see cref="SequenceNumber"/>, <see cref="ToEnd"/>, <see cref="ToBeginning"/> or <see cref="Time"/>.
 /// </summary>
 /// <param name="ConsumerGroup">The consumer group.</param>
 /// <param name="Stream">The topic or stream.</param>
@@ -21,6 +21,12 @@ public sealed record OffsetMoveRequest(string ConsumerGroup, string Stream, stri
     /// <summary>Rewind to the first record the partition still holds (Kafka).</summary>
     public bool ToBeginning { get; init; }
 
+    /// <summary>
+    /// Move to the first record whose timestamp is at or after this time, or to the partition's end when none is that late
+    /// (Kafka; Kinesis has no cheap time to sequence number mapping and refuses it).
+    /// </summary>
+    public DateTimeOffset? Time { get; init; }
+
     /// <summary>The checkpoint's transport (<c>kafka</c>, <c>kinesis:&lt;region&gt;</c>, <c>memory</c>); by default the stored row's, else <c>LogPipe:Transport</c>'s.</summary>
     public string? Transport { get; init; }
 
@@ -31,5 +37,5 @@ public sealed record OffsetMoveRequest(string ConsumerGroup, string Stream, stri
     public bool Force { get; init; }
 
     /// <summary>How many targets the request names (exactly one is valid).</summary>
-    internal int Targets => (Offset is null ? 0 : 1) + (SequenceNumber is null ? 0 : 1) + (ToEnd ? 1 : 0) + (ToBeginning ? 1 : 0);
+    internal int Targets => (Offset is null ? 0 : 1) + (SequenceNumber is null ? 0 : 1) + (ToEnd ? 1 : 0) + (ToBeginning ? 1 : 0) + (Time is null ? 0 : 1);
 }

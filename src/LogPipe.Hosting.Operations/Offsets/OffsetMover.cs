@@ -30,7 +30,7 @@ internal sealed class OffsetMover
 
     public async Task<OffsetMove> MoveAsync(OffsetMoveRequest request, CancellationToken cancellationToken)
     {
-        if (request.Targets != 1) throw new ArgumentException("Give exactly one of Offset, SequenceNumber, ToEnd, ToBeginning.", nameof(request));
+        if (request.Targets != 1) throw new ArgumentException("Give exactly one of Offset, SequenceNumber, ToEnd, ToBeginning, Time.", nameof(request));
         ArgumentOutOfRangeException.ThrowIfNegative(request.Offset ?? 0, nameof(request));
         var (group, stream, partition) = (request.ConsumerGroup, request.Stream, request.Partition);
         var checkpoints = _database.Checkpoints(group, _time);
@@ -77,7 +77,7 @@ internal sealed class OffsetMover
     private async Task<Checkpoint> KafkaTargetAsync(OffsetMoveRequest request)
     {
         var (topic, partitionText) = (request.Stream, request.Partition);
-        if (request.SequenceNumber is not null) throw OperationException.Invalid("--sequence is for Kinesis shards; a Kafka partition moves with --offset, --to-end or --to-beginning.");
+        if (request.SequenceNumber is not null) throw OperationException.Invalid("--sequence is for Kinesis shards; a Kafka partition moves with --offset, --to-end, --to-beginning or --to-time.");
         if (!int.TryParse(partitionText, NumberStyles.None, CultureInfo.InvariantCulture, out var partition))
         {
             throw OperationException.Invalid($"'{partitionText}' is not a Kafka partition number.");
@@ -91,10 +91,11 @@ internal sealed class OffsetMover
         using var reader = kafka.CreateReader();
         var marks = kafka.Watermarks(reader, topic, partition);
         if (request.Offset is { } given) ThrowUnlessInRange(topic, partition, given, marks);
+        var next = request.Time is { } time ? KafkaOffsetForTime.Find(kafka, reader, topic, partition, time, marks) : request.Offset ?? (request.ToEnd ? marks.High.Value : marks.Low.Value);
 
         // Checked after the range, and even when forced the range holds: no position outside it is ever safe to store.
         if (!request.Force) await ConsumerGroupActivity.RefuseWhileActiveAsync(_configuration, _serviceGroup, kafka, admin, request.ConsumerGroup).ConfigureAwait(false);
-        return new Checkpoint(request.Offset ?? (request.ToEnd ? marks.High.Value : marks.Low.Value));
+        return new Checkpoint(next);
     }
 
     /// <summary>
@@ -127,6 +128,13 @@ internal sealed class OffsetMover
     /// </summary>
     private async Task<Checkpoint> KinesisTargetAsync(OffsetMoveRequest request, string transport, LogPipeCheckpoint? before, CancellationToken cancellationToken)
     {
+        if (request.Time is not null)
+        {
+            throw OperationException.Invalid(
+                "A Kinesis shard cannot move to a time: Kinesis has no cheap way to turn a time into a sequence number (only an AT_TIMESTAMP " +
+                "iterator that reads records), so give the sequence number to resume after with --sequence.");
+        }
+
         var sequence = request.SequenceNumber ?? throw OperationException.Invalid("A Kinesis shard moves with --sequence.");
         if (!KinesisSequenceNumber.IsWellFormed(sequence))
         {

@@ -34,6 +34,16 @@ public sealed class KafkaFixture : IDisposable
         }
     }
 
+    /// <summary>Produces records with the given message timestamps to one partition, in order, and waits for every delivery.</summary>
+    public async Task ProduceAtAsync(string topic, int partition, params (DateTimeOffset Time, byte[] Value)[] records)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig { BootstrapServers = BootstrapServers, Acks = Acks.All, EnableIdempotence = true }).Build();
+        foreach (var (time, value) in records)
+        {
+            await producer.ProduceAsync(new TopicPartition(topic, partition), new Message<byte[]?, byte[]> { Value = value, Timestamp = new Timestamp(time) });
+        }
+    }
+
     /// <summary>The cluster's topic names, read without creating any.</summary>
     public IReadOnlyList<string> TopicNames()
     {
