@@ -137,6 +137,33 @@ public sealed class SampleOffsetsAndOutboxTests(Chromium chromium)
         Assert.Contains("read-only", await response.TextAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_move_to_an_unreadable_time_from_the_page_is_bad_input_naming_the_format()
+    {
+        using var sample = await RunningSample.StartAsync();
+        await sample.CreatePersonAsync("Ada");
+        var page = await chromium.NewPageAsync();
+        var rows = page.Locator("[data-test=offsets] tbody tr").Filter(new LocatorFilterOptions { HasText = "people" });
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await page.GotoAsync(sample.Url("/logpipe/offsets"));
+                return await rows.CountAsync() > 0;
+            },
+            TimeSpan.FromSeconds(60),
+            () => "Sample output:\n" + sample.Output);
+        var row = rows.First;
+
+        await row.Locator("select[name=to]").SelectOptionAsync("time");
+        await row.Locator("input[name=time]").FillAsync("yesterday");
+        await row.Locator("input[name=force]").CheckAsync();
+        var response = await page.RunAndWaitForResponseAsync(
+            () => row.Locator("button[data-action=move-offset]").ClickAsync(), r => r.Url.EndsWith("/logpipe/offsets/move", StringComparison.Ordinal));
+
+        Assert.Equal(400, response.Status);
+        Assert.Contains("'yesterday' is not a time: give an ISO 8601 time such as 2026-03-01T12:00:00Z", await page.Locator("[data-test=refusal]").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task MoveAsync(ILocator row, long offset, bool force)
     {
         await row.Locator("select[name=to]").SelectOptionAsync("offset");
