@@ -73,6 +73,17 @@ public sealed class OffsetsSetKinesisTests : IClassFixture<KinesisFixture>, IDis
     }
 
     [Fact]
+    public async Task A_shard_cannot_move_to_a_time_and_the_refusal_says_why()
+    {
+        var result = (await _workspace.RunAsync("offsets", "set", "-s", "orders", "-p", Shard1, "--to-time", "2026-03-01T12:00:00Z", "--transport", Transport))
+            .Expect(ExitCodes.Usage);
+
+        Assert.Contains("A Kinesis shard cannot move to a time: Kinesis has no cheap way to turn a time into a sequence number", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--sequence", result.Error, StringComparison.Ordinal);
+        Assert.Empty(await _workspace.CheckpointsAsync());
+    }
+
+    [Fact]
     public async Task A_sequence_number_of_another_shard_is_refused_either_way_round()
     {
         var stream = await _kinesis.NewStreamAsync(shards: 2);
