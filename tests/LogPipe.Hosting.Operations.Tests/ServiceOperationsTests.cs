@@ -58,6 +58,20 @@ public sealed class ServiceOperationsTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_time_counts_as_a_target_so_a_time_with_an_offset_is_rejected_and_nothing_moves()
+    {
+        _broker.Append("people", null, Encoding.UTF8.GetBytes(JoeV1));
+        await App().Runner.DrainAsync();
+        var stored = Assert.Single(await Operations.ListCheckpointsAsync("tests", withLag: false));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Operations.MoveOffsetAsync(
+            new OffsetMoveRequest("tests", "people", stored.Partition) { Offset = 0, Time = _time.GetUtcNow() }));
+
+        Assert.Contains("Give exactly one of Offset, SequenceNumber, ToEnd, ToBeginning, Time.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, Assert.Single(await App().CheckpointsAsync()).NextOffset);
+    }
+
+    [Fact]
     public async Task A_replay_request_marks_only_the_selected_dead_letters_and_an_unknown_id_marks_none()
     {
         _broker.Append("people", null, Encoding.UTF8.GetBytes("garbage"));
