@@ -9,6 +9,8 @@ namespace LogPipe.Hosting.Operations;
 /// </summary>
 internal static class KafkaOffsetForTime
 {
+    private const long TailRecords = 16;
+
     /// <exception cref="OperationException">The broker does not answer by timestamp (Refused); the cluster cannot be reached (Unreachable).</exception>
     public static long Find(KafkaConnection kafka, IConsumer<byte[]?, byte[]?> reader, string topic, int partition, DateTimeOffset time, WatermarkOffsets marks)
     {
@@ -30,30 +32,33 @@ internal static class KafkaOffsetForTime
 
         // "No record that late" means the end — but librdkafka's mock cluster says so for every time. The last record's
         // own timestamp tells the two apart.
-        var last = LastTimestamp(kafka, reader, topic, partition, high - 1);
+        var last = LastTimestamp(kafka, topic, partition, marks);
         if (last is { } lastTime && lastTime >= time)
         {
             throw OperationException.Refused(
                 $"Kafka at {kafka.BootstrapServers} answered that partition {N(partition)} of topic '{topic}' has no record at or after {Iso(time)}, yet its last record " +
-                $"(offset {N(high - 1)}) is from {Iso(lastTime)}: this broker does not answer ListOffsets by timestamp (the development broker, librdkafka's mock " +
+                $"is from {Iso(lastTime)}: this broker does not answer ListOffsets by timestamp (the development broker, librdkafka's mock " +
                 "cluster, never does). Move it with --offset instead. Nothing was changed.");
         }
 
         return high;
     }
 
-    private static DateTimeOffset? LastTimestamp(KafkaConnection kafka, IConsumer<byte[]?, byte[]?> reader, string topic, int partition, long offset)
+    /// <summary>
+    /// The timestamp of the partition's last record, read from a few offsets before its end up to the end: the very last
+    /// offset may be a transaction marker, which is never returned as a record. <see langword="null"/> when none is seen.
+    /// </summary>
+    private static DateTimeOffset? LastTimestamp(KafkaConnection kafka, string topic, int partition, WatermarkOffsets marks)
     {
-        reader.Assign(new TopicPartitionOffset(topic, partition, offset));
-        try
+        using var reader = kafka.CreateReader(reportEndOfPartition: true);
+        reader.Assign(new TopicPartitionOffset(topic, partition, Math.Max(marks.Low.Value, marks.High.Value - TailRecords)));
+        DateTimeOffset? last = null;
+        while (true)
         {
             var record = kafka.Call(() => reader.Consume(kafka.Timeout))
-                ?? throw OperationException.Unreachable($"Kafka at {kafka.BootstrapServers} did not return offset {N(offset)} of partition {N(partition)} of topic '{topic}' within {kafka.Timeout.TotalSeconds:0} s.");
-            return record.Message.Timestamp.Type == TimestampType.NotAvailable ? null : record.Message.Timestamp.UtcDateTime;
-        }
-        finally
-        {
-            reader.Unassign();
+                ?? throw OperationException.Unreachable($"Kafka at {kafka.BootstrapServers} did not return the last records of partition {N(partition)} of topic '{topic}' within {kafka.Timeout.TotalSeconds:0} s.");
+            if (record.IsPartitionEOF) return last;
+            if (record.Message.Timestamp.Type != TimestampType.NotAvailable) last = record.Message.Timestamp.UtcDateTime;
         }
     }
 
