@@ -113,16 +113,7 @@ public sealed class SampleOffsetsAndOutboxTests(Chromium chromium)
     {
         using var sample = await RunningSample.StartAsync("--LogPipe:Dashboard:ReadOnly", "true");
         await sample.CreatePersonAsync("Ada");
-        var page = await chromium.NewPageAsync();
-        var rows = page.Locator("[data-test=offsets] tbody tr").Filter(new LocatorFilterOptions { HasText = "people" });
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                await page.GotoAsync(sample.Url("/logpipe/offsets"));
-                return await rows.CountAsync() > 0;
-            },
-            TimeSpan.FromSeconds(60),
-            () => "Sample output:\n" + sample.Output);
+        var (page, _) = await OpenOffsetsWithPeopleRowsAsync(sample);
 
         Assert.Equal(0, await page.Locator("form").CountAsync());
         Assert.Equal(0, await page.Locator("[data-test=self-member]").CountAsync());
@@ -142,16 +133,7 @@ public sealed class SampleOffsetsAndOutboxTests(Chromium chromium)
     {
         using var sample = await RunningSample.StartAsync();
         await sample.CreatePersonAsync("Ada");
-        var page = await chromium.NewPageAsync();
-        var rows = page.Locator("[data-test=offsets] tbody tr").Filter(new LocatorFilterOptions { HasText = "people" });
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                await page.GotoAsync(sample.Url("/logpipe/offsets"));
-                return await rows.CountAsync() > 0;
-            },
-            TimeSpan.FromSeconds(60),
-            () => "Sample output:\n" + sample.Output);
+        var (page, rows) = await OpenOffsetsWithPeopleRowsAsync(sample);
         var row = rows.First;
 
         await row.Locator("select[name=to]").SelectOptionAsync("time");
@@ -162,6 +144,21 @@ public sealed class SampleOffsetsAndOutboxTests(Chromium chromium)
 
         Assert.Equal(400, response.Status);
         Assert.Contains("'yesterday' is not a time: give an ISO 8601 time such as 2026-03-01T12:00:00Z", await page.Locator("[data-test=refusal]").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<(IPage Page, ILocator Rows)> OpenOffsetsWithPeopleRowsAsync(RunningSample sample)
+    {
+        var page = await chromium.NewPageAsync();
+        var rows = page.Locator("[data-test=offsets] tbody tr").Filter(new LocatorFilterOptions { HasText = "people" });
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await page.GotoAsync(sample.Url("/logpipe/offsets"));
+                return await rows.CountAsync() > 0;
+            },
+            TimeSpan.FromSeconds(60),
+            () => "Sample output:\n" + sample.Output);
+        return (page, rows);
     }
 
     private static async Task MoveAsync(ILocator row, long offset, bool force)
