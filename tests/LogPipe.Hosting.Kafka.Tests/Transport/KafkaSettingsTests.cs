@@ -45,6 +45,23 @@ public sealed class KafkaSettingsTests
     }
 
     [Fact]
+    public void On_the_embedded_broker_the_consumer_waits_at_most_10_ms_for_an_empty_fetch_unless_configured_otherwise()
+    {
+        var embedded = new KafkaOptions { BootstrapServers = KafkaOptions.Embedded };
+        Assert.Equal(10, new KafkaClientSettings(embedded, "127.0.0.1:9092", "group").ConsumerConfig().FetchWaitMaxMs);
+
+        embedded.Consumer["fetch.wait.max.ms"] = "50";
+        Assert.Equal(50, new KafkaClientSettings(embedded, "127.0.0.1:9092", "group").ConsumerConfig().FetchWaitMaxMs);
+    }
+
+    [Fact]
+    public void A_real_broker_keeps_librdkafkas_fetch_wait_since_it_answers_a_fetch_as_soon_as_a_record_arrives()
+    {
+        var config = new KafkaClientSettings(new KafkaOptions { BootstrapServers = "broker:9092" }, "broker:9092", "group").ConsumerConfig();
+        Assert.Null(config.FetchWaitMaxMs);
+    }
+
+    [Fact]
     public void Describing_a_configuration_never_shows_secrets_and_the_redactor_scrubs_them_from_messages()
     {
         var settings = new KafkaClientSettings(Options(), "broker:9092", "group");
