@@ -1,5 +1,6 @@
 using LogPipe.Hosting.Benchmarks.Kafka;
 using LogPipe.Hosting.Benchmarks.Kinesis;
+using LogPipe.Hosting.Benchmarks.Measurement;
 using Xunit.Abstractions;
 
 namespace LogPipe.Hosting.Benchmarks.Tests;
@@ -57,6 +58,35 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
         // A paced phase's rate is its input: the table compares it with nothing.
         Assert.Matches(@"`outbox-latency-sqlite` *\| *300 \| *[0-9,]+ \| *— \|", outcome.Table);
         Assert.Null(rows["outbox-latency-sqlite"].Ratio);
+    }
+
+    [Fact]
+    public async Task Latency_phases_report_send_to_commit_percentiles_and_a_histogram_and_start_up_the_time_to_the_first_record()
+    {
+        var writer = new StringWriter();
+        var outcome = await BenchmarkCommand.RunAsync(["kafka", "--count", "300", "--warm-up", "0", "--phases", "latency,startup", "--output", _outputDirectory], writer, CancellationToken.None);
+        output.WriteLine(writer.ToString());
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(LatencyPhases.Phases.Select(p => p.Name), outcome.Results.Select(r => r.Phase.Name));
+        var rows = outcome.Results.ToDictionary(r => r.Phase.Name);
+        foreach (var phase in new[] { "latency-1000-sqlite", "latency-10000-sqlite", "latency-1000-postgres" })
+        {
+            var row = rows[phase];
+            Assert.True(row.IsComplete(300), $"{phase}: {row.Measurement?.Records} records, problem: {row.Problem}");
+            Assert.Matches(@"send to commit p50 [0-9.]+ ms, p99 [0-9.]+ ms, p99\.9 [0-9.]+ ms, max [0-9.]+ ms", row.Note);
+            var latency = Assert.IsType<LatencySummary>(row.Latency);
+            Assert.Equal(300, latency.Samples);
+            Assert.Equal(300, latency.Histogram.Sum());
+            Assert.True(latency.P50Ms <= latency.P99Ms && latency.P99Ms <= latency.P999Ms && latency.P999Ms <= latency.MaxMs, latency.ToString());
+            Assert.Null(row.Ratio);
+        }
+
+        var startUp = rows["startup-sqlite"];
+        Assert.True(startUp.IsComplete(300), startUp.Problem);
+        Assert.Matches(@"first record applied [0-9,]+ ms after host start", startUp.Note);
+        Assert.True(new FileInfo(outcome.LatencyChartFile!).Length > 0);
+        Assert.Contains("\"latency\"", await File.ReadAllTextAsync(outcome.ResultsFile!), StringComparison.Ordinal);
     }
 
     [Fact]

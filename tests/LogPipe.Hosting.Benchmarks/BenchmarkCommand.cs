@@ -65,16 +65,20 @@ public static class BenchmarkCommand
         await ResultFile.WriteAsync(resultsFile, options, facts, results, cancellationToken).ConfigureAwait(false);
         ResultChart.Write(chartFile, string.Create(CultureInfo.InvariantCulture, $"LogPipe vs raw {(options.Mode == "kafka" ? "Confluent.Kafka" : "Kinesis client")}, {options.Count:N0} records, {Environment.ProcessorCount} cores"), results);
         await output.WriteLineAsync($"results: {resultsFile}{Environment.NewLine}chart:   {chartFile}").ConfigureAwait(false);
+        var latencyChartFile = Path.Combine(outputDirectory, $"performance-{options.Mode}-latency.png");
+        var hasLatency = ResultChart.WriteLatency(latencyChartFile, string.Create(CultureInfo.InvariantCulture, $"LogPipe end to end on the development broker, {Environment.ProcessorCount} cores"), results);
+        if (hasLatency) await output.WriteLineAsync($"latency: {latencyChartFile}").ConfigureAwait(false);
         if (options.Publish)
         {
             var docs = Path.Combine(RepositoryRoot, "docs");
             File.Copy(resultsFile, Path.Combine(docs, Path.GetFileName(resultsFile)), overwrite: true);
             File.Copy(chartFile, Path.Combine(docs, Path.GetFileName(chartFile)), overwrite: true);
+            if (hasLatency) File.Copy(latencyChartFile, Path.Combine(docs, Path.GetFileName(latencyChartFile)), overwrite: true);
             await output.WriteLineAsync($"published to {docs}").ConfigureAwait(false);
         }
 
         // A row that is expected not to run (a transport not merged yet) carries a note and no problem.
         var complete = results.All(r => r.IsComplete(options.Count) || (r.Measurement is null && r.Problem is null));
-        return new BenchmarkOutcome(complete ? 0 : 1, results, table, resultsFile, chartFile);
+        return new BenchmarkOutcome(complete ? 0 : 1, results, table, resultsFile, chartFile) { LatencyChartFile = hasLatency ? latencyChartFile : null };
     }
 }

@@ -8,4 +8,8 @@ namespace LogPipe.Hosting.Benchmarks;
 /// <param name="Table">The table as printed.</param>
 /// <param name="ResultsFile">The JSON file, if written.</param>
 /// <param name="ChartFile">The PNG chart, if written.</param>
-public sealed record BenchmarkOutcome(int ExitCode, IReadOnlyList<PhaseResult> Results, string Table, string? ResultsFile, string? ChartFile);
+public sealed record BenchmarkOutcome(int ExitCode, IReadOnlyList<PhaseResult> Results, string Table, string? ResultsFile, string? ChartFile)
+{
+    /// <summary>The latency histogram (PNG), if a phase measured latencies.</summary>
+    public string? LatencyChartFile { get; init; }
+}

@@ -10,6 +10,12 @@ public sealed class ApplyProgress
     private long _units;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<PartitionKey, long> _committed = new();
 
+    /// <summary>
+    /// When set, every checkpoint a committed unit moved, with the time (<see cref="System.Diagnostics.Stopwatch"/>
+    /// ticks) right after the commit: the latency phases find each record's commit in it.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(PartitionKey Partition, long NextOffset, long CommittedAt)>? CommitLog { get; init; }
+
     /// <summary>Records applied and committed so far.</summary>
     public long Applied => Interlocked.Read(ref _applied);
 
@@ -25,6 +31,7 @@ public sealed class ApplyProgress
     /// </summary>
     public long MoveTo(PartitionKey partition, long nextOffset)
     {
+        CommitLog?.Enqueue((partition, nextOffset, System.Diagnostics.Stopwatch.GetTimestamp()));
         var moved = 0L;
         _committed.AddOrUpdate(partition, _ => moved = nextOffset, (_, before) =>
         {

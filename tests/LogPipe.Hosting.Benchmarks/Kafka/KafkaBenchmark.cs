@@ -48,6 +48,7 @@ public sealed class KafkaBenchmark
         new("consume-noop-postgres", "(f) LogPipe consumer, no-op save, PostgreSQL", "consume-raw"),
         new("consume-upsert-postgres", "(f) LogPipe consumer, sample upsert, PostgreSQL", "consume-raw"),
         .. OutboxPhases.Phases,
+        .. LatencyPhases.Phases,
     ];
 
     private readonly BenchmarkOptions _options;
@@ -87,7 +88,7 @@ public sealed class KafkaBenchmark
         _facts["record value bytes (person 0)"] = BenchmarkPeople.Value(0).Length.ToString(CultureInfo.InvariantCulture);
 
         _facts["warm-up records per phase (not measured)"] = _options.WarmUpCount.ToString(CultureInfo.InvariantCulture);
-        string[] topics = [Topic, RawTopic, RawConcurrentTopic, ConcurrentTopic, .. OutboxPhases.Phases.Select(p => p.Name)];
+        string[] topics = [Topic, RawTopic, RawConcurrentTopic, ConcurrentTopic, .. OutboxPhases.Phases.Select(p => p.Name), .. LatencyPhases.Phases.Select(p => p.Name)];
         await using (_broker = await BenchmarkBroker.StartAsync(_options.BrokerInChildProcess, [.. topics, .. topics.Select(t => WarmUpPrefix + t)], Partitions, cancellationToken).ConfigureAwait(false))
         {
             Log($"broker: {_broker.BootstrapServers}, {Partitions} partitions per topic, {_options.Count:N0} records per phase");
@@ -133,6 +134,12 @@ public sealed class KafkaBenchmark
         {
             var outbox = new OutboxPhases(_options, Partitions, _workDirectory, AppConfiguration, group => ClientSettings(group).ConsumerConfig());
             return await outbox.RunAsync(phase.Name, T(phase.Name), phase.RecordsOf(_count), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (phase.Name.StartsWith("latency-", StringComparison.Ordinal) || phase.Name.StartsWith("startup-", StringComparison.Ordinal))
+        {
+            var latency = new LatencyPhases(_options, _workDirectory, AppConfiguration);
+            return await latency.RunAsync(phase.Name, T(phase.Name), phase.RecordsOf(_count), cancellationToken).ConfigureAwait(false);
         }
 
         return await RunPhaseAsync(phase.Name, cancellationToken).ConfigureAwait(false);
@@ -353,6 +360,7 @@ public sealed class KafkaBenchmark
         new("session.timeout.ms", "2000"),
         new("heartbeat.interval.ms", "500"),
         new("fetch.queue.backoff.ms", "10"),
+        new("fetch.wait.max.ms", KafkaClientSettings.EmbeddedFetchWaitMaxMs),
     ];
 
     private Dictionary<string, string?> AppConfiguration(string consumerGroup)

@@ -8,6 +8,9 @@ namespace LogPipe.Hosting.Benchmarks.Measurement;
 /// <param name="Problem">What went wrong: the phase failed, lost records or dead-lettered some.</param>
 public sealed record PhaseResult(PhaseDefinition Phase, PhaseMeasurement? Measurement, double? Ratio, string? Note, string? Problem)
 {
+    /// <summary>The latencies a paced phase measured, or <see langword="null"/>.</summary>
+    public LatencySummary? Latency { get; init; }
+
     /// <summary>Whether the row is a full, trustworthy measurement of <paramref name="count"/> records (fewer if the phase is bounded).</summary>
     public bool IsComplete(int count) => Problem is null && Measurement is { } m && m.Records == Phase.RecordsOf(count);
 }

@@ -4,4 +4,8 @@ namespace LogPipe.Hosting.Benchmarks.Measurement;
 /// <param name="Measurement">The measurement.</param>
 /// <param name="Note">How the phase ran (batch size, callers...), or <see langword="null"/>.</param>
 /// <param name="Problem">What makes the row untrustworthy (records lost, dead letters...), or <see langword="null"/>.</param>
-public sealed record PhaseRun(PhaseMeasurement Measurement, string? Note = null, string? Problem = null);
+public sealed record PhaseRun(PhaseMeasurement Measurement, string? Note = null, string? Problem = null)
+{
+    /// <summary>The latencies a paced phase measured, or <see langword="null"/>.</summary>
+    public LatencySummary? Latency { get; init; }
+}

@@ -26,7 +26,7 @@ public static class ResultRows
                 ratio = run.Measurement.RecordsPerSecond / baseline.Measurement.RecordsPerSecond;
             }
 
-            return new PhaseResult(phase, run.Measurement, ratio, run.Note, run.Problem);
+            return new PhaseResult(phase, run.Measurement, ratio, run.Note, run.Problem) { Latency = run.Latency };
         })];
     }
 }

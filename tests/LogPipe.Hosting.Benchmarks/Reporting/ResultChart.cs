@@ -39,4 +39,41 @@ public static class ResultChart
         plot.Title(title);
         plot.SavePng(path, 1100, 120 + (rows.Count * 55));
     }
+
+    /// <summary>
+    /// Writes the latency histogram of the paced phases that measured latencies (share of records per bucket, one bar per
+    /// phase in each bucket); returns whether there was any.
+    /// </summary>
+    public static bool WriteLatency(string path, string title, IReadOnlyList<PhaseResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var rows = results.Where(r => r.Latency is { Samples: > 0 }).ToList();
+        if (rows.Count == 0) return false;
+        var plot = new Plot();
+        var buckets = LatencySummary.BucketUpperBoundsMs.Count + 1;
+        var width = 0.8 / rows.Count;
+        Color[] palette = [Colors.SteelBlue, Colors.DarkOrange, Colors.SeaGreen, Colors.Purple, Colors.Gray];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var latency = rows[r].Latency!;
+            var bars = Enumerable.Range(0, buckets).Select(b => new Bar
+            {
+                Position = b - 0.4 + (width * (r + 0.5)),
+                Value = 100.0 * latency.Histogram[b] / latency.Samples,
+                FillColor = palette[r % palette.Length],
+                Size = width * 0.9,
+            }).ToList();
+            var barPlot = plot.Add.Bars(bars);
+            barPlot.LegendText = rows[r].Phase.Name + ": " + latency;
+        }
+
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, buckets).Select(b => (double)b)], [.. Enumerable.Range(0, buckets).Select(LatencySummary.BucketLabel)]);
+        plot.Axes.Bottom.Label.Text = "latency from SendAsync returning to the commit of the record's unit of work";
+        plot.Axes.Left.Label.Text = "% of records";
+        plot.Axes.SetLimits(left: -0.6, right: buckets - 0.4, bottom: 0, top: 105);
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.Title(title);
+        plot.SavePng(path, 1100, 500);
+        return true;
+    }
 }

@@ -35,6 +35,15 @@ public static class ResultFile
                 Gc = r.Measurement is { } m ? new[] { m.Gen0, m.Gen1, m.Gen2 } : null,
                 AllocatedBytesPerRecord = r.Measurement?.AllocatedBytesPerRecord,
                 CpuMicrosecondsPerRecord = r.Measurement?.CpuMicrosecondsPerRecord,
+                Latency = r.Latency is { } l ? new
+                {
+                    l.Samples,
+                    l.P50Ms,
+                    l.P99Ms,
+                    l.P999Ms,
+                    l.MaxMs,
+                    Histogram = l.Histogram.Select((n, b) => new { Bucket = LatencySummary.BucketLabel(b), Records = n }),
+                } : null,
                 r.Note,
                 r.Problem,
             }),
