@@ -4,7 +4,8 @@ namespace LogPipe.Hosting.Kafka.Embedded;
 /// <remarks>
 /// The defaults suit tests and local development: three brokers, and consumer-group rebalances that start
 /// at once. Pair them with a consumer <c>session.timeout.ms</c> of about 2000: the development broker holds
-/// every rebalance for <c>session.timeout.ms − 1000</c> ms.
+/// every rebalance for <c>session.timeout.ms − 1000</c> ms. And with a <c>fetch.wait.max.ms</c> of about 10: it
+/// answers a fetch that finds no record only when that wait runs out, even if a record arrives meanwhile.
 /// </remarks>
 public sealed class EmbeddedKafkaClusterOptions
 {
