@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 // Extension methods live where users look for them.
@@ -63,8 +64,14 @@ public static class LogPipeEntityFrameworkOutboxExtensions
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxMetrics>();
         services.TryAddSingleton(sp => new OutboxTransactionInterceptor(sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new OutboxSaveChangesInterceptor(sp.GetRequiredService<OutboxSignal>()));
-        services.TryAddSingleton(sp => new OutboxSaveCommandInterceptor(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new OutboxSaveChangesInterceptor(
+            sp.GetRequiredService<OutboxSignal>(),
+            sp.GetRequiredService<IOptions<OutboxOptions>>().Value.SqliteWriteGate,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<OutboxSaveChangesInterceptor>()));
+        services.TryAddSingleton(sp => new OutboxSaveCommandInterceptor(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<OutboxOptions>>().Value.SqliteWriteGate,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<OutboxSaveCommandInterceptor>()));
         // Singleton: the interceptors are, and a pooled context (AddDbContextPool, AddPooledDbContextFactory) builds its
         // options once from the root provider, which refuses a scoped configuration.
         services.ConfigureDbContext<TDbContext>(

@@ -256,6 +256,11 @@ public static class LogEvents
     /// <summary>OutboxLog.Recovered.</summary>
     public const int OutboxRelayRecovered = 5007;
 
+    // src/LogPipe.Hosting.EntityFrameworkCore/Outbox/OutboxWriterLog.cs
+
+    /// <summary>OutboxWriterLog.WriteGateTimedOut.</summary>
+    public const int OutboxWriteGateTimedOut = 8010;
+
     // src/LogPipe.Hosting/Consumers/OutboxCopyLog.cs
 
     /// <summary>OutboxCopyLog.CopySkipped.</summary>

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 
@@ -15,39 +17,53 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 /// transaction of their own, run by the context's execution strategy too.
 /// On PostgreSQL a save of inserts alone keeps its setting: if EF Core runs it as one command without a transaction,
 /// <see cref="OutboxSaveCommandInterceptor"/> appends the records to that command (one round trip, one implicit transaction).
+/// On SQLite such a save holds the process's <see cref="SqliteWriteGate"/> from before its transaction begins until after
+/// it committed (unless <see cref="OutboxOptions.SqliteWriteGate"/> is off).
 /// </remarks>
-internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveChangesInterceptor
+internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal, bool writeGate, ILogger logger) : SaveChangesInterceptor
 {
     private const string NpgsqlProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    /// <summary>The write gate each saving context holds, from <c>SavingChanges</c> until its save ended.</summary>
+    private static readonly ConditionalWeakTable<DbContext, SqliteWriteGateHold> Held = new();
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Saving(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (Saving(eventData.Context) && writeGate) await EnterGateAsync(eventData.Context!, async: true, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        Saving(eventData.Context);
+#pragma warning disable CA2012 // Completes synchronously: the sync path runs no awaits.
+        if (Saving(eventData.Context) && writeGate) EnterGateAsync(eventData.Context!, async: false, CancellationToken.None).GetAwaiter().GetResult();
+#pragma warning restore CA2012
         return result;
     }
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (Saved(eventData.Context, signal) is { } context)
+        try
         {
-            var strategy = context.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(
-                context,
-                static async (context, token) =>
-                {
-                    var transaction = await context.Database.BeginTransactionAsync(token).ConfigureAwait(false);
-                    await using (transaction.ConfigureAwait(false))
+            if (Saved(eventData.Context, signal) is { } context)
+            {
+                var strategy = context.Database.CreateExecutionStrategy();
+                await strategy.ExecuteAsync(
+                    context,
+                    static async (context, token) =>
                     {
-                        await transaction.CommitAsync(token).ConfigureAwait(false);
-                    }
-                },
-                cancellationToken).ConfigureAwait(false);
+                        var transaction = await context.Database.BeginTransactionAsync(token).ConfigureAwait(false);
+                        await using (transaction.ConfigureAwait(false))
+                        {
+                            await transaction.CommitAsync(token).ConfigureAwait(false);
+                        }
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ReleaseGate(eventData.Context);
         }
 
         return result;
@@ -55,13 +71,20 @@ internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveCh
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (Saved(eventData.Context, signal) is { } context)
+        try
         {
-            context.Database.CreateExecutionStrategy().Execute(context, static context =>
+            if (Saved(eventData.Context, signal) is { } context)
             {
-                using var transaction = context.Database.BeginTransaction();
-                transaction.Commit();
-            });
+                context.Database.CreateExecutionStrategy().Execute(context, static context =>
+                {
+                    using var transaction = context.Database.BeginTransaction();
+                    transaction.Commit();
+                });
+            }
+        }
+        finally
+        {
+            ReleaseGate(eventData.Context);
         }
 
         return result;
@@ -69,34 +92,70 @@ internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal) : SaveCh
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        Restore(eventData.Context);
+        Ended(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Restore(eventData.Context);
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Ended(eventData.Context);
 
     public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
-        Restore(eventData.Context);
+        Ended(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public override void SaveChangesCanceled(DbContextEventData eventData) => Restore(eventData.Context);
+    public override void SaveChangesCanceled(DbContextEventData eventData) => Ended(eventData.Context);
 
-    private static void Saving(DbContext? context)
+    // The save's transaction is still open here (EF Core disposes it as the exception leaves SaveChanges), so the next
+    // writer in the gate may meet SQLite's lock once; a conflict is rare, a gate held until the context's next save is not.
+    public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        Ended(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        Ended(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>Whether the save will commit the context's records in a transaction it begins for them.</summary>
+    private static bool Saving(DbContext? context)
     {
         // A concurrency conflict is reported to no interceptor (EF Core 7 on): a setting left changed by one is put back here.
-        Restore(context);
-        if (context is null || context.Database.CurrentTransaction is not null) return;
-        if (PendingOutboxEntries.Find(context) is not { } pending || !pending.HasRecordsFor(null)) return;
+        Ended(context);
+        if (context is null || context.Database.CurrentTransaction is not null) return false;
+        if (PendingOutboxEntries.Find(context) is not { } pending || !pending.HasRecordsFor(null)) return false;
         if (context.Database.AutoTransactionBehavior == AutoTransactionBehavior.WhenNeeded && context.Database.ProviderName == NpgsqlProvider && InsertsOnly(context))
         {
             pending.CarriedBySaveCommand = true;
-            return;
+            return false;
         }
 
         pending.OverriddenBehavior = context.Database.AutoTransactionBehavior;
         context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+        return true;
+    }
+
+    private async Task EnterGateAsync(DbContext context, bool async, CancellationToken cancellationToken)
+    {
+        if (await SqliteWriteGateHold.EnterAsync(context, logger, async, cancellationToken).ConfigureAwait(false) is { } hold) Held.AddOrUpdate(context, hold);
+    }
+
+    private static void ReleaseGate(DbContext? context)
+    {
+        if (context is not null && Held.TryGetValue(context, out var hold))
+        {
+            Held.Remove(context);
+            hold.Release();
+        }
+    }
+
+    private static void Ended(DbContext? context)
+    {
+        Restore(context);
+        ReleaseGate(context);
     }
 
     /// <summary>

@@ -26,12 +26,6 @@ public sealed class OutboxPhases(
     Func<string, Dictionary<string, string?>> appConfiguration,
     Func<string, ConsumerConfig> consumerConfig)
 {
-    /// <summary>Business transactions per second in the latency phases.</summary>
-    public const int LatencyRate = 1000;
-
-    /// <summary>Transactions in flight at once in the latency phases, each paced to its share of <see cref="LatencyRate"/>.</summary>
-    private const int LatencyWriters = 8;
-
     /// <summary>Pairs of transactions (one with the outbox, one without) the writer phases measure side by side, at most.</summary>
     private const int InterleavedPairs = 2000;
 
@@ -47,9 +41,13 @@ public sealed class OutboxPhases(
         new("outbox-write-postgres", "(g) writer's transaction with outbox, PostgreSQL", "outbox-write-plain-postgres") { MaxRecords = 20_000 },
         new("outbox-relay-sqlite", "(h) outbox relay, SQLite", "produce-raw") { MaxRecords = 200_000 },
         new("outbox-relay-postgres", "(h) outbox relay, PostgreSQL", "produce-raw") { MaxRecords = 200_000 },
+        new("outbox-latency-plain-sqlite", "(i) the same writers without outbox at 1,000 changes/s, SQLite", null) { MaxRecords = 20_000, Paced = true },
+        new("outbox-latency-plain-postgres", "(i) the same writers without outbox at 1,000 changes/s, PostgreSQL", null) { MaxRecords = 20_000, Paced = true },
         new("outbox-latency-sqlite", "(i) outbox commit-to-log at 1,000 changes/s, SQLite", null) { MaxRecords = 20_000, Paced = true },
         new("outbox-latency-postgres", "(i) outbox commit-to-log at 1,000 changes/s, PostgreSQL", null) { MaxRecords = 20_000, Paced = true },
     ];
+
+    private OutboxLatencyPhase Latency => new(options, consumerConfig, CreateDatabaseAsync, AppSettings);
 
     /// <summary>Runs the outbox phase <paramref name="phase"/> over <paramref name="count"/> records, on <paramref name="topic"/>.</summary>
     public Task<PhaseRun> RunAsync(string phase, string topic, int count, CancellationToken cancellationToken)
@@ -60,7 +58,8 @@ public sealed class OutboxPhases(
             _ when phase.StartsWith("outbox-write-plain-", StringComparison.Ordinal) => WriteAsync(phase, provider, topic, count, outbox: false, cancellationToken),
             _ when phase.StartsWith("outbox-write-", StringComparison.Ordinal) => WriteAsync(phase, provider, topic, count, outbox: true, cancellationToken),
             _ when phase.StartsWith("outbox-relay-", StringComparison.Ordinal) => RelayAsync(phase, provider, topic, count, cancellationToken),
-            _ when phase.StartsWith("outbox-latency-", StringComparison.Ordinal) => LatencyAsync(phase, provider, topic, count, cancellationToken),
+            _ when phase.StartsWith("outbox-latency-plain-", StringComparison.Ordinal) => Latency.RunAsync(phase, provider, topic, count, outbox: false, cancellationToken),
+            _ when phase.StartsWith("outbox-latency-", StringComparison.Ordinal) => Latency.RunAsync(phase, provider, topic, count, outbox: true, cancellationToken),
             _ => throw new InvalidOperationException($"Unknown phase '{phase}'."),
         };
     }
@@ -158,83 +157,6 @@ public sealed class OutboxPhases(
         var measurement = meter.Stop(count);
         var onLog = TopicRecords(topic);
         return new PhaseRun(measurement, string.Create(CultureInfo.InvariantCulture, $"outbox filled with {count:N0} entries first"), onLog == count ? null : $"{onLog} records on the log for {count} entries");
-    }
-
-    /// <summary>
-    /// (i) Business transactions at <see cref="LatencyRate"/> per second (add a person, send it through the outbox, save),
-    /// while a raw consumer reads the topic: commit-to-log latency is from the save's return to the record's arrival at that
-    /// consumer (polling with a 5 ms fetch wait), so it includes the relay's wake-up, the send and the broker's
-    /// acknowledgement path, and the fetch.
-    /// </summary>
-    private async Task<PhaseRun> LatencyAsync(string phase, DatabaseProvider provider, string topic, int count, CancellationToken cancellationToken)
-    {
-        await using var database = await CreateDatabaseAsync(phase, provider).ConfigureAwait(false);
-        await using var app = LogPipeApp.Create(AppSettings(phase, database, topic, outbox: true));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var committedAt = new long[count];
-        var arrivedAt = new long[count];
-        var config = consumerConfig("bench-latency-" + Guid.NewGuid().ToString("N")[..8]);
-        config.FetchWaitMaxMs = 5;
-        config.FetchQueueBackoffMs = 1;
-        config.AutoOffsetReset = AutoOffsetReset.Earliest;
-        using var meter = PhaseMeter.Start();
-        var reading = Task.Factory.StartNew(() => ReadArrivals(config, topic, arrivedAt, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var next = -1;
-        var interval = TimeSpan.FromSeconds((double)LatencyWriters / LatencyRate);
-        async Task WriterAsync(int writer)
-        {
-            var due = Stopwatch.GetTimestamp() + (long)(interval.TotalSeconds * Stopwatch.Frequency * writer / LatencyWriters);
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                due += (long)(interval.TotalSeconds * Stopwatch.Frequency);
-                await using var scope = app.Services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<SampleDbContext>();
-                var person = BenchmarkPeople.Person(i);
-                db.People.Add(person);
-                await scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>().SendAsync(person, cancellationToken).ConfigureAwait(false);
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                committedAt[i] = Stopwatch.GetTimestamp();
-            }
-        }
-
-        var writing = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, LatencyWriters).Select(w => Task.Run(() => WriterAsync(w), cancellationToken))).ConfigureAwait(false);
-        var commitRate = count / writing.Elapsed.TotalSeconds;
-        var arrived = await reading.WaitAsync(options.PhaseTimeout, cancellationToken).ConfigureAwait(false);
-        var measurement = meter.Stop(arrived);
-
-        // A record can arrive before its writer's save has returned: the relay is woken by the commit itself.
-        var latencies = Enumerable.Range(0, count).Where(i => arrivedAt[i] != 0)
-            .Select(i => Math.Max(0, Stopwatch.GetElapsedTime(committedAt[i], arrivedAt[i]).TotalMilliseconds))
-            .Order().ToArray();
-        double Percentile(double p) => latencies.Length == 0 ? double.NaN : latencies[Math.Clamp((int)Math.Ceiling(p * latencies.Length) - 1, 0, latencies.Length - 1)];
-        var note = string.Create(CultureInfo.InvariantCulture, $"commit-to-log p50 {Percentile(0.50):F1} ms, p99 {Percentile(0.99):F1} ms, max {Percentile(1):F1} ms; commits at {commitRate:N0}/s");
-        return new PhaseRun(measurement, note, arrived == count ? null : $"{arrived} of {count} records arrived");
-    }
-
-    /// <summary>Reads the topic from the beginning and notes when each person's record arrived; returns how many arrived.</summary>
-    private int ReadArrivals(ConsumerConfig config, string topic, long[] arrivedAt, CancellationToken cancellationToken)
-    {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]>(config).Build();
-        consumer.Subscribe(topic);
-        var deadline = DateTime.UtcNow + options.PhaseTimeout;
-        var arrived = 0;
-        while (arrived < arrivedAt.Length && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
-        {
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
-            if (result?.Message is not { Key: { } key } || result.IsPartitionEOF) continue;
-            var now = Stopwatch.GetTimestamp();
-            var index = BenchmarkPeople.IndexOf(key);
-            if (index < 0 || index >= arrivedAt.Length || arrivedAt[index] != 0) continue;
-            arrivedAt[index] = now;
-            arrived++;
-        }
-
-        consumer.Close();
-        return arrived;
     }
 
     private LogPipeAppSettings AppSettings(string phase, BenchmarkDatabase database, string topic, bool outbox) => new()
