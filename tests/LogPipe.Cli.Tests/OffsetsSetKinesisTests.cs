@@ -58,7 +58,7 @@ public sealed class OffsetsSetKinesisTests : IClassFixture<KinesisFixture>, IDis
 
         var result = (await _workspace.RunAsync("offsets", "set", "-s", "orders", "-p", Shard1, "--sequence", sequence)).Expect(ExitCodes.Usage);
 
-        Assert.Contains("is not a Kinesis sequence number (--sequence): that is a decimal number without leading zeros, at most 128 digits", result.Error, StringComparison.Ordinal);
+        Assert.Contains("is not a Kinesis sequence number: that is a decimal number without leading zeros, at most 128 digits", result.Error, StringComparison.Ordinal);
         Assert.Equal("4960", Assert.Single(await _workspace.CheckpointsAsync()).SequenceNumber);
     }
 
