@@ -79,7 +79,7 @@ public sealed class OffsetsSetKinesisTests : IClassFixture<KinesisFixture>, IDis
             .Expect(ExitCodes.Usage);
 
         Assert.Contains("A Kinesis shard cannot move to a time: Kinesis has no cheap way to turn a time into a sequence number", result.Error, StringComparison.Ordinal);
-        Assert.Contains("--sequence", result.Error, StringComparison.Ordinal);
+        Assert.Contains("give the sequence number to resume after instead.", result.Error, StringComparison.Ordinal);
         Assert.Empty(await _workspace.CheckpointsAsync());
     }
 
