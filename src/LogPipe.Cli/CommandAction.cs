@@ -26,7 +26,7 @@ internal static class CommandAction
         }
         catch (OperationException ex)
         {
-            await error.WriteLineAsync("logpipe: " + ex.Message).ConfigureAwait(false);
+            await error.WriteLineAsync("logpipe: " + ex.Message + (ex.CanBeForced ? " To force it, pass --force." : "")).ConfigureAwait(false);
             if (context.Verbose && ex.InnerException is { } inner) await error.WriteLineAsync(inner.ToString()).ConfigureAwait(false);
             return ExitCodes.Of(ex.Failure);
         }

@@ -14,6 +14,7 @@ namespace LogPipe.Hosting.Dashboard;
 internal static class DashboardEndpoints
 {
     private const string StylesheetResource = "LogPipe.Hosting.Dashboard.dashboard.css";
+    private const string RefreshScriptResource = "LogPipe.Hosting.Dashboard.refresh.js";
 
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
@@ -38,14 +39,18 @@ internal static class DashboardEndpoints
         // A Func, not a lambda: a lambda of the HttpContext alone binds as a RequestDelegate, which drops the IResult.
         Func<HttpContext, Task<IResult>> moveOffset = context => OffsetMoveEndpoint.RunAsync(context, prefix);
         group.MapPost("/offsets/move", moveOffset).DisableAntiforgery();
-        group.MapGet("/dashboard.css", (HttpContext context) =>
-        {
-            context.Response.Headers.CacheControl = "public, max-age=3600";
-            var stylesheet = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream(StylesheetResource)
-                ?? throw new InvalidOperationException($"The dashboard's stylesheet ({StylesheetResource}) is missing from {typeof(DashboardEndpoints).Assembly.GetName().Name}.");
-            return Results.Stream(stylesheet, "text/css; charset=utf-8");
-        });
+        group.MapGet("/dashboard.css", (HttpContext context) => Asset(context, StylesheetResource, "text/css; charset=utf-8"));
+        group.MapGet("/refresh.js", (HttpContext context) => Asset(context, RefreshScriptResource, "text/javascript; charset=utf-8"));
         group.MapPost("/actions/{name}", (HttpContext context, string name) => ActionEndpoint.RunAsync(context, name, prefix)).DisableAntiforgery();
         return group;
+    }
+
+    /// <summary>A file embedded in the assembly (nothing is served from disk or a CDN), cached for an hour.</summary>
+    private static IResult Asset(HttpContext context, string resource, string contentType)
+    {
+        context.Response.Headers.CacheControl = "public, max-age=3600";
+        var stream = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The dashboard's asset {resource} is missing from {typeof(DashboardEndpoints).Assembly.GetName().Name}.");
+        return Results.Stream(stream, contentType);
     }
 }

@@ -194,7 +194,7 @@ public sealed class LogPipeOperations
     /// <exception cref="OperationException"><paramref name="take"/> is not positive (<see cref="OperationFailure.InvalidRequest"/>).</exception>
     public Task<OutboxPage> ListOutboxAsync(bool? setAside, int take, CancellationToken cancellationToken = default)
     {
-        if (take <= 0) throw OperationException.Invalid($"--take must be a positive number, not {take}.");
+        if (take <= 0) throw OperationException.Invalid($"The number of records to take must be positive, not {take}.");
         return new OutboxView(Database).ListAsync(setAside, take, cancellationToken);
     }
 

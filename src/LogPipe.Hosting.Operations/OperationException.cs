@@ -33,11 +33,19 @@ public sealed class OperationException : Exception
     /// <summary>Why the action did not happen.</summary>
     public OperationFailure Failure { get; } = OperationFailure.Failed;
 
+    /// <summary>
+    /// Whether forcing the action overrides this refusal. The message says "force the move" in words; each front end adds
+    /// how to do that with its own controls (the CLI's <c>--force</c>, the dashboard's force box).
+    /// </summary>
+    public bool CanBeForced { get; internal init; }
+
     internal static OperationException Invalid(string message) => new(OperationFailure.InvalidRequest, message);
 
     internal static OperationException NotFound(string message) => new(OperationFailure.NotFound, message);
 
     internal static OperationException Refused(string message) => new(OperationFailure.Refused, message);
+
+    internal static OperationException RefusedUnlessForced(string message) => new(OperationFailure.Refused, message) { CanBeForced = true };
 
     internal static OperationException Unreachable(string message, Exception? inner = null) => new(OperationFailure.Unreachable, message, inner);
 }

@@ -42,7 +42,7 @@ public sealed class DeadLettersCommandTests : IDisposable
     public async Task An_unknown_error_kind_is_a_usage_error_that_lists_the_kinds()
     {
         var result = (await _workspace.RunAsync("dead-letters", "list", "--kind", "Broken")).Expect(ExitCodes.Usage);
-        Assert.Contains("Unknown error kind 'Broken' (--kind): use one of Undecodable, UnknownFormat,", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Unknown error kind 'Broken': use one of Undecodable, UnknownFormat,", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -140,7 +140,7 @@ public sealed class LeasesCommandTests : IDisposable
 
         Assert.Contains("LogPipe:Kinesis:Leases:Duration = 00:00:30", refused.Error, StringComparison.Ordinal);
         Assert.Contains(holder.ShardLeases!.Owner, refused.Error, StringComparison.Ordinal);
-        Assert.Contains("--force", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("Stop it first, or force the release (its next checkpoint write is then fenced and it gives the shard up). Nothing was changed. To force it, pass --force.", refused.Error, StringComparison.Ordinal);
         Assert.Contains("not by 'someone-else'", wrongOwner.Error, StringComparison.Ordinal);
         var lease = (await LeaseRowsAsync())[0];
         Assert.Equal(holder.ShardLeases!.Owner, lease.Owner);

@@ -77,7 +77,7 @@ public sealed class OffsetsCommandTests : IClassFixture<KafkaFixture>, IDisposab
         var result = (await _workspace.RunAsync("offsets", "set", "--stream", topic, "--partition", "0", "--offset", "4")).Expect(ExitCodes.Refused);
 
         Assert.Contains("Cannot tell whether consumer group 'people-replica' has active members", result.Error, StringComparison.Ordinal);
-        Assert.Contains("--force", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Make sure the service's consumers are stopped, then force the move. To force it, pass --force.", result.Error, StringComparison.Ordinal);
         Assert.Equal((10L, 3L), Single(await _workspace.CheckpointsAsync()));
     }
 

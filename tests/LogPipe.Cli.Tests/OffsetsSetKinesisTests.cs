@@ -58,7 +58,7 @@ public sealed class OffsetsSetKinesisTests : IClassFixture<KinesisFixture>, IDis
 
         var result = (await _workspace.RunAsync("offsets", "set", "-s", "orders", "-p", Shard1, "--sequence", sequence)).Expect(ExitCodes.Usage);
 
-        Assert.Contains("is not a Kinesis sequence number (--sequence): that is a decimal number without leading zeros, at most 128 digits", result.Error, StringComparison.Ordinal);
+        Assert.Contains("is not a Kinesis sequence number: that is a decimal number without leading zeros, at most 128 digits", result.Error, StringComparison.Ordinal);
         Assert.Equal("4960", Assert.Single(await _workspace.CheckpointsAsync()).SequenceNumber);
     }
 
@@ -79,7 +79,7 @@ public sealed class OffsetsSetKinesisTests : IClassFixture<KinesisFixture>, IDis
             .Expect(ExitCodes.Usage);
 
         Assert.Contains("A Kinesis shard cannot move to a time: Kinesis has no cheap way to turn a time into a sequence number", result.Error, StringComparison.Ordinal);
-        Assert.Contains("--sequence", result.Error, StringComparison.Ordinal);
+        Assert.Contains("give the sequence number to resume after instead.", result.Error, StringComparison.Ordinal);
         Assert.Empty(await _workspace.CheckpointsAsync());
     }
 

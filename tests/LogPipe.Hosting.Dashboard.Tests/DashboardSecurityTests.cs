@@ -82,18 +82,36 @@ public sealed class DashboardSecurityTests
     }
 
     [Fact]
-    public async Task Every_page_forbids_scripts_and_framing()
+    public async Task Every_page_allows_only_the_dashboards_own_script_and_forbids_framing()
     {
-        await using var host = await DashboardTestHost.StartAsync();
+        await using var host = await DashboardTestHost.StartAsync(refreshInterval: TimeSpan.FromSeconds(10));
         using var http = new HttpClient();
 
         foreach (var path in new[] { "/logpipe/", "/logpipe/partitions" })
         {
             using var response = await http.GetAsync(host.Url(path));
             var policy = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
-            Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+            Assert.Contains("default-src 'none'; script-src 'self';", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
             Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
-            Assert.DoesNotContain("<script", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Equal(1, html.Split("<script", StringSplitOptions.None).Length - 1);
+            Assert.Contains("<script src=\"/logpipe/refresh.js\" defer></script>", html, StringComparison.Ordinal);
         }
+
+        using var script = await http.GetAsync(host.Url("/logpipe/refresh.js"));
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("data-refresh-ms", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_reloading_a_page_carries_no_script_at_all()
+    {
+        await using var host = await DashboardTestHost.StartAsync();
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(host.Url("/logpipe/"));
+
+        Assert.DoesNotContain("<script", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }
 }

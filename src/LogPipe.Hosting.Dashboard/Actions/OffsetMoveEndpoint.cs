@@ -58,7 +58,7 @@ internal static class OffsetMoveEndpoint
                 _ => StatusCodes.Status409Conflict,
             };
             var model = await services.GetRequiredService<OperationsReader>().OffsetsAsync(context.RequestAborted).ConfigureAwait(false);
-            return await PageRenderer.RenderAsync<OffsetsPage>(context, prefix, "offsets", model with { Refusal = ex.Message, RefusalKind = ex.Failure }, forms: true).ConfigureAwait(false);
+            return await PageRenderer.RenderAsync<OffsetsPage>(context, prefix, "offsets", model with { Refusal = ex.Message, RefusalKind = ex.Failure, RefusalCanBeForced = ex.CanBeForced }, forms: true).ConfigureAwait(false);
         }
     }
 

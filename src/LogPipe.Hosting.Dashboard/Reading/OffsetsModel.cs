@@ -20,4 +20,7 @@ internal sealed record OffsetsModel(string ConsumerGroup, bool ConsumersRunning,
 
     /// <summary>The kind of that refusal (<c>Refused</c>, <c>InvalidRequest</c>, ...).</summary>
     public OperationFailure? RefusalKind { get; init; }
+
+    /// <summary>Whether forcing the move overrides that refusal, so the page points at its force box.</summary>
+    public bool RefusalCanBeForced { get; init; }
 }

@@ -29,5 +29,8 @@ internal sealed class DashboardPage
     /// <summary>The page's data: an <c>OverviewModel</c> or a <c>PartitionsModel</c>.</summary>
     public object? Model { get; set; }
 
+    /// <summary>The address the page reloads from: its own for a GET, its GET page for a POST.</summary>
+    public string ReloadUrl { get; set; } = "";
+
     public string Link(string path) => $"{Prefix}/{path}";
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace LogPipe.Hosting.Dashboard.Rendering;
 
 /// <summary>
-/// Renders a page component to static HTML with <see cref="HtmlRenderer"/>: no Blazor circuit, no JavaScript, nothing
+/// Renders a page component to static HTML with <see cref="HtmlRenderer"/>: no Blazor circuit, no JavaScript framework, nothing
 /// the host application has to register besides <c>AddLogPipeDashboard</c>.
 /// </summary>
 internal static class PageRenderer
@@ -27,6 +27,8 @@ internal static class PageRenderer
         page.Current = current;
         page.Options = options;
         page.Model = model;
+        // A page rendered for a POST (a refused move) reloads as its GET page, without the form's answer.
+        page.ReloadUrl = HttpMethods.IsGet(context.Request.Method) ? $"{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}" : $"{context.Request.PathBase}{page.Link(current)}";
         page.Actions = actions;
         page.Done = context.Request.Query["done"] is [{ } done] ? actions.FirstOrDefault(a => a.Name == done) : null;
         if (!options.ReadOnly && (actions.Count > 0 || forms)) page.Antiforgery = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);

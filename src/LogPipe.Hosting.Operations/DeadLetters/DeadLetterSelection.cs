@@ -55,7 +55,7 @@ public sealed class DeadLetterSelection
     public static DeadLetterSelection Filter(string consumerGroup, string? stream = null, string? errorKind = null, string? messageType = null, int skip = 0, int take = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(consumerGroup);
-        if (skip < 0 || take <= 0) throw OperationException.Invalid("--skip must not be negative and --take must be positive.");
+        if (skip < 0 || take <= 0) throw OperationException.Invalid("The number of dead letters to skip must not be negative and the number to take must be positive.");
         return new DeadLetterSelection(
             new DeadLetterQuery { ConsumerGroup = consumerGroup, Stream = stream, ErrorKind = ErrorKind(errorKind), MessageType = messageType, Skip = skip, Take = take },
             null,
@@ -124,6 +124,6 @@ public sealed class DeadLetterSelection
         if (text is null) return null;
         return Enum.TryParse<MessageErrorKind>(text, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !char.IsAsciiDigit(text[0])
             ? kind.ToString()
-            : throw OperationException.Invalid($"Unknown error kind '{text}' (--kind): use one of {string.Join(", ", Enum.GetNames<MessageErrorKind>())}.");
+            : throw OperationException.Invalid($"Unknown error kind '{text}': use one of {string.Join(", ", Enum.GetNames<MessageErrorKind>())}.");
     }
 }

@@ -62,16 +62,16 @@ internal sealed record ConsumerGroupActivity(bool Known, IReadOnlyList<string> M
     {
         if (IsActive)
         {
-            throw OperationException.Refused(
+            throw OperationException.RefusedUnlessForced(
                 $"Consumer group '{groupId}' has {Members.Count} active member(s) ({string.Join(", ", Members)}). " +
-                "Stop the service's consumers first, or pass --force: a running consumer is fenced and resumes from the new position.");
+                "Stop the service's consumers first, or force the move: a running consumer is fenced and resumes from the new position.");
         }
 
         if (!Known)
         {
-            throw OperationException.Refused(
+            throw OperationException.RefusedUnlessForced(
                 $"Cannot tell whether consumer group '{groupId}' has active members: DescribeConsumerGroups failed ({Reason}); " +
-                "the development broker never answers it. Make sure the service's consumers are stopped, then pass --force.");
+                "the development broker never answers it. Make sure the service's consumers are stopped, then force the move.");
         }
     }
 

@@ -4,44 +4,48 @@ using Confluent.Kafka;
 namespace LogPipe.Hosting.Operations;
 
 /// <summary>
-/// The next offset for a time: the first record whose timestamp is at or after it (Kafka's ListOffsets by timestamp), or
-/// the partition's end when no record is that late.
+/// The next offset for a time: the first record whose timestamp is at or after it, or the partition's end when no record
+/// is that late. Kafka's ListOffsets by timestamp answers first; when its answer is missing (an error) or contradicted
+/// (it says "none that late" but the last record is), a binary search over the records answers instead
+/// (<see cref="KafkaTimestampSearch"/>), so the move works on every broker, the development broker among them.
 /// </summary>
 internal static class KafkaOffsetForTime
 {
     private const long TailRecords = 16;
 
-    /// <exception cref="OperationException">The broker does not answer by timestamp (Refused); the cluster cannot be reached (Unreachable).</exception>
+    /// <exception cref="OperationException">A record has no timestamp (Refused); the cluster cannot be reached (Unreachable).</exception>
     public static long Find(KafkaConnection kafka, IConsumer<byte[]?, byte[]?> reader, string topic, int partition, DateTimeOffset time, WatermarkOffsets marks)
     {
         var (low, high) = (marks.Low.Value, marks.High.Value);
         if (low == high) return high;
-        TopicPartitionOffset found;
+        if (BrokerAnswer(kafka, reader, topic, partition, time) is { } answer)
+        {
+            if (answer >= 0) return Math.Clamp(answer, low, high);
+
+            // "No record that late" means the end, unless the last record's own timestamp says otherwise.
+            if (LastTimestamp(kafka, topic, partition, marks) is not { } last || last < time) return high;
+        }
+
+        using var search = new KafkaTimestampSearch(kafka, topic, partition);
+        return search.Find(time, low, high);
+    }
+
+    /// <summary>The broker's answer (an offset, or -1 for "none that late"), or <see langword="null"/> when it gives none.</summary>
+    private static long? BrokerAnswer(KafkaConnection kafka, IConsumer<byte[]?, byte[]?> reader, string topic, int partition, DateTimeOffset time)
+    {
         try
         {
-            found = kafka.Call(() => reader.OffsetsForTimes([new TopicPartitionTimestamp(topic, partition, new Timestamp(time))], kafka.Timeout)).Single();
+            var found = kafka.Call(() => reader.OffsetsForTimes([new TopicPartitionTimestamp(topic, partition, new Timestamp(time))], kafka.Timeout)).Single();
+            return found.Offset.Value >= 0 ? found.Offset.Value : -1;
         }
-        catch (TopicPartitionOffsetException ex)
+        catch (TopicPartitionOffsetException)
         {
-            var reason = ex.Results.Select(r => r.Error.Reason).FirstOrDefault(r => !string.IsNullOrEmpty(r)) ?? ex.Error.Reason;
-            throw new OperationException(OperationFailure.Refused,
-                $"Kafka at {kafka.BootstrapServers} could not find an offset for {Iso(time)} on partition {N(partition)} of topic '{topic}': {kafka.Redact(reason)}. Nothing was changed.", ex);
+            return null;
         }
-
-        if (found.Offset.Value >= 0) return Math.Clamp(found.Offset.Value, low, high);
-
-        // "No record that late" means the end — but librdkafka's mock cluster says so for every time. The last record's
-        // own timestamp tells the two apart.
-        var last = LastTimestamp(kafka, topic, partition, marks);
-        if (last is { } lastTime && lastTime >= time)
+        catch (KafkaException ex) when (!KafkaConnection.IsUnreachable(ex.Error.Code))
         {
-            throw OperationException.Refused(
-                $"Kafka at {kafka.BootstrapServers} answered that partition {N(partition)} of topic '{topic}' has no record at or after {Iso(time)}, yet its last record " +
-                $"is from {Iso(lastTime)}: this broker does not answer ListOffsets by timestamp (the development broker, librdkafka's mock " +
-                "cluster, never does). Move it with --offset instead. Nothing was changed.");
+            return null;
         }
-
-        return high;
     }
 
     /// <summary>
@@ -61,8 +65,6 @@ internal static class KafkaOffsetForTime
             if (record.Message.Timestamp.Type != TimestampType.NotAvailable) last = record.Message.Timestamp.UtcDateTime;
         }
     }
-
-    private static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", CultureInfo.InvariantCulture);
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

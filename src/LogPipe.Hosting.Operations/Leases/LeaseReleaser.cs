@@ -48,10 +48,10 @@ internal sealed class LeaseReleaser
         {
             var which = string.Join(", ", live.Select(l => string.Create(
                 CultureInfo.InvariantCulture, $"'{l.Shard}' held by {l.Owner}, last renewed {OperatorTimestamp.Format(l.LastRenewed)} ({(now - l.LastRenewed).TotalSeconds:0.#} s ago)")));
-            throw OperationException.Refused(
+            throw OperationException.RefusedUnlessForced(
                 $"Refusing to free live leases: {which}: renewed within the lease duration ({ShardLeaseTable.DurationKey} = {duration}), judged by "
-                + "the holder's last renewal time against this machine's clock, so the holder is probably still reading. Stop it first, or pass "
-                + "--force (its next checkpoint write is then fenced and it gives the shard up). Nothing was changed.");
+                + "the holder's last renewal time against this machine's clock, so the holder is probably still reading. Stop it first, or force "
+                + "the release (its next checkpoint write is then fenced and it gives the shard up). Nothing was changed.");
         }
 
         var (freed, changed) = (new List<ShardLeaseStatus>(), new List<ShardLeaseStatus>());

@@ -23,7 +23,8 @@ public sealed record OffsetMoveRequest(string ConsumerGroup, string Stream, stri
 
     /// <summary>
     /// Move to the first record whose timestamp is at or after this time, or to the partition's end when none is that late
-    /// (Kafka; Kinesis has no cheap time to sequence number mapping and refuses it).
+    /// (Kafka: the broker's ListOffsets by timestamp, or a binary search over the records where that answer is missing or
+    /// contradicted; Kinesis has no cheap time to sequence number mapping and refuses it).
     /// </summary>
     public DateTimeOffset? Time { get; init; }
 

@@ -44,7 +44,7 @@ internal sealed class OffsetMover
             ? await KafkaTargetAsync(request).ConfigureAwait(false)
             : CheckpointTransport.IsKinesis(transport)
                 ? await KinesisTargetAsync(request, transport, before, cancellationToken).ConfigureAwait(false)
-                : new Checkpoint(request.Offset ?? throw OperationException.Invalid($"A '{transport}' partition moves with --offset."));
+                : new Checkpoint(request.Offset ?? throw OperationException.Invalid($"A '{transport}' partition moves to an offset."));
 
         // Conditional on the checkpoint read above, the one the decision and the "before" are about: a consumer commit
         // (or another operator) in between is reported, not overwritten.
@@ -67,17 +67,17 @@ internal sealed class OffsetMover
         if (existing.Count == 1) return existing[0].Transport;
         if (existing.Count > 1)
         {
-            throw OperationException.Invalid($"Checkpoints of several transports match ({string.Join(", ", existing.Select(c => c.Transport))}); choose one with --transport.");
+            throw OperationException.Invalid($"Checkpoints of several transports match ({string.Join(", ", existing.Select(c => c.Transport))}); choose the transport.");
         }
 
         return CheckpointTransport.FromConfiguration(_configuration)
-            ?? throw OperationException.Invalid("No checkpoint for that partition yet and LogPipe:Transport does not say which transport it is on: pass --transport.");
+            ?? throw OperationException.Invalid("No checkpoint for that partition yet and LogPipe:Transport does not say which transport it is on: choose the transport.");
     }
 
     private async Task<Checkpoint> KafkaTargetAsync(OffsetMoveRequest request)
     {
         var (topic, partitionText) = (request.Stream, request.Partition);
-        if (request.SequenceNumber is not null) throw OperationException.Invalid("--sequence is for Kinesis shards; a Kafka partition moves with --offset, --to-end, --to-beginning or --to-time.");
+        if (request.SequenceNumber is not null) throw OperationException.Invalid("A sequence number is for Kinesis shards; a Kafka partition moves to an offset, its beginning, its end or a time.");
         if (!int.TryParse(partitionText, NumberStyles.None, CultureInfo.InvariantCulture, out var partition))
         {
             throw OperationException.Invalid($"'{partitionText}' is not a Kafka partition number.");
@@ -116,7 +116,7 @@ internal sealed class OffsetMover
             : "the records before its first offset are deleted, and the consumer would reset the partition by auto.offset.reset";
         throw OperationException.Refused(
             $"Offset {N(offset)} is outside partition {N(partition)} of topic '{topic}': {holds}; {why}. " +
-            "Use --to-beginning or --to-end for the ends. Nothing was changed.");
+            "Move it to the beginning or the end for the ends. Nothing was changed.");
     }
 
     private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -132,14 +132,14 @@ internal sealed class OffsetMover
         {
             throw OperationException.Invalid(
                 "A Kinesis shard cannot move to a time: Kinesis has no cheap way to turn a time into a sequence number (only an AT_TIMESTAMP " +
-                "iterator that reads records), so give the sequence number to resume after with --sequence.");
+                "iterator that reads records), so give the sequence number to resume after instead.");
         }
 
-        var sequence = request.SequenceNumber ?? throw OperationException.Invalid("A Kinesis shard moves with --sequence.");
+        var sequence = request.SequenceNumber ?? throw OperationException.Invalid("A Kinesis shard moves to a sequence number (the one to resume after).");
         if (!KinesisSequenceNumber.IsWellFormed(sequence))
         {
             throw OperationException.Invalid(
-                $"'{sequence}' is not a Kinesis sequence number (--sequence): that is a decimal number without leading zeros, at most " +
+                $"'{sequence}' is not a Kinesis sequence number: that is a decimal number without leading zeros, at most " +
                 $"{KinesisSequenceNumber.MaxDigits} digits, such as 49590338271490256608559692538361571095921575989136588898.");
         }
 

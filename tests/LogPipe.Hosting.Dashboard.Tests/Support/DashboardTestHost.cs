@@ -62,7 +62,8 @@ public sealed class DashboardTestHost : IAsyncDisposable
     /// <param name="readOnly">Sets <c>LogPipe:Dashboard:ReadOnly</c>.</param>
     /// <param name="policy">An authorization policy (<c>ops</c>: the role <c>ops</c>) to put on the dashboard, or none.</param>
     /// <param name="database">A SQLite file for checkpoints and dead letters (<see cref="TestApp.NewDatabasePath"/>), or none.</param>
-    public static async Task<DashboardTestHost> StartAsync(bool readOnly = false, string? policy = null, string? database = null)
+    /// <param name="refreshInterval">How often the pages reload themselves; by default never, so that no test page moves under it.</param>
+    public static async Task<DashboardTestHost> StartAsync(bool readOnly = false, string? policy = null, string? database = null, TimeSpan? refreshInterval = null)
     {
         var logs = new LogCapture();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -96,7 +97,7 @@ public sealed class DashboardTestHost : IAsyncDisposable
         builder.Services.AddLogPipeDashboard(o =>
         {
             o.ReadOnly = readOnly;
-            o.RefreshInterval = TimeSpan.Zero;
+            o.RefreshInterval = refreshInterval ?? TimeSpan.Zero;
         });
         var action = new CountingAction();
         builder.Services.AddSingleton<IDashboardAction>(action);
