@@ -69,7 +69,8 @@ public sealed class KinesisLeaseChurnTests(ITestOutputHelper output)
         var outcome = await replica.CatchUpAndMeasureAsync([.. people.Select(p => p.Uuid)], occurrences, patience: TimeSpan.FromMinutes(FaultScale.IsFull ? 10 : 2));
         output.WriteLine($"caught up after {stopwatch.Elapsed.TotalSeconds:F0} s");
         await instances.StopAllAsync();
-        var duplicated = await DuplicatedWork.MeasureAsync(instances.JournalDirectory, instances.Killed, records);
+        var duplicated = await DuplicatedWork.MeasureAsync(instances.JournalDirectory, instances.Killed, instances.Left, records);
+        var moves = await LeaseMoves.CountAsync(instances.JournalDirectory);
         var ends = await log.EndsAsync();
         new FaultFigures(
             $"Kinesis leases, {Instances} instances ({provider})",
@@ -80,7 +81,7 @@ public sealed class KinesisLeaseChurnTests(ITestOutputHelper output)
             outcome.DeadLettered,
             stopwatch.Elapsed)
         {
-            Notes = $"{duplicated}; {Shards} shards, {ends.Count} holding records after the reshards; leases 3 s, renewed every 0.5 s; "
+            Notes = $"{duplicated}; {moves}; {Shards} shards, {ends.Count} holding records after the reshards; leases 3 s, renewed every 0.5 s; "
                 + $"{occurrences.Count(o => o.Value > 1)} records on the stream twice",
         }.Publish(output);
 

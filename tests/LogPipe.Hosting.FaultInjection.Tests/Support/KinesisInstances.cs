@@ -19,6 +19,7 @@ public sealed class KinesisInstances : IDisposable
     private readonly ChildProcess?[] _workers;
     private readonly string[] _names;
     private readonly HashSet<string> _killed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _left = new(StringComparer.Ordinal);
     private int _started;
 
     /// <param name="settings">LogPipe settings over the worker's defaults (<c>KEY=VALUE</c>).</param>
@@ -39,6 +40,9 @@ public sealed class KinesisInstances : IDisposable
 
     /// <summary>The instances (journal names) that were killed.</summary>
     public IReadOnlySet<string> Killed => _killed;
+
+    /// <summary>The instances (journal names) that were stopped with SIGTERM.</summary>
+    public IReadOnlySet<string> Left => _left;
 
     public int Count => _workers.Length;
 
@@ -61,6 +65,7 @@ public sealed class KinesisInstances : IDisposable
         var worker = _workers[slot] ?? throw new InvalidOperationException($"No instance runs in slot {slot}.");
         Assert.False(worker.HasExited, $"instance {_names[slot]} exited by itself: {worker.StandardError}");
         await worker.KillHardAsync();
+        await KeepLogAsync(slot, worker);
         worker.Dispose();
         _workers[slot] = null;
         _killed.Add(_names[slot]);
@@ -104,12 +109,18 @@ public sealed class KinesisInstances : IDisposable
         _workers[slot] = await WorkerProcess.StartKinesisAsync(_endpoint, _stream, _group, _database, options);
     }
 
+    /// <summary>Keeps what the worker logged beside its journal (<c>&lt;instance&gt;.log</c>), for <see cref="LeaseMoves"/>.</summary>
+    private Task KeepLogAsync(int slot, ChildProcess worker) =>
+        File.WriteAllTextAsync(Path.Combine(JournalDirectory, _names[slot] + ".log"), worker.StandardError);
+
     private async Task StopAsync(int slot)
     {
         var worker = _workers[slot] ?? throw new InvalidOperationException($"No instance runs in slot {slot}.");
         var stop = await WorkerProcess.TerminateAsync(worker, TimeSpan.FromSeconds(45));
+        await KeepLogAsync(slot, worker);
         worker.Dispose();
         _workers[slot] = null;
+        _left.Add(_names[slot]);
         stop.AssertCleanWithin(WorkerArguments.DefaultShutdownTimeout);
     }
 }
