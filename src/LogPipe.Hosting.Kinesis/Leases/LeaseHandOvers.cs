@@ -19,7 +19,8 @@ internal sealed class LeaseHandOvers
     private readonly ILogger _logger;
     private readonly LeaseHandOverHooks _hooks;
     private readonly Dictionary<string, (string Holder, long Since)> _asked = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _giving = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string To, long Since)> _giving = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string To, long At)> _given = new(StringComparer.Ordinal);
     private volatile bool _anyGiving;
 
     public LeaseHandOvers(IShardLeaseStore store, string stream, TimeSpan duration, TimeProvider time, ILogger logger, LeaseHandOverHooks hooks)
@@ -54,7 +55,7 @@ internal sealed class LeaseHandOvers
                 if (!held.Remove(shard)) continue;
             }
 
-            _giving[shard] = _time.GetTimestamp();
+            _giving[shard] = (wantedBy, _time.GetTimestamp());
             _anyGiving = true;
             KinesisLog.LeaseHandOverStarted(_logger, _stream, shard, wantedBy);
             await _hooks.StopReadingAsync(shard).ConfigureAwait(false);
@@ -74,16 +75,36 @@ internal sealed class LeaseHandOvers
     /// </summary>
     public async Task ReleaseCommittedAsync(Func<string, PartitionKey> key, CancellationToken cancellationToken)
     {
-        foreach (var (shard, since) in _giving.ToList())
+        foreach (var (shard, (to, since)) in _giving.ToList())
         {
             var committed = _hooks.IsCommitted(shard);
             if (!committed && _time.GetElapsedTime(since) < _duration / 2) continue;
             await _store.ReleaseAsync(key(shard), cancellationToken).ConfigureAwait(false);
             _giving.Remove(shard);
             _anyGiving = _giving.Count > 0;
+            _given[shard] = (to, _time.GetTimestamp());
             _hooks.Released(shard);
             KinesisLog.LeaseHandedOver(_logger, _stream, shard, committed ? "every record taken from it is committed" : "not all it took was committed within half the lease duration");
         }
+    }
+
+    /// <summary>
+    /// A lease as this instance's balancer should see it: one it handed over and that is still free counts as held by the
+    /// instance that asked for it, for the lease duration — that instance may hold nothing else yet, so this one would
+    /// not count it and would take the lease straight back.
+    /// </summary>
+    public ShardLease AsSeen(ShardLease lease)
+    {
+        var shard = lease.Shard.Partition;
+        if (!_given.TryGetValue(shard, out var given)) return lease;
+        // Still ours in a listing read before the release; anyone else's once taken.
+        if ((lease.Owner is not null && lease.Owner != _store.Owner) || _time.GetElapsedTime(given.At) >= _duration)
+        {
+            _given.Remove(shard);
+            return lease;
+        }
+
+        return lease with { Owner = given.To };
     }
 
     /// <summary>

@@ -161,7 +161,7 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
         await _handOvers.ReleaseCommittedAsync(Key, cancellationToken).ConfigureAwait(false);
 
         // Leases as read before this round's renewals: the counters others watch moved on, but whom they belong to did not.
-        var assignable = _assignable(leases).Select(l => l.Owner == _store.Owner && lost.Contains(l.Shard.Partition) ? l with { Owner = "(lost)" } : l).ToList();
+        var assignable = _assignable(leases).Select(l => l.Owner == _store.Owner && lost.Contains(l.Shard.Partition) ? l with { Owner = "(lost)" } : _handOvers.AsSeen(l)).ToList();
         var acquired = 0;
         foreach (var take in ShardLeaseBalancer.Plan(assignable, _store.Owner, _expiry.IsExpired, _options))
         {

@@ -130,7 +130,7 @@ public sealed class KinesisLeaseTests(KinesaliteFixture kinesalite, ITestOutputH
         var reasons = survivor.Logs.Entries.Where(e => e.EventId.Id == LogEvents.LeaseTaken).Select(e => (string)e.State["Reason"]!).ToList();
         Assert.Equal(4, reasons.Count);
         Assert.All(reasons, r => Assert.Contains(r, new[] { "balancing", "expired" }));
-        Assert.Equal(2, survivor.Logs.Entries.Count(e => e.EventId.Id == LogEvents.LeaseRequested));
+        Assert.Contains(survivor.Logs.Entries, e => e.EventId.Id == LogEvents.LeaseRequested);
 
         var people = People.Many(20);
         await survivor.SendAsync(people);
@@ -167,7 +167,8 @@ public sealed class KinesisLeaseTests(KinesaliteFixture kinesalite, ITestOutputH
             .Where(e => e.EventId.Id == LogEvents.LeaseTaken && (string)e.State["PreviousOwner"]! == workerOwner)
             .Select(e => (string)e.State["Reason"]!)
             .ToList();
-        Assert.True(reasons.Count(r => r == "expired") >= 2, $"the worker's leases were taken for: {string.Join(", ", reasons)}");
+        // (Before the kill the survivors may have asked for one and had it handed over, free.)
+        Assert.True(reasons.Count > 0 && reasons.All(r => r == "expired"), $"the worker's leases were taken for: {string.Join(", ", reasons)}");
 
         // Every record applied exactly once across the three instances: before, during and after the kill.
         var after = People.Many(40);
