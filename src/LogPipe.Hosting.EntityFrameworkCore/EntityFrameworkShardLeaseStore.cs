@@ -40,7 +40,7 @@ internal sealed class EntityFrameworkShardLeaseStore<TDbContext> : IShardLeaseSt
         WithContextAsync<IReadOnlyList<ShardLease>>(async db =>
         {
             var rows = await Rows(db, transport, stream).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
-            return rows.ConvertAll(r => new ShardLease(new PartitionKey(r.Transport, r.Stream, r.Shard), r.Owner, r.LeaseCounter, r.Epoch, r.Finished));
+            return rows.ConvertAll(r => new ShardLease(new PartitionKey(r.Transport, r.Stream, r.Shard), r.Owner, r.LeaseCounter, r.Epoch, r.Finished) { WantedBy = r.WantedBy });
         });
 
     public Task AddAsync(IReadOnlyCollection<PartitionKey> shards, CancellationToken cancellationToken) =>
@@ -85,10 +85,22 @@ internal sealed class EntityFrameworkShardLeaseStore<TDbContext> : IShardLeaseSt
             var taken = await Row(db, observed.Shard)
                 .Where(r => r.Owner == observed.Owner && r.LeaseCounter == observed.Counter && !r.Finished)
                 .ExecuteUpdateAsync(
-                    s => s.SetProperty(r => r.Owner, Owner).SetProperty(r => r.LeaseCounter, r => r.LeaseCounter + 1).SetProperty(r => r.Epoch, r => r.Epoch + 1).SetProperty(r => r.UpdatedAt, now),
+                    s => s.SetProperty(r => r.Owner, Owner).SetProperty(r => r.LeaseCounter, r => r.LeaseCounter + 1).SetProperty(r => r.Epoch, r => r.Epoch + 1).SetProperty(r => r.WantedBy, (string?)null).SetProperty(r => r.UpdatedAt, now),
                     cancellationToken).ConfigureAwait(false);
             if (taken == 1) _held[observed.Shard] = observed.Epoch + 1;
             return taken == 1;
+        });
+    }
+
+    public Task<bool> RequestAsync(ShardLease observed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        return WithContextAsync(async db =>
+        {
+            var requested = await Row(db, observed.Shard)
+                .Where(r => r.Owner != null && r.Owner == observed.Owner && r.LeaseCounter == observed.Counter && !r.Finished)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.WantedBy, Owner), cancellationToken).ConfigureAwait(false);
+            return requested == 1;
         });
     }
 
@@ -113,7 +125,7 @@ internal sealed class EntityFrameworkShardLeaseStore<TDbContext> : IShardLeaseSt
             var now = _time.GetUtcNow();
             await Row(db, shard)
                 .Where(r => r.Owner == Owner)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Owner, (string?)null).SetProperty(r => r.LeaseCounter, r => r.LeaseCounter + 1).SetProperty(r => r.UpdatedAt, now), cancellationToken)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Owner, (string?)null).SetProperty(r => r.WantedBy, (string?)null).SetProperty(r => r.LeaseCounter, r => r.LeaseCounter + 1).SetProperty(r => r.UpdatedAt, now), cancellationToken)
                 .ConfigureAwait(false);
             return true;
         });
@@ -126,7 +138,7 @@ internal sealed class EntityFrameworkShardLeaseStore<TDbContext> : IShardLeaseSt
             var finished = await Row(db, shard)
                 .Where(r => r.Owner == Owner && r.Epoch == epoch)
                 .ExecuteUpdateAsync(
-                    s => s.SetProperty(r => r.Owner, (string?)null).SetProperty(r => r.Finished, true).SetProperty(r => r.LeaseCounter, r => r.LeaseCounter + 1).SetProperty(r => r.UpdatedAt, now),
+                    s => s.SetProperty(r => r.Owner, (string?)null).SetProperty(r => r.WantedBy, (string?)null).SetProperty(r => r.Finished, true).SetProperty(r => r.LeaseCounter, r => r.LeaseCounter + 1).SetProperty(r => r.UpdatedAt, now),
                     cancellationToken).ConfigureAwait(false);
             return finished == 1;
         });

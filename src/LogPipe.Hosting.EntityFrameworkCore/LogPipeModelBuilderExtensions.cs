@@ -37,6 +37,7 @@ public static class LogPipeModelBuilderExtensions
             e.Property(l => l.Stream).HasMaxLength(255);
             e.Property(l => l.Shard).HasMaxLength(128);
             e.Property(l => l.Owner).HasMaxLength(200);
+            e.Property(l => l.WantedBy).HasMaxLength(200);
         });
         modelBuilder.Entity<LogPipeDeadLetter>(e =>
         {

@@ -33,6 +33,12 @@ public sealed class LogPipeShardLease
     /// <summary>The shard is closed and every record of it applied: nobody takes it again, and its children may start.</summary>
     public bool Finished { get; set; }
 
+    /// <summary>
+    /// The instance that asked for this lease to balance the shards, or <see langword="null"/>: the holder hands it over at
+    /// its next renewal (stops reading, commits, releases), so nothing is read twice.
+    /// </summary>
+    public string? WantedBy { get; set; }
+
     /// <summary>When the lease last changed, on the clock of the instance that changed it (for operators only).</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

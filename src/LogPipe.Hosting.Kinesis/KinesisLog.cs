@@ -79,4 +79,13 @@ internal static partial class KinesisLog
 
     [LoggerMessage(EventId = 9006, Level = LogLevel.Warning, Message = "The checkpoint write of {Stream}[{Shard}] was refused because another instance holds its lease now; this instance stops reading the shard at once")]
     public static partial void LeaseLostAtCommit(ILogger logger, string stream, string shard);
+
+    [LoggerMessage(EventId = 9007, Level = LogLevel.Information, Message = "Asked {Holder} to hand over the lease of {Stream}[{Shard}] to this instance {Owner}, to balance the shards")]
+    public static partial void LeaseRequested(ILogger logger, string stream, string shard, string holder, string owner);
+
+    [LoggerMessage(EventId = 9008, Level = LogLevel.Information, Message = "Handing over the lease of {Stream}[{Shard}] to {WantedBy}: reading stopped, released once what was read is committed")]
+    public static partial void LeaseHandOverStarted(ILogger logger, string stream, string shard, string wantedBy);
+
+    [LoggerMessage(EventId = 9009, Level = LogLevel.Information, Message = "Handed over the lease of {Stream}[{Shard}] ({How})")]
+    public static partial void LeaseHandedOver(ILogger logger, string stream, string shard, string how);
 }

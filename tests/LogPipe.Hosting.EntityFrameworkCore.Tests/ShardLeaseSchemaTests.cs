@@ -7,7 +7,7 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Tests;
 public sealed class ShardLeaseSchemaTests
 {
     [Fact]
-    public void Sql_server_ddl_keys_leases_by_group_transport_stream_and_shard_with_owner_counter_and_epoch()
+    public void Sql_server_ddl_keys_leases_by_group_transport_stream_and_shard_with_owner_counter_epoch_and_wanted_by()
     {
         var ddl = SchemaTests.Script(o => o.UseSqlServer("Server=unused;Database=unused"));
         Assert.Contains("CREATE TABLE [LogPipeShardLeases]", ddl, StringComparison.Ordinal);
@@ -15,6 +15,7 @@ public sealed class ShardLeaseSchemaTests
         Assert.Contains("[LeaseCounter] bigint NOT NULL", ddl, StringComparison.Ordinal);
         Assert.Contains("[Epoch] bigint NOT NULL", ddl, StringComparison.Ordinal);
         Assert.Contains("[Finished] bit NOT NULL", ddl, StringComparison.Ordinal);
+        Assert.Contains("[WantedBy] nvarchar(200) NULL", ddl, StringComparison.Ordinal);
         Assert.Contains("CONSTRAINT [PK_LogPipeShardLeases] PRIMARY KEY ([ConsumerGroup], [Transport], [Stream], [Shard])", ddl, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace LogPipe.Hosting.FaultInjection.Worker;
@@ -5,7 +6,8 @@ namespace LogPipe.Hosting.FaultInjection.Worker;
 /// <summary>
 /// A file with one line per record this worker handed to a unit of work (the person's uuid), written as each save starts
 /// and outside the unit's transaction: records of units that rolled back (fenced, interrupted by a kill) stay in it.
-/// Comparing the journals of several workers shows the records more than one of them read — the duplicated work.
+/// Each line is the uuid and the moment (Unix milliseconds): comparing the journals of several workers shows the records
+/// more than one of them read — the duplicated work — and which of them read each first.
 /// </summary>
 public sealed class HandedRecordsJournal : IDisposable
 {
@@ -24,7 +26,7 @@ public sealed class HandedRecordsJournal : IDisposable
     {
         lock (_lock)
         {
-            _writer.WriteLine(uuid.ToString("N"));
+            _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{uuid:N} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}"));
         }
     }
 

@@ -27,6 +27,8 @@ var builder = writing
 // LOGPIPE_WORKER_LOG_LEVEL (Debug, Information...) lowers the threshold, to see what a worker went through.
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(
     Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("LOGPIPE_WORKER_LOG_LEVEL"), out var level) ? level : LogLevel.Warning);
+// A journaling worker also logs how its shard leases move (taken, lost, released), for the duplicated work's causes.
+if (journal is not null) builder.Logging.AddFilter("LogPipe.Hosting.Kinesis.Consumer", LogLevel.Information);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = arguments.ShutdownTimeout);
 builder.Services.AddHostedService<ParentWatcher>();

@@ -187,6 +187,15 @@ public static class LogEvents
     /// <summary>KinesisLog.LeaseLostAtCommit.</summary>
     public const int LeaseLostAtCommit = 9006;
 
+    /// <summary>KinesisLog.LeaseRequested.</summary>
+    public const int LeaseRequested = 9007;
+
+    /// <summary>KinesisLog.LeaseHandOverStarted.</summary>
+    public const int LeaseHandOverStarted = 9008;
+
+    /// <summary>KinesisLog.LeaseHandedOver.</summary>
+    public const int LeaseHandedOver = 9009;
+
     // DeadLetterReplayLog.cs
 
     /// <summary>DeadLetterReplayLog.Replaying.</summary>

@@ -23,6 +23,7 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
     private readonly Func<IReadOnlyList<ShardLease>, IReadOnlyList<ShardLease>> _assignable;
     private readonly Func<IReadOnlyList<string>, Task> _lost;
     private readonly Action _acquired;
+    private readonly LeaseHandOvers _handOvers;
     private readonly HashSet<string> _held = new(StringComparer.Ordinal);
     private readonly HashSet<string> _finishing = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);
@@ -39,6 +40,7 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
     /// <param name="assignable">Of the stream's leases, those whose shard may be read now; marks finished ones on the way.</param>
     /// <param name="lost">Stops reading shards whose lease was lost.</param>
     /// <param name="acquired">Has the source start the shards whose lease was taken.</param>
+    /// <param name="handOver">What the source does for a lease being handed over to an instance that asked for it.</param>
     public ShardLeaseKeeper(
         IShardLeaseStore store,
         string transport,
@@ -49,7 +51,8 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
         ILogger logger,
         Func<IReadOnlyList<ShardLease>, IReadOnlyList<ShardLease>> assignable,
         Func<IReadOnlyList<string>, Task> lost,
-        Action acquired)
+        Action acquired,
+        LeaseHandOverHooks handOver)
     {
         _store = store;
         _transport = transport;
@@ -62,6 +65,7 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
         _lost = lost;
         _acquired = acquired;
         _expiry = new LeaseExpiryWatch(options.Duration, time);
+        _handOvers = new LeaseHandOvers(store, stream, options.Duration, time, logger, handOver);
     }
 
     /// <summary>Whether this instance holds the lease of <paramref name="shardId"/>.</summary>
@@ -101,6 +105,12 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
         _run = Task.Run(() => RunAsync(stopping), CancellationToken.None);
     }
 
+    /// <summary>After a commit: runs a round now if a lease is being handed over, so it is released as soon as its records are committed.</summary>
+    public void Committed()
+    {
+        if (_handOvers.AnyGiving) Wake();
+    }
+
     /// <summary>Runs a round now.</summary>
     public void Wake()
     {
@@ -114,7 +124,10 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
         }
     }
 
-    /// <summary>One round: mark finished shards, read the leases, renew, report the lost ones, take what the plan says.</summary>
+    /// <summary>
+    /// One round: mark finished shards, read the leases, hand over those asked for, renew, report the lost ones, release
+    /// the handed-over ones whose records are committed, take (or ask for) what the plan says.
+    /// </summary>
     public async Task RunRoundAsync(CancellationToken cancellationToken)
     {
         string[] finishing;
@@ -131,24 +144,29 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
 
         var leases = await _store.ListAsync(_transport, _stream, cancellationToken).ConfigureAwait(false);
         _expiry.Observe(leases);
+        await _handOvers.NoticeAsync(leases, _held).ConfigureAwait(false);
         string[] held;
-        lock (_held) held = [.. _held];
+        lock (_held) held = [.. _held, .. _handOvers.Giving];
         var lost = new List<string>();
         foreach (var shard in held)
         {
             if (await _store.RenewAsync(Key(shard), cancellationToken).ConfigureAwait(false)) continue;
             lost.Add(shard);
             lock (_held) _held.Remove(shard);
+            _handOvers.Lost(shard);
             KinesisLog.LeaseLost(_logger, _stream, shard);
         }
 
         if (lost.Count > 0) await _lost(lost).ConfigureAwait(false);
+        await _handOvers.ReleaseCommittedAsync(Key, cancellationToken).ConfigureAwait(false);
 
         // Leases as read before this round's renewals: the counters others watch moved on, but whom they belong to did not.
-        var assignable = _assignable(leases).Select(l => l.Owner == _store.Owner && lost.Contains(l.Shard.Partition) ? l with { Owner = "(lost)" } : l).ToList();
+        var assignable = _assignable(leases).Select(l => l.Owner == _store.Owner && lost.Contains(l.Shard.Partition) ? l with { Owner = "(lost)" } : _handOvers.AsSeen(l)).ToList();
         var acquired = 0;
         foreach (var take in ShardLeaseBalancer.Plan(assignable, _store.Owner, _expiry.IsExpired, _options))
         {
+            // A lease held by a busier instance is asked for first; it is taken only if the holder does not hand it over.
+            if (take.Reason == LeaseTake.Stolen && !await _handOvers.TakeNowAsync(take.Lease, cancellationToken).ConfigureAwait(false)) continue;
             if (!await _store.TryTakeAsync(take.Lease, cancellationToken).ConfigureAwait(false)) continue;
             int count;
             lock (_held)
@@ -180,7 +198,7 @@ internal sealed class ShardLeaseKeeper : IAsyncDisposable
         string[] held;
         lock (_held)
         {
-            held = [.. _held];
+            held = [.. _held, .. _handOvers.Giving];
             _held.Clear();
         }
 

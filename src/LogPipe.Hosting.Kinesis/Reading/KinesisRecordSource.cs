@@ -35,6 +35,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
     private readonly ShardLineage _lineage = new();
     private readonly ShardQueues _queues;
     private readonly ShardReaders _readers;
+    private readonly ShardHandOver _handOver;
     private readonly ShardDiscovery _discovery;
     private readonly ShardCoordinator _coordinator;
     private readonly KinesisLagMetrics? _lagMetrics;
@@ -50,6 +51,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         _queues = new ShardQueues(_context.Signal);
         _discovery = new ShardDiscovery(_context, _lineage, _gate);
         _readers = new ShardReaders(_context, _queues, OnReaderEnded, shardId => _leases?.Finished(shardId));
+        _handOver = new ShardHandOver(_gate, _lineage, _queues, _readers);
         _coordinator = new ShardCoordinator(
             stream,
             options.ShardDiscoveryInterval,
@@ -113,7 +115,12 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         lock (_gate) return _disposed ? [] : [.. _lineage.All.Where(s => s.Status == ShardStatus.Reading).Select(s => s.Reader).OfType<ShardReader>()];
     }
 
-    public bool TryRead([NotNullWhen(true)] out IncomingRecord? record) => _queues.TryRead(out record);
+    public bool TryRead([NotNullWhen(true)] out IncomingRecord? record)
+    {
+        if (!_queues.TryRead(out record)) return false;
+        if (_leases is not null) _handOver.Taken(record);
+        return true;
+    }
 
     public ValueTask WaitToReadAsync(CancellationToken cancellationToken) => _queues.WaitToReadAsync(cancellationToken);
 
@@ -193,6 +200,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
         }
 
         if (finished) _coordinator.Wake(list: false);
+        _leases?.Committed();
         return ValueTask.CompletedTask;
     }
 
@@ -228,7 +236,7 @@ internal sealed class KinesisRecordSource : IRecordSource, ITimeLagSource
             return null;
         }
 
-        return new ShardLeaseKeeper(store, _context.CheckpointScope, Stream, _options.Leases, _options.CreateBackoff(), _context.Time, _logger, Assignable, DropLostAsync, () => _coordinator.Wake(list: false));
+        return new ShardLeaseKeeper(store, _context.CheckpointScope, Stream, _options.Leases, _options.CreateBackoff(), _context.Time, _logger, Assignable, DropLostAsync, () => _coordinator.Wake(list: false), _handOver.Hooks);
     }
 
     /// <summary>

@@ -32,6 +32,17 @@ public interface IShardLeaseStore
     /// <returns>Whether this instance holds the lease now.</returns>
     Task<bool> TryTakeAsync(ShardLease observed, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Asks the holder of a lease to hand it over (<see cref="ShardLease.WantedBy"/>), if it is still as observed: the
+    /// holder stops reading the shard, commits what it read and releases the lease at its next renewal, so the asking
+    /// instance starts from that checkpoint and nothing is read twice. The default records nothing and returns
+    /// <see langword="false"/>: the asking instance then takes the lease at once, and the holder's unit in flight is fenced.
+    /// </summary>
+    /// <param name="observed">The lease as last read.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether the request was recorded.</returns>
+    Task<bool> RequestAsync(ShardLease observed, CancellationToken cancellationToken) => Task.FromResult(false);
+
     /// <summary>Renews a lease this instance holds (moves its counter on); fails once another instance took it.</summary>
     /// <param name="shard">The shard.</param>
     /// <param name="cancellationToken">Cancels the write.</param>

@@ -42,8 +42,19 @@ internal sealed class InMemoryShardLeaseStore : IShardLeaseStore
         lock (_lock)
         {
             if (!_leases.TryGetValue(observed.Shard, out var lease) || lease.Owner != observed.Owner || lease.Counter != observed.Counter || lease.Finished) return Task.FromResult(false);
-            _leases[observed.Shard] = lease with { Owner = Owner, Counter = lease.Counter + 1, Epoch = lease.Epoch + 1 };
+            _leases[observed.Shard] = lease with { Owner = Owner, Counter = lease.Counter + 1, Epoch = lease.Epoch + 1, WantedBy = null };
             _held[observed.Shard] = lease.Epoch + 1;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> RequestAsync(ShardLease observed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        lock (_lock)
+        {
+            if (!_leases.TryGetValue(observed.Shard, out var lease) || lease.Owner is null || lease.Owner != observed.Owner || lease.Counter != observed.Counter || lease.Finished) return Task.FromResult(false);
+            _leases[observed.Shard] = lease with { WantedBy = Owner };
             return Task.FromResult(true);
         }
     }
@@ -52,10 +63,10 @@ internal sealed class InMemoryShardLeaseStore : IShardLeaseStore
         Task.FromResult(Change(shard, l => l with { Counter = l.Counter + 1 }, keepHeld: true));
 
     public Task ReleaseAsync(PartitionKey shard, CancellationToken cancellationToken) =>
-        Task.FromResult(Change(shard, l => l with { Owner = null, Counter = l.Counter + 1 }, keepHeld: false));
+        Task.FromResult(Change(shard, l => l with { Owner = null, Counter = l.Counter + 1, WantedBy = null }, keepHeld: false));
 
     public Task<bool> FinishAsync(PartitionKey shard, CancellationToken cancellationToken) =>
-        Task.FromResult(Change(shard, l => l with { Owner = null, Counter = l.Counter + 1, Finished = true }, keepHeld: false));
+        Task.FromResult(Change(shard, l => l with { Owner = null, Counter = l.Counter + 1, Finished = true, WantedBy = null }, keepHeld: false));
 
     public bool Holds(PartitionKey shard)
     {

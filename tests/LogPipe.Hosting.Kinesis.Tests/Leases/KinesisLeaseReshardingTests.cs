@@ -1,7 +1,9 @@
 using System.Globalization;
+using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.Kinesis.Tests.Fixtures;
 using LogPipe.Hosting.Kinesis.Tests.Transport;
 using LogPipe.Hosting.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -38,6 +40,12 @@ public sealed class KinesisLeaseReshardingTests(KinesaliteFixture kinesalite, IT
                 if (i == 0) await app.QueryAsync(async db => { await ApplyLog.CreateTableAsync(db); return true; });
                 await app.StartAsync();
             }
+
+            // The three share the shards before the records arrive (a lease moves by hand-over, about two rounds each).
+            await Eventually.TrueAsync(
+                async () => (await apps[0].QueryAsync(async db => await db.Set<LogPipeShardLease>().Where(l => l.Stream == stream && l.Owner != null).Select(l => l.Owner).Distinct().CountAsync())) == Instances,
+                TimeSpan.FromSeconds(60),
+                "every instance holds leases");
 
             // Ten sends of two versions of every person, from the instances in turn. Shard 0 is split (into 8 and 9) after
             // the third send and 9 merged with its neighbour 1 (into 10) after the sixth, while the earlier versions are still
