@@ -16,7 +16,7 @@ public static class MeterCheck
     /// <summary>The command's name.</summary>
     public const string Command = "meter-check";
 
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(150);
     private static readonly TimeSpan Spell = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan Measured = TimeSpan.FromSeconds(3);
 
