@@ -16,20 +16,37 @@ internal static class KafkaIncomingRecord
     /// <param name="topic">The subscribed topic (the record's, without asking librdkafka for it again).</param>
     /// <param name="result">What <c>Consume</c> answered; its message is not <see langword="null"/>.</param>
     /// <param name="generation">The partition's generation when it was read.</param>
+    /// <param name="time">Asked for now only when the record's own time is missing or impossible.</param>
+    /// <returns>The record.</returns>
+    public static IncomingRecord From(string topic, ConsumeResult<byte[]?, byte[]> result, long generation, TimeProvider time) =>
+        Create(topic, result, generation, KafkaRecordTime.Of(result.Message.Timestamp, time));
+
+    /// <summary>The record read in <paramref name="generation"/>, with <paramref name="receivedAt"/> for a record without a usable time.</summary>
+    /// <param name="topic">The subscribed topic.</param>
+    /// <param name="result">What <c>Consume</c> answered; its message is not <see langword="null"/>.</param>
+    /// <param name="generation">The partition's generation when it was read.</param>
     /// <param name="receivedAt">Now: the time of a record whose own time is missing or impossible.</param>
     /// <returns>The record.</returns>
-    public static IncomingRecord From(string topic, ConsumeResult<byte[]?, byte[]> result, long generation, DateTimeOffset receivedAt)
+    public static IncomingRecord From(string topic, ConsumeResult<byte[]?, byte[]> result, long generation, DateTimeOffset receivedAt) =>
+        Create(topic, result, generation, KafkaRecordTime.Of(result.Message.Timestamp, receivedAt));
+
+    private static IncomingRecord Create(string topic, ConsumeResult<byte[]?, byte[]> result, long generation, DateTimeOffset timestamp)
     {
         var message = result.Message;
-        var headers = message.Headers is { Count: > 0 } h
-            ? h.Select(x => new KeyValuePair<string, byte[]>(x.Key, x.GetValueBytes())).ToList()
-            : null;
+        List<KeyValuePair<string, byte[]>>? headers = null;
+        if (message.Headers is { Count: > 0 } h)
+        {
+            // A loop, not LINQ: this runs for every record read.
+            headers = new List<KeyValuePair<string, byte[]>>(h.Count);
+            for (var i = 0; i < h.Count; i++) headers.Add(new KeyValuePair<string, byte[]>(h[i].Key, h[i].GetValueBytes()));
+        }
+
         return new IncomingRecord(
             Partition(topic, result.Partition.Value),
             result.Offset.Value,
             message.Key,
             message.Value ?? [],
-            KafkaRecordTime.Of(message.Timestamp, receivedAt))
+            timestamp)
         {
             Headers = headers,
             Generation = generation,

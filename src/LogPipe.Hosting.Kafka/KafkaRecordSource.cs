@@ -34,6 +34,9 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
     private IncomingRecord? _buffered;
     private Offset _startWithoutCheckpoint = Offset.Beginning;
 
+    // Made once: a method group passed per record allocated a delegate for every record read.
+    private readonly Func<int, long?> _logStart;
+
     // Fires when the consumer stops (the token StartAsync got: the runner's stopping token) or the source is disposed:
     // the one wait that cannot take a token of its own, the checkpoint read inside the assignment callback, observes it.
     private CancellationTokenSource? _stopping;
@@ -46,6 +49,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _retention = new RetentionWatch(topic, metrics, logger);
+        _logStart = LogStart;
     }
 
     public string Stream { get; }
@@ -213,8 +217,8 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         if (result is null || result.IsPartitionEOF || result.Message is null) return false;
         _connectivity.Contact();
         var partition = result.Partition.Value;
-        _retention.Arrived(partition, result.Offset.Value, LogStart);
-        record = KafkaIncomingRecord.From(Stream, result, _owned.GenerationOf(partition), _time.GetUtcNow());
+        _retention.Arrived(partition, result.Offset.Value, _logStart);
+        record = KafkaIncomingRecord.From(Stream, result, _owned.GenerationOf(partition), _time);
         return true;
     }
 

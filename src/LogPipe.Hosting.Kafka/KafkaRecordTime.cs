@@ -19,4 +19,13 @@ internal static class KafkaRecordTime
             ? receivedAt
             : DateTimeOffset.FromUnixTimeMilliseconds(ms);
     }
+
+    /// <summary>As <see cref="Of(Timestamp, DateTimeOffset)"/>, reading the clock only for a record that needs it.</summary>
+    public static DateTimeOffset Of(Timestamp timestamp, TimeProvider time)
+    {
+        var ms = timestamp.UnixTimestampMs;
+        return timestamp.Type == TimestampType.NotAvailable || ms <= 0 || ms > MaxUnixMilliseconds
+            ? time.GetUtcNow()
+            : DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    }
 }

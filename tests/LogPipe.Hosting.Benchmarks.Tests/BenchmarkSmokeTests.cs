@@ -9,6 +9,7 @@ namespace LogPipe.Hosting.Benchmarks.Tests;
 /// The benchmark program, run in-process with a tiny count the way CI would run it: every phase must run, move every record
 /// and report a rate. Rates are not compared with anything (no timing assertions on a shared 2-core machine).
 /// </summary>
+[Collection(nameof(BenchmarkSmokeTests))]
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
 {
     private const int Count = 2000;

@@ -1,4 +1,7 @@
 using LogPipe.Hosting.Benchmarks;
+using LogPipe.Hosting.Benchmarks.Measurement;
+
+if (args is [MeterCheck.Command]) return MeterCheck.Run(Console.Out);
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

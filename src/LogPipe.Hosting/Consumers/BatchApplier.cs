@@ -56,9 +56,9 @@ internal sealed class BatchApplier
         var deadLetters = new List<DeadLetter>();
         try
         {
-            foreach (var group in prepared.Where(p => p.Invoker is not null).GroupBy(p => p.Invoker!))
+            foreach (var (invoker, messages) in MessagesBySerializer(prepared))
             {
-                await _prefetchDeadline.RunAsync((Invoker: group.Key, Messages: group.Select(p => p.Message!).ToList(), Services: services), static (s, ct) => PrefetchAsync(s.Invoker, s.Messages, s.Services, ct), cancellationToken).ConfigureAwait(false);
+                await _prefetchDeadline.RunAsync((Invoker: invoker, Messages: messages, Services: services), static (s, ct) => PrefetchAsync(s.Invoker, s.Messages, s.Services, ct), cancellationToken).ConfigureAwait(false);
             }
 
             for (var i = 0; i < unit.Count; i++)
@@ -102,6 +102,25 @@ internal sealed class BatchApplier
         }
 
         return handled.Count == 0 ? null : new UnitCommit(unit, unit.Count, handled, deadLetters, batch: true);
+    }
+
+    /// <summary>
+    /// The unit's messages per serializer, in the order each first appears, as GroupBy gave them: without copying every
+    /// prepared record into groups (most units have one serializer).
+    /// </summary>
+    private static List<(SerializerInvoker Invoker, List<object> Messages)> MessagesBySerializer(PreparedRecord[] prepared)
+    {
+        var groups = new List<(SerializerInvoker Invoker, List<object> Messages)>(1);
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            if (prepared[i].Invoker is not { } invoker) continue;
+            var g = 0;
+            while (g < groups.Count && !ReferenceEquals(groups[g].Invoker, invoker)) g++;
+            if (g == groups.Count) groups.Add((invoker, new List<object>(prepared.Length - i)));
+            groups[g].Messages.Add(prepared[i].Message!);
+        }
+
+        return groups;
     }
 
     private static async Task<bool> PrefetchAsync(SerializerInvoker invoker, List<object> messages, IServiceProvider services, CancellationToken cancellationToken)

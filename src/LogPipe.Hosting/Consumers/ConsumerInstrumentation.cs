@@ -136,6 +136,8 @@ internal sealed class ConsumerInstrumentation
         for (var i = handled.Count - 1; i >= 0; i--)
         {
             var (consumer, record, _) = handled[i];
+            // Records come in runs of one partition: a record of the same partition as the one after it is not the last.
+            if (i + 1 < handled.Count && handled[i + 1].Record.Partition == record.Partition) continue;
             if (!seen.Add(record.Partition)) continue;
             _committed[record.Partition] = (record.Offset + 1, consumer.Source as ILogEndSource);
         }
@@ -191,12 +193,22 @@ internal sealed class ConsumerInstrumentation
     {
         // Round-robin interleaves the topics of a unit: counted per topic first, then added once each.
         var perStream = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? run = null;
+        var inRun = 0;
         foreach (var (_, record, outcome) in handled)
         {
-            perStream[record.Partition.Stream] = perStream.GetValueOrDefault(record.Partition.Stream) + 1;
+            // Counted in runs of one stream (the same string object, record after record), added to the dictionary per run.
+            if (!ReferenceEquals(record.Partition.Stream, run))
+            {
+                if (run is not null) perStream[run] = perStream.GetValueOrDefault(run) + inRun;
+                (run, inRun) = (record.Partition.Stream, 0);
+            }
+
+            inRun++;
             if (outcome.Error is { } error && error != MessageErrorKind.IgnoredType) _activity.Failed(PositionOf(record), error.ToString(), outcome.ErrorMessage);
         }
 
+        if (run is not null) perStream[run] = perStream.GetValueOrDefault(run) + inRun;
         foreach (var (stream, count) in perStream) _activity.Handled(stream, count);
     }
 

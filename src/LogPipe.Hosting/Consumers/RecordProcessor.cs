@@ -83,12 +83,31 @@ internal sealed class RecordProcessor
         }
     }
 
-    public static async Task<RecordOutcome> ApplyAsync(PreparedRecord prepared, IServiceProvider services, CancellationToken cancellationToken)
+    public static Task<RecordOutcome> ApplyAsync(PreparedRecord prepared, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (prepared.Error is { } error) return error;
+        if (prepared.Error is { } error) return Task.FromResult(error);
+        var invoker = prepared.Invoker!;
+        Task apply;
         try
         {
-            await prepared.Invoker!.ApplyAsync(prepared.Envelope, prepared.Message!, services, cancellationToken).ConfigureAwait(false);
+            apply = invoker.ApplyAsync(prepared.Envelope, prepared.Message!, services, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Thrown before the save's task existed: awaited below, so it ends as it would have from an async save.
+            apply = Task.FromException(ex);
+        }
+
+        // Most saves of a batched unit complete at once: their outcome is the serializer's one completed task, so a
+        // record costs no task of its own.
+        return apply.IsCompletedSuccessfully ? invoker.Applied : AwaitAsync(apply, prepared);
+    }
+
+    private static async Task<RecordOutcome> AwaitAsync(Task apply, PreparedRecord prepared)
+    {
+        try
+        {
+            await apply.ConfigureAwait(false);
         }
         catch (InvalidMessageException ex)
         {

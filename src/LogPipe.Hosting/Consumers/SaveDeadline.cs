@@ -3,9 +3,10 @@ namespace LogPipe.Hosting.Consumers;
 /// <summary>
 /// Bounds one record's apply by <c>LogPipe:Failures:SaveTimeout</c>: its token is cancelled at the bound, and a save
 /// that ignores the token is waited for only a short grace longer, then left behind, so a hung serializer cannot hold the
-/// consumer loop for ever. Used by the consumer loop only, one apply at a time. The timer is re-armed per record rather
-/// than created: in a batched unit most applies complete at once, and a timer and two token sources per record cost more
-/// than the apply.
+/// consumer loop for ever. Used by the consumer loop only, one apply at a time. The timer is armed only for an apply that
+/// did not complete at once, for what is left of its bound, and re-armed rather than created: in a batched unit most
+/// applies complete at once, and a timer and two token sources per record, or even two timer operations, cost more than
+/// the apply.
 /// </summary>
 internal sealed class SaveDeadline
 {
@@ -34,7 +35,8 @@ internal sealed class SaveDeadline
     /// </summary>
     public ValueTask<T> RunAsync<TState, T>(TState state, Func<TState, CancellationToken, Task<T>> apply, CancellationToken cancellationToken)
     {
-        var token = Arm(cancellationToken);
+        var token = TokenFor(cancellationToken);
+        var started = _time.GetTimestamp();
         Task<T> task;
         try
         {
@@ -47,10 +49,15 @@ internal sealed class SaveDeadline
 
         if (task.IsCompletedSuccessfully)
         {
-            Disarm(abandoned: false);
+            // Done at once, as most applies of a batched unit are: the timer was never armed, so a record costs no timer
+            // operations (arming and disarming it per record cost more than such an apply).
+            if (_linked!.IsCancellationRequested) Disarm(abandoned: false);
             return new ValueTask<T>(task.Result);
         }
 
+        // Still running: the bound counts from the apply's start.
+        var left = Timeout - _time.GetElapsedTime(started);
+        _deadline!.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         return WaitAsync(task, cancellationToken);
     }
 
@@ -86,7 +93,8 @@ internal sealed class SaveDeadline
         }
     }
 
-    private CancellationToken Arm(CancellationToken cancellationToken)
+    /// <summary>The token of the next apply, linked to <paramref name="cancellationToken"/>; the bound is armed only for an apply that does not complete at once.</summary>
+    private CancellationToken TokenFor(CancellationToken cancellationToken)
     {
         if (_linked is null || _linkedTo != cancellationToken)
         {
@@ -96,7 +104,6 @@ internal sealed class SaveDeadline
             _linkedTo = cancellationToken;
         }
 
-        _deadline!.CancelAfter(Timeout);
         return _linked.Token;
     }
 

@@ -9,9 +9,16 @@ namespace LogPipe.Hosting.Consumers;
 /// <summary>Applies messages through one serializer: deserialize, then lookup → validate → save. Typed once at startup.</summary>
 internal abstract class SerializerInvoker
 {
-    protected SerializerInvoker(SerializerDescriptor descriptor) => Descriptor = descriptor;
+    protected SerializerInvoker(SerializerDescriptor descriptor)
+    {
+        Descriptor = descriptor;
+        Applied = Task.FromResult(RecordOutcome.Applied(descriptor.MessageType, descriptor.Version));
+    }
 
     public SerializerDescriptor Descriptor { get; }
+
+    /// <summary>The outcome of a record this serializer applied, completed: one task for every record, not one each.</summary>
+    public Task<RecordOutcome> Applied { get; }
 
     public static SerializerInvoker Create(SerializerDescriptor descriptor, JsonSerializerOptions payloadOptions)
     {

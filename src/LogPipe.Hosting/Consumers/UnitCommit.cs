@@ -44,7 +44,13 @@ internal sealed class UnitCommit(
         _scope = scope;
         _work = work;
         StartedTimestamp = startedTimestamp;
-        foreach (var h in Handled) Last[h.Record.Partition] = (h.Consumer, h.Record);
+        for (var i = 0; i < Handled.Count; i++)
+        {
+            // Records come in runs of one partition: only the last of a run is kept (one lookup per run, not per record).
+            var h = Handled[i];
+            if (i + 1 < Handled.Count && Handled[i + 1].Record.Partition == h.Record.Partition) continue;
+            Last[h.Record.Partition] = (h.Consumer, h.Record);
+        }
         var updates = Last.Values.Select(h => new CheckpointUpdate(h.Record.Partition, h.Record.NextCheckpoint)).ToList();
 
         // Once applying is done, the commit runs to its end even during shutdown: a half-done commit helps nobody. In

@@ -14,6 +14,10 @@ internal sealed class ConsumerProgress
     private readonly ConcurrentDictionary<PartitionKey, PartitionState> _partitions = new();
     private long _lastProgressTicks;
 
+    // The state Taken used last (the consumer loop's only): valid while it is the one in _partitions for its key.
+    private PartitionKey _lastTakenKey;
+    private PartitionState? _lastTaken;
+
     public ConsumerProgress(TimeProvider time)
     {
         _time = time;
@@ -33,19 +37,27 @@ internal sealed class ConsumerProgress
     /// <summary>A record was taken into a unit of work: its partition now waits for a commit.</summary>
     public void Taken(IncomingRecord record, IRecordSource source)
     {
-        if (_partitions.TryGetValue(record.Partition, out var state) && state.Generation == record.Generation)
+        // Records come in runs of one partition: the last partition's state is kept at hand, so most records cost no
+        // lookup (hashing the key's three strings was a visible part of taking a record).
+        var state = _lastTaken is { } last && last.Generation == record.Generation && _lastTakenKey == record.Partition
+            ? last
+            : _partitions.TryGetValue(record.Partition, out var found) ? found : null;
+        if (state is not null && state.Generation == record.Generation)
         {
+            (_lastTakenKey, _lastTaken) = (record.Partition, state);
             if (Volatile.Read(ref state.PendingSinceTicks) == 0) Volatile.Write(ref state.PendingSinceTicks, _time.GetUtcNow().UtcTicks);
             if (record.Offset > state.HighestTaken) state.HighestTaken = record.Offset;
             return;
         }
 
-        _partitions[record.Partition] = new PartitionState(record.Generation, source as ILogEndSource)
+        var added = new PartitionState(record.Generation, source as ILogEndSource)
         {
             Position = record.Offset,
             HighestTaken = record.Offset,
             PendingSinceTicks = _time.GetUtcNow().UtcTicks,
         };
+        _partitions[record.Partition] = added;
+        (_lastTakenKey, _lastTaken) = (record.Partition, added);
     }
 
     /// <summary>A unit committed: the partition moved to <paramref name="next"/>.</summary>
@@ -66,6 +78,7 @@ internal sealed class ConsumerProgress
         if (_partitions.TryGetValue(record.Partition, out var state) && state.Generation <= record.Generation)
         {
             _partitions.TryRemove(record.Partition, out _);
+            if (ReferenceEquals(state, _lastTaken)) _lastTaken = null;
         }
     }
 

@@ -85,6 +85,12 @@ internal static class JsonEnvelopeParser
         if (reader.TokenType == JsonTokenType.String)
         {
             JsonLimits.CheckToken(ref reader, limits);
+            if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+            {
+                // The usual case, and the same few types and producers record after record: no new string each time.
+                return RecentStrings.Get(reader.ValueSpan);
+            }
+
             string text = JsonStrings.Read(ref reader, out bool loneSurrogate);
             if (loneSurrogate && !lenient)
             {

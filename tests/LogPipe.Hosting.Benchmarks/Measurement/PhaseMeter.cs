@@ -4,7 +4,8 @@ namespace LogPipe.Hosting.Benchmarks.Measurement;
 
 /// <summary>
 /// Measures one phase in this process: wall time, the highest working set seen while it ran (a sampler thread, because
-/// <see cref="Process.PeakWorkingSet64"/> never resets), GC counts and bytes allocated (deltas), and CPU time.
+/// <see cref="Process.PeakWorkingSet64"/> never resets), GC counts, bytes allocated by every thread (from the runtime's
+/// allocation ticks, see <see cref="AllocationTicks"/>), and CPU time.
 /// </summary>
 public sealed class PhaseMeter : IDisposable
 {
@@ -16,7 +17,7 @@ public sealed class PhaseMeter : IDisposable
     private readonly int[] _collectionsAtStart = new int[3];
     private long _peakWorkingSet;
     private long _peakManagedHeap;
-    private long _allocatedAtStart;
+    private AllocationTicks? _allocations;
     private TimeSpan _cpuAtStart;
     private PhaseMeasurement? _result;
 
@@ -48,7 +49,9 @@ public sealed class PhaseMeter : IDisposable
         if (_result is not null) return _result;
         _stopwatch.Stop();
         var cpu = CpuTime() - _cpuAtStart;
-        var allocated = GC.GetTotalAllocatedBytes(precise: false) - _allocatedAtStart;
+        _allocations!.StopAt(DateTime.UtcNow);
+        var allocated = _allocations.Bytes;
+        _allocations.Dispose();
         _stop.Set();
         _sampler.Join();
         ObserveWorkingSet();
@@ -74,13 +77,14 @@ public sealed class PhaseMeter : IDisposable
             _sampler.Join();
         }
 
+        _allocations?.Dispose();
         _stop.Dispose();
     }
 
     private void Begin()
     {
         for (var g = 0; g < 3; g++) _collectionsAtStart[g] = GC.CollectionCount(g);
-        _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: false);
+        _allocations = new AllocationTicks();
         _cpuAtStart = CpuTime();
         _peakWorkingSet = Environment.WorkingSet;
         _peakManagedHeap = GC.GetTotalMemory(forceFullCollection: false);
