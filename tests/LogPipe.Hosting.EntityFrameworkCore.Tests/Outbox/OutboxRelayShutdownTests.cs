@@ -38,7 +38,7 @@ public sealed class OutboxRelayShutdownTests
 
         // Disposing the host without StopAsync disposes its service provider while the relay is still ending.
         await app.DisposeAsync();
-        await relay.ExecuteTask!.WaitAsync(Patience);
+        await Eventually.TrueAsync(() => Task.FromResult(relay.ExecuteTask!.IsCompleted), Patience, () => "the relay did not end: " + app.Logs.AllText);
 
         var failures = app.Logs.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => $"{e.EventId}: {e.Message} {e.Exception}").ToList();
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
