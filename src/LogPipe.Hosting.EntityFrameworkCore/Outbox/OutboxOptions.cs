@@ -8,9 +8,8 @@ public sealed class OutboxOptions
 
     /// <summary>
     /// How often the relay looks for entries committed by other processes (entries committed in this process wake it at
-    /// once), how often an instance without the lease tries to take it, and how long one relay pass lasts before the next
-    /// starts from the lowest id again (so an entry committed late with a lower id waits at most this long)
-    /// (<c>PollInterval</c>; the former <c>PollIntervalMs</c> is still read). Default one second.
+    /// once), and how often an instance without the lease tries to take it (<c>PollInterval</c>; the former
+    /// <c>PollIntervalMs</c> is still read). Default one second.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

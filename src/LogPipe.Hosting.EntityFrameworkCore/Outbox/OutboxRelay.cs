@@ -18,8 +18,8 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 /// retried with backoff; writers never wait for them.
 /// </summary>
 /// <remarks>
-/// Within a pass it reads after the last id it read (an index seek); every pass starts from the lowest id again and lasts
-/// at most <see cref="OutboxOptions.PollInterval"/>, so a transaction that commits late with a lower id is still found.
+/// Every batch is read from the lowest id, never after the last id relayed: a transaction that commits late with a lower id
+/// is still found, and sent before any later change of its key.
 /// </remarks>
 internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutboxRelay
     where TDbContext : DbContext
@@ -189,16 +189,13 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
     }
 
     /// <summary>
-    /// One pass over the outbox from its head: batches in id order, each read with a cursor after the previous one (an index
-    /// seek, not a scan from the head) while the previous one is in flight, and deleted while the next one is. A pass lasts
-    /// at most <see cref="OutboxOptions.PollInterval"/>, then the next one starts from the head again: an entry whose
-    /// transaction committed late with an id below the cursor is found then, so no entry is ever skipped.
+    /// One pass over the outbox: batches in id order, each read (from the lowest id) while the previous one is in flight,
+    /// and deleted while the next one is.
     /// </summary>
     /// <returns><see langword="false"/> when the pass found nothing to send.</returns>
     private async Task<bool> RelayPassAsync(TDbContext db, byte[] sourceHeader, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        var next = await ReadBatchAsync(db, OutboxRelayStore.Head).ConfigureAwait(false);
+        var next = await ReadBatchAsync(db, null).ConfigureAwait(false);
         if (next is null) return false;
         var sender = _transports.Current.Sender;
         List<LogPipeOutboxEntry>? acknowledged = null;
@@ -211,7 +208,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
                 // Not cancelled by a stop: what the broker acknowledged is recorded, or a clean stop would leave copies to resend.
                 if (acknowledged is not null) await DeleteAsync(db, acknowledged).ConfigureAwait(false);
                 acknowledged = null;
-                next = _time.GetElapsedTime(started) < PollInterval ? await ReadBatchAsync(db, batch.Last).ConfigureAwait(false) : null;
+                next = await ReadBatchAsync(db, batch.Rows).ConfigureAwait(false);
             }
             catch
             {
@@ -234,15 +231,23 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
     }
 
     /// <summary>The next entries waiting to be sent after <paramref name="after"/>, skipping set-aside ones; <see langword="null"/> when none.</summary>
-    private async Task<OutboxBatch?> ReadBatchAsync(TDbContext db, long after)
+    /// <remarks>
+    /// Always from the lowest id, never after a cursor: a transaction that took a lower id and committed after a higher one
+    /// was read would otherwise be passed over, and sent after a later change of its key. The batch in flight is still in
+    /// the table, so the read takes that many rows more and leaves them out, and as many more as set-aside rows were met.
+    /// </remarks>
+    private async Task<OutboxBatch?> ReadBatchAsync(TDbContext db, List<LogPipeOutboxEntry>? inFlight)
     {
+        var skip = inFlight is null ? new HashSet<long>() : inFlight.Select(r => r.Id).ToHashSet();
+        var extra = skip.Count;
         while (true)
         {
-            var rows = await OutboxRelayStore.ReadAfterAsync(db, after, _options.BatchSize, CancellationToken.None).ConfigureAwait(false);
-            if (rows.Count == 0) return null;
-            after = rows[^1].Id;
-            rows.RemoveAll(r => r.SetAsideAt is not null);
-            if (rows.Count > 0) return new OutboxBatch(rows, after);
+            var limit = _options.BatchSize + extra;
+            var rows = await OutboxRelayStore.ReadAfterAsync(db, OutboxRelayStore.Head, limit, CancellationToken.None).ConfigureAwait(false);
+            var waiting = rows.Where(r => r.SetAsideAt is null && !skip.Contains(r.Id)).Take(_options.BatchSize).ToList();
+            if (waiting.Count > 0) return new OutboxBatch(waiting, waiting[^1].Id);
+            if (rows.Count < limit) return null;
+            extra = limit;
         }
     }
 

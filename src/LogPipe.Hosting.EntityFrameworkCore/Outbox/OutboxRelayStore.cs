@@ -9,11 +9,10 @@ internal static class OutboxRelayStore
     public const long Head = long.MinValue;
 
     /// <summary>
-    /// The entries with an id above <paramref name="after"/>, in id order, set-aside ones included (the caller skips them
-    /// and moves its cursor past them). Only the primary key is in the predicate: an index seek to the cursor, which on
-    /// PostgreSQL steps over the dead index entries of the rows already deleted at the head instead of visiting them, and
-    /// which the planner chooses without statistics too (a <c>SetAsideAt IS NULL</c> filter, estimated at 0.5% of a table
-    /// never analysed, made it scan the whole table and sort it for every batch).
+    /// The entries with an id above <paramref name="after"/>, in id order, set-aside ones included (the caller skips them).
+    /// Only the primary key is in the predicate, so the planner reads the primary key's index in order, with statistics or
+    /// without: a <c>SetAsideAt IS NULL</c> filter, estimated at 0.5% of a table never analysed, made PostgreSQL scan the
+    /// whole table and sort it for every batch.
     /// </summary>
     public static Task<List<LogPipeOutboxEntry>> ReadAfterAsync(DbContext db, long after, int count, CancellationToken cancellationToken) =>
         db.Set<LogPipeOutboxEntry>().AsNoTracking()
