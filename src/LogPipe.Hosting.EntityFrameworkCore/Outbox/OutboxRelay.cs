@@ -230,7 +230,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
         return true;
     }
 
-    /// <summary>The next entries waiting to be sent after <paramref name="after"/>, skipping set-aside ones; <see langword="null"/> when none.</summary>
+    /// <summary>The lowest entries waiting to be sent, leaving out <paramref name="inFlight"/> and set-aside ones; <see langword="null"/> when none.</summary>
     /// <remarks>
     /// Always from the lowest id, never after a cursor: a transaction that took a lower id and committed after a higher one
     /// was read would otherwise be passed over, and sent after a later change of its key. The batch in flight is still in
