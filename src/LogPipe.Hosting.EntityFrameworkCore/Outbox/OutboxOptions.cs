@@ -14,7 +14,7 @@ public sealed class OutboxOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long the relay's lease lasts without renewal; the holder renews it before every batch. After a crash another
+    /// How long the relay's lease lasts without renewal; the holder renews it once a third of it has run. After a crash another
     /// instance takes over after at most this long (<c>LeaseDuration</c>; the former <c>LeaseDurationMs</c> is still read).
     /// Default 30 s.
     /// </summary>

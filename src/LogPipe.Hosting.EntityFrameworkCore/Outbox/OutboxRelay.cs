@@ -12,14 +12,14 @@ namespace LogPipe.Hosting.EntityFrameworkCore.Outbox;
 
 /// <summary>
 /// Publishes the committed outbox entries of <typeparamref name="TDbContext"/>'s database: while it holds the database's
-/// lease, it reads unsent entries in <c>Id</c> (commit) order, sends them as one batch (records of one key keep their
+/// lease, it reads unsent entries in <c>Id</c> (commit) order, sends them in batches (records of one key keep their
 /// order), deletes the acknowledged ones, and sets aside the ones the broker refused for good. Commits of this process
 /// wake it at once; others' are found within <see cref="OutboxOptions.PollInterval"/>. Broker or database outages are
 /// retried with backoff; writers never wait for them.
 /// </summary>
 /// <remarks>
-/// It never skips by "id above the last one relayed": a transaction that commits late with a lower id is still found,
-/// because every cycle reads the unsent rows from the lowest id.
+/// Every batch is read from the lowest id, never after the last id relayed: a transaction that commits late with a lower id
+/// is still found, and sent before any later change of its key.
 /// </remarks>
 internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutboxRelay
     where TDbContext : DbContext
@@ -36,7 +36,8 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _owner;
-    private readonly OutboxLeaseHolder _lease;
+    private readonly OutboxRelayLease<TDbContext> _lease;
+    private readonly OutboxSendFailureHandler<TDbContext> _failures;
 
     // One cycle at a time: a test's RelayPendingAsync and the background loop would otherwise send the same rows twice.
     // Never disposed: without its wait handle it holds nothing, and a late Release must not fail during shutdown.
@@ -62,7 +63,8 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
         _logger = logger;
         var machine = Environment.MachineName.Length > 100 ? Environment.MachineName[..100] : Environment.MachineName;
         _owner = FormattableString.Invariant($"{machine}:{Environment.ProcessId}:{Guid.NewGuid():N}");
-        _lease = new OutboxLeaseHolder(_owner, _options.LeaseDuration, time);
+        _lease = new OutboxRelayLease<TDbContext>(scopes, _owner, _options.LeaseDuration, time, logger);
+        _failures = new OutboxSendFailureHandler<TDbContext>(this, time, logger);
     }
 
     /// <summary>Whether this instance holds the lease (as of its last try).</summary>
@@ -83,8 +85,9 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
                 failures = 0;
                 await _signal.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: a cycle cut short leaves its entries for the next one (or the next instance); nothing is lost.
                 break;
             }
             catch (Exception ex)
@@ -115,6 +118,35 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
     }
 
     /// <inheritdoc />
+    public override void Dispose()
+    {
+        base.Dispose();
+
+        // A relay still ending (a host disposed without being stopped) releases its lease first and disposes it then.
+        if (ExecuteTask is null || ExecuteTask.IsCompleted) _lease.Dispose();
+    }
+
+    private Task<string?> TakeLeaseAsync(CancellationToken cancellationToken) => _lease.TakeAsync(cancellationToken);
+
+    private async Task ReleaseAsync()
+    {
+        try
+        {
+            await _lease.ReleaseAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A lease not released expires on its own; stopping must not fail for it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            OutboxLog.RelayFailed(_logger, ex, 0);
+        }
+        finally
+        {
+            _lease.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<bool> RelayPendingAsync(CancellationToken cancellationToken)
     {
         await CycleOnceAsync(cancellationToken).ConfigureAwait(false);
@@ -134,123 +166,126 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
         }
     }
 
-    /// <summary>Takes or renews the lease; while held, sends batches until no unsent entry is left.</summary>
+    /// <summary>Takes or renews the lease; while held, relays passes until one finds no unsent entry.</summary>
     private async Task CycleAsync(CancellationToken cancellationToken)
     {
+        var source = await TakeLeaseAsync(cancellationToken).ConfigureAwait(false);
+        if (source is null) return;
+        var sourceHeader = Encoding.UTF8.GetBytes(source);
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-            var source = await TakeLeaseAsync(db, cancellationToken).ConfigureAwait(false);
-            if (source is null) return;
-            var sourceHeader = Encoding.UTF8.GetBytes(source);
 
             // Observed before sending too, so the backlog shows while sends fail (a broker outage).
             await ObserveBacklogAsync(db, cancellationToken).ConfigureAwait(false);
-            while (await RelayBatchAsync(db, sourceHeader, cancellationToken).ConfigureAwait(false))
+            while (await RelayPassAsync(db, sourceHeader, cancellationToken).ConfigureAwait(false))
             {
-                db.ChangeTracker.Clear();
-                if (await TakeLeaseAsync(db, cancellationToken).ConfigureAwait(false) is null) return;
+                if (await TakeLeaseAsync(cancellationToken).ConfigureAwait(false) is null) return;
             }
 
             await ObserveBacklogAsync(db, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<string?> TakeLeaseAsync(DbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass over the outbox: batches in id order, each read (from the lowest id) while the previous one is in flight,
+    /// and deleted while the next one is.
+    /// </summary>
+    /// <returns><see langword="false"/> when the pass found nothing to send.</returns>
+    private async Task<bool> RelayPassAsync(TDbContext db, byte[] sourceHeader, CancellationToken cancellationToken)
     {
-        var held = HoldsLease;
-        var source = await _lease.TakeAsync(db, cancellationToken).ConfigureAwait(false);
-        if (source is not null && !held) OutboxLog.LeaseTaken(_logger, _owner, source);
-        if (source is null && held) OutboxLog.LeaseLost(_logger, _owner);
-        return source;
+        var next = await ReadBatchAsync(db, null).ConfigureAwait(false);
+        if (next is null) return false;
+        var sender = _transports.Current.Sender;
+        List<LogPipeOutboxEntry>? acknowledged = null;
+        while (next is { } batch && await TakeLeaseAsync(cancellationToken).ConfigureAwait(false) is not null)
+        {
+            // One batch in flight at a time: a transport may retry a batch's failed records, which must not pass the next batch's.
+            var send = SendAsync(sender, batch.Rows, sourceHeader, cancellationToken);
+            try
+            {
+                // Not cancelled by a stop: what the broker acknowledged is recorded, or a clean stop would leave copies to resend.
+                if (acknowledged is not null) await DeleteAsync(db, acknowledged).ConfigureAwait(false);
+                acknowledged = null;
+                next = await ReadBatchAsync(db, batch.Rows).ConfigureAwait(false);
+            }
+            catch
+            {
+                await ((Task)send).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+
+            if (await send.ConfigureAwait(false) is { } failure)
+            {
+                await _failures.HandleAsync(db, sender, batch.Rows, failure, sourceHeader, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            acknowledged = batch.Rows;
+            OutboxLog.BatchRelayed(_logger, batch.Rows.Count, batch.Rows[^1].Id);
+        }
+
+        if (acknowledged is not null) await DeleteAsync(db, acknowledged).ConfigureAwait(false);
+        return true;
     }
 
-    /// <summary>Sends the oldest unsent entries; <see langword="false"/> when there were none.</summary>
-    private async Task<bool> RelayBatchAsync(TDbContext db, byte[] sourceHeader, CancellationToken cancellationToken)
+    /// <summary>The lowest entries waiting to be sent, leaving out <paramref name="inFlight"/> and set-aside ones; <see langword="null"/> when none.</summary>
+    /// <remarks>
+    /// Always from the lowest id, never after a cursor: a transaction that took a lower id and committed after a higher one
+    /// was read would otherwise be passed over, and sent after a later change of its key. The batch in flight is still in
+    /// the table, so the read takes that many rows more and leaves them out, and as many more as set-aside rows were met.
+    /// </remarks>
+    private async Task<OutboxBatch?> ReadBatchAsync(TDbContext db, List<LogPipeOutboxEntry>? inFlight)
     {
-        var rows = await db.Set<LogPipeOutboxEntry>().AsNoTracking()
-            .Where(e => e.SetAsideAt == null)
-            .OrderBy(e => e.Id)
-            .Take(_options.BatchSize)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (rows.Count == 0) return false;
+        var skip = inFlight is null ? new HashSet<long>() : inFlight.Select(r => r.Id).ToHashSet();
+        var extra = skip.Count;
+        while (true)
+        {
+            var limit = _options.BatchSize + extra;
+            var rows = await OutboxRelayStore.ReadAfterAsync(db, OutboxRelayStore.Head, limit, CancellationToken.None).ConfigureAwait(false);
+            var waiting = rows.Where(r => r.SetAsideAt is null && !skip.Contains(r.Id)).Take(_options.BatchSize).ToList();
+            if (waiting.Count > 0) return new OutboxBatch(waiting, waiting[^1].Id);
+            if (rows.Count < limit) return null;
+            extra = limit;
+        }
+    }
 
+    /// <summary>Sends a batch and waits for its acknowledgement; the transport's refusal, or <see langword="null"/> when all were stored.</summary>
+    private async Task<RecordSendException?> SendAsync(IRecordSender sender, List<LogPipeOutboxEntry> rows, byte[] sourceHeader, CancellationToken cancellationToken)
+    {
         var records = rows.ConvertAll(row => ToRecord(row, sourceHeader));
-        var sender = _transports.Current.Sender;
         using var activity = OutboxRelayTracing.StartSend(_telemetry, _transports.Name, records);
         try
         {
             await RenewWhileAsync(sender.SendBatchAsync(records, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
-
-            // Not cancelled by a stop: what the broker acknowledged is recorded, or a clean stop would leave copies to resend.
-            await DeleteAsync(db, rows, CancellationToken.None).ConfigureAwait(false);
-            OutboxLog.BatchRelayed(_logger, rows.Count, rows[^1].Id);
-            return true;
+            return null;
         }
         catch (RecordSendException ex)
         {
             OutboxRelayTracing.Failed(activity, ex);
-            var sent = rows.Where((_, i) => i < ex.Positions.Count && ex.Positions[i] is not null).ToList();
-            var failed = rows.Where((_, i) => i >= ex.Positions.Count || ex.Positions[i] is null).ToList();
-            await DeleteAsync(db, sent, cancellationToken).ConfigureAwait(false);
-            if (!OutboxSendErrors.IsPermanent(ex))
-            {
-                await CountFailureAsync(db, failed, ex.Message, cancellationToken).ConfigureAwait(false);
-                throw new OutboxSendFailure(failed.Count, rows.Count, ex);
-            }
-
-            // Refused for good, but the error names only the first failure: send the failed ones one by one, so only the
-            // entries the broker refuses are set aside and the others go on.
-            foreach (var row in failed)
-            {
-                await SendAloneAsync(db, sender, row, sourceHeader, cancellationToken).ConfigureAwait(false);
-            }
-
-            return true;
-        }
-    }
-
-    private async Task SendAloneAsync(TDbContext db, IRecordSender sender, LogPipeOutboxEntry row, byte[] sourceHeader, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RenewWhileAsync(sender.SendBatchAsync([ToRecord(row, sourceHeader)], cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
-            await DeleteAsync(db, [row], cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (OutboxSendErrors.IsPermanent(ex))
-        {
-            await SetAsideAsync(db, row, ex, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RecordSendException ex)
-        {
-            await CountFailureAsync(db, [row], ex.Message, cancellationToken).ConfigureAwait(false);
-            throw new OutboxSendFailure(1, 1, ex);
+            return ex;
         }
     }
 
     /// <summary>Keeps the lease while a send is in flight, however long the transport takes to settle it.</summary>
-    private async Task RenewWhileAsync(Task send, CancellationToken cancellationToken)
+    internal async Task RenewWhileAsync(Task send, CancellationToken cancellationToken)
     {
         var every = TimeSpan.FromMilliseconds(Math.Max(1, (long)_options.LeaseDuration.TotalMilliseconds / 3));
         while (await Task.WhenAny(send, Task.Delay(every, _time, cancellationToken)).ConfigureAwait(false) != send)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var scope = _scopes.CreateAsyncScope();
-            await using (scope.ConfigureAwait(false))
-            {
-                await TakeLeaseAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), cancellationToken).ConfigureAwait(false);
-            }
+            await TakeLeaseAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await send.ConfigureAwait(false);
     }
 
-    private async Task DeleteAsync(TDbContext db, List<LogPipeOutboxEntry> rows, CancellationToken cancellationToken)
+    /// <summary>Deletes acknowledged entries (not cancelled by a stop) and counts them in the metrics.</summary>
+    internal async Task DeleteAsync(TDbContext db, IReadOnlyList<LogPipeOutboxEntry> rows)
     {
         if (rows.Count == 0) return;
-        var ids = rows.Select(r => r.Id).ToList();
-        await db.Set<LogPipeOutboxEntry>().Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await OutboxRelayStore.DeleteAsync(db, rows, CancellationToken.None).ConfigureAwait(false);
         if (!_metrics.Enabled) return;
         var now = _time.GetUtcNow();
         foreach (var row in rows)
@@ -261,25 +296,6 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
         }
     }
 
-    private static async Task CountFailureAsync(TDbContext db, IReadOnlyList<LogPipeOutboxEntry> rows, string error, CancellationToken cancellationToken)
-    {
-        var ids = rows.Select(r => r.Id).ToList();
-        error = Truncate(error);
-        await db.Set<LogPipeOutboxEntry>().Where(e => ids.Contains(e.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Attempts, e => e.Attempts + 1).SetProperty(e => e.LastError, error), cancellationToken)
-            .ConfigureAwait(false);
-    }
-
-    private async Task SetAsideAsync(TDbContext db, LogPipeOutboxEntry row, Exception reason, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        var error = Truncate(reason is RecordSendException send ? $"{send.ErrorCode}: {send.Message}" : $"{reason.GetType().Name}: {reason.Message}");
-        await db.Set<LogPipeOutboxEntry>().Where(e => e.Id == row.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.SetAsideAt, now).SetProperty(e => e.LastError, error).SetProperty(e => e.Attempts, e => e.Attempts + 1), cancellationToken)
-            .ConfigureAwait(false);
-        OutboxLog.SetAside(_logger, row.Id, row.Topic, row.Key, row.MessageType, row.Version, error);
-    }
-
     private async Task ObserveBacklogAsync(TDbContext db, CancellationToken cancellationToken)
     {
         if (!_metrics.Enabled) return;
@@ -287,33 +303,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
         _metrics.Observe(stats.Backlog, stats.OldestCreatedAt is { } at ? _time.GetUtcNow() - at : TimeSpan.Zero, stats.SetAside);
     }
 
-    private async Task ReleaseAsync()
-    {
-        if (!HoldsLease) return;
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var scope = _scopes.CreateAsyncScope();
-            await using (scope.ConfigureAwait(false))
-            {
-                await OutboxLease.ReleaseAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), _owner, timeout.Token).ConfigureAwait(false);
-            }
-
-            _lease.Released();
-            OutboxLog.Stopped(_logger, _owner);
-        }
-#pragma warning disable CA1031 // A lease not released expires on its own; stopping must not fail for it.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            OutboxLog.RelayFailed(_logger, ex, 0);
-        }
-    }
-
-    /// <summary>Fits an error into the <c>LastError</c> column (2,000 characters).</summary>
-    private static string Truncate(string error) => error.Length <= 2000 ? error : error[..1997] + "...";
-
-    private static OutgoingRecord ToRecord(LogPipeOutboxEntry row, byte[] sourceHeader)
+    internal static OutgoingRecord ToRecord(LogPipeOutboxEntry row, byte[] sourceHeader)
     {
         var headers = OutboxInserter.ParseHeaders(row.Headers);
         headers.Add(new(SourceHeader, sourceHeader));

@@ -58,4 +58,37 @@ public sealed class OutboxCommitOrderTests
         Assert.Equal(["Schmoe", "A", "B"], harness.Log().Select(r => r.LastName));
         Assert.Equal("B", (await app.PeopleAsync()).Single().LastName);
     }
+    [Theory]
+    [InlineData(TemporaryDatabase.SqliteProvider)]
+    [InlineData(TemporaryDatabase.PostgresProvider)]
+    public async Task An_entry_that_appears_below_ids_already_relayed_is_still_relayed(string provider)
+    {
+        await using var harness = await OutboxHarness.CreateAsync(provider);
+        var app = await harness.StartAppAsync();
+        await OutboxHarness.SaveAsync(app, People.Joe());
+        await Eventually.TrueAsync(async () => harness.LogCount() == 1 && (await harness.OutboxAsync(app)).Count == 0, Patience, "the first entry relayed and deleted");
+        await OutboxHarness.SaveAsync(app, new Person { Uuid = Guid.NewGuid(), FirstName = "Ann", LastName = "second" });
+        await Eventually.TrueAsync(async () => harness.LogCount() == 2 && (await harness.OutboxAsync(app)).Count == 0, Patience, "the second entry relayed and deleted");
+
+        // What a transaction that took its id before the ones relayed, and committed after they were, leaves behind: an
+        // entry below every id the relay has read (-1, which no identity hands out).
+        await app.QueryAsync(async db =>
+        {
+            var late = new LogPipeOutboxEntry
+            {
+                Id = -1,
+                Topic = OutboxHarness.Topic,
+                Key = "late",
+                Value = System.Text.Encoding.UTF8.GetBytes("json:{\"message\":{\"last_name\":\"late\"}}"),
+                MessageType = "person",
+                Version = 2,
+                CreatedAt = DateTimeOffset.UtcNow,
+            };
+            db.Add(late);
+            return await db.SaveChangesAsync();
+        });
+
+        await Eventually.TrueAsync(() => harness.LogCount() == 3, Patience, "the late entry below the relayed ids was relayed");
+        Assert.Equal("late", harness.Log()[^1].LastName);
+    }
 }
