@@ -14,13 +14,13 @@ public sealed class PerRecordPersonSerializer(SampleDbContext db) : MessageSeria
     private readonly PersonSerializerV2 _sample = new(db);
 
     /// <inheritdoc />
-    public override string MessageType => _sample.MessageType;
+    public override string MessageType => "person";
 
     /// <inheritdoc />
-    public override int Version => _sample.Version;
+    public override int Version => 2;
 
     /// <inheritdoc />
-    public override string? KeyField => _sample.KeyField;
+    public override string? KeyField => "uuid";
 
     /// <inheritdoc />
     public override IValidator<PersonMessageV2>? Validator => _sample.Validator;
