@@ -5,9 +5,10 @@ using LogPipe.Hosting.Transport;
 namespace LogPipe.Hosting.Consumers;
 
 /// <summary>
-/// The fast path: prefetch per serializer, apply every record against the change tracker, flush once at commit. Any
-/// save failure abandons the batch; the same records are then applied one by one with savepoints, where retries and
-/// failure policies work per record.
+/// The fast path: prefetch per serializer, apply every record against the change tracker, flush once at commit. Records
+/// of a set-wise serializer (<see cref="IBatchMessageSerializer{TMessage}"/>) are looked up and validated one by one and
+/// saved per run of consecutive records of that serializer (<see cref="SetSaveRun"/>). Any save failure abandons the
+/// batch; the same records are then applied one by one with savepoints, where retries and failure policies work per record.
 /// </summary>
 internal sealed class BatchApplier
 {
@@ -54,6 +55,7 @@ internal sealed class BatchApplier
         work.BeginBatch();
         var handled = new List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)>(unit.Count);
         var deadLetters = new List<DeadLetter>();
+        var setRuns = new SetSaveRuns(services);
         try
         {
             foreach (var (invoker, messages) in MessagesBySerializer(prepared))
@@ -71,11 +73,16 @@ internal sealed class BatchApplier
                     continue;
                 }
 
+                // A set-wise serializer's run ends where another set-wise serializer's records start: runs keep record order.
+                var setRun = setRuns.For(prepared[i].Invoker);
+                if (setRun is not null && setRuns.Switch(setRun) is { } ended) await FlushAsync(ended, cancellationToken).ConfigureAwait(false);
                 var span = _instrumentation.StartProcess(record);
                 RecordOutcome outcome;
                 try
                 {
-                    outcome = await consumer.Deadline.RunAsync((Record: prepared[i], Services: services), static (s, ct) => RecordProcessor.ApplyAsync(s.Record, s.Services, ct), cancellationToken).ConfigureAwait(false);
+                    outcome = setRun is not null
+                        ? await consumer.Deadline.RunAsync((Run: setRun, Record: prepared[i], Incoming: record, Services: services), static (s, ct) => s.Run.AddAsync(s.Record, s.Incoming, s.Services, ct), cancellationToken).ConfigureAwait(false)
+                        : await consumer.Deadline.RunAsync((Record: prepared[i], Services: services), static (s, ct) => RecordProcessor.ApplyAsync(s.Record, s.Services, ct), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -94,6 +101,8 @@ internal sealed class BatchApplier
                 handled.Add((consumer, record, outcome));
                 copies.MarkHandled(i, record, prepared[i]);
             }
+
+            if (setRuns.Current is { } last) await FlushAsync(last, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -122,6 +131,14 @@ internal sealed class BatchApplier
 
         return groups;
     }
+
+    /// <summary>Saves a set-wise run in one go, bounded by the save timeout like a prefetch.</summary>
+    private async Task FlushAsync(SetSaveRun run, CancellationToken cancellationToken) =>
+        await _prefetchDeadline.RunAsync(run, static async (r, ct) =>
+        {
+            await r.FlushAsync(ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
 
     private static async Task<bool> PrefetchAsync(SerializerInvoker invoker, List<object> messages, IServiceProvider services, CancellationToken cancellationToken)
     {

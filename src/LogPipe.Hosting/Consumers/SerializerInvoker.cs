@@ -32,8 +32,14 @@ internal abstract class SerializerInvoker
     /// </summary>
     public abstract object Deserialize(Envelope envelope);
 
-    /// <summary>Whether the serializer resolved in <paramref name="services"/> allows batched saves.</summary>
+    /// <summary>Whether the serializer resolved in <paramref name="services"/> allows batched saves (tracked or set-wise).</summary>
     public abstract bool BatchSaves(IServiceProvider services);
+
+    /// <summary>
+    /// A run collecting messages for the serializer's <see cref="IBatchMessageSerializer{TMessage}.SaveBatchAsync"/>, or
+    /// <see langword="null"/> when the serializer resolved in <paramref name="services"/> saves one message at a time.
+    /// </summary>
+    public abstract SetSaveRun? StartSetSave(IServiceProvider services);
 
     /// <summary>Lets the serializer load what the unit's lookups will need, in one go.</summary>
     public abstract Task PrefetchAsync(IReadOnlyList<object> messages, IServiceProvider services, CancellationToken cancellationToken);
@@ -71,7 +77,10 @@ internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
         }
     }
 
-    public override bool BatchSaves(IServiceProvider services) => Serializer(services).BatchSaves;
+    public override bool BatchSaves(IServiceProvider services) => Serializer(services) is { } serializer && (serializer.BatchSaves || serializer is IBatchMessageSerializer<TMessage>);
+
+    public override SetSaveRun? StartSetSave(IServiceProvider services) =>
+        Serializer(services) is IBatchMessageSerializer<TMessage> batch ? new SetSaveRun<TMessage>(this, batch) : null;
 
     public override Task PrefetchAsync(IReadOnlyList<object> messages, IServiceProvider services, CancellationToken cancellationToken) =>
         Serializer(services).PrefetchAsync(messages.Cast<TMessage>().ToList(), cancellationToken);
@@ -80,10 +89,20 @@ internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
     {
         var typed = (TMessage)message;
         var serializer = Serializer(services);
-        var instance = await serializer.LookupForApplyAsync(typed, cancellationToken).ConfigureAwait(false);
+        var instance = await LookupAndValidateAsync(serializer, envelope, typed, cancellationToken).ConfigureAwait(false);
+        await serializer.SaveForApplyAsync(typed, instance, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The instance lookup finds for the message, once the message passed validation (else <see cref="InvalidMessageException"/>).</summary>
+    public async ValueTask<object?> LookupAndValidateAsync(Envelope envelope, TMessage message, IServiceProvider services, CancellationToken cancellationToken) =>
+        await LookupAndValidateAsync(Serializer(services), envelope, message, cancellationToken).ConfigureAwait(false);
+
+    private static async ValueTask<object?> LookupAndValidateAsync(MessageSerializer<TMessage> serializer, Envelope envelope, TMessage message, CancellationToken cancellationToken)
+    {
+        var instance = await serializer.LookupForApplyAsync(message, cancellationToken).ConfigureAwait(false);
         if (serializer.Validator is { } validator)
         {
-            var context = new ValidationContext<TMessage>(typed);
+            var context = new ValidationContext<TMessage>(message);
             context.RootContextData[MessageSerializer<TMessage>.InstanceContextKey] = instance!;
             var result = await validator.ValidateAsync(context, cancellationToken).ConfigureAwait(false);
             if (!result.IsValid)
@@ -93,7 +112,7 @@ internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
             }
         }
 
-        await serializer.SaveForApplyAsync(typed, instance, cancellationToken).ConfigureAwait(false);
+        return instance;
     }
 
     // Serializers are scoped to a unit of work, and a unit asks for its serializer once per record: resolving through the

@@ -6,10 +6,13 @@ namespace LogPipe.Sample.Serializers;
 
 /// <summary>
 /// What both versions share: the message type, the key field, sending from <see cref="Person"/>, and receiving into
-/// <see cref="PersonReplica"/> (looked up by uuid, then created or updated).
+/// <see cref="PersonReplica"/>: a unit's messages set-wise with one multi-row upsert (<see cref="SaveBatchAsync"/>), or
+/// one message at a time (looked up by uuid, then created or updated through the change tracker) when a batch failed
+/// and LogPipe applies its records one by one. Both write the same: the message's fields, its version, and one more
+/// applied message.
 /// </summary>
 /// <typeparam name="TMessage">The message version's body.</typeparam>
-public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSerializer<Person, TMessage>
+public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSerializer<Person, TMessage>, IBatchMessageSerializer<TMessage>
     where TMessage : class
 {
     public override string MessageType => "person";
@@ -22,11 +25,20 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
 
     protected SampleDbContext Db { get; } = db;
 
-    // SaveAsync only changes tracked replicas and lookups see the unit's own: whole units can be saved in one go.
+    // SaveAsync only changes tracked replicas and lookups see the unit's own: whole units can be saved in one go, also
+    // where the provider has no upsert and SaveBatchAsync saves message by message.
     public override bool BatchSaves => true;
 
-    /// <summary>Loads every replica the unit's messages refer to with one query.</summary>
-    public override async Task PrefetchAsync(IReadOnlyList<TMessage> messages, CancellationToken cancellationToken)
+    // No PrefetchAsync: the upsert finds existing replicas itself, and loading them tracked would leave stale copies in
+    // the DbContext next to the rows the upsert writes.
+
+    /// <summary>
+    /// Loads every replica <paramref name="messages"/> refer to, tracked, with one query: what a prefetch would do for
+    /// <see cref="SaveAsync(TMessage, Person?, CancellationToken)"/> called for each message of a unit.
+    /// </summary>
+    /// <param name="messages">The messages.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task LoadReplicasAsync(IReadOnlyList<TMessage> messages, CancellationToken cancellationToken)
     {
         var uuids = messages.Select(UuidOf).Distinct().ToList();
         foreach (var uuid in uuids) _known[uuid] = null;
@@ -39,6 +51,38 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
     protected abstract Guid UuidOf(TMessage message);
 
     protected abstract void Apply(TMessage message, PersonReplica replica);
+
+    /// <summary>The replica values a message writes, standing for <paramref name="applied"/> messages.</summary>
+    protected abstract ReplicaRow RowOf(TMessage message, int applied);
+
+    /// <summary>Whether this version's messages carry an email (so the upsert writes that column).</summary>
+    protected abstract bool CarriesEmail { get; }
+
+    /// <summary>
+    /// Saves a unit's messages with multi-row upserts. A person changed twice in the unit is written once, with the last
+    /// message's fields and both messages counted, as two saves in order would leave it.
+    /// </summary>
+    public async Task SaveBatchAsync(IReadOnlyList<BatchItem<TMessage>> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (!ReplicaUpsert.IsSupported(Db))
+        {
+            // No INSERT ... ON CONFLICT (SQL Server): the change tracker writes them when the unit commits.
+            foreach (var item in items) await SaveAsync(item.Message, null, cancellationToken);
+            return;
+        }
+
+        var last = new Dictionary<Guid, (int Index, int Count)>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var uuid = UuidOf(items[i].Message);
+            last[uuid] = last.TryGetValue(uuid, out var seen) ? (i, seen.Count + 1) : (i, 1);
+        }
+
+        var rows = new List<ReplicaRow>(last.Count);
+        foreach (var (index, count) in last.Values) rows.Add(RowOf(items[index].Message, count));
+        await ReplicaUpsert.UpsertAsync(Db, rows, CarriesEmail, cancellationToken);
+    }
 
     /// <summary>The replica a message refers to; <see langword="null"/> means it is new.</summary>
     public async ValueTask<PersonReplica?> LookupReplicaAsync(TMessage message, CancellationToken cancellationToken)

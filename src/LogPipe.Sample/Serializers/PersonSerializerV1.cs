@@ -23,6 +23,10 @@ public sealed class PersonSerializerV1(SampleDbContext db) : PersonSerializer<Pe
         replica.Version = 1;
     }
 
+    protected override bool CarriesEmail => false;
+
+    protected override ReplicaRow RowOf(PersonMessageV1 message, int applied) => new(message.Uuid, message.FirstName, message.LastName, null, Version, applied);
+
     private static InlineValidator<PersonMessageV1> CreateRules()
     {
         var rules = new InlineValidator<PersonMessageV1>();

@@ -24,6 +24,10 @@ public sealed class PersonSerializerV2(SampleDbContext db) : PersonSerializer<Pe
         replica.Version = 2;
     }
 
+    protected override bool CarriesEmail => true;
+
+    protected override ReplicaRow RowOf(PersonMessageV2 message, int applied) => new(message.Uuid, message.FirstName, message.LastName, message.Email, Version, applied);
+
     private static InlineValidator<PersonMessageV2> CreateRules()
     {
         var rules = new InlineValidator<PersonMessageV2>();

@@ -50,6 +50,7 @@ public sealed class LogPipeApp : IAsyncDisposable
                 logpipe.AddConsumer(stream, c =>
                 {
                     if (settings.Serializers == ConsumerSerializers.NoOp) c.Register<NoOpPersonSerializer>();
+                    else if (settings.Serializers == ConsumerSerializers.SampleUpsertPerRecord) c.Register<PerRecordPersonSerializer>();
                     else c.Register<PersonSerializerV1>().Register<PersonSerializerV2>();
                 });
             }

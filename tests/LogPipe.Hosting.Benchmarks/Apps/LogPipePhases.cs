@@ -72,7 +72,7 @@ public static class LogPipePhases
         if (progress.Failed > 0) problems.Add($"{progress.Failed} records not applied");
         if (leaseless) problems.Add($"the checkpoint store keeps no shard leases: each of the {instances} instances read every shard");
         if (deadLetters > 0) problems.Add($"{deadLetters} dead letters");
-        if (settings.Serializers == ConsumerSerializers.SampleUpsert && (replicas != count || notOnce != 0)) problems.Add($"{replicas} replicas, {notOnce} not applied exactly once");
+        if (settings.Serializers is ConsumerSerializers.SampleUpsert or ConsumerSerializers.SampleUpsertPerRecord && (replicas != count || notOnce != 0)) problems.Add($"{replicas} replicas, {notOnce} not applied exactly once");
         var units = progress.Units == 0 ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{progress.Units:N0} units of work, {(double)progress.Applied / progress.Units:N0} records each on average");
         var notes = string.Join("; ", new[] { note, units, settings.DatabaseProfile?.Describe(measurement.Records, measurement.Elapsed) }.Where(n => !string.IsNullOrEmpty(n)));
         return new PhaseRun(measurement, notes.Length == 0 ? null : notes, problems.Count == 0 ? null : string.Join("; ", problems));

@@ -45,8 +45,10 @@ public sealed class KafkaBenchmark
         new("consume-raw", "(c) raw Confluent consumer", null),
         new("consume-noop-sqlite", "(d) LogPipe consumer, no-op save, SQLite", "consume-raw"),
         new("consume-upsert-sqlite", "(e) LogPipe consumer, sample upsert, SQLite", "consume-raw"),
+        new("consume-upsert-sqlite-per-record", "(e) LogPipe consumer, sample upsert per record, SQLite", "consume-raw"),
         new("consume-noop-postgres", "(f) LogPipe consumer, no-op save, PostgreSQL", "consume-raw"),
         new("consume-upsert-postgres", "(f) LogPipe consumer, sample upsert, PostgreSQL", "consume-raw"),
+        new("consume-upsert-postgres-per-record", "(f) LogPipe consumer, sample upsert per record, PostgreSQL", "consume-raw"),
         .. OutboxPhases.Phases,
         .. LatencyPhases.Phases,
     ];
@@ -156,6 +158,8 @@ public sealed class KafkaBenchmark
         "consume-upsert-sqlite" => LogPipeConsumeAsync(phase, DatabaseProvider.Sqlite, ConsumerSerializers.SampleUpsert, cancellationToken),
         "consume-noop-postgres" => LogPipeConsumeAsync(phase, DatabaseProvider.Postgres, ConsumerSerializers.NoOp, cancellationToken),
         "consume-upsert-postgres" => LogPipeConsumeAsync(phase, DatabaseProvider.Postgres, ConsumerSerializers.SampleUpsert, cancellationToken),
+        "consume-upsert-sqlite-per-record" => LogPipeConsumeAsync(phase, DatabaseProvider.Sqlite, ConsumerSerializers.SampleUpsertPerRecord, cancellationToken),
+        "consume-upsert-postgres-per-record" => LogPipeConsumeAsync(phase, DatabaseProvider.Postgres, ConsumerSerializers.SampleUpsertPerRecord, cancellationToken),
         _ => throw new InvalidOperationException($"Unknown phase '{phase}'."),
     };
 

@@ -1,0 +1,178 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace LogPipe.Sample.Data;
+
+/// <summary>
+/// Writes many replicas with multi-row <c>INSERT ... ON CONFLICT (uuid) DO UPDATE</c> statements, in the DbContext's
+/// current transaction, past the change tracker. SQLite (3.24+) and PostgreSQL (9.5+) share this syntax; names and
+/// parameter conversions come from the EF Core model, so the rows look exactly as EF Core would have written them.
+/// </summary>
+public static class ReplicaUpsert
+{
+    /// <summary>
+    /// Rows per statement on PostgreSQL: 6 parameters each keeps a statement at 6,000 parameters, far under PostgreSQL's
+    /// limit (65,535), and a unit of work of the default size (500 records) is one statement.
+    /// </summary>
+    public const int RowsPerStatement = 1_000;
+
+    /// <summary>
+    /// Rows per statement on SQLite: Microsoft.Data.Sqlite binds each parameter by looking its name up among all of the
+    /// statement's parameters, so the cost per row grows with the statement's size (500 rows cost ~300 µs of CPU a row in
+    /// the benchmark, 100 rows ~86 µs). Full statements of a batch reuse one prepared command. Far under SQLite's limit
+    /// of 32,766 parameters.
+    /// </summary>
+    public const int SqliteRowsPerStatement = 25;
+
+    /// <summary>Whether <paramref name="db"/>'s provider understands <c>INSERT ... ON CONFLICT</c>.</summary>
+    public static bool IsSupported(SampleDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Database.IsSqlite() || db.Database.IsNpgsql();
+    }
+
+    /// <summary>
+    /// Inserts or updates <paramref name="rows"/>, which must name each uuid once (one statement cannot update a row
+    /// twice in PostgreSQL). The email column is written only when <paramref name="withEmail"/> is set.
+    /// </summary>
+    /// <param name="db">The unit of work's DbContext; it must not track the replicas written here.</param>
+    /// <param name="rows">The rows, one per uuid.</param>
+    /// <param name="withEmail">Whether the messages carry an email (version 2); version 1 leaves a stored email as it is.</param>
+    /// <param name="cancellationToken">Cancels the statements.</param>
+    public static async Task UpsertAsync(SampleDbContext db, IReadOnlyList<ReplicaRow> rows, bool withEmail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(rows);
+        var table = Table.Of(db);
+        var connection = db.Database.GetDbConnection();
+        var opened = false;
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            opened = true;
+        }
+
+        try
+        {
+            var perStatement = db.Database.IsSqlite() ? SqliteRowsPerStatement : RowsPerStatement;
+            DbCommand? full = null;
+            try
+            {
+                for (var start = 0; start < rows.Count; start += perStatement)
+                {
+                    var count = Math.Min(perStatement, rows.Count - start);
+                    var reuse = count == perStatement && full is not null;
+                    var command = reuse ? full! : connection.CreateCommand();
+                    try
+                    {
+                        if (!reuse)
+                        {
+                            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+                            command.CommandText = table.Sql(count, withEmail);
+                        }
+
+                        var n = 0;
+                        for (var i = start; i < start + count; i++)
+                        {
+                            var row = rows[i];
+                            Set(command, table.Uuid, ref n, row.Uuid, reuse);
+                            Set(command, table.FirstName, ref n, row.FirstName, reuse);
+                            Set(command, table.LastName, ref n, row.LastName, reuse);
+                            if (withEmail) Set(command, table.Email, ref n, row.Email, reuse);
+                            Set(command, table.Version, ref n, row.Version, reuse);
+                            Set(command, table.AppliedCount, ref n, row.Applied, reuse);
+                        }
+
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                    }
+                    finally
+                    {
+                        if (count == perStatement) full = command;
+                        else await command.DisposeAsync();
+                    }
+                }
+            }
+            finally
+            {
+                if (full is not null) await full.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (opened) await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Adds parameter <paramref name="n"/>, converted as the model converts the column, or sets its value again.</summary>
+    private static void Set(DbCommand command, RelationalTypeMapping mapping, ref int n, object? value, bool reuse)
+    {
+        if (reuse)
+        {
+            command.Parameters[n++].Value = (value is null ? null : mapping.Converter?.ConvertToProvider(value) ?? value) ?? DBNull.Value;
+            return;
+        }
+
+        command.Parameters.Add(mapping.CreateParameter(command, "p" + (n++).ToString(System.Globalization.CultureInfo.InvariantCulture), value, nullable: true));
+    }
+
+    /// <summary>The replica table's names and type mappings, as the model defines them.</summary>
+    private sealed record Table(
+        string Name,
+        string[] Columns,
+        RelationalTypeMapping Uuid,
+        RelationalTypeMapping FirstName,
+        RelationalTypeMapping LastName,
+        RelationalTypeMapping Email,
+        RelationalTypeMapping Version,
+        RelationalTypeMapping AppliedCount,
+        string ParameterPrefix)
+    {
+        public static Table Of(SampleDbContext db)
+        {
+            var entity = db.Model.FindEntityType(typeof(PersonReplica))!;
+            var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var sql = db.GetService<ISqlGenerationHelper>();
+            string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(store)!);
+            RelationalTypeMapping Mapping(string property) => (RelationalTypeMapping)entity.FindProperty(property)!.GetTypeMapping();
+            string[] properties = [nameof(PersonReplica.Uuid), nameof(PersonReplica.FirstName), nameof(PersonReplica.LastName), nameof(PersonReplica.Email), nameof(PersonReplica.Version), nameof(PersonReplica.AppliedCount)];
+            return new Table(
+                sql.DelimitIdentifier(store.Name, store.Schema),
+                [.. properties.Select(Column)],
+                Mapping(properties[0]),
+                Mapping(properties[1]),
+                Mapping(properties[2]),
+                Mapping(properties[3]),
+                Mapping(properties[4]),
+                Mapping(properties[5]),
+                sql.GenerateParameterNamePlaceholder("x")[..^1]);
+        }
+
+        /// <summary>
+        /// <c>INSERT INTO replicas (uuid, first_name, ...) VALUES (...), (...) ON CONFLICT (uuid) DO UPDATE SET ...</c>:
+        /// the message's fields replace the stored ones, and the applied count adds up.
+        /// </summary>
+        public string Sql(int rows, bool withEmail)
+        {
+            var (uuid, first, last, email, version, applied) = (Columns[0], Columns[1], Columns[2], Columns[3], Columns[4], Columns[5]);
+            string[] columns = withEmail ? [uuid, first, last, email, version, applied] : [uuid, first, last, version, applied];
+            var sql = new StringBuilder(64 + (rows * columns.Length * 8));
+            sql.Append("INSERT INTO ").Append(Name).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
+            var n = 0;
+            for (var r = 0; r < rows; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Length; c++) sql.Append(c == 0 ? "" : ", ").Append(ParameterPrefix).Append('p').Append(n++);
+                sql.Append(')');
+            }
+
+            sql.Append(" ON CONFLICT (").Append(uuid).Append(") DO UPDATE SET ");
+            foreach (var column in columns.Skip(1).SkipLast(1)) sql.Append(column).Append(" = excluded.").Append(column).Append(", ");
+            sql.Append(applied).Append(" = ").Append(Name).Append('.').Append(applied).Append(" + excluded.").Append(applied);
+            return sql.ToString();
+        }
+    }
+}
