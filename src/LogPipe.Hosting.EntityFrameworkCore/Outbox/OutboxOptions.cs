@@ -54,7 +54,9 @@ public sealed class OutboxOptions
     /// relay's deletes and lease updates take the same lock. SQLite lets one writer in at a time and Microsoft.Data.Sqlite
     /// answers a busy database by sleeping 150 ms before it tries again, so without it every collision between two of the
     /// process's writers costs a whole sleep. Writers in other processes still meet at the file lock and its busy timeout.
-    /// No effect on other databases. Default <see langword="true"/>.
+    /// Meant for a process that is the only writer of its SQLite file: a gated write that meets another process's lock sleeps
+    /// with the gate held, and the process's other writers wait behind it. No effect on other databases. Default
+    /// <see langword="false"/>.
     /// </summary>
-    public bool SqliteWriteGate { get; set; } = true;
+    public bool SqliteWriteGate { get; set; }
 }

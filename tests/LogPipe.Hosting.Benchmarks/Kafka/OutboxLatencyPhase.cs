@@ -37,7 +37,10 @@ public sealed class OutboxLatencyPhase(
     public async Task<PhaseRun> RunAsync(string phase, DatabaseProvider provider, string topic, int count, bool outbox, CancellationToken cancellationToken)
     {
         await using var database = await createDatabase(phase, provider).ConfigureAwait(false);
-        await using var app = LogPipeApp.Create(appSettings(phase, database, topic, outbox));
+        // The phase runs one writing process per database file: the case the SQLite write gate is for (opt-in).
+        var settings = appSettings(phase, database, topic, outbox);
+        settings = settings with { Configuration = new Dictionary<string, string?>(settings.Configuration) { ["Outbox:SqliteWriteGate"] = "true" } };
+        await using var app = LogPipeApp.Create(settings);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var committedAt = new long[count];
         var saveMs = new double[count];

@@ -24,7 +24,7 @@ public sealed class OutboxSqliteWriteGateTests
     {
         await using var harness = await OutboxHarness.CreateAsync(TemporaryDatabase.SqliteProvider);
         var order = new WriteOrder();
-        var app = await harness.StartAppAsync(services: order.Watch);
+        var app = await harness.StartAppAsync(new Dictionary<string, string?> { ["LogPipe:Outbox:SqliteWriteGate"] = "true" }, order.Watch);
 
         var (first, second) = await SaveTwoAtOnceAsync(app, order);
 
@@ -52,7 +52,7 @@ public sealed class OutboxSqliteWriteGateTests
     {
         await using var harness = await OutboxHarness.CreateAsync(TemporaryDatabase.SqliteProvider);
         var order = new WriteOrder();
-        var app = await harness.StartAppAsync(new Dictionary<string, string?> { ["LogPipe:Outbox:DisableRelay"] = "true" }, order.Watch);
+        var app = await harness.StartAppAsync(new Dictionary<string, string?> { ["LogPipe:Outbox:DisableRelay"] = "true", ["LogPipe:Outbox:SqliteWriteGate"] = "true" }, order.Watch);
 
         // A holds the gate, but not yet the database: it is held before its BEGIN.
         await using var scopeA = app.Services.CreateAsyncScope();
