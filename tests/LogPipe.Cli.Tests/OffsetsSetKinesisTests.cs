@@ -1,4 +1,5 @@
 using LogPipe.Cli.Tests.Support;
+using LogPipe.Hosting.Kinesis.Client;
 using LogPipe.Hosting.TestSupport;
 
 namespace LogPipe.Cli.Tests;
@@ -73,15 +74,79 @@ public sealed class OffsetsSetKinesisTests : IClassFixture<KinesisFixture>, IDis
     }
 
     [Fact]
-    public async Task A_shard_cannot_move_to_a_time_and_the_refusal_says_why()
+    public async Task A_shard_moves_to_a_time_between_two_records_and_resumes_at_the_later_one()
     {
-        var result = (await _workspace.RunAsync("offsets", "set", "-s", "orders", "-p", Shard1, "--to-time", "2026-03-01T12:00:00Z", "--transport", Transport))
-            .Expect(ExitCodes.Usage);
+        var (stream, records) = await ThreeRecordsAsync();
+        await _workspace.AddCheckpointAsync(stream, Shard1, 40, transport: Transport, sequence: records[2].SequenceNumber);
+        var between = records[0].Arrival + ((records[1].Arrival - records[0].Arrival) / 2);
 
-        Assert.Contains("A Kinesis shard cannot move to a time: Kinesis has no cheap way to turn a time into a sequence number", result.Error, StringComparison.Ordinal);
-        Assert.Contains("give the sequence number to resume after instead.", result.Error, StringComparison.Ordinal);
+        var result = (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard1, "--to-time", Iso(between))).Expect(ExitCodes.Success);
+
+        Assert.Contains($"after {records[2].SequenceNumber} -> after sequence number {records[0].SequenceNumber}", result.Out, StringComparison.Ordinal);
+        var row = Assert.Single(await _workspace.CheckpointsAsync());
+        Assert.Equal((records[0].SequenceNumber, 40L, 2L), (row.SequenceNumber, row.NextOffset, row.Version));
+    }
+
+    [Fact]
+    public async Task A_shard_moves_to_a_time_that_is_a_records_arrival_and_resumes_at_that_record()
+    {
+        var (stream, records) = await ThreeRecordsAsync();
+
+        (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard1, "--to-time", Iso(records[2].Arrival), "--transport", Transport)).Expect(ExitCodes.Success);
+
+        Assert.Equal(records[1].SequenceNumber, Assert.Single(await _workspace.CheckpointsAsync()).SequenceNumber);
+    }
+
+    [Fact]
+    public async Task A_shard_moved_to_a_time_before_its_first_record_resumes_at_its_beginning()
+    {
+        var (stream, records) = await ThreeRecordsAsync();
+        var start = (await _kinesis.Client.ListAllShardsAsync(stream, cancellationToken: CancellationToken.None)).Single(s => s.ShardId == Shard1).SequenceNumberRange!.StartingSequenceNumber!;
+
+        (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard1, "--to-time", Iso(records[0].Arrival.AddSeconds(-1)), "--transport", Transport))
+            .Expect(ExitCodes.Success);
+
+        var row = Assert.Single(await _workspace.CheckpointsAsync());
+        Assert.Equal(start, row.SequenceNumber);
+        // Resuming after the shard's starting sequence number reads its first record.
+        var list = (await _workspace.RunAsync("offsets", "list", "--lag")).Expect(ExitCodes.Success).Out;
+        Assert.Contains(Iso(records[0].Arrival), list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shard_moved_to_a_time_after_its_last_record_resumes_at_its_end()
+    {
+        var (stream, records) = await ThreeRecordsAsync();
+
+        (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard1, "--to-time", Iso(records[2].Arrival.AddMilliseconds(1)), "--transport", Transport))
+            .Expect(ExitCodes.Success);
+
+        Assert.Equal(records[2].SequenceNumber, Assert.Single(await _workspace.CheckpointsAsync()).SequenceNumber);
+    }
+
+    [Fact]
+    public async Task A_time_on_an_unknown_shard_is_not_found_and_nothing_is_stored()
+    {
+        var stream = await _kinesis.NewStreamAsync(shards: 1);
+
+        var result = (await _workspace.RunAsync("offsets", "set", "-s", stream, "-p", Shard1, "--to-time", "2026-03-01T12:00:00Z", "--transport", Transport))
+            .Expect(ExitCodes.NotFound);
+
+        Assert.Contains($"has no shard '{Shard1}'", result.Error, StringComparison.Ordinal);
         Assert.Empty(await _workspace.CheckpointsAsync());
     }
+
+    /// <summary>A stream whose shard 1 holds three records with arrival timestamps that differ; another in shard 0.</summary>
+    private async Task<(string Stream, List<(string SequenceNumber, DateTimeOffset Arrival)> Records)> ThreeRecordsAsync()
+    {
+        var stream = await _kinesis.NewStreamAsync(shards: 2);
+        await _kinesis.PutAsync(stream, LowestHashKey);
+        var records = new List<(string, DateTimeOffset)>();
+        for (var i = 0; i < 3; i++) records.Add(await _kinesis.PutLaterAsync(stream, Shard1, HighestHashKey));
+        return (stream, records);
+    }
+
+    private static string Iso(DateTimeOffset time) => LogPipe.Cli.Output.RecordPrinter.Timestamp(time);
 
     [Fact]
     public async Task A_sequence_number_of_another_shard_is_refused_either_way_round()

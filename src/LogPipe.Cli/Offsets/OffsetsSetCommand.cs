@@ -29,7 +29,7 @@ internal static class OffsetsSetCommand
 
     private static readonly Option<string?> ToTime = new("--to-time")
     {
-        Description = "Move to the first record at or after this ISO 8601 time, or to the end when none is that late (Kafka).",
+        Description = "Move to the first record at or after this ISO 8601 time, or to the end when none is that late (Kafka: record timestamps; Kinesis: arrival timestamps).",
         HelpName = "time",
     };
 

@@ -24,7 +24,8 @@ public sealed record OffsetMoveRequest(string ConsumerGroup, string Stream, stri
     /// <summary>
     /// Move to the first record whose timestamp is at or after this time, or to the partition's end when none is that late
     /// (Kafka: the broker's ListOffsets by timestamp, or a binary search over the records where that answer is missing or
-    /// contradicted; Kinesis has no cheap time to sequence number mapping and refuses it).
+    /// contradicted; Kinesis: the shard read from its trim horizon by <c>ApproximateArrivalTimestamp</c>, resuming after the
+    /// record before that one, or from the shard's starting sequence number when its first record is already that late).
     /// </summary>
     public DateTimeOffset? Time { get; init; }
 

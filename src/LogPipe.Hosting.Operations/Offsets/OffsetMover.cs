@@ -124,18 +124,19 @@ internal sealed class OffsetMover
     /// <summary>
     /// A Kinesis shard moves to a sequence number that must be well formed and belong to that shard of that stream, as
     /// Kinesis itself confirms: free text stored there would stop the shard's consumer at its next start, or resume it
-    /// in the wrong place.
+    /// in the wrong place. A time becomes the sequence number before the shard's first record that arrived at or after it
+    /// (<see cref="KinesisTimeSearch"/>).
     /// </summary>
     private async Task<Checkpoint> KinesisTargetAsync(OffsetMoveRequest request, string transport, LogPipeCheckpoint? before, CancellationToken cancellationToken)
     {
-        if (request.Time is not null)
+        if (request.Time is { } time)
         {
-            throw OperationException.Invalid(
-                "A Kinesis shard cannot move to a time: Kinesis has no cheap way to turn a time into a sequence number (only an AT_TIMESTAMP " +
-                "iterator that reads records), so give the sequence number to resume after instead.");
+            using var reader = KinesisConnection.Create(_configuration, Region(transport));
+            var after = await KinesisTimeSearch.SequenceToResumeAfterAsync(reader, request.Stream, request.Partition, time, cancellationToken).ConfigureAwait(false);
+            return new Checkpoint(before?.NextOffset ?? 0, after);
         }
 
-        var sequence = request.SequenceNumber ?? throw OperationException.Invalid("A Kinesis shard moves to a sequence number (the one to resume after).");
+        var sequence = request.SequenceNumber ?? throw OperationException.Invalid("A Kinesis shard moves to a sequence number (the one to resume after) or a time.");
         if (!KinesisSequenceNumber.IsWellFormed(sequence))
         {
             throw OperationException.Invalid(
@@ -143,9 +144,11 @@ internal sealed class OffsetMover
                 $"{KinesisSequenceNumber.MaxDigits} digits, such as 49590338271490256608559692538361571095921575989136588898.");
         }
 
-        var region = transport.Length > CheckpointTransport.KinesisPrefix.Length ? transport[(CheckpointTransport.KinesisPrefix.Length + 1)..] : null;
-        using var kinesis = KinesisConnection.Create(_configuration, region);
+        using var kinesis = KinesisConnection.Create(_configuration, Region(transport));
         await kinesis.ThrowUnlessInShardAsync(request.Stream, request.Partition, sequence, cancellationToken).ConfigureAwait(false);
         return new Checkpoint(before?.NextOffset ?? 0, sequence);
     }
+
+    private static string? Region(string transport) =>
+        transport.Length > CheckpointTransport.KinesisPrefix.Length ? transport[(CheckpointTransport.KinesisPrefix.Length + 1)..] : null;
 }

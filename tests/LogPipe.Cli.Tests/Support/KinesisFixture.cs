@@ -58,6 +58,35 @@ public sealed class KinesisFixture : IAsyncLifetime
         return sequences;
     }
 
+    /// <summary>
+    /// Puts one record at <paramref name="explicitHashKey"/> once the clock has passed the arrival of the shard's last
+    /// record, so that arrival timestamps differ; returns its sequence number and arrival as kinesalite stamped it.
+    /// </summary>
+    public async Task<(string SequenceNumber, DateTimeOffset Arrival)> PutLaterAsync(string stream, string shardId, string explicitHashKey)
+    {
+        var before = await ArrivalsAsync(stream, shardId);
+        if (before.Count > 0)
+        {
+            var last = before[^1].Arrival;
+            await Eventually.TrueAsync(() => DateTimeOffset.UtcNow > last.AddMilliseconds(5), LogPipeProcess.Patience, "the clock passes the last arrival");
+        }
+
+        var (_, sequence) = await PutAsync(stream, explicitHashKey);
+        var arrivals = await ArrivalsAsync(stream, shardId);
+        var (_, arrival) = Assert.Single(arrivals, a => a.SequenceNumber == sequence);
+        Assert.True(before.Count == 0 || arrival > before[^1].Arrival, "kinesalite stamped a later arrival");
+        return (sequence, arrival);
+    }
+
+    /// <summary>Every record of a shard with its arrival timestamp, from the trim horizon.</summary>
+    public async Task<List<(string SequenceNumber, DateTimeOffset Arrival)>> ArrivalsAsync(string stream, string shardId)
+    {
+        var iterator = (await Client.GetShardIteratorAsync(
+            new GetShardIteratorRequest { StreamName = stream, ShardId = shardId, ShardIteratorType = ShardIteratorType.TRIM_HORIZON }, CancellationToken.None)).ShardIterator;
+        var page = await Client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = 1000 }, CancellationToken.None);
+        return [.. (page.Records ?? []).Select(r => (r.SequenceNumber!, new DateTimeOffset(DateTime.SpecifyKind(r.ApproximateArrivalTimestamp!.Value, DateTimeKind.Utc))))];
+    }
+
     public async Task InitializeAsync()
     {
         _server = await KinesaliteHost.StartAsync();
