@@ -1,8 +1,8 @@
 using LogPipe.Hosting;
-using TemporaryDatabase = LogPipe.Hosting.TestSupport.TemporaryDatabase;
 using LogPipe.Sample.Data;
 using LogPipe.Sample.Serializers;
 using Microsoft.EntityFrameworkCore;
+using TemporaryDatabase = LogPipe.Hosting.TestSupport.TemporaryDatabase;
 
 namespace LogPipe.Sample.Tests;
 
