@@ -72,13 +72,15 @@ public static class LogPipeEntityFrameworkOutboxExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<OutboxOptions>>().Value.SqliteWriteGate,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<OutboxSaveCommandInterceptor>()));
+        services.TryAddSingleton<OutboxSqliteBusyTimeout>();
         // Singleton: the interceptors are, and a pooled context (AddDbContextPool, AddPooledDbContextFactory) builds its
         // options once from the root provider, which refuses a scoped configuration.
         services.ConfigureDbContext<TDbContext>(
             (sp, o) => o.AddInterceptors(
                 sp.GetRequiredService<OutboxSaveChangesInterceptor>(),
                 sp.GetRequiredService<OutboxSaveCommandInterceptor>(),
-                sp.GetRequiredService<OutboxTransactionInterceptor>()),
+                sp.GetRequiredService<OutboxTransactionInterceptor>(),
+                sp.GetRequiredService<OutboxSqliteBusyTimeout>()),
             ServiceLifetime.Singleton);
         services.TryAddScoped<IOutboxWriter, EntityFrameworkOutboxWriter<TDbContext>>();
         services.TryAddSingleton<OutboxInspector<TDbContext>>();
