@@ -140,7 +140,7 @@ internal sealed class OutboxSaveChangesInterceptor(OutboxSignal signal, bool wri
 
     private async Task EnterGateAsync(DbContext context, bool async, CancellationToken cancellationToken)
     {
-        if (await SqliteWriteGateHold.EnterAsync(context, logger, async, cancellationToken).ConfigureAwait(false) is { } hold) Held.AddOrUpdate(context, hold);
+        if (await SqliteWriteGateHold.EnterAsync(context, logger, save: true, async, cancellationToken).ConfigureAwait(false) is { } hold) Held.AddOrUpdate(context, hold);
     }
 
     private static void ReleaseGate(DbContext? context)

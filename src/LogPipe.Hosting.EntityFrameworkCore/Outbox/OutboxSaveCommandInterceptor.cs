@@ -96,7 +96,7 @@ internal sealed class OutboxSaveCommandInterceptor(TimeProvider time, bool write
         if (eventData.CommandSource is not (CommandSource.ExecuteDelete or CommandSource.ExecuteUpdate)) return;
         if (!command.CommandText.Contains(OutboxTables, StringComparison.Ordinal)) return;
         ReleaseGate(command);
-        if (await SqliteWriteGateHold.EnterAsync(context, logger, async, cancellationToken).ConfigureAwait(false) is { } hold) Held.AddOrUpdate(command, hold);
+        if (await SqliteWriteGateHold.EnterAsync(context, logger, save: false, async, cancellationToken).ConfigureAwait(false) is { } hold) Held.AddOrUpdate(command, hold);
     }
 
     private static void ReleaseGate(DbCommand command)

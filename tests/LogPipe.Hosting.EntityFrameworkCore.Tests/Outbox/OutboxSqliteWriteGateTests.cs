@@ -73,6 +73,46 @@ public sealed class OutboxSqliteWriteGateTests
         Assert.Equal(["begin A", "commit A", "update C"], order.Events());
     }
 
+    [Fact]
+    public async Task The_relays_write_on_SQLite_goes_before_the_outbox_saves_waiting_for_the_gate()
+    {
+        await using var harness = await OutboxHarness.CreateAsync(TemporaryDatabase.SqliteProvider);
+        var order = new WriteOrder();
+        var app = await harness.StartAppAsync(new Dictionary<string, string?> { ["LogPipe:Outbox:DisableRelay"] = "true", ["LogPipe:Outbox:SqliteWriteGate"] = "true" }, order.Watch);
+
+        await using var scopeA = app.Services.CreateAsyncScope();
+        var saveA = order.HoldWhileSaving(scopeA, "A", People.Joe(), beforeBegin: true);
+        await order.HeldInsert.WaitAsync(Patience);
+
+        // B and then D queue for the gate A holds (neither can begin), then the relay's statement C.
+        await using var scopeB = app.Services.CreateAsyncScope();
+        var saveB = SaveBesideAsync(scopeB, order, "B");
+        await Task.WhenAny(order.Reached("begin B"), Task.Delay(Chance));
+        await using var scopeD = app.Services.CreateAsyncScope();
+        var saveD = SaveBesideAsync(scopeD, order, "D");
+        await Task.WhenAny(order.Reached("begin D"), Task.Delay(Chance));
+        await using var scopeC = app.Services.CreateAsyncScope();
+        var dbC = scopeC.ServiceProvider.GetRequiredService<TestDb>();
+        order.Name(dbC, "C");
+        var update = Task.Run(() => dbC.Set<LogPipeOutboxLease>().ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAtUnixMs, 0L)));
+        await Task.WhenAny(order.Reached("update C"), Task.Delay(Chance));
+        order.Release();
+        await Task.WhenAll(saveA, saveB, saveD, update);
+
+        // C waited for the save in progress only, not for the saves that queued before it.
+        Assert.Equal(["begin A", "commit A", "update C", "begin B", "commit B", "begin D", "commit D"], order.Events());
+    }
+
+    private static async Task SaveBesideAsync(AsyncServiceScope scope, WriteOrder order, string name)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<TestDb>();
+        order.Name(db, name);
+        var person = new Person { Uuid = Guid.NewGuid(), FirstName = name, LastName = "queued" };
+        db.People.Add(person);
+        await scope.ServiceProvider.GetRequiredService<IOutboxProducer<Person>>().SendAsync(person);
+        await Task.Run(() => db.SaveChangesAsync());
+    }
+
     /// <summary>Saves person A through the outbox and holds it inside its transaction while person B is saved beside it.</summary>
     private static async Task<(Person First, Person Second)> SaveTwoAtOnceAsync(TestApp app, WriteOrder order)
     {
