@@ -51,12 +51,12 @@ public sealed class OutboxOptions
     /// <summary>
     /// On SQLite, makes this process's outbox writes take turns in memory (<c>SqliteWriteGate</c>): a save that carries
     /// outbox entries holds a lock per database file from before its transaction begins until it committed, and the
-    /// relay's deletes and lease updates take the same lock. SQLite lets one writer in at a time and Microsoft.Data.Sqlite
-    /// answers a busy database by sleeping 150 ms before it tries again, so without it every collision between two of the
-    /// process's writers costs a whole sleep. Writers in other processes still meet at the file lock and its busy timeout.
-    /// Meant for a process that is the only writer of its SQLite file: a gated write that meets another process's lock sleeps
-    /// with the gate held, and the process's other writers wait behind it. No effect on other databases. Default
-    /// <see langword="false"/>.
+    /// relay's deletes and lease updates take the same lock, ahead of the saves still waiting. SQLite lets one writer in at
+    /// a time and has no queue: without the gate the process's writers race for the file lock. Writes outside the gate
+    /// (explicit transactions, saves without entries, other processes) still meet the gated ones at the file lock, where
+    /// the busy timeout the outbox gives its connections (the command timeout) makes them wait in milliseconds, not in
+    /// Microsoft.Data.Sqlite's 150 ms sleeps. Meant for a process that is the only writer of its SQLite file, whose writes
+    /// mostly carry outbox entries. No effect on other databases. Default <see langword="false"/>.
     /// </summary>
     public bool SqliteWriteGate { get; set; }
 }
