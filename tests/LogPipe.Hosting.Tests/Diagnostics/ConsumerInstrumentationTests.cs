@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Diagnostics;
 using LogPipe.Hosting.TestSupport;
@@ -31,5 +32,56 @@ public sealed class ConsumerInstrumentationTests
         Assert.Null(process.GetTagItem("messaging.kafka.offset"));
         // Kinesis records carry no headers: the span starts a trace of its own.
         Assert.Equal(default, process.ParentSpanId);
+    }
+
+    [Fact]
+    public void Consumed_messages_of_a_unit_that_interleaves_two_topics_are_counted_per_topic()
+    {
+        using var telemetry = new LogPipeTelemetry(null);
+        var counted = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, telemetry.ConsumedMessages)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var topic = (string)tags.ToArray().Single(t => t.Key == "messaging.destination.name").Value!;
+            counted[topic] = counted.GetValueOrDefault(topic) + value;
+        });
+        listener.Start();
+        var instrumentation = new ConsumerInstrumentation(telemetry, "Kafka", "billing", new StreamActivity(TimeProvider.System));
+
+        // Round-robin takes runs of one topic, and a topic comes back after another's run.
+        string[] topics = ["people", "people", "orders", "people", "orders", "orders", "orders"];
+        var unit = topics.Select((topic, i) => ((ConsumerState)null!, new IncomingRecord(new PartitionKey("kafka", topic, "0"), i, null, "json:{}"u8.ToArray(), DateTimeOffset.UtcNow))).ToList();
+        instrumentation.Gathered(unit);
+
+        Assert.Equal(new Dictionary<string, long> { ["people"] = 3, ["orders"] = 4 }, counted);
+    }
+
+    [Fact]
+    public void A_process_duration_is_recorded_for_a_record_whose_apply_started_while_someone_listened()
+    {
+        using var telemetry = new LogPipeTelemetry(null);
+        var durations = new List<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, telemetry.ProcessDuration)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => durations.Add(value));
+        var instrumentation = new ConsumerInstrumentation(telemetry, "Kafka", "billing", new StreamActivity(TimeProvider.System));
+        var record = new IncomingRecord(new PartitionKey("kafka", "people", "0"), 1, null, "json:{}"u8.ToArray(), DateTimeOffset.UtcNow);
+
+        // Started before anyone listened: its start was never read, so no duration is made up for it.
+        var unobserved = instrumentation.StartProcess(record);
+        listener.Start();
+        instrumentation.EndProcess(unobserved, RecordOutcome.Applied("person", 1), null);
+        Assert.Empty(durations);
+
+        instrumentation.EndProcess(instrumentation.StartProcess(record), RecordOutcome.Applied("person", 1), null);
+        var duration = Assert.Single(durations);
+        Assert.InRange(duration, 0, 60);
     }
 }
