@@ -195,20 +195,23 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
     /// <returns><see langword="false"/> when the pass found nothing to send.</returns>
     private async Task<bool> RelayPassAsync(TDbContext db, byte[] sourceHeader, CancellationToken cancellationToken)
     {
-        var next = await ReadBatchAsync(db, null).ConfigureAwait(false);
+        var next = await OutboxBatchReader.ReadAsync(db, _options.BatchSize, null).ConfigureAwait(false);
         if (next is null) return false;
         var sender = _transports.Current.Sender;
         List<LogPipeOutboxEntry>? acknowledged = null;
         while (next is { } batch && await TakeLeaseAsync(cancellationToken).ConfigureAwait(false) is not null)
         {
             // One batch in flight at a time: a transport may retry a batch's failed records, which must not pass the next batch's.
-            var send = SendAsync(sender, batch.Rows, sourceHeader, cancellationToken);
+            // Handed over on a pool thread: building the records and giving them to the transport (synchronous work in
+            // librdkafka's case) runs beside the database statements below instead of before them.
+            var rows = batch.Rows;
+            var send = Task.Run(() => SendAsync(sender, rows, sourceHeader, cancellationToken), CancellationToken.None);
             try
             {
                 // Not cancelled by a stop: what the broker acknowledged is recorded, or a clean stop would leave copies to resend.
                 if (acknowledged is not null) await DeleteAsync(db, acknowledged).ConfigureAwait(false);
                 acknowledged = null;
-                next = await ReadBatchAsync(db, batch.Rows).ConfigureAwait(false);
+                next = await OutboxBatchReader.ReadAsync(db, _options.BatchSize, batch.Rows).ConfigureAwait(false);
             }
             catch
             {
@@ -228,27 +231,6 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
 
         if (acknowledged is not null) await DeleteAsync(db, acknowledged).ConfigureAwait(false);
         return true;
-    }
-
-    /// <summary>The lowest entries waiting to be sent, leaving out <paramref name="inFlight"/> and set-aside ones; <see langword="null"/> when none.</summary>
-    /// <remarks>
-    /// Always from the lowest id, never after a cursor: a transaction that took a lower id and committed after a higher one
-    /// was read would otherwise be passed over, and sent after a later change of its key. The batch in flight is still in
-    /// the table, so the read takes that many rows more and leaves them out, and as many more as set-aside rows were met.
-    /// </remarks>
-    private async Task<OutboxBatch?> ReadBatchAsync(TDbContext db, List<LogPipeOutboxEntry>? inFlight)
-    {
-        var skip = inFlight is null ? new HashSet<long>() : inFlight.Select(r => r.Id).ToHashSet();
-        var extra = skip.Count;
-        while (true)
-        {
-            var limit = _options.BatchSize + extra;
-            var rows = await OutboxRelayStore.ReadAfterAsync(db, OutboxRelayStore.Head, limit, CancellationToken.None).ConfigureAwait(false);
-            var waiting = rows.Where(r => r.SetAsideAt is null && !skip.Contains(r.Id)).Take(_options.BatchSize).ToList();
-            if (waiting.Count > 0) return new OutboxBatch(waiting, waiting[^1].Id);
-            if (rows.Count < limit) return null;
-            extra = limit;
-        }
     }
 
     /// <summary>Sends a batch and waits for its acknowledgement; the transport's refusal, or <see langword="null"/> when all were stored.</summary>

@@ -21,13 +21,49 @@ internal static class OutboxRelayStore
             .Take(count)
             .ToListAsync(cancellationToken);
 
-    /// <summary>Deletes exactly these entries (one statement): never a range, which could hold a lower id committed late and not sent.</summary>
+    /// <summary>
+    /// Like <see cref="ReadAfterAsync"/>, leaving out the ids from <paramref name="first"/> to <paramref name="last"/>
+    /// (the batch in flight): still one scan of the primary key's index from the head.
+    /// </summary>
+    public static Task<List<LogPipeOutboxEntry>> ReadOutsideAsync(DbContext db, long after, long first, long last, int count, CancellationToken cancellationToken) =>
+        db.Set<LogPipeOutboxEntry>().AsNoTracking()
+            .Where(e => e.Id > after && (e.Id < first || e.Id > last))
+            .OrderBy(e => e.Id)
+            .Take(count)
+            .ToListAsync(cancellationToken);
+
+    /// <summary>How many entries (set-aside ones included) have an id from <paramref name="first"/> to <paramref name="last"/>.</summary>
+    public static Task<int> CountBetweenAsync(DbContext db, long first, long last, CancellationToken cancellationToken) =>
+        db.Set<LogPipeOutboxEntry>().CountAsync(e => e.Id >= first && e.Id <= last, cancellationToken);
+
+    /// <summary>
+    /// Deletes exactly these entries (one statement, <paramref name="rows"/> in id order). Contiguous ids are deleted as
+    /// one id range, one index range instead of a lookup per id: no other entry can have an id in it. Otherwise by the
+    /// list of ids: a range with a gap could hold a lower id committed late and not sent.
+    /// </summary>
     public static Task DeleteAsync(DbContext db, IReadOnlyList<LogPipeOutboxEntry> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return Task.CompletedTask;
+        long first = rows[0].Id, last = rows[^1].Id;
+        if (IsRange(rows))
+        {
+            return db.Set<LogPipeOutboxEntry>().Where(e => e.Id >= first && e.Id <= last).ExecuteDeleteAsync(cancellationToken);
+        }
+
         var ids = new long[rows.Count];
         for (var i = 0; i < ids.Length; i++) ids[i] = rows[i].Id;
         return db.Set<LogPipeOutboxEntry>().Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>Whether the entries' ids are one run of consecutive numbers, in order.</summary>
+    private static bool IsRange(IReadOnlyList<LogPipeOutboxEntry> rows)
+    {
+        for (var i = 1; i < rows.Count; i++)
+        {
+            if (rows[i].Id != rows[0].Id + i) return false;
+        }
+
+        return true;
     }
 
     /// <summary>Counts a failed send on each entry and keeps its reason.</summary>
