@@ -103,8 +103,8 @@ public sealed class LeasesCommandTests : IDisposable
         Assert.Contains("GROUP", table, StringComparison.Ordinal);
         Assert.Contains("HOLDER", table, StringComparison.Ordinal);
         Assert.Contains("LAST RENEWED", table, StringComparison.Ordinal);
-        AssertLine($@"^{CliWorkspace.Group}\s+{Transport}\s+{Stream}\s+{Shard0}\s+{Regex.Escape(owner)}\s+1\s+1\s+no\s+{Timestamp}$", table);
-        AssertLine($@"^{CliWorkspace.Group}\s+{Transport}\s+{Stream}\s+{Shard1}\s+free\s+0\s+0\s+no\s+{Timestamp}$", table);
+        AssertLine($@"^{CliWorkspace.Group}\s+{Transport}\s+{Stream}\s+{Shard0}\s+{Regex.Escape(owner)}\s+1\s+1\s+no\s+{Timestamp}\s+-$", table);
+        AssertLine($@"^{CliWorkspace.Group}\s+{Transport}\s+{Stream}\s+{Shard1}\s+free\s+0\s+0\s+no\s+{Timestamp}\s+-$", table);
         var rows = JsonDocument.Parse(json).RootElement.GetProperty("leases").EnumerateArray().ToDictionary(r => r.GetProperty("shard").GetString()!);
         Assert.Equal(owner, rows[Shard0].GetProperty("owner").GetString());
         Assert.Equal(1, rows[Shard0].GetProperty("epoch").GetInt64());
@@ -112,6 +112,26 @@ public sealed class LeasesCommandTests : IDisposable
         Assert.False(rows[Shard1].GetProperty("finished").GetBoolean());
         Assert.True(rows[Shard1].TryGetProperty("lastRenewed", out _));
         Assert.Contains("No shard leases stored for stream 'orders'", other, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Leases_list_shows_the_instance_that_asked_the_holder_to_hand_a_lease_over_in_the_table_and_the_json()
+    {
+        var holder = await HolderOfShard0Async(DateTimeOffset.UtcNow);
+        var asking = Instance(DateTimeOffset.UtcNow).ShardLeases!;
+        var held = (await asking.ListAsync(Transport, Stream, CancellationToken.None)).Single(l => l.Shard.Partition == Shard0);
+        Assert.True(await asking.RequestAsync(held, CancellationToken.None));
+
+        var table = (await _workspace.RunAsync("leases", "list")).Expect(ExitCodes.Success).Out;
+        var json = (await _workspace.RunAsync("leases", "list", "--json")).Expect(ExitCodes.Success).Out;
+
+        Assert.Contains("WANTED BY", table, StringComparison.Ordinal);
+        AssertLine($@"^{CliWorkspace.Group}\s+{Transport}\s+{Stream}\s+{Shard0}\s+{Regex.Escape(holder.ShardLeases!.Owner)}\s+1\s+1\s+no\s+{Timestamp}\s+{Regex.Escape(asking.Owner)}$", table);
+        AssertLine($@"^{CliWorkspace.Group}\s+{Transport}\s+{Stream}\s+{Shard1}\s+free\s+0\s+0\s+no\s+{Timestamp}\s+-$", table);
+        var rows = JsonDocument.Parse(json).RootElement.GetProperty("leases").EnumerateArray().ToDictionary(r => r.GetProperty("shard").GetString()!);
+        Assert.Equal(asking.Owner, rows[Shard0].GetProperty("wantedBy").GetString());
+        Assert.Equal(holder.ShardLeases!.Owner, rows[Shard0].GetProperty("owner").GetString());
+        Assert.Equal(JsonValueKind.Null, rows[Shard1].GetProperty("wantedBy").ValueKind);
     }
 
     [Fact]

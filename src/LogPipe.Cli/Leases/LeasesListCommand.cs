@@ -15,7 +15,7 @@ internal static class LeasesListCommand
 
     public static Command Create()
     {
-        var command = new Command("list", "List the shard leases: holder (or free), counter, epoch, finished, and when the holder last renewed.") { Group, Stream, Json };
+        var command = new Command("list", "List the shard leases: holder (or free), counter, epoch, finished, when the holder last renewed, and which instance wants it handed over.") { Group, Stream, Json };
         command.SetAction(CommandAction.Of(RunAsync));
         return command;
     }
@@ -34,6 +34,7 @@ internal static class LeasesListCommand
                 stream = l.Stream,
                 shard = l.Shard,
                 owner = l.Owner,
+                wantedBy = l.WantedBy,
                 counter = l.Counter,
                 epoch = l.Epoch,
                 finished = l.Finished,
@@ -50,8 +51,9 @@ internal static class LeasesListCommand
             return ExitCodes.Success;
         }
 
-        var table = new TextTable(["GROUP", "TRANSPORT", "STREAM", "SHARD", .. LeasesCommand.Headers]);
-        foreach (var lease in leases) table.Add([lease.ConsumerGroup, lease.Transport, lease.Stream, lease.Shard, .. LeasesCommand.Cells(lease)]);
+        // WANTED BY: the instance that asked the holder to hand the lease over ("-" when no one asked).
+        var table = new TextTable(["GROUP", "TRANSPORT", "STREAM", "SHARD", .. LeasesCommand.Headers, "WANTED BY"]);
+        foreach (var lease in leases) table.Add([lease.ConsumerGroup, lease.Transport, lease.Stream, lease.Shard, .. LeasesCommand.Cells(lease), lease.WantedBy]);
         table.Write(context.Out);
         await context.Out.WriteLineAsync(
             "A lease counts as expired once its counter has not moved for the lease duration (LogPipe:Kinesis:Leases:Duration) on the reader's clock; "

@@ -25,6 +25,12 @@ public sealed record ShardLeaseStatus(
     bool Finished,
     DateTimeOffset LastRenewed)
 {
+    /// <summary>
+    /// The instance that asked the holder to hand the lease over (it stops reading, commits and releases at its next
+    /// renewal), or <see langword="null"/> when no one asked.
+    /// </summary>
+    public string? WantedBy { get; init; }
+
     /// <summary>What the holder column shows: the owner, or <c>free</c>.</summary>
     public string Holder => Owner ?? "free";
 }

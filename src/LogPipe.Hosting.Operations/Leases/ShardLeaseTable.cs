@@ -30,7 +30,7 @@ internal static class ShardLeaseTable
                 if (stream is not null) query = query.Where(r => r.Stream == stream);
                 var rows = await query.ToListAsync(cancellationToken).ConfigureAwait(false);
                 return rows
-                    .Select(r => new ShardLeaseStatus(r.ConsumerGroup, r.Transport, r.Stream, r.Shard, r.Owner, r.LeaseCounter, r.Epoch, r.Finished, r.UpdatedAt))
+                    .Select(r => new ShardLeaseStatus(r.ConsumerGroup, r.Transport, r.Stream, r.Shard, r.Owner, r.LeaseCounter, r.Epoch, r.Finished, r.UpdatedAt) { WantedBy = r.WantedBy })
                     .OrderBy(r => r.ConsumerGroup, StringComparer.Ordinal)
                     .ThenBy(r => r.Transport, StringComparer.Ordinal)
                     .ThenBy(r => r.Stream, StringComparer.Ordinal)
