@@ -23,9 +23,6 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
     // work, so this lives exactly as long as the unit. (DbSet.Local would do too, but it scans every tracked entity.)
     private readonly Dictionary<Guid, PersonReplica?> _known = [];
 
-    /// <summary>Keys per prefetch query: few enough that PostgreSQL looks them up by index rather than scanning the table.</summary>
-    public const int PrefetchChunk = 100;
-
     protected SampleDbContext Db { get; } = db;
 
     // SaveAsync only changes tracked replicas and lookups see the unit's own: whole units can be saved in one go, also
@@ -45,9 +42,7 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
     {
         var uuids = messages.Select(UuidOf).Distinct().ToList();
         foreach (var uuid in uuids) _known[uuid] = null;
-        // 100 keys a query: PostgreSQL's planner prices 500 index probes above a sequential scan of a table of ~100,000
-        // rows (random_page_cost), and the scan, repeated every unit, was the per-record path's largest database cost.
-        foreach (var chunk in uuids.Chunk(PrefetchChunk))
+        foreach (var chunk in uuids.Chunk(500))
         {
             foreach (var replica in await Db.Replicas.Where(r => chunk.Contains(r.Uuid)).ToListAsync(cancellationToken)) _known[replica.Uuid] = replica;
         }
