@@ -91,6 +91,30 @@ public sealed class PersonUpsertTests
         Assert.Empty(await check.Replicas.ToListAsync());
     }
 
+    [Theory]
+    [InlineData(TemporaryDatabase.SqliteProvider)]
+    [InlineData(TemporaryDatabase.PostgresProvider)]
+    public async Task Batches_of_growing_size_in_new_contexts_write_every_person_with_its_own_fields(string provider)
+    {
+        using var database = await TemporaryDatabase.CreateAsync(provider);
+        await using (var db = Open(database)) await db.Database.EnsureCreatedAsync();
+
+        // The statement's parameter names are made once per model and grow with the largest statement seen: a small batch
+        // first, then one that needs more names, then a small one again, each in a new DbContext of the same model.
+        var batches = new[] { 3, ReplicaUpsert.RowsPerStatement + 7, 2 }
+            .Select((size, b) => Enumerable.Range(0, size).Select(i => new PersonMessageV2(Guid.NewGuid(), $"F{b}_{i}", $"L{b}_{i}", i % 2 == 0 ? $"p{b}_{i}@example.com" : null)).ToList())
+            .ToList();
+        foreach (var batch in batches) await SaveBatchAsync(database, batch);
+
+        await using var check = Open(database);
+        var replicas = await check.Replicas.AsNoTracking().ToDictionaryAsync(r => r.Uuid);
+        var messages = batches.SelectMany(b => b).ToList();
+        Assert.Equal(messages.Count, replicas.Count);
+        Assert.All(messages, m => Assert.Equal(
+            (m.FirstName, m.LastName, m.Email, 2, 1),
+            (replicas[m.Uuid].FirstName, replicas[m.Uuid].LastName, replicas[m.Uuid].Email, replicas[m.Uuid].Version, replicas[m.Uuid].AppliedCount)));
+    }
+
     private static async Task SaveBatchAsync(TemporaryDatabase database, IReadOnlyList<PersonMessageV2> messages)
     {
         await using var db = Open(database);

@@ -1,5 +1,6 @@
 using LogPipe.Hosting.EntityFrameworkCore;
 using LogPipe.Hosting.TestSupport;
+using LogPipe.Sample;
 using LogPipe.Sample.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -72,7 +73,8 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     public void Configure(DbContextOptionsBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _ = Provider == DatabaseProvider.Sqlite ? options.UseSqlite(ConnectionString) : options.UseNpgsql(ConnectionString);
+        // As the sample configures PostgreSQL: SaveChanges in commands of at most 100 statements (see SampleServices).
+        _ = Provider == DatabaseProvider.Sqlite ? options.UseSqlite(ConnectionString) : options.UseNpgsql(ConnectionString, o => o.MaxBatchSize(SampleServices.PostgresMaxBatchSize));
     }
 
     /// <summary>Counts replicas, replicas applied other than exactly once, and dead letters.</summary>
