@@ -25,11 +25,16 @@ internal sealed class KafkaPendingRecord : Message<byte[]?, byte[]>
     /// <summary>The next record of the same batch, or of the pool's free list.</summary>
     public KafkaPendingRecord? Next { get; set; }
 
+    /// <summary>Lets go of the record's key, value and headers (librdkafka has its own copies once it took the record).</summary>
+    public void Clear() => (Key, Value, Headers) = (null, null!, null);
+
     private void Report(DeliveryReport<byte[]?, byte[]> report)
     {
-        // Read before reporting: the last report gives this object back to the pool, and another batch may take it.
+        // Read and clear before reporting: the last report gives this object back to the pool, and another batch may take it.
         var batch = Batch!;
+        var index = Index;
         Batch = null;
-        batch.Report(Index, report);
+        Clear();
+        batch.Report(index, report);
     }
 }

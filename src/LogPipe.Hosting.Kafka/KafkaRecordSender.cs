@@ -78,13 +78,16 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
                 }
                 catch (ProduceException<byte[]?, byte[]> ex)
                 {
+                    message.Clear();
                     batch.Fail(i, Failure(record.Stream, 1, ex.Error, possiblyStored: false, KafkaSendException.NoneStored(1)), possiblyStored: false);
                     break;
                 }
             }
 
-            // librdkafka copied key and value: the pooled message must not keep them alive while it waits for its report.
-            (message.Key, message.Value, message.Headers) = (null, null!, null);
+            // librdkafka copied key and value: the pooled message need not keep them alive while it waits for its report.
+            // Not the last one: once it is handed over, the batch may settle and another batch may already be filling it
+            // (its report clears it instead).
+            if (i < records.Count - 1) message.Clear();
         }
 
         return await batch.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
