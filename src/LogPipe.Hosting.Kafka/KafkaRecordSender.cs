@@ -16,6 +16,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
     private readonly SecretRedactor _redactor;
 
     private readonly KafkaConnectivity _connectivity;
+    private readonly KafkaPendingRecordPool _pending = new();
 
     public KafkaRecordSender(KafkaClientSettings settings, KafkaConnectivity connectivity, ILogger logger)
     {
@@ -48,19 +49,26 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0) return [];
 
-        // One completion for the whole batch (not one per record): delivery reports fill the positions by index and the
-        // last one completes it. Fewer objects per record means fewer of them promoted while the batch is in flight.
-        var batch = new BatchDelivery(records.Count, this);
-        for (var i = 0; i < records.Count; i++)
+        // One completion for the whole batch; each record's message and delivery handler come from the pool and go back
+        // to it when the batch has every report. The topic and headers of a batch are usually one object each: made once.
+        var batch = new KafkaBatchDelivery(records.Count, this, _pending);
+        var message = batch.First;
+        TopicPartition? destination = null;
+        IReadOnlyList<KeyValuePair<string, byte[]>>? headersOf = null;
+        var headers = NoHeaders;
+        for (var i = 0; i < records.Count; i++, message = message.Next!)
         {
             var record = records[i];
-            var message = ToMessage(record);
-            var report = batch.ReportFor(i, record.Stream);
+            if (destination is null || !ReferenceEquals(destination.Topic, record.Stream)) destination = new TopicPartition(record.Stream, Partition.Any);
+            if (!ReferenceEquals(headersOf, record.Headers)) (headersOf, headers) = (record.Headers, HeadersOf(record.Headers));
+            message.Key = record.Key is null ? null : Encoding.UTF8.GetBytes(record.Key);
+            message.Value = ValueOf(record);
+            message.Headers = headers;
             while (true)
             {
                 try
                 {
-                    _producer.Produce(record.Stream, message, report);
+                    _producer.Produce(destination, message, message.OnDelivery);
                     break;
                 }
                 catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
@@ -70,80 +78,26 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
                 }
                 catch (ProduceException<byte[]?, byte[]> ex)
                 {
+                    message.Clear();
                     batch.Fail(i, Failure(record.Stream, 1, ex.Error, possiblyStored: false, KafkaSendException.NoneStored(1)), possiblyStored: false);
                     break;
                 }
             }
+
+            // librdkafka copied key and value: the pooled message need not keep them alive while it waits for its report.
+            // Not the last one: once it is handed over, the batch may settle and another batch may already be filling it
+            // (its report clears it instead).
+            if (i < records.Count - 1) message.Clear();
         }
 
         return await batch.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The delivery state of one batch: positions by index, failures, and one completion.</summary>
-    private sealed class BatchDelivery(int count, KafkaRecordSender sender)
-    {
-        private readonly RecordPosition[] _positions = new RecordPosition[count];
-        private readonly bool[] _failed = new bool[count];
-        private readonly bool[] _possiblyStored = new bool[count];
-        private readonly TaskCompletionSource<IReadOnlyList<RecordPosition>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private KafkaSendException? _firstFailure;
-        private int _failures;
-        private int _remaining = count;
+    /// <summary>The messages and delivery handlers free for the next batches.</summary>
+    internal KafkaPendingRecordPool PendingRecords => _pending;
 
-        public Task<IReadOnlyList<RecordPosition>> Task => _completion.Task;
-
-        public Action<DeliveryReport<byte[]?, byte[]>> ReportFor(int index, string stream) => report =>
-        {
-            if (report.Error.IsError)
-            {
-                var possiblyStored = report.Status == PersistenceStatus.PossiblyPersisted;
-                Fail(index, sender.Failure(stream, 1, report.Error, possiblyStored, KafkaSendException.NoneStored(1)), possiblyStored);
-            }
-            else
-            {
-                sender._connectivity.Contact();
-                _positions[index] = Position(report);
-                Settle();
-            }
-        };
-
-        public void Fail(int index, KafkaSendException failure, bool possiblyStored)
-        {
-            _failed[index] = true;
-            _possiblyStored[index] = possiblyStored;
-            Interlocked.CompareExchange(ref _firstFailure, failure, null);
-            Interlocked.Increment(ref _failures);
-            Settle();
-        }
-
-        private void Settle()
-        {
-            if (Interlocked.Decrement(ref _remaining) != 0) return;
-            if (_firstFailure is { } only && _positions.Length == 1)
-            {
-                _completion.TrySetException(only);
-            }
-            else if (_firstFailure is { } first)
-            {
-                // The last report settles the batch, after every other report wrote its slot (Interlocked orders them).
-                var possiblyStored = Enumerable.Range(0, _positions.Length).Where(i => _possiblyStored[i]).ToArray();
-                var how = possiblyStored.Length == 0
-                    ? "none of them was stored"
-                    : $"{possiblyStored.Length} of them possibly stored (sent, but not acknowledged in time: sending them again may store copies), " +
-                      $"{_failures - possiblyStored.Length} not stored";
-                _completion.TrySetException(new KafkaSendException(
-                    $"{_failures} of {_positions.Length} records were not delivered ({how}); first failure: {first.Message}", first.ErrorCode, _failures)
-                {
-                    Positions = [.. _positions.Select((p, i) => _failed[i] ? (RecordPosition?)null : p)],
-                    PossiblyStoredIndexes = possiblyStored,
-                });
-            }
-            else
-            {
-                _completion.TrySetResult(_positions);
-            }
-        }
-    }
+    /// <summary>Notes that the cluster answered (a delivery report arrived).</summary>
+    internal void Contacted() => _connectivity.Contact();
 
     /// <summary>Asks the cluster for metadata: the reachability probe of the health check.</summary>
     public bool TryReachCluster(TimeSpan timeout)
@@ -169,25 +123,23 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
         _producer.Dispose();
     }
 
-    private static Message<byte[]?, byte[]> ToMessage(OutgoingRecord record)
-    {
-        var value = MemoryMarshal.TryGetArray(record.Value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : record.Value.ToArray();
-        var message = new Message<byte[]?, byte[]> { Key = record.Key is null ? null : Encoding.UTF8.GetBytes(record.Key), Value = value };
-        if (record.Headers is { Count: > 0 } headers)
-        {
-            message.Headers = [];
-            foreach (var (name, bytes) in headers) message.Headers.Add(name, bytes);
-        }
+    /// <summary>Headers shared by every record sent without any (Confluent would otherwise make an empty set per record).</summary>
+    private static readonly Headers NoHeaders = [];
 
-        return message;
+    private static Headers HeadersOf(IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
+    {
+        if (headers is not { Count: > 0 }) return NoHeaders;
+        var result = new Headers();
+        foreach (var (name, bytes) in headers) result.Add(name, bytes);
+        return result;
     }
 
-    private static RecordPosition Position(DeliveryResult<byte[]?, byte[]> report) =>
-        new(report.Topic, PartitionNames.Of(report.Partition.Value), report.Offset.Value);
+    private static byte[] ValueOf(OutgoingRecord record) =>
+        MemoryMarshal.TryGetArray(record.Value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : record.Value.ToArray();
 
-    private KafkaSendException Failure(string topic, int count, Error error, bool possiblyStored, IReadOnlyList<RecordPosition?>? positions = null) =>
+    internal KafkaSendException Failure(string topic, int count, Error error, bool possiblyStored, IReadOnlyList<RecordPosition?>? positions = null) =>
         new(
             possiblyStored
                 ? $"Sending to '{topic}' failed: {error.Code}: {_redactor.Redact(error.Reason)} (possibly stored: the record was sent but not acknowledged in time; sending it again may store a copy)"

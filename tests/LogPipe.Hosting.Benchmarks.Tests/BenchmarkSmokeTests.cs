@@ -108,6 +108,23 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Repeat_measures_the_selected_phases_that_many_times_on_topics_of_their_own_and_prints_each_ratio_and_the_median()
+    {
+        var writer = new StringWriter();
+        var outcome = await BenchmarkCommand.RunAsync(["kafka", "--count", "300", "--warm-up", "100", "--repeat", "3", "--phases", "produce-raw,produce-batch", "--output", _outputDirectory], writer, CancellationToken.None);
+        output.WriteLine(writer.ToString());
+
+        Assert.Equal(0, outcome.ExitCode);
+        var pair = Assert.Single(outcome.Repeats);
+        Assert.Equal(("produce-batch", "produce-raw"), (pair.Phase, pair.Baseline));
+        Assert.Equal(3, pair.Ratios.Count);
+        Assert.All(pair.Ratios, r => Assert.True(r > 0));
+        Assert.Equal(RepeatedRatios.MedianOf(pair.Ratios), pair.Median);
+        Assert.Contains("measured run 3 of 3", writer.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"produce-batch / produce-raw: median [0-9.]+× of 3 runs \([0-9.]+×, [0-9.]+×, [0-9.]+×\)", writer.ToString());
+    }
+
+    [Fact]
     public async Task Warm_up_zero_measures_cold_and_a_smaller_warm_up_uses_fewer_records()
     {
         var cold = new StringWriter();
@@ -160,6 +177,8 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
     [InlineData("rabbitmq")]
     [InlineData("kafka", "--broker", "docker")]
     [InlineData("kafka", "--warm-up", "some")]
+    [InlineData("kafka", "--repeat", "0")]
+    [InlineData("kinesis", "--repeat", "3")]
     public async Task Bad_arguments_print_the_usage_and_exit_2(params string[] args)
     {
         var writer = new StringWriter();

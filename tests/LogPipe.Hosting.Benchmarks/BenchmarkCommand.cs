@@ -35,6 +35,7 @@ public static class BenchmarkCommand
 
         IReadOnlyList<PhaseResult> results;
         IReadOnlyDictionary<string, string> facts;
+        IReadOnlyList<RepeatedRatios> repeats = [];
         try
         {
             if (options.Mode == "kafka")
@@ -42,6 +43,7 @@ public static class BenchmarkCommand
                 var kafka = new KafkaBenchmark(options, output, workDirectory);
                 results = await kafka.RunAsync(cancellationToken).ConfigureAwait(false);
                 facts = kafka.Facts;
+                if (options.Repeat > 1) repeats = RepeatedRatios.Of(kafka.Runs);
             }
             else
             {
@@ -59,6 +61,12 @@ public static class BenchmarkCommand
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{options.Mode}, {options.Count:N0} records per phase, {Environment.ProcessorCount} cores")).ConfigureAwait(false);
         await output.WriteLineAsync(table).ConfigureAwait(false);
+        if (repeats.Count > 0)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{options.Repeat} measured runs (the table is the last), ratio to the baseline in each:")).ConfigureAwait(false);
+            await output.WriteLineAsync(RepeatedRatios.Format(repeats)).ConfigureAwait(false);
+        }
+
 
         var resultsFile = Path.Combine(outputDirectory, $"performance-{options.Mode}.json");
         var chartFile = Path.Combine(outputDirectory, $"performance-{options.Mode}.png");
@@ -79,6 +87,6 @@ public static class BenchmarkCommand
 
         // A row that is expected not to run (a transport not merged yet) carries a note and no problem.
         var complete = results.All(r => r.IsComplete(options.Count) || (r.Measurement is null && r.Problem is null));
-        return new BenchmarkOutcome(complete ? 0 : 1, results, table, resultsFile, chartFile) { LatencyChartFile = hasLatency ? latencyChartFile : null };
+        return new BenchmarkOutcome(complete ? 0 : 1, results, table, resultsFile, chartFile) { LatencyChartFile = hasLatency ? latencyChartFile : null, Repeats = repeats };
     }
 }

@@ -17,6 +17,8 @@ public sealed record BenchmarkOptions
           --partitions N        kafka partitions per topic (default: enough that the broker keeps every record)
           --warm-up N           kafka: records per phase in an unmeasured pass of every selected phase on its own
                                 topics before the measured one (default: --count, at most 1000000; 0: none)
+          --repeat N            kafka: measure the selected phases N times in one process (after the one warm-up pass,
+                                each run on topics of its own) and print every run's ratio and the median per phase pair
           --shards N            kinesis shards (default 4)
           --batch-size N        models per SendBatchAsync call (default 10000; kinesis 500)
           --concurrency N       SendAsync calls in flight in the concurrent producer phase (default 1000)
@@ -57,6 +59,9 @@ public sealed record BenchmarkOptions
 
     /// <summary>The warm-up pass's records per phase in effect; 0 means no warm-up.</summary>
     public int WarmUpCount => WarmUp ?? Math.Min(Count, 1_000_000);
+
+    /// <summary>How many measured runs of the selected phases (kafka), after one warm-up pass.</summary>
+    public int Repeat { get; init; } = 1;
 
     /// <summary>Kinesis shards.</summary>
     public int Shards { get; init; } = 4;
@@ -118,6 +123,7 @@ public sealed record BenchmarkOptions
                     "--publish" => options with { Publish = true },
                     "--partitions" => options with { Partitions = Positive() },
                     "--warm-up" => options with { WarmUp = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : throw new FormatException("--warm-up needs a whole number (0 for none).") },
+                    "--repeat" => options with { Repeat = Positive() },
                     "--shards" => options with { Shards = Positive() },
                     "--batch-size" => options with { BatchSize = Positive() },
                     "--concurrency" => options with { Concurrency = Positive() },
@@ -140,6 +146,12 @@ public sealed record BenchmarkOptions
                 error = ex.Message;
                 return null;
             }
+        }
+
+        if (options.Repeat > 1 && mode != "kafka")
+        {
+            error = "--repeat is for the kafka mode (the kinesis phases are bound by kinesalite, not by the code).";
+            return null;
         }
 
         return options;

@@ -12,4 +12,7 @@ public sealed record BenchmarkOutcome(int ExitCode, IReadOnlyList<PhaseResult> R
 {
     /// <summary>The latency histogram (PNG), if a phase measured latencies.</summary>
     public string? LatencyChartFile { get; init; }
+
+    /// <summary>With <c>--repeat</c>: every phase pair's ratio in each measured run and the median; empty otherwise.</summary>
+    public IReadOnlyList<RepeatedRatios> Repeats { get; init; } = [];
 }

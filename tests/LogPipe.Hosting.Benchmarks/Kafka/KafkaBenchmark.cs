@@ -78,6 +78,11 @@ public sealed class KafkaBenchmark
     /// <summary>Partitions per topic: the option, else enough that the broker's retention keeps every record.</summary>
     public int Partitions => _options.Partitions ?? Math.Max(6, (_options.Count + RecordsPerPartition - 1) / RecordsPerPartition);
 
+    /// <summary>Every measured run's rows, in run order (one run unless <c>--repeat</c>); the last is what <see cref="RunAsync"/> returns.</summary>
+    public IReadOnlyList<IReadOnlyList<PhaseResult>> Runs => _runs;
+
+    private readonly List<IReadOnlyList<PhaseResult>> _runs = [];
+
     /// <summary>Facts about the run worth keeping with the results (partitions, record size, byte equality...).</summary>
     public IReadOnlyDictionary<string, string> Facts => _facts;
 
@@ -91,13 +96,25 @@ public sealed class KafkaBenchmark
 
         _facts["warm-up records per phase (not measured)"] = _options.WarmUpCount.ToString(CultureInfo.InvariantCulture);
         string[] topics = [Topic, RawTopic, RawConcurrentTopic, ConcurrentTopic, .. OutboxPhases.Phases.Select(p => p.Name), .. LatencyPhases.Phases.Select(p => p.Name)];
-        await using (_broker = await BenchmarkBroker.StartAsync(_options.BrokerInChildProcess, [.. topics, .. topics.Select(t => WarmUpPrefix + t)], Partitions, cancellationToken).ConfigureAwait(false))
+        string[] prefixes = [WarmUpPrefix, .. Enumerable.Range(1, _options.Repeat).Select(RunPrefix)];
+        await using (_broker = await BenchmarkBroker.StartAsync(_options.BrokerInChildProcess, [.. prefixes.SelectMany(p => topics.Select(t => p + t))], Partitions, cancellationToken).ConfigureAwait(false))
         {
             Log($"broker: {_broker.BootstrapServers}, {Partitions} partitions per topic, {_options.Count:N0} records per phase");
             if (_options.WarmUpCount > 0) await WarmUpAsync(selected, cancellationToken).ConfigureAwait(false);
-            return await PhaseLoop.RunAsync(selected, RunPhaseAsync, _ => null, Log, cancellationToken).ConfigureAwait(false);
+            for (var run = 1; run <= _options.Repeat; run++)
+            {
+                if (_options.Repeat > 1) Log($"measured run {run} of {_options.Repeat}");
+                _topicPrefix = RunPrefix(run);
+                _runs.Add(await PhaseLoop.RunAsync(selected, RunPhaseAsync, _ => null, Log, cancellationToken).ConfigureAwait(false));
+            }
+
+            _topicPrefix = "";
+            return _runs[^1];
         }
     }
+
+    /// <summary>The topics of measured run <paramref name="run"/> (from 1): the first keeps the plain names, so a single run reads as before.</summary>
+    private static string RunPrefix(int run) => run == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"run-{run}-");
 
     private const string WarmUpPrefix = "warm-up-";
 
@@ -122,7 +139,7 @@ public sealed class KafkaBenchmark
         }
         finally
         {
-            (_topicPrefix, _count) = ("", _options.Count);
+            _count = _options.Count;
         }
     }
 

@@ -28,7 +28,12 @@ public sealed class KafkaSendFailureTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var broker = 1; broker <= Brokers; broker++) _cluster.Cluster.SetBrokerRoundTripTime(broker, TimeSpan.Zero);
+        for (var broker = 1; broker <= Brokers; broker++)
+        {
+            _cluster.Cluster.SetBrokerRoundTripTime(broker, TimeSpan.Zero);
+            _cluster.Cluster.SetBrokerUp(broker);
+        }
+
         if (_scope is { } scope) await scope.DisposeAsync();
         if (_app is not null) await _app.DisposeAsync();
         _database.Dispose();
@@ -64,6 +69,21 @@ public sealed class KafkaSendFailureTests : IAsyncLifetime
         Assert.Equal([0], failure.FailedIndexes);
         Assert.Equal([0], failure.PossiblyStoredIndexes);
         Assert.Contains("(possibly stored: the record was sent but not acknowledged in time; sending it again may store a copy)", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_send_that_never_reached_a_broker_says_none_of_its_records_was_stored()
+    {
+        var producer = await WarmProducerAsync();
+
+        // Every broker is down before the send: the records wait in the client until their 1.5 s timeout and are never
+        // transmitted, so sending them again cannot store copies.
+        for (var broker = 1; broker <= Brokers; broker++) _cluster.Cluster.SetBrokerDown(broker);
+        var failure = await Assert.ThrowsAsync<KafkaSendException>(() => producer.SendBatchAsync(People.Many(3)));
+
+        Assert.Equal([0, 1, 2], failure.FailedIndexes);
+        Assert.Empty(failure.PossiblyStoredIndexes);
+        Assert.Contains("(none of them was stored)", failure.Message, StringComparison.Ordinal);
     }
 
     /// <summary>The app's producer after one successful send: connections, metadata and producer id in place.</summary>

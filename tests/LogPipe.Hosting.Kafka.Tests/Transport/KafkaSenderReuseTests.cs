@@ -1,0 +1,82 @@
+using System.Text;
+using LogPipe.Hosting.Kafka.Tests.Embedded;
+using LogPipe.Hosting.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LogPipe.Hosting.Kafka.Tests.Transport;
+
+/// <summary>
+/// The sender reuses each record's message and delivery handler once its batch has every report: batches in flight at
+/// the same time must still each get the position of every one of their records, and the reused objects must not grow.
+/// </summary>
+public sealed class KafkaSenderReuseTests : IAsyncLifetime
+{
+    private const int BatchSize = 300;
+    private const int BatchesInFlight = 4;
+    private readonly KafkaTestCluster _cluster = KafkaTestCluster.Start();
+    private string _topic = "";
+
+    public Task InitializeAsync()
+    {
+        _topic = _cluster.CreateTopic(6, "reuse");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    /// <summary>A sender with LogPipe's producer configuration, as <c>UseKafka()</c> builds it.</summary>
+    private KafkaRecordSender NewSender() =>
+        new(new KafkaClientSettings(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers }, _cluster.BootstrapServers, "unused"), new KafkaConnectivity(), NullLogger.Instance);
+
+    [Fact]
+    public async Task Batches_in_flight_together_get_each_record_its_own_position_while_their_messages_are_reused()
+    {
+        using var sender = NewSender();
+        var sent = new List<(OutgoingRecord Record, RecordPosition Position)>();
+        var freeAfterRound = new List<int>();
+        for (var round = 0; round < 3; round++)
+        {
+            var batches = Enumerable.Range(0, BatchesInFlight).Select(b => Batch($"r{round}-b{b}")).ToArray();
+            var positions = await Task.WhenAll(batches.Select(b => sender.SendBatchAsync(b, CancellationToken.None).AsTask()));
+            for (var b = 0; b < batches.Length; b++)
+            {
+                Assert.Equal(BatchSize, positions[b].Count);
+                sent.AddRange(batches[b].Zip(positions[b]));
+            }
+
+            freeAfterRound.Add(sender.PendingRecords.FreeCount);
+        }
+
+        using var consumer = TopicConsumer.Start(_cluster.BootstrapServers, _topic);
+        var stored = (await consumer.WaitForAsync(sent.Count, KafkaTestCluster.Patience))
+            .ToDictionary(r => (Partition: r.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), Offset: r.Offset.Value));
+        Assert.Equal(sent.Count, stored.Count);
+        Assert.All(sent, s =>
+        {
+            // Each position names the record that was sent at that index, nothing else.
+            var record = stored[(s.Position.Partition, s.Position.Offset)];
+            Assert.Equal(s.Record.Key, record.Message.Key);
+            Assert.Equal(Encoding.UTF8.GetString(s.Record.Value.Span), record.Message.Value);
+            Assert.Equal(_topic, s.Position.Stream);
+        });
+
+        // Every batch gave its records back, and later rounds took them again instead of making more.
+        Assert.All(freeAfterRound, free => Assert.Equal(BatchSize * BatchesInFlight, free));
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_the_pool_keeps_is_delivered_and_the_pool_stays_bounded()
+    {
+        using var sender = NewSender();
+        var batch = Batch("large", KafkaPendingRecordPool.MaxFree + 10);
+
+        var positions = await sender.SendBatchAsync(batch, CancellationToken.None);
+
+        Assert.Equal(batch.Length, positions.Count);
+        Assert.Equal(batch.Length, positions.Select(p => (p.Partition, p.Offset)).Distinct().Count());
+        Assert.Equal(0, sender.PendingRecords.FreeCount);
+    }
+
+    private OutgoingRecord[] Batch(string name, int size = BatchSize) =>
+        [.. Enumerable.Range(0, size).Select(i => new OutgoingRecord(_topic, $"{name}-{i}", Encoding.UTF8.GetBytes($"json:{{\"n\":\"{name}-{i}\"}}")))];
+}
