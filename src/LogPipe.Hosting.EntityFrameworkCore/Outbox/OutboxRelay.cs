@@ -202,10 +202,7 @@ internal sealed class OutboxRelay<TDbContext> : BackgroundService, IPendingOutbo
         while (next is { } batch && await TakeLeaseAsync(cancellationToken).ConfigureAwait(false) is not null)
         {
             // One batch in flight at a time: a transport may retry a batch's failed records, which must not pass the next batch's.
-            // Handed over on a pool thread: building the records and giving them to the transport (synchronous work in
-            // librdkafka's case) runs beside the database statements below instead of before them.
-            var rows = batch.Rows;
-            var send = Task.Run(() => SendAsync(sender, rows, sourceHeader, cancellationToken), CancellationToken.None);
+            var send = SendAsync(sender, batch.Rows, sourceHeader, cancellationToken);
             try
             {
                 // Not cancelled by a stop: what the broker acknowledged is recorded, or a clean stop would leave copies to resend.
