@@ -35,15 +35,29 @@ internal sealed class ProducerEncoder<TModel, TMessage>
     public OutgoingRecord Encode(IServiceProvider services, TModel model, IReadOnlyList<KeyValuePair<string, byte[]>>? headers) =>
         Encode(Serializer(services), model, headers);
 
+    /// <summary>Encodes one model with <paramref name="serializer"/>.</summary>
+    public OutgoingRecord Encode(MessageSerializer<TMessage> serializer, TModel model, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var message = serializer is ModelSerializer<TModel, TMessage> modelSerializer
+            ? modelSerializer.ToMessage(model)
+            : model as TMessage ?? throw new InvalidOperationException($"{serializer.GetType().Name} cannot map a {typeof(TModel).Name}.");
+        var value = _codec.Writer.Write(_format, _definition.Serializer.MessageType, _definition.Serializer.Version, message, _codec.ProducerId);
+        return new OutgoingRecord(_definition.Stream, _readKey(message), value, headers);
+    }
+
     /// <summary>
     /// Maps and encodes every model before the first is sent, so a model that cannot be encoded fails the send with
     /// nothing sent. The producing thread is what bounds a batch (profiled: encoding was a sixth of it), so large
     /// batches encode their second half on another thread meanwhile; the order of the records is the order of the models.
     /// </summary>
-    public async Task<OutgoingRecord[]> EncodeAllAsync(IServiceProvider services, IReadOnlyList<TModel> models, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
+    public Task<OutgoingRecord[]> EncodeAllAsync(IServiceProvider services, IReadOnlyList<TModel> models, IReadOnlyList<KeyValuePair<string, byte[]>>? headers) =>
+        EncodeAllAsync(Serializer(services), models, headers);
+
+    /// <inheritdoc cref="EncodeAllAsync(IServiceProvider, IReadOnlyList{TModel}, IReadOnlyList{KeyValuePair{string, byte[]}}?)"/>
+    public async Task<OutgoingRecord[]> EncodeAllAsync(MessageSerializer<TMessage> serializer, IReadOnlyList<TModel> models, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
     {
         var records = new OutgoingRecord[models.Count];
-        var serializer = Serializer(services);
         await TwoThreads.RunAsync(models.Count, ParallelEncodeThreshold, (from, to) => EncodeRange(serializer, models, records, from, to, headers)).ConfigureAwait(false);
         return records;
     }
@@ -53,16 +67,7 @@ internal sealed class ProducerEncoder<TModel, TMessage>
         for (var i = from; i < to; i++) records[i] = Encode(serializer, models[i], headers);
     }
 
-    private MessageSerializer<TMessage> Serializer(IServiceProvider services) =>
+    /// <summary>The producer's serializer, resolved from <paramref name="services"/>.</summary>
+    public MessageSerializer<TMessage> Serializer(IServiceProvider services) =>
         (MessageSerializer<TMessage>)services.GetRequiredService(_definition.Serializer.SerializerType);
-
-    private OutgoingRecord Encode(MessageSerializer<TMessage> serializer, TModel model, IReadOnlyList<KeyValuePair<string, byte[]>>? headers)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var message = serializer is ModelSerializer<TModel, TMessage> modelSerializer
-            ? modelSerializer.ToMessage(model)
-            : model as TMessage ?? throw new InvalidOperationException($"{serializer.GetType().Name} cannot map a {typeof(TModel).Name}.");
-        var value = _codec.Writer.Write(_format, _definition.Serializer.MessageType, _definition.Serializer.Version, message, _codec.ProducerId);
-        return new OutgoingRecord(_definition.Stream, _readKey(message), value, headers);
-    }
 }
