@@ -22,7 +22,9 @@ public static class SampleServices
     {
         var provider = configuration["Database:Provider"] ?? "Sqlite";
         var connectionString = configuration.GetConnectionString("Sample") ?? "Data Source=logpipe-sample.db";
-        services.AddDbContext<SampleDbContext>(o => _ = provider switch
+        // Pooled: LogPipe's consumer works in a DI scope of its own per unit of work, and a pooled context skips building
+        // EF Core's options and services for each (half of a no-op unit's own time; see docs/performance.md).
+        services.AddDbContextPool<SampleDbContext>(o => _ = provider switch
         {
             "Sqlite" => o.UseSqlite(connectionString),
             "Postgres" => o.UseNpgsql(connectionString, npgsql => npgsql.MaxBatchSize(PostgresMaxBatchSize)),

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace LogPipe.Hosting.Benchmarks.Apps;
 
 /// <summary>
-/// A service wired as an application would wire it (<c>AddDbContext</c>, <c>AddLogPipe</c> with a transport, EF Core
+/// A service wired as an application would wire it (<c>AddDbContextPool</c>, as the sample does, <c>AddLogPipe</c> with a transport, EF Core
 /// checkpoints, the sample's producer and serializers, optionally the transactional outbox), in a generic host whose hosted
 /// services run the consumer and the outbox relay.
 /// </summary>
@@ -32,7 +32,7 @@ public sealed class LogPipeApp : IAsyncDisposable
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
 
         var services = builder.Services;
-        services.AddDbContext<SampleDbContext>(o =>
+        services.AddDbContextPool<SampleDbContext>(o =>
         {
             if (settings.Database is { } database) database.Configure(o);
             if (settings.DatabaseProfile is { } profile) o.AddInterceptors(profile.Interceptors);
