@@ -17,6 +17,7 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
 
     private readonly KafkaConnectivity _connectivity;
     private readonly KafkaPendingRecordPool _pending = new();
+    private TopicPartition? _lastDestination;
 
     public KafkaRecordSender(KafkaClientSettings settings, KafkaConnectivity connectivity, ILogger logger)
     {
@@ -40,7 +41,17 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
         ArgumentNullException.ThrowIfNull(record);
 
         // A batch of one: one delivery path, so a single record's failure says "possibly stored" exactly as a batch's does.
-        var positions = await SendBatchAsync([record], cancellationToken).ConfigureAwait(false);
+        // Handed over without a second async layer or an array for the one record (concurrent single sends are the
+        // producer's busiest path).
+        var batch = new KafkaBatchDelivery(1, this, _pending);
+        var message = batch.First;
+        while (!TryProduce(record, 0, message, batch, HeadersOf(record.Headers)))
+        {
+            // librdkafka's queue is full: wait for delivery reports to drain it, then hand the record over again.
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+
+        var positions = await batch.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return positions[0];
     }
 
@@ -53,35 +64,16 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
         // to it when the batch has every report. The topic and headers of a batch are usually one object each: made once.
         var batch = new KafkaBatchDelivery(records.Count, this, _pending);
         var message = batch.First;
-        TopicPartition? destination = null;
         IReadOnlyList<KeyValuePair<string, byte[]>>? headersOf = null;
         var headers = NoHeaders;
         for (var i = 0; i < records.Count; i++, message = message.Next!)
         {
             var record = records[i];
-            if (destination is null || !ReferenceEquals(destination.Topic, record.Stream)) destination = new TopicPartition(record.Stream, Partition.Any);
             if (!ReferenceEquals(headersOf, record.Headers)) (headersOf, headers) = (record.Headers, HeadersOf(record.Headers));
-            message.Key = record.Key is null ? null : Encoding.UTF8.GetBytes(record.Key);
-            message.Value = ValueOf(record);
-            message.Headers = headers;
-            while (true)
+            while (!TryProduce(record, i, message, batch, headers))
             {
-                try
-                {
-                    _producer.Produce(destination, message, message.OnDelivery);
-                    break;
-                }
-                catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    // librdkafka's queue is full: wait for delivery reports to drain it, then hand the record over again.
-                    await Task.Delay(5, cancellationToken).ConfigureAwait(false);
-                }
-                catch (ProduceException<byte[]?, byte[]> ex)
-                {
-                    message.Clear();
-                    batch.Fail(i, Failure(record.Stream, 1, ex.Error, possiblyStored: false, KafkaSendException.NoneStored(1)), possiblyStored: false);
-                    break;
-                }
+                // librdkafka's queue is full: wait for delivery reports to drain it, then hand the record over again.
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             }
 
             // librdkafka copied key and value: the pooled message need not keep them alive while it waits for its report.
@@ -91,6 +83,43 @@ internal sealed class KafkaRecordSender : IRecordSender, IDisposable
         }
 
         return await batch.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands one record to librdkafka as <paramref name="message"/>, the record at <paramref name="index"/> of
+    /// <paramref name="batch"/>. Returns <see langword="false"/> when librdkafka's queue is full (nothing handed over:
+    /// try again after a moment); a record librdkafka refuses otherwise is failed in the batch.
+    /// </summary>
+    private bool TryProduce(OutgoingRecord record, int index, KafkaPendingRecord message, KafkaBatchDelivery batch, Headers headers)
+    {
+        message.Key = record.Key is null ? null : Encoding.UTF8.GetBytes(record.Key);
+        message.Value = ValueOf(record);
+        message.Headers = headers;
+        try
+        {
+            _producer.Produce(Destination(record.Stream), message, message.OnDelivery);
+            return true;
+        }
+        catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            return false;
+        }
+        catch (ProduceException<byte[]?, byte[]> ex)
+        {
+            message.Clear();
+            batch.Fail(index, Failure(record.Stream, 1, ex.Error, possiblyStored: false, KafkaSendException.NoneStored(1)), possiblyStored: false);
+            return true;
+        }
+    }
+
+    /// <summary>The destination of a record to <paramref name="topic"/>: the last one made, while the topic stays the same.</summary>
+    private TopicPartition Destination(string topic)
+    {
+        var last = Volatile.Read(ref _lastDestination);
+        if (last is not null && ReferenceEquals(last.Topic, topic)) return last;
+        last = new TopicPartition(topic, Partition.Any);
+        Volatile.Write(ref _lastDestination, last);
+        return last;
     }
 
     /// <summary>The messages and delivery handlers free for the next batches.</summary>

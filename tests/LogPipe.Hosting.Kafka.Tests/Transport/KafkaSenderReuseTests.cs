@@ -77,6 +77,30 @@ public sealed class KafkaSenderReuseTests : IAsyncLifetime
         Assert.Equal(0, sender.PendingRecords.FreeCount);
     }
 
+    [Fact]
+    public async Task Single_sends_and_a_batch_that_overflow_librdkafkas_queue_wait_for_room_and_are_all_delivered_once()
+    {
+        // A queue of 20 messages: 200 concurrent single sends and a batch of 100 fill it over and over, and each record
+        // that finds it full waits for delivery reports to make room, then is handed over again.
+        var options = new KafkaOptions { BootstrapServers = _cluster.BootstrapServers };
+        options.Producer["queue.buffering.max.messages"] = "20";
+        using var sender = new KafkaRecordSender(new KafkaClientSettings(options, _cluster.BootstrapServers, "unused"), new KafkaConnectivity(), NullLogger.Instance);
+        var singles = Batch("single", 200);
+        var batch = Batch("batch", 100);
+
+        var batchSent = sender.SendBatchAsync(batch, CancellationToken.None).AsTask();
+        var singlesSent = await Task.WhenAll(singles.Select(r => Task.Run(() => sender.SendAsync(r, CancellationToken.None).AsTask())));
+        var batchPositions = await batchSent;
+
+        var sent = singles.Zip(singlesSent).Concat(batch.Zip(batchPositions)).ToList();
+        using var consumer = TopicConsumer.Start(_cluster.BootstrapServers, _topic);
+        var stored = await consumer.WaitForAsync(sent.Count, KafkaTestCluster.Patience);
+        Assert.Equal(sent.Count, stored.Count);
+        var byPosition = stored.ToDictionary(r => (Partition: r.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), Offset: r.Offset.Value));
+        Assert.Equal(sent.Count, byPosition.Count);
+        Assert.All(sent, s => Assert.Equal(s.First.Key, byPosition[(s.Second.Partition, s.Second.Offset)].Message.Key));
+    }
+
     private OutgoingRecord[] Batch(string name, int size = BatchSize) =>
         [.. Enumerable.Range(0, size).Select(i => new OutgoingRecord(_topic, $"{name}-{i}", Encoding.UTF8.GetBytes($"json:{{\"n\":\"{name}-{i}\"}}")))];
 }
