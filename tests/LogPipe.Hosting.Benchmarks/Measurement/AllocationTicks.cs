@@ -21,6 +21,7 @@ public sealed class AllocationTicks : EventListener
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _byType = new(StringComparer.Ordinal);
     private long _bytes;
     private long _ticks;
     private DateTime _until = DateTime.MaxValue;
@@ -33,6 +34,15 @@ public sealed class AllocationTicks : EventListener
         {
             lock (_gate) return _bytes;
         }
+    }
+
+    /// <summary>
+    /// The bytes of each tick charged to the type of the object whose allocation crossed the tick's threshold: a sample
+    /// of where the bytes go (a type allocated often and large shows in proportion), not an exact count per type.
+    /// </summary>
+    public IReadOnlyList<(string Type, long Bytes)> ByType(int top)
+    {
+        lock (_gate) return [.. _byType.OrderByDescending(t => t.Value).Take(top).Select(t => (t.Key, t.Value))];
     }
 
     /// <summary>Allocation ticks seen.</summary>
@@ -85,6 +95,8 @@ public sealed class AllocationTicks : EventListener
             if (stamp > _until) return;
             _bytes += (long)amount;
             _ticks++;
+            var typeIndex = eventData.PayloadNames!.IndexOf("TypeName");
+            if (typeIndex >= 0 && eventData.Payload![typeIndex] is string type) _byType[type] = _byType.GetValueOrDefault(type) + (long)amount;
         }
     }
 }
