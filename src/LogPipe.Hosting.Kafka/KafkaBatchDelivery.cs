@@ -15,7 +15,12 @@ internal sealed class KafkaBatchDelivery
     private readonly KafkaPendingRecord _head;
     private readonly KafkaPendingRecord _tail;
     private readonly RecordPosition[] _positions;
-    private readonly TaskCompletionSource<IReadOnlyList<RecordPosition>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // One of the two: a batch completes with every position, a single send (SendAsync) with its one position, so that
+    // path needs no continuation of its own to take the position out of a list.
+    private readonly TaskCompletionSource<IReadOnlyList<RecordPosition>>? _completion;
+    private readonly TaskCompletionSource<RecordPosition>? _single;
+    private CancellationTokenRegistration _cancellation;
 
     // Made on the first failure only: a batch that is delivered needs no more than its positions.
     private bool[]? _failed;
@@ -25,8 +30,14 @@ internal sealed class KafkaBatchDelivery
     private int _remaining;
 
     /// <summary>Takes <paramref name="count"/> records from <paramref name="pool"/> and points each at this batch, by index.</summary>
-    public KafkaBatchDelivery(int count, KafkaRecordSender sender, KafkaPendingRecordPool pool)
+    /// <param name="count">How many records.</param>
+    /// <param name="sender">The sender, for failures and contact.</param>
+    /// <param name="pool">Where the records come from and go back to.</param>
+    /// <param name="single">A single send: completes <see cref="SingleTask"/> instead of <see cref="Task"/>.</param>
+    public KafkaBatchDelivery(int count, KafkaRecordSender sender, KafkaPendingRecordPool pool, bool single = false)
     {
+        if (single) _single = new TaskCompletionSource<RecordPosition>(TaskCreationOptions.RunContinuationsAsynchronously);
+        else _completion = new TaskCompletionSource<IReadOnlyList<RecordPosition>>(TaskCreationOptions.RunContinuationsAsynchronously);
         _sender = sender;
         _pool = pool;
         _positions = new RecordPosition[count];
@@ -47,7 +58,24 @@ internal sealed class KafkaBatchDelivery
     /// <summary>The batch's records, linked in index order from here.</summary>
     public KafkaPendingRecord First => _head;
 
-    public Task<IReadOnlyList<RecordPosition>> Task => _completion.Task;
+    /// <summary>Every record's position, once every report is in (a batch).</summary>
+    public Task<IReadOnlyList<RecordPosition>> Task => _completion!.Task;
+
+    /// <summary>The record's position, once its report is in (a single send).</summary>
+    public Task<RecordPosition> SingleTask => _single!.Task;
+
+    /// <summary>
+    /// Ends the single send's wait with a cancellation when <paramref name="cancellationToken"/> fires first (the record
+    /// may still be delivered; its report then only gives its message back to the pool). Registered on the send's own
+    /// completion: no second task per send to wait with a token.
+    /// </summary>
+    public void CancelWaitWith(CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled) return;
+        _cancellation = cancellationToken.UnsafeRegister(
+            static (state, token) => ((TaskCompletionSource<RecordPosition>)state!).TrySetCanceled(token),
+            _single!);
+    }
 
     /// <summary>Records librdkafka's report for the record at <paramref name="index"/>.</summary>
     public void Report(int index, DeliveryReport<byte[]?, byte[]> report)
@@ -82,9 +110,17 @@ internal sealed class KafkaBatchDelivery
 
         // Every report is in: librdkafka holds none of the batch's records any more.
         _pool.Return(_head, _tail, _positions.Length);
+        if (_single is { } single)
+        {
+            _cancellation.Dispose();
+            if (_firstFailure is { } failure) single.TrySetException(failure);
+            else single.TrySetResult(_positions[0]);
+            return;
+        }
+
         if (_firstFailure is { } only && _positions.Length == 1)
         {
-            _completion.TrySetException(only);
+            _completion!.TrySetException(only);
         }
         else if (_firstFailure is { } first)
         {
@@ -95,7 +131,7 @@ internal sealed class KafkaBatchDelivery
                 ? "none of them was stored"
                 : $"{possiblyStored.Length} of them possibly stored (sent, but not acknowledged in time: sending them again may store copies), " +
                   $"{_failures - possiblyStored.Length} not stored";
-            _completion.TrySetException(new KafkaSendException(
+            _completion!.TrySetException(new KafkaSendException(
                 $"{_failures} of {_positions.Length} records were not delivered ({how}); first failure: {first.Message}", first.ErrorCode, _failures)
             {
                 Positions = [.. _positions.Select((p, i) => failed[i] ? (RecordPosition?)null : p)],
@@ -104,7 +140,7 @@ internal sealed class KafkaBatchDelivery
         }
         else
         {
-            _completion.TrySetResult(_positions);
+            _completion!.TrySetResult(_positions);
         }
     }
 }

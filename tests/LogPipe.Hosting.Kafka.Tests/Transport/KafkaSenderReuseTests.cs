@@ -101,6 +101,45 @@ public sealed class KafkaSenderReuseTests : IAsyncLifetime
         Assert.All(sent, s => Assert.Equal(s.First.Key, byPosition[(s.Second.Partition, s.Second.Offset)].Message.Key));
     }
 
+    [Fact]
+    public async Task A_single_send_with_a_token_that_is_never_cancelled_gets_its_position_and_gives_its_message_back()
+    {
+        using var sender = NewSender();
+        using var source = new CancellationTokenSource();
+        var record = Batch("single-token", 1)[0];
+
+        var position = await sender.SendAsync(record, source.Token);
+
+        using var consumer = TopicConsumer.Start(_cluster.BootstrapServers, _topic);
+        var stored = Assert.Single(await consumer.WaitForAsync(1, KafkaTestCluster.Patience));
+        Assert.Equal((position.Partition, position.Offset), (stored.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), stored.Offset.Value));
+        Assert.Equal(record.Key, stored.Message.Key);
+        Assert.Equal(1, sender.PendingRecords.FreeCount);
+    }
+
+    [Fact]
+    public async Task A_single_send_waiting_for_an_unreachable_cluster_ends_when_its_token_is_cancelled()
+    {
+        using var sender = NewSender();
+        await sender.SendAsync(Batch("warm", 1)[0], CancellationToken.None);
+        for (var broker = 1; broker <= 3; broker++) _cluster.Cluster.SetBrokerDown(broker);
+        try
+        {
+            using var source = new CancellationTokenSource();
+            var send = sender.SendAsync(Batch("cut-off", 1)[0], source.Token).AsTask();
+            Assert.False(send.IsCompleted);
+
+            await source.CancelAsync();
+
+            var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send.WaitAsync(KafkaTestCluster.Patience));
+            Assert.Equal(source.Token, cancelled.CancellationToken);
+        }
+        finally
+        {
+            for (var broker = 1; broker <= 3; broker++) _cluster.Cluster.SetBrokerUp(broker);
+        }
+    }
+
     private OutgoingRecord[] Batch(string name, int size = BatchSize) =>
         [.. Enumerable.Range(0, size).Select(i => new OutgoingRecord(_topic, $"{name}-{i}", Encoding.UTF8.GetBytes($"json:{{\"n\":\"{name}-{i}\"}}")))];
 }
