@@ -185,6 +185,10 @@ internal sealed class ConsumerInstrumentation
         var applied = new Dictionary<(string Topic, string? Type), int>();
         var skipped = new Dictionary<(string Topic, MessageErrorKind Kind), int>();
         Dictionary<string, int>? copies = null;
+        // Applied records come in runs of one topic and type (the same string objects, record after record): counted per
+        // run and added to the dictionary once per run, not hashed per record (profiled: 1.5 % of a no-op consumer).
+        (string Topic, string? Type) run = default;
+        var inRun = 0;
         foreach (var (_, record, outcome) in handled)
         {
             if (outcome.IsCopy)
@@ -197,12 +201,18 @@ internal sealed class ConsumerInstrumentation
                 var key = (record.Partition.Stream, error);
                 skipped[key] = skipped.GetValueOrDefault(key) + 1;
             }
+            else if (inRun > 0 && ReferenceEquals(run.Topic, record.Partition.Stream) && ReferenceEquals(run.Type, outcome.MessageType))
+            {
+                inRun++;
+            }
             else
             {
-                var key = (record.Partition.Stream, outcome.MessageType);
-                applied[key] = applied.GetValueOrDefault(key) + 1;
+                if (inRun > 0) applied[run] = applied.GetValueOrDefault(run) + inRun;
+                (run, inRun) = ((record.Partition.Stream, outcome.MessageType), 1);
             }
         }
+
+        if (inRun > 0) applied[run] = applied.GetValueOrDefault(run) + inRun;
 
         foreach (var ((topic, type), count) in applied)
         {

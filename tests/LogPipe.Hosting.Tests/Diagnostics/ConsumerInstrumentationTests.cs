@@ -61,6 +61,49 @@ public sealed class ConsumerInstrumentationTests
     }
 
     [Fact]
+    public void Applied_records_of_a_unit_that_interleaves_topics_types_and_errors_are_counted_per_topic_and_type()
+    {
+        using var telemetry = new LogPipeTelemetry(null);
+        var counted = new Dictionary<(string Topic, string Type), long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, telemetry.Applied)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var all = tags.ToArray();
+            var key = ((string)all.Single(t => t.Key == "messaging.destination.name").Value!, (string)all.Single(t => t.Key == "logpipe.message_type").Value!);
+            counted[key] = counted.GetValueOrDefault(key) + value;
+        });
+        listener.Start();
+        var instrumentation = new ConsumerInstrumentation(telemetry, "Kafka", "billing", new StreamActivity(TimeProvider.System));
+
+        // Runs of one topic and type, broken by another type, another topic, an error and a copy, then coming back.
+        (string Topic, RecordOutcome Outcome)[] handled =
+        [
+            ("people", RecordOutcome.Applied("person", 1)),
+            ("people", RecordOutcome.Applied("person", 2)),
+            ("people", RecordOutcome.Applied("place", 1)),
+            ("people", RecordOutcome.Applied("person", 1)),
+            ("orders", RecordOutcome.Applied("person", 1)),
+            ("orders", new RecordOutcome(MessageErrorKind.UnknownType, "unknown", "thing", 1, null)),
+            ("orders", RecordOutcome.Applied("person", 1)),
+            ("orders", RecordOutcome.Copy("person", 1)),
+            ("orders", RecordOutcome.Applied("person", 1)),
+            ("people", RecordOutcome.Applied("person", 1)),
+        ];
+        // Only the metrics matter here: a consumer without a source (its log end is not asked for).
+        var consumer = (ConsumerState)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(ConsumerState));
+        var records = handled.Select((h, i) => (consumer, new IncomingRecord(new PartitionKey("kafka", h.Topic, "0"), i, null, "json:{}"u8.ToArray(), DateTimeOffset.UtcNow), h.Outcome)).ToList();
+        instrumentation.Committed(records, Stopwatch.GetTimestamp());
+
+        Assert.Equal(
+            new Dictionary<(string Topic, string Type), long> { [("people", "person")] = 4, [("people", "place")] = 1, [("orders", "person")] = 3 },
+            counted);
+    }
+
+    [Fact]
     public void A_process_duration_is_recorded_for_a_record_whose_apply_started_while_someone_listened()
     {
         using var telemetry = new LogPipeTelemetry(null);
