@@ -120,7 +120,9 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>, IAs
             }
             catch
             {
-                scope.Dispose();
+                // Resolving failed (the serializer's constructor threw): the next send tries again in a new scope.
+                var disposing = scope.DisposeAsync();
+                if (!disposing.IsCompletedSuccessfully) _ = disposing.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 throw;
             }
 

@@ -75,10 +75,30 @@ public sealed class ProducerLifetimeTests
             sent.TrySetResult(await people.SendAsync(People.Joe(), stoppingToken));
     }
 
+    [Fact]
+    public async Task A_serializer_that_cannot_be_built_fails_that_send_and_the_next_send_builds_it_again()
+    {
+        var witness = new ScopeWitness { FailNext = 1 };
+        await using var app = TestApp.Create(
+            lp => lp.AddProducer<Person, WitnessingSerializer>("people"),
+            entityFrameworkOffsets: false,
+            services: s => s.AddSingleton(witness).AddScoped<ScopedDependency>());
+        var producer = app.Services.GetRequiredService<IProducer<Person>>();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => producer.SendAsync(People.Joe()));
+        Assert.Equal("the dependency is not available yet", failure.Message);
+        Assert.Equal(1, witness.Disposed);
+
+        var position = await producer.SendAsync(People.Joe(Guid.NewGuid()));
+        Assert.True(app.Broker.TryGet("people", int.Parse(position.Partition, CultureInfo.InvariantCulture), position.Offset, out _));
+        Assert.Equal(2, witness.Created);
+    }
+
     public sealed class ScopeWitness
     {
         public int Created;
         public int Disposed;
+        public int FailNext;
     }
 
     /// <summary>A scoped service a serializer takes, as a DbContext would be: counts how often it is built and disposed.</summary>
@@ -92,16 +112,28 @@ public sealed class ProducerLifetimeTests
             Interlocked.Increment(ref witness.Created);
         }
 
+        /// <summary>Called by the serializer's constructor: throws while the witness says so, as a missing setting would.</summary>
+        public void Check()
+        {
+            if (Interlocked.Decrement(ref _witness.FailNext) >= 0) throw new InvalidOperationException("the dependency is not available yet");
+        }
+
         public void Dispose() => Interlocked.Increment(ref _witness.Disposed);
     }
 
-    public sealed class WitnessingSerializer(ScopedDependency dependency) : ModelSerializer<Person, PersonV1>
+    public sealed class WitnessingSerializer : ModelSerializer<Person, PersonV1>
     {
+        public WitnessingSerializer(ScopedDependency dependency)
+        {
+            dependency.Check();
+            Dependency = dependency;
+        }
+
         public override string MessageType => "person";
 
         public override int Version => 1;
 
-        public ScopedDependency Dependency { get; } = dependency;
+        public ScopedDependency Dependency { get; }
 
         public override PersonV1 ToMessage(Person model) => new(model.Uuid, model.FirstName, model.LastName);
 
