@@ -116,6 +116,12 @@ public static class ReplicaUpsert
     /// </summary>
     private static async Task UpsertColumnsAsync(SampleDbContext db, DbConnection connection, Table table, IReadOnlyList<ReplicaRow> rows, bool withEmail, CancellationToken cancellationToken)
     {
+        // The arrays carry the CLR values as they are: a value converter on one of the columns would be skipped silently.
+        if (table.ConvertedColumn is { } converted)
+        {
+            throw new InvalidOperationException($"The replica upsert sends {converted} as an array of its CLR values, but the model converts that column; write it as multi-row VALUES or convert the array.");
+        }
+
         var uuids = new Guid[rows.Count];
         var firstNames = new string[rows.Count];
         var lastNames = new string[rows.Count];
@@ -251,6 +257,11 @@ public static class ReplicaUpsert
             sql.Append(')');
             return OnConflict(sql, columns).ToString();
         }
+
+        /// <summary>The first column whose mapping has a value converter, or <see langword="null"/>.</summary>
+        public string? ConvertedColumn { get; } = new[] { Uuid, FirstName, LastName, Email, Version, AppliedCount }
+            .Select((mapping, i) => mapping.Converter is null ? null : Columns[i])
+            .FirstOrDefault(column => column is not null);
 
         private string[] ColumnsOf(bool withEmail) => withEmail ? Columns : [Columns[0], Columns[1], Columns[2], Columns[4], Columns[5]];
 
