@@ -25,9 +25,9 @@ public sealed class PersonUpsertTests
             await db.SaveChangesAsync();
         }
 
-        // More people than one statement takes (on either database), and one person twice in the batch.
+        // More people than a unit of work holds and than one SQLite statement takes, and one person twice in the batch.
         var twice = Guid.NewGuid();
-        var messages = Enumerable.Range(0, ReplicaUpsert.RowsPerStatement + 500).Select(i => new PersonMessageV2(Guid.NewGuid(), $"First{i}", $"Last{i}", $"p{i}@example.com")).ToList();
+        var messages = Enumerable.Range(0, 1_500).Select(i => new PersonMessageV2(Guid.NewGuid(), $"First{i}", $"Last{i}", $"p{i}@example.com")).ToList();
         messages.Insert(10, new PersonMessageV2(twice, "Twice", "Before", null));
         messages.Insert(150, new PersonMessageV2(known, "New", "Name", null)); // in a statement that reuses the first's command on SQLite
         messages.Add(new PersonMessageV2(twice, "Twice", "After", "twice@example.com"));
@@ -35,7 +35,7 @@ public sealed class PersonUpsertTests
 
         await using var check = Open(database);
         var replicas = await check.Replicas.AsNoTracking().ToDictionaryAsync(r => r.Uuid);
-        Assert.Equal(ReplicaUpsert.RowsPerStatement + 500 + 2, replicas.Count);
+        Assert.Equal(1_500 + 2, replicas.Count);
         Assert.Equal(("New", null, 2, 4), (replicas[known].FirstName, replicas[known].Email, replicas[known].Version, replicas[known].AppliedCount));
         Assert.Equal(("After", "twice@example.com", 2), (replicas[twice].LastName, replicas[twice].Email, replicas[twice].AppliedCount));
         Assert.Equal(("Last7", "p7@example.com", 1), (replicas[messages[7].Uuid].LastName, replicas[messages[7].Uuid].Email, replicas[messages[7].Uuid].AppliedCount));
@@ -101,7 +101,7 @@ public sealed class PersonUpsertTests
 
         // The statement's parameter names are made once per model and grow with the largest statement seen: a small batch
         // first, then one that needs more names, then a small one again, each in a new DbContext of the same model.
-        var batches = new[] { 3, ReplicaUpsert.RowsPerStatement + 7, 2 }
+        var batches = new[] { 3, 1_007, 2 }
             .Select((size, b) => Enumerable.Range(0, size).Select(i => new PersonMessageV2(Guid.NewGuid(), $"F{b}_{i}", $"L{b}_{i}", i % 2 == 0 ? $"p{b}_{i}@example.com" : null)).ToList())
             .ToList();
         foreach (var batch in batches) await SaveBatchAsync(database, batch);

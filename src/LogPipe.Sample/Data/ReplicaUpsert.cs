@@ -9,18 +9,13 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace LogPipe.Sample.Data;
 
 /// <summary>
-/// Writes many replicas with multi-row <c>INSERT ... ON CONFLICT (uuid) DO UPDATE</c> statements, in the DbContext's
-/// current transaction, past the change tracker. SQLite (3.24+) and PostgreSQL (9.5+) share this syntax; names and
-/// parameter conversions come from the EF Core model, so the rows look exactly as EF Core would have written them.
+/// Writes many replicas with <c>INSERT ... ON CONFLICT (uuid) DO UPDATE</c> statements, in the DbContext's current
+/// transaction, past the change tracker. SQLite (3.24+) and PostgreSQL (9.5+) share this syntax. On SQLite the rows are
+/// multi-row <c>VALUES</c>, the parameters converted as the EF Core model converts each column; on PostgreSQL they are one
+/// array per column, unnested by the server (the replica's columns have no value converters). Names come from the model.
 /// </summary>
 public static class ReplicaUpsert
 {
-    /// <summary>
-    /// Rows per statement on PostgreSQL: 6 parameters each keeps a statement at 6,000 parameters, far under PostgreSQL's
-    /// limit (65,535), and a unit of work of the default size (500 records) is one statement.
-    /// </summary>
-    public const int RowsPerStatement = 1_000;
-
     /// <summary>
     /// Rows per statement on SQLite: Microsoft.Data.Sqlite binds each parameter by looking its name up among all of the
     /// statement's parameters (SQLite's <c>sqlite3_bind_parameter_index</c> is a linear scan), so the cost per row grows
@@ -59,7 +54,13 @@ public static class ReplicaUpsert
 
         try
         {
-            var perStatement = db.Database.IsSqlite() ? SqliteRowsPerStatement : RowsPerStatement;
+            if (db.Database.IsNpgsql())
+            {
+                await UpsertColumnsAsync(db, connection, table, rows, withEmail, cancellationToken);
+                return;
+            }
+
+            var perStatement = SqliteRowsPerStatement;
             DbCommand? full = null;
             try
             {
@@ -106,6 +107,53 @@ public static class ReplicaUpsert
         {
             if (opened) await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: every row in one statement of six parameters, one array per column, unnested by the server. Its text is
+    /// the same for any number of rows, so the server parses a few hundred bytes rather than a statement with a
+    /// parameter per value, and a connection that prepares statements (<c>Max Auto Prepare</c>) plans it once.
+    /// </summary>
+    private static async Task UpsertColumnsAsync(SampleDbContext db, DbConnection connection, Table table, IReadOnlyList<ReplicaRow> rows, bool withEmail, CancellationToken cancellationToken)
+    {
+        // The arrays carry the CLR values as they are: a value converter on one of the columns would be skipped silently.
+        if (table.ConvertedColumn is { } converted)
+        {
+            throw new InvalidOperationException($"The replica upsert sends {converted} as an array of its CLR values, but the model converts that column; write it as multi-row VALUES or convert the array.");
+        }
+
+        var uuids = new Guid[rows.Count];
+        var firstNames = new string[rows.Count];
+        var lastNames = new string[rows.Count];
+        var emails = withEmail ? new string?[rows.Count] : null;
+        var versions = new int[rows.Count];
+        var applied = new int[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            (uuids[i], firstNames[i], lastNames[i], versions[i], applied[i]) = (row.Uuid, row.FirstName, row.LastName, row.Version, row.Applied);
+            if (emails is not null) emails[i] = row.Email;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = table.ColumnsSql(withEmail);
+        var n = 0;
+        void Add(object values)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = table.ParameterName(n++);
+            parameter.Value = values;
+            command.Parameters.Add(parameter);
+        }
+
+        Add(uuids);
+        Add(firstNames);
+        Add(lastNames);
+        if (emails is not null) Add(emails);
+        Add(versions);
+        Add(applied);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Adds parameter <paramref name="n"/>, converted as the model converts the column, or sets its value again.</summary>
@@ -177,8 +225,7 @@ public static class ReplicaUpsert
         /// </summary>
         public string Sql(int rows, bool withEmail)
         {
-            var (uuid, first, last, email, version, applied) = (Columns[0], Columns[1], Columns[2], Columns[3], Columns[4], Columns[5]);
-            string[] columns = withEmail ? [uuid, first, last, email, version, applied] : [uuid, first, last, version, applied];
+            var columns = ColumnsOf(withEmail);
             var sql = new StringBuilder(64 + (rows * columns.Length * 8));
             sql.Append("INSERT INTO ").Append(Name).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
             var n = 0;
@@ -189,10 +236,42 @@ public static class ReplicaUpsert
                 sql.Append(')');
             }
 
+            return OnConflict(sql, columns).ToString();
+        }
+
+        /// <summary>
+        /// PostgreSQL: <c>INSERT INTO replicas (uuid, ...) SELECT * FROM unnest(@p0, @p1, ...) ON CONFLICT (uuid) DO UPDATE
+        /// SET ...</c>, an array parameter per column, the same text for any number of rows (made once per shape).
+        /// </summary>
+        public string ColumnsSql(bool withEmail) => withEmail ? _columnsSqlWithEmail ??= BuildColumnsSql(withEmail: true) : _columnsSql ??= BuildColumnsSql(withEmail: false);
+
+        private string? _columnsSql;
+        private string? _columnsSqlWithEmail;
+
+        private string BuildColumnsSql(bool withEmail)
+        {
+            var columns = ColumnsOf(withEmail);
+            var sql = new StringBuilder(512);
+            sql.Append("INSERT INTO ").Append(Name).Append(" (").AppendJoin(", ", columns).Append(") SELECT * FROM unnest(");
+            for (var c = 0; c < columns.Length; c++) sql.Append(c == 0 ? "" : ", ").Append(ParameterPrefix).Append('p').Append(c);
+            sql.Append(')');
+            return OnConflict(sql, columns).ToString();
+        }
+
+        /// <summary>The first column whose mapping has a value converter, or <see langword="null"/>.</summary>
+        public string? ConvertedColumn { get; } = new[] { Uuid, FirstName, LastName, Email, Version, AppliedCount }
+            .Select((mapping, i) => mapping.Converter is null ? null : Columns[i])
+            .FirstOrDefault(column => column is not null);
+
+        private string[] ColumnsOf(bool withEmail) => withEmail ? Columns : [Columns[0], Columns[1], Columns[2], Columns[4], Columns[5]];
+
+        // The message's fields replace the stored ones; the applied count adds up.
+        private StringBuilder OnConflict(StringBuilder sql, string[] columns)
+        {
+            var (uuid, applied) = (columns[0], columns[^1]);
             sql.Append(" ON CONFLICT (").Append(uuid).Append(") DO UPDATE SET ");
             foreach (var column in columns.Skip(1).SkipLast(1)) sql.Append(column).Append(" = excluded.").Append(column).Append(", ");
-            sql.Append(applied).Append(" = ").Append(Name).Append('.').Append(applied).Append(" + excluded.").Append(applied);
-            return sql.ToString();
+            return sql.Append(applied).Append(" = ").Append(Name).Append('.').Append(applied).Append(" + excluded.").Append(applied);
         }
     }
 }

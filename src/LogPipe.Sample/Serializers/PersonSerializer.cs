@@ -44,7 +44,7 @@ public abstract class PersonSerializer<TMessage>(SampleDbContext db) : ModelSeri
         foreach (var uuid in uuids) _known[uuid] = null;
         foreach (var chunk in uuids.Chunk(500))
         {
-            foreach (var replica in await Db.Replicas.Where(r => chunk.Contains(r.Uuid)).ToListAsync(cancellationToken)) _known[replica.Uuid] = replica;
+            foreach (var replica in await ReplicaLookup.FindAsync(Db, chunk, cancellationToken)) _known[replica.Uuid] = replica;
         }
     }
 

@@ -73,8 +73,9 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     public void Configure(DbContextOptionsBuilder options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // As the sample configures PostgreSQL: SaveChanges in commands of at most 100 statements (see SampleServices).
-        _ = Provider == DatabaseProvider.Sqlite ? options.UseSqlite(ConnectionString) : options.UseNpgsql(ConnectionString, o => o.MaxBatchSize(SampleServices.PostgresMaxBatchSize));
+        // As the sample configures PostgreSQL: prepared statements, SaveChanges in commands of at most 100 statements (see
+        // SampleServices).
+        _ = Provider == DatabaseProvider.Sqlite ? options.UseSqlite(ConnectionString) : options.UseNpgsql(SampleServices.PostgresConnectionString(ConnectionString), o => o.MaxBatchSize(SampleServices.PostgresMaxBatchSize));
     }
 
     /// <summary>Counts replicas, replicas applied other than exactly once, and dead letters.</summary>
