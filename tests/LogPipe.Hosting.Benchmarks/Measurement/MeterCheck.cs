@@ -9,26 +9,26 @@ namespace LogPipe.Hosting.Benchmarks.Measurement;
 /// (<see cref="GC.GetAllocatedBytesForCurrentThread"/>, exact). First, unmeasured, bursts of allocation on two threads
 /// and quiet spells, until DATAS takes a heap out of use (seen as the runtime's summed counter falling); then a measured
 /// phase of light allocation on one thread, on the heaps left. The benchmark tests run it in a child process with DATAS
-/// tuned to move often.
+/// tuned to move often. Whether DATAS takes a heap out within the patience depends on the machine's load (on two busy
+/// cores it may not); the measured phase runs either way, and the output says which case it was.
 /// </summary>
 public static class MeterCheck
 {
     /// <summary>The command's name.</summary>
     public const string Command = "meter-check";
 
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(150);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Spell = TimeSpan.FromMilliseconds(1500);
     private static readonly TimeSpan Measured = TimeSpan.FromSeconds(3);
 
-    /// <summary>Runs the check; the last line is <c>measured N bytes, threads counted M bytes</c>.</summary>
+    /// <summary>
+    /// Runs the check; the last two lines are <c>heap taken out: yes|no</c> and <c>measured N bytes, threads counted M
+    /// bytes</c>.
+    /// </summary>
     public static int Run(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (!HeapTakenOut())
-        {
-            output.WriteLine("the GC kept its heap count: nothing to check");
-            return 1;
-        }
+        output.WriteLine(HeapTakenOut() ? "heap taken out: yes" : "heap taken out: no (the GC kept its heap count within the patience)");
 
         using var meter = PhaseMeter.Start();
         var before = GC.GetAllocatedBytesForCurrentThread();
