@@ -13,6 +13,21 @@ public sealed class OutboxRelayShutdownTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    [Fact]
+    public async Task A_relay_waiting_on_the_signal_with_a_timeout_is_woken_when_the_signal_is_disposed()
+    {
+        // What a host disposed without being stopped does: the signal (a singleton) is disposed while the relay waits on
+        // it between polls. A disposed SemaphoreSlim never completed that wait, and the relay never ended.
+        var signal = new OutboxSignal();
+        var waiting = signal.WaitAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        signal.Dispose();
+
+        await waiting.WaitAsync(Patience);
+        await signal.WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None).WaitAsync(Patience);
+    }
+
     [Theory]
     [InlineData(TemporaryDatabase.SqliteProvider)]
     [InlineData(TemporaryDatabase.PostgresProvider)]
