@@ -40,4 +40,16 @@ internal static partial class KafkaLog
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Committing offsets of {Topic} to the group failed ({Reason}); they are committed with the next unit of work")]
     public static partial void GroupCommitFailed(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Warning, Message = "{Topic} partitions {Partitions} are revoked while a unit of work has been applying them for {AppliedMs} ms; they are handed over without waiting for it, and its checkpoint writes for them will be fenced")]
+    public static partial void RevokedDuringLongUnit(ILogger logger, string topic, string partitions, long appliedMs);
+
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Warning, Message = "A unit of work of {Topic} has been applying for {AppliedMs} ms; reading ahead stops until it ends, so that max.poll.interval.ms ({MaxPollIntervalMs} ms) takes this member out of the group if it stays stuck")]
+    public static partial void ReadAheadPausedForLongUnit(ILogger logger, string topic, long appliedMs, long maxPollIntervalMs);
+
+    [LoggerMessage(EventId = 2025, Level = LogLevel.Information, Message = "Revoking {Topic} partitions {Partitions} waits for the unit of work being applied ({AppliedMs} ms so far), so that it commits them before they are handed over")]
+    public static partial void RevocationWaitsForUnit(ILogger logger, string topic, string partitions, long appliedMs);
+
+    [LoggerMessage(EventId = 2026, Level = LogLevel.Critical, Message = "{Topic} partitions {Partitions} were assigned while a unit of work had been applying for {AppliedMs} ms, more than half of max.poll.interval.ms ({MaxPollIntervalMs} ms); they were not started, this member stops reading and leaves the group, and the consumer stops once the unit ends")]
+    public static partial void AssignedDuringLongUnit(ILogger logger, string topic, string partitions, long appliedMs, long maxPollIntervalMs);
 }

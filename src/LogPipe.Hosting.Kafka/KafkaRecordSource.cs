@@ -1,38 +1,76 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using Confluent.Kafka;
 using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace LogPipe.Hosting.Kafka;
 
 /// <summary>
-/// Reads one topic as a member of the consumer group (cooperative-sticky). Rebalance callbacks run inside
-/// <c>Consume</c>, which only the consumer service's thread calls between units of work, so a partition is never revoked
-/// in the middle of applying a unit. With database checkpoints, assigned partitions start after their stored checkpoint;
-/// with a store that keeps positions in the transport (<see cref="ICheckpointStore.KeepsPositionsInTransport"/>: group
-/// offsets, <c>UseKafkaOffsets()</c>) they start at the group's committed offset and each unit commits to the group.
+/// Reads one topic as a member of the consumer group (cooperative-sticky). A thread of its own calls <c>Consume</c> and
+/// hands the records over in chunks through a bounded queue (<see cref="ReadAheadChunks"/> of
+/// <see cref="ChunkSize"/>), so librdkafka is read while the consumer service decodes, applies and commits; the service
+/// takes records with <see cref="TryRead"/> without blocking. With database checkpoints, assigned partitions start after
+/// their stored checkpoint; with a store that keeps positions in the transport
+/// (<see cref="ICheckpointStore.KeepsPositionsInTransport"/>: group offsets, <c>UseKafkaOffsets()</c>) they start at the
+/// group's committed offset and each unit commits to the group.
 /// </summary>
 /// <remarks>
-/// Its parts: <see cref="OwnedPartitions"/> (which records are stale), <see cref="AssignmentCheckpointReader"/> (the
+/// <para>Rebalance callbacks run inside <c>Consume</c>, on the read-ahead thread, so they may come while a unit of work is
+/// applied. Both wait for that unit (<see cref="CommitOrderedCheckpoints"/>): a revocation lets the unit commit its records
+/// and checkpoints (and, with group offsets, commit them to the group) before the partition is handed over, and an
+/// assignment reads the checkpoints that unit left. A partition is therefore still never taken away in the middle of a
+/// unit, as when the service's own thread called <c>Consume</c> between units. A lost partition (the member was dropped
+/// from the group) is not waited for: the checkpoint versions fence whatever the unit would commit.</para>
+/// <para>Records queued before a revocation or rewind carry the partition's old generation and are dropped by the service
+/// (<see cref="IsCurrent"/>). <c>Consume</c> and the generation a record is tagged with happen under one lock, as does a
+/// rewind's new generation and its <c>Seek</c>, so no record read before a seek is tagged with the generation after it.</para>
+/// <para>Its parts: <see cref="OwnedPartitions"/> (which records are stale), <see cref="AssignmentCheckpointReader"/> (the
 /// blocking checkpoint read in the assignment callback), <see cref="RetentionWatch"/> (records lost to retention) and
-/// <see cref="KafkaIncomingRecord"/> (a consumed record as the consumer service takes it).
+/// <see cref="KafkaIncomingRecord"/> (a consumed record as the consumer service takes it).</para>
 /// </remarks>
-internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
+internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokingSource
 {
+    /// <summary>Records per chunk handed from the read-ahead thread to the consumer service.</summary>
+    internal const int ChunkSize = 256;
+
+    /// <summary>Chunks read ahead at most: with <see cref="ChunkSize"/>, about four units of the default 500 records.</summary>
+    internal const int ReadAheadChunks = 8;
+
+    // How long one Consume call may block on the read-ahead thread while holding the consume lock: a rewind waits at most this.
+    private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(50);
+
     private readonly KafkaClientSettings _settings;
     private readonly KafkaConnectivity _connectivity;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly OwnedPartitions _owned = new();
     private readonly RetentionWatch _retention;
+    private readonly object _consumeLock = new();
     private IConsumer<byte[]?, byte[]>? _consumer;
     private ICheckpointStore? _checkpoints;
+    private CommitOrderedCheckpoints? _unitOrder;
     private AssignmentCheckpointReader? _assignmentCheckpoints;
     private bool _positionsInGroup;
-    private IncomingRecord? _buffered;
+    private long _maxPollIntervalMs = 300_000;
     private Offset _startWithoutCheckpoint = Offset.Beginning;
+
+    // The read-ahead: full chunks waiting for the service, emptied arrays coming back, the chunk being taken from.
+    private Channel<ReadChunk>? _ready;
+    private readonly ConcurrentQueue<IncomingRecord[]> _emptied = new();
+    private IncomingRecord[]? _taking;
+    private int _takingNext;
+    private int _takingCount;
+    private Task _readAhead = Task.CompletedTask;
+    private Exception? _readAheadFault;
+
+    // Ends the read-ahead thread: cancelled when the source is disposed.
+    private CancellationTokenSource? _closing;
 
     // Made once: a method group passed per record allocated a delegate for every record read.
     private readonly Func<int, long?> _logStart;
@@ -58,12 +96,16 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
         _checkpoints = checkpoints;
+        _unitOrder = checkpoints as CommitOrderedCheckpoints;
         _assignmentCheckpoints = new AssignmentCheckpointReader(Stream, checkpoints, _time, _logger);
+        _closing?.Dispose();
+        _closing = new CancellationTokenSource();
         _stopping?.Dispose();
-        _stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
         _positionsInGroup = checkpoints.KeepsPositionsInTransport;
         var config = _settings.ConsumerConfig();
         _startWithoutCheckpoint = config.AutoOffsetReset == AutoOffsetReset.Latest ? Offset.End : Offset.Beginning;
+        _maxPollIntervalMs = config.MaxPollIntervalMs ?? 300_000;
         var redactor = _settings.Redactor;
         _consumer = new ConsumerBuilder<byte[]?, byte[]>(config)
             .SetErrorHandler((_, e) =>
@@ -79,28 +121,32 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
             .Build();
         if (_logger.IsEnabled(LogLevel.Information)) KafkaLog.ClientCreated(_logger, "consumer of " + Stream, KafkaClientSettings.Describe(config));
         _consumer.Subscribe(Stream);
+        _ready = Channel.CreateBounded<ReadChunk>(new BoundedChannelOptions(ReadAheadChunks) { SingleReader = true, SingleWriter = true });
+        _readAheadFault = null;
+        var closing = _closing.Token;
+        _readAhead = Task.Factory.StartNew(() => ReadAhead(closing), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return Task.CompletedTask;
     }
 
-    public bool TryRead([NotNullWhen(true)] out IncomingRecord? record) => TryConsume(TimeSpan.Zero, out record);
+    public bool TryRead([NotNullWhen(true)] out IncomingRecord? record)
+    {
+        if (_takingNext < _takingCount || TakeNextChunk())
+        {
+            record = _taking![_takingNext];
+            _taking[_takingNext++] = null!;
+            return true;
+        }
+
+        record = null;
+        return false;
+    }
 
     public ValueTask WaitToReadAsync(CancellationToken cancellationToken)
     {
-        if (_buffered is not null) return ValueTask.CompletedTask;
-        return new ValueTask(Task.Run(
-            () =>
-            {
-                // Consume blocks in slices so cancellation is noticed quickly; the record read is kept for TryRead.
-                while (!cancellationToken.IsCancellationRequested)
-                {
-                    if (TryConsume(TimeSpan.FromMilliseconds(100), out var record))
-                    {
-                        _buffered = record;
-                        return;
-                    }
-                }
-            },
-            CancellationToken.None));
+        if (_takingNext < _takingCount || _ready is not { } ready) return ValueTask.CompletedTask;
+        var waiting = ready.Reader.WaitToReadAsync(cancellationToken);
+        // Completed with false once the read-ahead ended (it failed, or the source is closing): TryRead then says why.
+        return waiting.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(waiting.AsTask());
     }
 
     public bool TryGetLogEnd(PartitionKey partition, out long endOffset)
@@ -131,16 +177,26 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         return _owned.IsCurrent(PartitionNames.Parse(record.Partition.Partition), record.Generation);
     }
 
+    public bool IsRevoking(IncomingRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return _owned.IsRevoking(PartitionNames.Parse(record.Partition.Partition));
+    }
+
     public async Task RewindAsync(PartitionKey partition, CancellationToken cancellationToken)
     {
         var p = int.Parse(partition.Partition, CultureInfo.InvariantCulture);
         if (_consumer is null || _checkpoints is null || !_owned.Owns(p)) return;
         var stored = await _checkpoints.ReadAsync([partition], cancellationToken).ConfigureAwait(false);
         var offset = stored.TryGetValue(partition, out var c) ? new Offset(c.NextOffset) : _startWithoutCheckpoint;
-        _retention.ExpectStart(p, offset);
-        _owned.Renew(p);
-        if (_buffered?.Partition == partition) _buffered = null;
-        _consumer.Seek(new TopicPartitionOffset(Stream, p, offset));
+        lock (_consumeLock)
+        {
+            // Records read ahead of the seek keep the old generation and are dropped; none read after it can have it.
+            if (_consumer is not { } consumer || !_owned.Owns(p)) return;
+            _retention.ExpectStart(p, offset);
+            _owned.Renew(p);
+            consumer.Seek(new TopicPartitionOffset(Stream, p, offset));
+        }
     }
 
     public ValueTask OnCommittedAsync(IReadOnlyList<CheckpointUpdate> updates, CancellationToken cancellationToken)
@@ -163,13 +219,15 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        // Ends a checkpoint wait in an assignment callback on the consumer's thread before Close waits for that thread.
+        // Ends the read-ahead, and any wait in a rebalance callback on its thread, before the consumer is closed.
         _stopping?.Cancel();
+        _closing?.Cancel();
+        await _readAhead.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_consumer is { } consumer)
         {
-            _consumer = null;
+            lock (_consumeLock) _consumer = null;
             try
             {
                 consumer.Close();
@@ -189,18 +247,98 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
 
         _stopping?.Dispose();
         _stopping = null;
-        return ValueTask.CompletedTask;
+        _closing?.Dispose();
+        _closing = null;
     }
 
-    private bool TryConsume(TimeSpan timeout, [NotNullWhen(true)] out IncomingRecord? record)
+    /// <summary>The read-ahead thread: consumes in chunks until the source is disposed or a rebalance callback fails.</summary>
+    private void ReadAhead(CancellationToken closing)
     {
-        if (_buffered is { } buffered)
+        var writer = _ready!.Writer;
+        try
         {
-            _buffered = null;
-            record = buffered;
+            while (!closing.IsCancellationRequested)
+            {
+                PauseWhileUnitIsLong(closing);
+                var chunk = _emptied.TryDequeue(out var emptied) ? emptied : new IncomingRecord[ChunkSize];
+                var count = 0;
+                lock (_consumeLock)
+                {
+                    // The first Consume waits a slice for records; the rest take what librdkafka has ready.
+                    while (count < ChunkSize && TryConsume(count == 0 ? PollSlice : TimeSpan.Zero, out var record)) chunk[count++] = record;
+                }
+
+                if (count == 0)
+                {
+                    _emptied.Enqueue(chunk);
+                    continue;
+                }
+
+                _connectivity.Contact();
+                var full = new ReadChunk(chunk, count);
+                if (!writer.TryWrite(full)) writer.WriteAsync(full, closing).AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (OperationCanceledException) when (closing.IsCancellationRequested)
+        {
+            // Disposed.
+        }
+        catch (Exception ex)
+        {
+            // From a rebalance callback: the consumer stopped while an assignment waited for its checkpoints, or the store
+            // stayed down past AssignmentCheckpointReader.Patience. The service takes it from TryRead, after the records before it.
+            _readAheadFault = ex;
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+
+    /// <summary>
+    /// How long a unit of work may have been applying before this member stops waiting for it: half of
+    /// <c>max.poll.interval.ms</c>. librdkafka counts a poll as ongoing while a rebalance callback runs and while the
+    /// read-ahead polls, so a unit stuck in its save would otherwise keep this member in the group, holding its partitions,
+    /// forever; when the service's own thread polled between units, the stuck unit stopped the polls and
+    /// <c>max.poll.interval.ms</c> took the member out.
+    /// </summary>
+    private long UnitPatienceMs => _maxPollIntervalMs / 2;
+
+    /// <summary>Stops polling while a unit has been applying longer than <see cref="UnitPatienceMs"/>, until it ends.</summary>
+    private void PauseWhileUnitIsLong(CancellationToken closing)
+    {
+        if (_unitOrder?.Current is not { } unit || unit.Released.IsCompleted) return;
+        var applying = Environment.TickCount64 - unit.StartedAt;
+        if (applying <= UnitPatienceMs) return;
+        KafkaLog.ReadAheadPausedForLongUnit(_logger, Stream, applying, _maxPollIntervalMs);
+        unit.Released.WaitAsync(closing).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Moves to the next chunk read ahead; throws what ended the read-ahead once every record before it was taken.</summary>
+    private bool TakeNextChunk()
+    {
+        if (_taking is { } done && _takingCount > 0)
+        {
+            _emptied.Enqueue(done);
+            _taking = null;
+            _takingNext = _takingCount = 0;
+        }
+
+        if (_ready is { } ready && ready.Reader.TryRead(out var chunk))
+        {
+            _taking = chunk.Records;
+            _takingNext = 0;
+            _takingCount = chunk.Count;
             return true;
         }
 
+        if (_readAheadFault is { } fault && _ready?.Reader.Completion.IsCompleted == true) ExceptionDispatchInfo.Throw(fault);
+        return false;
+    }
+
+    /// <summary>Takes one record from librdkafka; called under the consume lock on the read-ahead thread.</summary>
+    private bool TryConsume(TimeSpan timeout, [NotNullWhen(true)] out IncomingRecord? record)
+    {
         record = null;
         if (_consumer is null) return false;
         ConsumeResult<byte[]?, byte[]>? result;
@@ -215,7 +353,6 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         }
 
         if (result is null || result.IsPartitionEOF || result.Message is null) return false;
-        _connectivity.Contact();
         var partition = result.Partition.Value;
         _retention.Arrived(partition, result.Offset.Value, _logStart);
         record = KafkaIncomingRecord.From(Stream, result, _owned.GenerationOf(partition), _time);
@@ -243,15 +380,19 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
     {
         var keys = partitions.ConvertAll(p => KafkaIncomingRecord.Partition(Stream, p.Partition.Value));
         // Positions kept in the group: librdkafka starts each partition at the group's committed offset (Offset.Unset).
-        var stored = _positionsInGroup
-            ? new Dictionary<PartitionKey, Checkpoint>()
-            : _assignmentCheckpoints!.Read(keys, _stopping!.Token);
+        // An empty assignment (cooperative rebalancing hands those out) reads nothing and waits for nothing.
+        IReadOnlyDictionary<PartitionKey, Checkpoint> stored = new Dictionary<PartitionKey, Checkpoint>();
+        if (!_positionsInGroup && keys.Count > 0)
+        {
+            WaitForUnitBeforeAssigning(keys);
+            stored = _assignmentCheckpoints!.Read(keys, _stopping!.Token);
+        }
 
         var assigned = new List<TopicPartitionOffset>(partitions.Count);
+        _owned.Assign(partitions.ConvertAll(p => p.Partition.Value));
         for (var i = 0; i < partitions.Count; i++)
         {
             var p = partitions[i].Partition.Value;
-            _owned.Assign(p);
             var offset = _positionsInGroup ? Offset.Unset : stored.TryGetValue(keys[i], out var c) ? new Offset(c.NextOffset) : _startWithoutCheckpoint;
             _retention.ExpectStart(p, offset);
             assigned.Add(new TopicPartitionOffset(partitions[i], offset));
@@ -265,15 +406,51 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource
         return assigned;
     }
 
+    /// <summary>
+    /// The checkpoint read of newly assigned partitions waits for the unit in flight (it may have applied records of them
+    /// before they were revoked under it), but no longer than <see cref="UnitPatienceMs"/> from the unit's start: the
+    /// callback counts as polling, so a longer wait would keep a member whose unit is stuck in the group for good. A unit
+    /// that outlasts it ends the read-ahead with an error (event 2026): the member stops polling and leaves the group, and
+    /// the consumer service faults once the unit ends, rather than start the partitions where a late commit could make
+    /// their records apply twice.
+    /// </summary>
+    private void WaitForUnitBeforeAssigning(List<PartitionKey> keys)
+    {
+        if (_unitOrder?.Current is not { } unit || unit.Released.IsCompleted) return;
+        var applied = Environment.TickCount64 - unit.StartedAt;
+        if (applied < UnitPatienceMs && unit.Released.Wait(TimeSpan.FromMilliseconds(UnitPatienceMs - applied), _stopping!.Token)) return;
+        var names = string.Join(",", keys.Select(k => k.Partition));
+        applied = Environment.TickCount64 - unit.StartedAt;
+        KafkaLog.AssignedDuringLongUnit(_logger, Stream, names, applied, _maxPollIntervalMs);
+        throw new InvalidOperationException(
+            $"{Stream} partitions {names} were assigned while a unit of work had been applying for {applied} ms, more than half of "
+            + $"max.poll.interval.ms ({_maxPollIntervalMs} ms): this member stops reading so that the group moves its partitions on.");
+    }
+
     private void OnRevoked(List<TopicPartitionOffset> partitions, bool lost)
     {
-        foreach (var p in partitions)
+        var numbers = partitions.ConvertAll(p => p.Partition.Value);
+        if (lost || _unitOrder is not { } unitOrder || _stopping is not { } stopping)
         {
-            _owned.Revoke(p.Partition.Value);
-            _retention.Forget(p.Partition.Value);
+            // A lost partition is gone already (another member may have it): nothing to wait for.
+            _owned.Revoke(numbers);
+        }
+        else
+        {
+            // No new unit takes these partitions; the units taken before commit them (and their group offsets) first, as
+            // if the revocation had come between units.
+            _owned.BeginRevoking(numbers);
+            var names = string.Join(",", numbers);
+            var patience = TimeSpan.FromMilliseconds(UnitPatienceMs);
+            var waited = unitOrder.Revoke(
+                () => _owned.Revoke(numbers),
+                patience,
+                applied => KafkaLog.RevocationWaitsForUnit(_logger, Stream, names, (long)applied.TotalMilliseconds),
+                stopping.Token);
+            if (!waited) KafkaLog.RevokedDuringLongUnit(_logger, Stream, names, (long)(Environment.TickCount64 - unitOrder.Current.StartedAt));
         }
 
-        if (_buffered is { } b && !_owned.Owns(PartitionNames.Parse(b.Partition.Partition))) _buffered = null;
+        foreach (var p in numbers) _retention.Forget(p);
         if (_logger.IsEnabled(LogLevel.Information))
         {
             KafkaLog.Revoked(_logger, Stream, string.Join(",", partitions.Select(p => p.Partition.Value)), _settings.GroupId, lost);

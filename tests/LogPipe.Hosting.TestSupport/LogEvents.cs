@@ -89,6 +89,18 @@ public static class LogEvents
     /// <summary>KafkaLog.GroupCommitFailed.</summary>
     public const int GroupCommitFailed = 2013;
 
+    /// <summary>KafkaLog.RevokedDuringLongUnit.</summary>
+    public const int RevokedDuringLongUnit = 2023;
+
+    /// <summary>KafkaLog.ReadAheadPausedForLongUnit.</summary>
+    public const int ReadAheadPausedForLongUnit = 2024;
+
+    /// <summary>KafkaLog.RevocationWaitsForUnit.</summary>
+    public const int RevocationWaitsForUnit = 2025;
+
+    /// <summary>KafkaLog.AssignedDuringLongUnit.</summary>
+    public const int AssignedDuringLongUnit = 2026;
+
     /// <summary>KafkaLog.CheckpointReadFailed.</summary>
     public const int CheckpointReadFailed = 2014;
 

@@ -53,6 +53,8 @@ internal sealed class CommitSettler
             }
             catch (CheckpointConflictException conflict)
             {
+                // Nothing was committed: sources may read now, and the rewinds below read through the same gate.
+                commit.InFlight?.Release();
                 PutBackLookahead();
                 if (_logger.IsEnabled(LogLevel.Warning)) ConsumerLog.CheckpointConflict(_logger, string.Join(", ", conflict.Partitions));
                 var fenced = conflict.Partitions.ToHashSet();
@@ -70,6 +72,7 @@ internal sealed class CommitSettler
             }
             catch (Exception ex) when (commit.Batch)
             {
+                commit.InFlight?.Release();
                 // The batch's flush failed (for example a key clash a lookup could not see, or one record's statement timing
                 // out): apply the records one by one, where each failure is the failing record's.
                 PutBackLookahead();
@@ -78,6 +81,7 @@ internal sealed class CommitSettler
             }
             catch (Exception ex)
             {
+                commit.InFlight?.Release();
                 PutBackLookahead();
                 _abandoner.Abandon(unit, 0, ex);
                 return 0;
@@ -88,6 +92,8 @@ internal sealed class CommitSettler
                 await group.Key.Source.OnCommittedAsync(group.Select(g => new CheckpointUpdate(g.Record.Partition, g.Record.NextCheckpoint)).ToList(), CancellationToken.None).ConfigureAwait(false);
             }
 
+            // The sources heard of the checkpoints (Kafka's group commit among them): a revocation waiting for this unit may go on.
+            commit.InFlight?.Release();
             foreach (var (partition, last) in commit.Last) _progress.Committed(partition, last.Record.Offset + 1);
 
             await AfterCommitAsync(commit.Handled.Count, commit.Handled, commit.DeadLetters, commit.StartedTimestamp).ConfigureAwait(false);

@@ -17,12 +17,16 @@ internal sealed class ConsumerState
     {
         Processor = processor;
         Source = source;
+        Revoking = source as IRevokingSource;
         Failures = failures;
     }
 
     public RecordProcessor Processor { get; }
 
     public IRecordSource Source { get; }
+
+    /// <summary>The source, when its partitions can be in the middle of a revocation.</summary>
+    public IRevokingSource? Revoking { get; }
 
     public FailureOptions Failures { get; }
 

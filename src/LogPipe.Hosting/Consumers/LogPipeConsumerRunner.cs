@@ -19,7 +19,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly ICheckpointStore _checkpoints;
-    private readonly ICheckpointStore _sourceCheckpoints;
+    private readonly CommitOrderedCheckpoints _sourceCheckpoints;
     private readonly LogPipeConfiguration _configuration;
     private readonly LogPipeRecordApplier _applier;
     private readonly TransportSelector _transports;
@@ -60,9 +60,9 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _observer = observer;
         _scopes = scopes;
         _checkpoints = checkpoints;
-        // Sources read checkpoints through a wrapper only when commits overlap reading (a Kafka source tells Kafka-stored
-        // offsets from the store's type).
-        _sourceCheckpoints = checkpoints.SupportsOverlappedCommits ? new CommitOrderedCheckpoints(checkpoints) : checkpoints;
+        // Sources read checkpoints through a wrapper that orders their reads after the unit in flight: they read on threads
+        // of their own while units apply and commit.
+        _sourceCheckpoints = new CommitOrderedCheckpoints(checkpoints);
         _configuration = configuration;
         _applier = applier;
         _transports = transports;
@@ -164,7 +164,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         _consumers = consumers;
         _instrumentation = instrumentation;
         _gatherer = new UnitGatherer(consumers, _options.UnitOfWork, _messageLag, _progress, _time);
-        _unitApplier = new UnitApplier(_scopes, _checkpoints, _sourceCheckpoints as CommitOrderedCheckpoints, instrumentation, _abandoner, perRecord, batch, _logger);
+        _unitApplier = new UnitApplier(_scopes, _checkpoints, _sourceCheckpoints, instrumentation, _abandoner, perRecord, batch, _logger);
         _settler = new CommitSettler(instrumentation, _progress, _abandoner, deadLetters, _options.Failures, _time, _logger, _observer);
     }
 
@@ -183,6 +183,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
             {
                 List<(ConsumerState Consumer, IncomingRecord Record)> unit;
                 PreparedRecord[] prepared;
+                var epoch = _sourceCheckpoints.RevocationEpoch;
                 try
                 {
                     // With a commit in flight the loop never waits for records: the commit is settled first.
@@ -203,7 +204,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 }
 
                 if (unit.Count == 0) continue;
-                var commit = await _unitApplier!.ApplyAsync(unit, prepared, background: overlap, cancellationToken).ConfigureAwait(false);
+                var commit = await _unitApplier!.ApplyAsync(unit, prepared, epoch, background: overlap, cancellationToken).ConfigureAwait(false);
                 if (overlap) inFlight = commit;
                 else if (commit is not null) await _settler!.FinishAsync(commit, null).ConfigureAwait(false);
             }
@@ -251,8 +252,9 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
+        var epoch = _sourceCheckpoints.RevocationEpoch;
         var unit = await _gatherer!.GatherAsync(wait: false, cancellationToken).ConfigureAwait(false);
-        return unit.Count == 0 ? 0 : await ApplyAndCommitAsync(unit, cancellationToken).ConfigureAwait(false);
+        return unit.Count == 0 ? 0 : await ApplyAndCommitAsync(unit, epoch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -267,6 +269,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
         var total = 0;
         while (true)
         {
+            var epoch = _sourceCheckpoints.RevocationEpoch;
             var unit = await _gatherer!.GatherAsync(wait: false, cancellationToken).ConfigureAwait(false);
             if (unit.Count == 0)
             {
@@ -281,7 +284,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 continue;
             }
 
-            total += await ApplyAndCommitAsync(unit, cancellationToken).ConfigureAwait(false);
+            total += await ApplyAndCommitAsync(unit, epoch, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -311,10 +314,10 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     }
 
     /// <summary>Applies one unit and waits for its commit: for callers that report what was committed when they return.</summary>
-    private async Task<int> ApplyAndCommitAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, CancellationToken cancellationToken)
+    private async Task<int> ApplyAndCommitAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, long epoch, CancellationToken cancellationToken)
     {
         var prepared = await UnitPreparer.PrepareAsync(unit).ConfigureAwait(false);
-        var commit = await _unitApplier!.ApplyAsync(unit, prepared, background: false, cancellationToken).ConfigureAwait(false);
+        var commit = await _unitApplier!.ApplyAsync(unit, prepared, epoch, background: false, cancellationToken).ConfigureAwait(false);
         return commit is null ? 0 : await _settler!.FinishAsync(commit, null).ConfigureAwait(false);
     }
 

@@ -14,7 +14,7 @@ internal sealed class UnitApplier
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly ICheckpointStore _checkpoints;
-    private readonly CommitOrderedCheckpoints? _commitOrderedReads;
+    private readonly CommitOrderedCheckpoints _commitOrderedReads;
     private readonly ConsumerInstrumentation _instrumentation;
     private readonly UnitAbandoner _abandoner;
     private readonly PerRecordApplier _perRecord;
@@ -24,7 +24,7 @@ internal sealed class UnitApplier
     public UnitApplier(
         IServiceScopeFactory scopes,
         ICheckpointStore checkpoints,
-        CommitOrderedCheckpoints? commitOrderedReads,
+        CommitOrderedCheckpoints commitOrderedReads,
         ConsumerInstrumentation instrumentation,
         UnitAbandoner abandoner,
         PerRecordApplier perRecord,
@@ -45,10 +45,13 @@ internal sealed class UnitApplier
     /// Applies <paramref name="unit"/> and starts its commit, on another thread when <paramref name="background"/> is set;
     /// <see cref="CommitSettler.FinishAsync"/> settles it. Returns <see langword="null"/> when there is nothing to commit
     /// (the unit was abandoned or put back, or none of its records is current any more); its scope and unit of work are
-    /// then disposed already.
+    /// then disposed already. <paramref name="gatheredInEpoch"/> is <see cref="CommitOrderedCheckpoints.RevocationEpoch"/>
+    /// as read before the unit was gathered.
     /// </summary>
-    public async Task<UnitCommit?> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, bool background, CancellationToken cancellationToken)
+    public async Task<UnitCommit?> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, long gatheredInEpoch, bool background, CancellationToken cancellationToken)
     {
+        // From here until the unit is settled, sources' checkpoint reads wait for it (see CommitOrderedCheckpoints).
+        var inFlight = _commitOrderedReads.UnitStarted(gatheredInEpoch);
         var scope = _scopes.CreateAsyncScope();
         IUnitOfWork? work = null;
         UnitCommit? commit = null;
@@ -87,6 +90,9 @@ internal sealed class UnitApplier
         }
         finally
         {
+            // Nothing to commit: a read no longer has anything to wait for. A commit releases the unit when it is settled.
+            if (commit is null) inFlight.Release();
+            else commit.InFlight = inFlight;
             if (commit is null && _abandoner.TakeLeftToHungSave() is { } hungSave)
             {
                 DisposeUnderHungSave(hungSave, work, scope);
@@ -122,7 +128,7 @@ internal sealed class UnitApplier
             ? await _batch.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false)
             : await _perRecord.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
         if (commit is not null && copies.Handled.Count > 0) work.RecordApplied([.. copies.Handled]);
-        commit?.Start(scope, work, startedTimestamp, background, _commitOrderedReads);
+        commit?.Start(scope, work, startedTimestamp, background);
         return commit;
     }
 

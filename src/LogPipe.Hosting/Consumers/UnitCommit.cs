@@ -39,7 +39,7 @@ internal sealed class UnitCommit(
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    public void Start(AsyncServiceScope scope, IUnitOfWork work, long startedTimestamp, bool background, CommitOrderedCheckpoints? reads)
+    public void Start(AsyncServiceScope scope, IUnitOfWork work, long startedTimestamp, bool background)
     {
         _scope = scope;
         _work = work;
@@ -57,11 +57,14 @@ internal sealed class UnitCommit(
         // the background it runs on a pool thread, since providers such as SQLite complete "async" calls inline. It keeps
         // the execution context of the unit's IUnitOfWork.RunAsync (EF Core's retrying strategy lets it through by that).
         Completion = background ? Task.Run(() => work.CommitAsync(updates, CancellationToken.None)) : CommitInline(work, updates);
-        reads?.CommitStarted(Completion);
     }
+
+    /// <summary>Released by <see cref="CommitSettler"/> once the commit's outcome is known to the sources.</summary>
+    public UnitInFlight? InFlight { get; set; }
 
     public async ValueTask DisposeAsync()
     {
+        InFlight?.Release();
         if (_work is not null) await _work.DisposeAsync().ConfigureAwait(false);
         await _scope.DisposeAsync().ConfigureAwait(false);
     }

@@ -63,7 +63,7 @@ internal sealed class UnitGatherer
                 for (var n = 0; n < take; n++)
                 {
                     if (!consumer.TryPeek(out var record)) break;
-                    if (!consumer.Source.IsCurrent(record))
+                    if (!consumer.Source.IsCurrent(record) || (consumer.Revoking is { } revoking && revoking.IsRevoking(record)))
                     {
                         consumer.DropHead();
                         _progress.Forget(record);

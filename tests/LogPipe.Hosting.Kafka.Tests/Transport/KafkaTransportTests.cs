@@ -168,6 +168,7 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         var slowProbe = new Probe { SaveGate = stuck };
 
         // A stops polling while its unit is stuck, so the group moves its partitions to B after max.poll.interval.ms.
+        // (Its read-ahead pauses after half of it; a revocation waits for the unit no longer than that.)
         var a = await AppAsync(db, new Dictionary<string, string?> { ["LogPipe:Kafka:Consumer:max.poll.interval.ms"] = "3000" }, slowProbe);
         var people = People.Many(300);
         await SendAsync(a, people);
@@ -175,6 +176,10 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
 
         var b = await AppAsync(db);
         await AssertExactlyOnceAsync(b, people);
+
+        // A's source reads ahead on a thread of its own, which would keep A in the group for good: it stopped polling once
+        // the unit had applied for half of max.poll.interval.ms, so that librdkafka took A out as before.
+        Assert.Contains(a.Logs.Entries, e => e.EventId.Id == LogEvents.ReadAheadPausedForLongUnit);
 
         // Let A finish its unit: its checkpoint write is fenced and everything it did rolls back.
         slowProbe.SaveGate = null;
@@ -184,6 +189,37 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         var stored = await a.PeopleAsync();
         Assert.Equal(300, stored.Count);
         Assert.All(stored, p => Assert.Equal(1, p.Applied));
+    }
+
+    [Fact]
+    public async Task A_rebalance_while_a_unit_applies_waits_for_it_so_group_offsets_hand_over_without_applying_anything_twice()
+    {
+        // Group offsets have no checkpoint versions to fence a late commit: only the order keeps records from being applied
+        // twice. The source reads ahead on its own thread, so the rebalance comes while A's unit is stuck in its saves.
+        var db = await DatabaseAsync("sqlite");
+        using var stuck = new SemaphoreSlim(0);
+        var slowProbe = new Probe { SaveGate = stuck };
+        var a = await AppAsync(db, probe: slowProbe, groupOffsets: true);
+        var people = People.Many(300);
+        await SendAsync(a, people);
+        await slowProbe.GateReached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var b = await AppAsync(db, groupOffsets: true);
+        await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id == LogEvents.RevocationWaitsForUnit), TimeSpan.FromSeconds(60), "A's revocation waits for its unit");
+        Assert.DoesNotContain(a.Logs.Entries, e => e.EventId.Id == LogEvents.PartitionsRevoked);
+
+        slowProbe.SaveGate = null;
+        stuck.Release(1000);
+        await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id == LogEvents.PartitionsRevoked), TimeSpan.FromSeconds(60), "A's partitions were revoked once its unit committed");
+        await Eventually.TrueAsync(() => b.Logs.Entries.Any(e => e.EventId.Id == LogEvents.PartitionsAssigned), TimeSpan.FromSeconds(60), "B was assigned partitions");
+        var more = People.Many(300);
+        await SendAsync(b, more);
+        await Eventually.TrueAsync(async () => await a.PeopleCountAsync() >= 600, TimeSpan.FromSeconds(90), "everything replicated");
+        var stored = await a.PeopleAsync();
+        Assert.Equal(people.Concat(more).Select(p => p.Uuid).Order(), stored.Select(p => p.Uuid).Order());
+        Assert.All(stored, p => Assert.Equal(1, p.Applied));
+        Assert.True(b.Probe.SaveCount<PersonSerializerV2>() > 0, "B applied records of the partitions it was given");
+        Assert.DoesNotContain(a.Logs.Entries, e => e.EventId.Id == LogEvents.RevokedDuringLongUnit);
     }
 
     [Fact]
