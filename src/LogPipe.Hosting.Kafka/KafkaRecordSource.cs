@@ -75,8 +75,9 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
     // Made once: a method group passed per record allocated a delegate for every record read.
     private readonly Func<int, long?> _logStart;
 
-    // Fires when the consumer stops (the token StartAsync got: the runner's stopping token) or the source is disposed:
-    // the one wait that cannot take a token of its own, the checkpoint read inside the assignment callback, observes it.
+    // Fires when the consumer stops (the token StartAsync got: the runner's stopping token) or the source is disposed: the
+    // waits inside rebalance callbacks, which cannot take a token of their own (the checkpoint read of an assignment, a
+    // revocation or assignment waiting for the unit in flight), observe it.
     private CancellationTokenSource? _stopping;
 
     public KafkaRecordSource(string topic, KafkaClientSettings settings, KafkaConnectivity connectivity, KafkaMetrics metrics, ILogger logger, TimeProvider? time = null)
@@ -254,6 +255,8 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
     /// <summary>The read-ahead thread: consumes in chunks until the source is disposed or a rebalance callback fails.</summary>
     private void ReadAhead(CancellationToken closing)
     {
+        // A dedicated thread (LongRunning): named for thread dumps and profiles.
+        Thread.CurrentThread.Name ??= "logpipe-kafka-read";
         var writer = _ready!.Writer;
         try
         {
@@ -275,6 +278,8 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
                 }
 
                 _connectivity.Contact();
+                // A full queue blocks here without polling: a service that takes nothing for max.poll.interval.ms (a long
+                // database outage) is taken out of the group by librdkafka and rejoins when it reads again.
                 var full = new ReadChunk(chunk, count);
                 if (!writer.TryWrite(full)) writer.WriteAsync(full, closing).AsTask().GetAwaiter().GetResult();
             }
