@@ -67,11 +67,32 @@ public sealed class ChildProcess : IDisposable
     /// <summary>stdout and stderr interleaved as they arrived.</summary>
     public string Output => Join(_all);
 
+    /// <summary>Whether this process ignores SIGINT (bit 1 of <c>SigIgn</c> in /proc/self/status), as a background job does.</summary>
+    private static readonly Lazy<bool> InterruptIgnored = new(() =>
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/status")) return false;
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var ignored)
+            && (ignored & (1UL << (SigInt - 1))) != 0;
+    });
+
     /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/>.</summary>
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, ChildProcessOptions? options = null)
     {
         options ??= new ChildProcessOptions();
-        var start = new ProcessStartInfo(fileName)
+        var program = fileName;
+        var programArguments = arguments.ToList();
+        if (InterruptIgnored.Value && File.Exists("/usr/bin/env"))
+        {
+            // A test run started in the background by a non-interactive shell (`cmd &`) ignores SIGINT, and an ignored
+            // signal stays ignored across exec: Interrupt() would never reach the child. env (coreutils 8.31+) restores
+            // the default and execs the program in place, so the child keeps env's process id.
+            programArguments.InsertRange(0, ["--default-signal=INT", fileName]);
+            program = "/usr/bin/env";
+        }
+
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -81,7 +102,7 @@ public sealed class ChildProcess : IDisposable
             StandardErrorEncoding = Encoding.UTF8,
         };
         if (options.WorkingDirectory is not null) start.WorkingDirectory = options.WorkingDirectory;
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var argument in programArguments) start.ArgumentList.Add(argument);
         if (options.RemoveEnvironment is { } remove)
         {
             foreach (var key in start.Environment.Keys.Where(remove).ToList()) start.Environment.Remove(key);
