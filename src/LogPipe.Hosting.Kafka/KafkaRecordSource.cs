@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
 using Confluent.Kafka;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Consumers;
@@ -30,7 +27,8 @@ namespace LogPipe.Hosting.Kafka;
 /// <para>Records queued before a revocation or rewind carry the partition's old generation and are dropped by the service
 /// (<see cref="IsCurrent"/>). <c>Consume</c> and the generation a record is tagged with happen under one lock, as does a
 /// rewind's new generation and its <c>Seek</c>, so no record read before a seek is tagged with the generation after it.</para>
-/// <para>Its parts: <see cref="OwnedPartitions"/> (which records are stale), <see cref="AssignmentCheckpointReader"/> (the
+/// <para>Its parts: <see cref="ReadAheadQueue"/> (the records handed over), <see cref="UnitWaits"/> (the waits for the unit
+/// in flight), <see cref="OwnedPartitions"/> (which records are stale), <see cref="AssignmentCheckpointReader"/> (the
 /// blocking checkpoint read in the assignment callback), <see cref="RetentionWatch"/> (records lost to retention) and
 /// <see cref="KafkaIncomingRecord"/> (a consumed record as the consumer service takes it).</para>
 /// </remarks>
@@ -54,20 +52,14 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
     private readonly object _consumeLock = new();
     private IConsumer<byte[]?, byte[]>? _consumer;
     private ICheckpointStore? _checkpoints;
-    private CommitOrderedCheckpoints? _unitOrder;
+    private UnitWaits? _unitWaits;
     private AssignmentCheckpointReader? _assignmentCheckpoints;
     private bool _positionsInGroup;
-    private long _maxPollIntervalMs = 300_000;
     private Offset _startWithoutCheckpoint = Offset.Beginning;
 
-    // The read-ahead: full chunks waiting for the service, emptied arrays coming back, the chunk being taken from.
-    private Channel<ReadChunk>? _ready;
-    private readonly ConcurrentQueue<IncomingRecord[]> _emptied = new();
-    private IncomingRecord[]? _taking;
-    private int _takingNext;
-    private int _takingCount;
+    // The read-ahead: its thread, and the records it hands over.
     private Task _readAhead = Task.CompletedTask;
-    private Exception? _readAheadFault;
+    private ReadAheadQueue? _queue;
 
     // Ends the read-ahead thread: cancelled when the source is disposed.
     private CancellationTokenSource? _closing;
@@ -97,7 +89,6 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
         _checkpoints = checkpoints;
-        _unitOrder = checkpoints as CommitOrderedCheckpoints;
         _assignmentCheckpoints = new AssignmentCheckpointReader(Stream, checkpoints, _time, _logger);
         _closing?.Dispose();
         _closing = new CancellationTokenSource();
@@ -106,7 +97,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
         _positionsInGroup = checkpoints.KeepsPositionsInTransport;
         var config = _settings.ConsumerConfig();
         _startWithoutCheckpoint = config.AutoOffsetReset == AutoOffsetReset.Latest ? Offset.End : Offset.Beginning;
-        _maxPollIntervalMs = config.MaxPollIntervalMs ?? 300_000;
+        _unitWaits = new UnitWaits(checkpoints as CommitOrderedCheckpoints, config.MaxPollIntervalMs ?? 300_000, Stream, _logger);
         var redactor = _settings.Redactor;
         _consumer = new ConsumerBuilder<byte[]?, byte[]>(config)
             .SetErrorHandler((_, e) =>
@@ -122,33 +113,19 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
             .Build();
         if (_logger.IsEnabled(LogLevel.Information)) KafkaLog.ClientCreated(_logger, "consumer of " + Stream, KafkaClientSettings.Describe(config));
         _consumer.Subscribe(Stream);
-        _ready = Channel.CreateBounded<ReadChunk>(new BoundedChannelOptions(ReadAheadChunks) { SingleReader = true, SingleWriter = true });
-        _readAheadFault = null;
+        var queue = _queue = new ReadAheadQueue(ChunkSize, ReadAheadChunks);
         var closing = _closing.Token;
-        _readAhead = Task.Factory.StartNew(() => ReadAhead(closing), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _readAhead = Task.Factory.StartNew(() => ReadAhead(queue, closing), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return Task.CompletedTask;
     }
 
     public bool TryRead([NotNullWhen(true)] out IncomingRecord? record)
     {
-        if (_takingNext < _takingCount || TakeNextChunk())
-        {
-            record = _taking![_takingNext];
-            _taking[_takingNext++] = null!;
-            return true;
-        }
-
         record = null;
-        return false;
+        return _queue is { } queue && queue.TryTake(out record);
     }
 
-    public ValueTask WaitToReadAsync(CancellationToken cancellationToken)
-    {
-        if (_takingNext < _takingCount || _ready is not { } ready) return ValueTask.CompletedTask;
-        var waiting = ready.Reader.WaitToReadAsync(cancellationToken);
-        // Completed with false once the read-ahead ended (it failed, or the source is closing): TryRead then says why.
-        return waiting.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(waiting.AsTask());
-    }
+    public ValueTask WaitToReadAsync(CancellationToken cancellationToken) => _queue?.WaitAsync(cancellationToken) ?? ValueTask.CompletedTask;
 
     public bool TryGetLogEnd(PartitionKey partition, out long endOffset)
     {
@@ -253,17 +230,17 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
     }
 
     /// <summary>The read-ahead thread: consumes in chunks until the source is disposed or a rebalance callback fails.</summary>
-    private void ReadAhead(CancellationToken closing)
+    private void ReadAhead(ReadAheadQueue queue, CancellationToken closing)
     {
         // A dedicated thread (LongRunning): named for thread dumps and profiles.
         Thread.CurrentThread.Name ??= "logpipe-kafka-read";
-        var writer = _ready!.Writer;
+        Exception? fault = null;
         try
         {
             while (!closing.IsCancellationRequested)
             {
-                PauseWhileUnitIsLong(closing);
-                var chunk = _emptied.TryDequeue(out var emptied) ? emptied : new IncomingRecord[ChunkSize];
+                _unitWaits!.PauseWhileUnitIsLong(closing);
+                var chunk = queue.RentChunk();
                 var count = 0;
                 lock (_consumeLock)
                 {
@@ -273,15 +250,14 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
 
                 if (count == 0)
                 {
-                    _emptied.Enqueue(chunk);
+                    queue.ReturnUnused(chunk);
                     continue;
                 }
 
                 _connectivity.Contact();
                 // A full queue blocks here without polling: a service that takes nothing for max.poll.interval.ms (a long
                 // database outage) is taken out of the group by librdkafka and rejoins when it reads again.
-                var full = new ReadChunk(chunk, count);
-                if (!writer.TryWrite(full)) writer.WriteAsync(full, closing).AsTask().GetAwaiter().GetResult();
+                queue.Publish(chunk, count, closing);
             }
         }
         catch (OperationCanceledException) when (closing.IsCancellationRequested)
@@ -292,53 +268,12 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
         {
             // From a rebalance callback: the consumer stopped while an assignment waited for its checkpoints, or the store
             // stayed down past AssignmentCheckpointReader.Patience. The service takes it from TryRead, after the records before it.
-            _readAheadFault = ex;
+            fault = ex;
         }
         finally
         {
-            writer.TryComplete();
+            queue.Complete(fault);
         }
-    }
-
-    /// <summary>
-    /// How long a unit of work may have been applying before this member stops waiting for it: half of
-    /// <c>max.poll.interval.ms</c>. librdkafka counts a poll as ongoing while a rebalance callback runs and while the
-    /// read-ahead polls, so a unit stuck in its save would otherwise keep this member in the group, holding its partitions,
-    /// forever; when the service's own thread polled between units, the stuck unit stopped the polls and
-    /// <c>max.poll.interval.ms</c> took the member out.
-    /// </summary>
-    private long UnitPatienceMs => _maxPollIntervalMs / 2;
-
-    /// <summary>Stops polling while a unit has been applying longer than <see cref="UnitPatienceMs"/>, until it ends.</summary>
-    private void PauseWhileUnitIsLong(CancellationToken closing)
-    {
-        if (_unitOrder?.Current is not { } unit || unit.Released.IsCompleted) return;
-        var applying = Environment.TickCount64 - unit.StartedAt;
-        if (applying <= UnitPatienceMs) return;
-        KafkaLog.ReadAheadPausedForLongUnit(_logger, Stream, applying, _maxPollIntervalMs);
-        unit.Released.WaitAsync(closing).GetAwaiter().GetResult();
-    }
-
-    /// <summary>Moves to the next chunk read ahead; throws what ended the read-ahead once every record before it was taken.</summary>
-    private bool TakeNextChunk()
-    {
-        if (_taking is { } done && _takingCount > 0)
-        {
-            _emptied.Enqueue(done);
-            _taking = null;
-            _takingNext = _takingCount = 0;
-        }
-
-        if (_ready is { } ready && ready.Reader.TryRead(out var chunk))
-        {
-            _taking = chunk.Records;
-            _takingNext = 0;
-            _takingCount = chunk.Count;
-            return true;
-        }
-
-        if (_readAheadFault is { } fault && _ready?.Reader.Completion.IsCompleted == true) ExceptionDispatchInfo.Throw(fault);
-        return false;
     }
 
     /// <summary>Takes one record from librdkafka; called under the consume lock on the read-ahead thread.</summary>
@@ -389,7 +324,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
         IReadOnlyDictionary<PartitionKey, Checkpoint> stored = new Dictionary<PartitionKey, Checkpoint>();
         if (!_positionsInGroup && keys.Count > 0)
         {
-            WaitForUnitBeforeAssigning(keys);
+            _unitWaits!.WaitBeforeAssigning(keys, _stopping!.Token);
             stored = _assignmentCheckpoints!.Read(keys, _stopping!.Token);
         }
 
@@ -411,31 +346,10 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
         return assigned;
     }
 
-    /// <summary>
-    /// The checkpoint read of newly assigned partitions waits for the unit in flight (it may have applied records of them
-    /// before they were revoked under it), but no longer than <see cref="UnitPatienceMs"/> from the unit's start: the
-    /// callback counts as polling, so a longer wait would keep a member whose unit is stuck in the group for good. A unit
-    /// that outlasts it ends the read-ahead with an error (event 2026): the member stops polling and leaves the group, and
-    /// the consumer service faults once the unit ends, rather than start the partitions where a late commit could make
-    /// their records apply twice.
-    /// </summary>
-    private void WaitForUnitBeforeAssigning(List<PartitionKey> keys)
-    {
-        if (_unitOrder?.Current is not { } unit || unit.Released.IsCompleted) return;
-        var applied = Environment.TickCount64 - unit.StartedAt;
-        if (applied < UnitPatienceMs && unit.Released.Wait(TimeSpan.FromMilliseconds(UnitPatienceMs - applied), _stopping!.Token)) return;
-        var names = string.Join(",", keys.Select(k => k.Partition));
-        applied = Environment.TickCount64 - unit.StartedAt;
-        KafkaLog.AssignedDuringLongUnit(_logger, Stream, names, applied, _maxPollIntervalMs);
-        throw new InvalidOperationException(
-            $"{Stream} partitions {names} were assigned while a unit of work had been applying for {applied} ms, more than half of "
-            + $"max.poll.interval.ms ({_maxPollIntervalMs} ms): this member stops reading so that the group moves its partitions on.");
-    }
-
     private void OnRevoked(List<TopicPartitionOffset> partitions, bool lost)
     {
         var numbers = partitions.ConvertAll(p => p.Partition.Value);
-        if (lost || _unitOrder is not { } unitOrder || _stopping is not { } stopping)
+        if (lost || _unitWaits is not { } unitWaits || _stopping is not { } stopping)
         {
             // A lost partition is gone already (another member may have it): nothing to wait for.
             _owned.Revoke(numbers);
@@ -445,14 +359,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
             // No new unit takes these partitions; the units taken before commit them (and their group offsets) first, as
             // if the revocation had come between units.
             _owned.BeginRevoking(numbers);
-            var names = string.Join(",", numbers);
-            var patience = TimeSpan.FromMilliseconds(UnitPatienceMs);
-            var waited = unitOrder.Revoke(
-                () => _owned.Revoke(numbers),
-                patience,
-                applied => KafkaLog.RevocationWaitsForUnit(_logger, Stream, names, (long)applied.TotalMilliseconds),
-                stopping.Token);
-            if (!waited) KafkaLog.RevokedDuringLongUnit(_logger, Stream, names, (long)(Environment.TickCount64 - unitOrder.Current.StartedAt));
+            unitWaits.Revoke(numbers, () => _owned.Revoke(numbers), stopping.Token);
         }
 
         foreach (var p in numbers) _retention.Forget(p);
