@@ -41,7 +41,30 @@ internal sealed class LogPipeProducer<TModel, TMessage> : IProducer<TModel>, IAs
         _sender = transports.Current.Sender;
     }
 
-    public async Task<RecordPosition> SendAsync(TModel model, CancellationToken cancellationToken = default)
+    public Task<RecordPosition> SendAsync(TModel model, CancellationToken cancellationToken = default)
+    {
+        if (Observed) return SendObservedAsync(model, cancellationToken);
+
+        // Nobody listens for the send span or the send metrics, so nothing is left to do once the record is handed over:
+        // the caller awaits the delivery's own completion. Profiled with concurrent callers, the async layer below (a state
+        // machine, a continuation and two clock reads per send) was a tenth of the producing threads' time.
+        try
+        {
+            ArgumentNullException.ThrowIfNull(model);
+            return _sender.SendAsync(_encoder.Encode(Serializer(), model, null), cancellationToken).AsTask();
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<RecordPosition>(ex);
+        }
+    }
+
+    /// <summary>Whether a send has a listener for its span or its metrics now.</summary>
+    private bool Observed =>
+        (_telemetry.TracingEnabled && LogPipeTelemetry.ActivitySource.HasListeners())
+        || (_telemetry.MetricsEnabled && (_telemetry.OperationDuration.Enabled || _telemetry.SentMessages.Enabled));
+
+    private async Task<RecordPosition> SendObservedAsync(TModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var activity = StartSend(1);
