@@ -63,7 +63,7 @@ internal sealed class BatchApplier
         var setRuns = new SetSaveRuns(services);
         try
         {
-            foreach (var (invoker, messages) in MessagesBySerializer(prepared))
+            foreach (var (invoker, messages) in MessagesBySerializer(prepared, unit.Count))
             {
                 await _prefetchDeadline.RunAsync((Invoker: invoker, Messages: messages, Services: services), static (s, ct) => PrefetchAsync(s.Invoker, s.Messages, s.Services, ct), cancellationToken).ConfigureAwait(false);
             }
@@ -129,15 +129,15 @@ internal sealed class BatchApplier
     /// The unit's messages per serializer, in the order each first appears, as GroupBy gave them: without copying every
     /// prepared record into groups (most units have one serializer).
     /// </summary>
-    private static List<(SerializerInvoker Invoker, List<object> Messages)> MessagesBySerializer(PreparedRecord[] prepared)
+    private static List<(SerializerInvoker Invoker, List<object> Messages)> MessagesBySerializer(PreparedRecord[] prepared, int count)
     {
         var groups = new List<(SerializerInvoker Invoker, List<object> Messages)>(1);
-        for (var i = 0; i < prepared.Length; i++)
+        for (var i = 0; i < count; i++)
         {
             if (prepared[i].Invoker is not { } invoker) continue;
             var g = 0;
             while (g < groups.Count && !ReferenceEquals(groups[g].Invoker, invoker)) g++;
-            if (g == groups.Count) groups.Add((invoker, new List<object>(prepared.Length - i)));
+            if (g == groups.Count) groups.Add((invoker, new List<object>(count - i)));
             groups[g].Messages.Add(prepared[i].Message!);
         }
 

@@ -200,11 +200,24 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                     var settling = inFlight;
                     inFlight = null;
                     // A failed commit puts this unit back first, then its own records in front of it.
-                    if (await _settler!.FinishAsync(settling, unit).ConfigureAwait(false) == 0) continue;
+                    if (await _settler!.FinishAsync(settling, unit).ConfigureAwait(false) == 0)
+                    {
+                        UnitPreparer.Return(prepared);
+                        continue;
+                    }
                 }
 
                 if (unit.Count == 0) continue;
-                var commit = await _unitApplier!.ApplyAsync(unit, prepared, epoch, background: overlap, cancellationToken).ConfigureAwait(false);
+                UnitCommit? commit;
+                try
+                {
+                    commit = await _unitApplier!.ApplyAsync(unit, prepared, epoch, background: overlap, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    UnitPreparer.Return(prepared);
+                }
+
                 if (overlap) inFlight = commit;
                 else if (commit is not null) await _settler!.FinishAsync(commit, null).ConfigureAwait(false);
             }
@@ -317,7 +330,16 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private async Task<int> ApplyAndCommitAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, long epoch, CancellationToken cancellationToken)
     {
         var prepared = await UnitPreparer.PrepareAsync(unit).ConfigureAwait(false);
-        var commit = await _unitApplier!.ApplyAsync(unit, prepared, epoch, background: false, cancellationToken).ConfigureAwait(false);
+        UnitCommit? commit;
+        try
+        {
+            commit = await _unitApplier!.ApplyAsync(unit, prepared, epoch, background: false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            UnitPreparer.Return(prepared);
+        }
+
         return commit is null ? 0 : await _settler!.FinishAsync(commit, null).ConfigureAwait(false);
     }
 

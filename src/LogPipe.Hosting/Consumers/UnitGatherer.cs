@@ -19,6 +19,7 @@ internal sealed class UnitGatherer
     private readonly ConsumerProgress _progress;
     private readonly TimeProvider _time;
     private int _rotation;
+    private int _lastCount;
 
     public UnitGatherer(List<ConsumerState> consumers, UnitOfWorkOptions options, MessageLag messageLag, ConsumerProgress progress, TimeProvider time)
     {
@@ -36,9 +37,11 @@ internal sealed class UnitGatherer
     public async Task<List<(ConsumerState Consumer, IncomingRecord Record)>> GatherAsync(bool wait, CancellationToken cancellationToken)
     {
         var consumers = _consumers;
-        var unit = new List<(ConsumerState Consumer, IncomingRecord Record)>();
-        if (consumers.Count == 0) return unit;
         var max = Math.Max(1, _options.MaxRecords);
+
+        // Sized like the last unit: a busy consumer's units are full, and growing the list to its size cost twice as much.
+        var unit = new List<(ConsumerState Consumer, IncomingRecord Record)>(Math.Min(_lastCount, max));
+        if (consumers.Count == 0) return unit;
         var started = _time.GetTimestamp();
         var budget = (_options.MaxDuration > TimeSpan.Zero ? _options.MaxDuration : TimeSpan.FromMilliseconds(1)) / 2.0;
         _rotation = (_rotation + 1) % consumers.Count;
@@ -85,9 +88,9 @@ internal sealed class UnitGatherer
                 }
             }
 
-            if (unit.Count >= max || (unit.Count > 0 && _time.GetElapsedTime(started) >= budget)) return unit;
+            if (unit.Count >= max || (unit.Count > 0 && _time.GetElapsedTime(started) >= budget)) return Gathered(unit);
             if (progressed) continue;
-            if (unit.Count > 0) return unit;
+            if (unit.Count > 0) return Gathered(unit);
             if (!wait)
             {
                 // Nothing is ready: the loop is alive and idle, which is progress for the health check.
@@ -98,6 +101,12 @@ internal sealed class UnitGatherer
             await WaitForAnyAsync(cancellationToken, nextDue).ConfigureAwait(false);
             _progress.Alive();
         }
+    }
+
+    private List<(ConsumerState Consumer, IncomingRecord Record)> Gathered(List<(ConsumerState Consumer, IncomingRecord Record)> unit)
+    {
+        _lastCount = unit.Count;
+        return unit;
     }
 
     /// <summary>Whether a record can be taken at <paramref name="now"/>.</summary>

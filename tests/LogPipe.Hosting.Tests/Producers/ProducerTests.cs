@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.TestSupport;
@@ -72,6 +73,37 @@ public sealed class ProducerTests
         withHole[1500] = null;
         await Assert.ThrowsAsync<ArgumentNullException>(() => producer.SendBatchAsync(withHole!));
         Assert.Equal(3000, broker.EndOffsets("people").Sum());
+    }
+
+    [Fact]
+    public async Task A_send_fails_through_its_task_whether_or_not_anyone_listens_and_is_counted_when_someone_does()
+    {
+        var broker = new InMemoryBroker();
+        broker.CreateTopic("people", 1);
+        await using var app = TestApp.Create(lp => lp.AddProducer<Person, PersonSerializerV1>("people"), broker: broker, entityFrameworkOffsets: false);
+        var producer = app.Services.GetRequiredService<IProducer<Person>>();
+        var meter = app.Services.GetRequiredService<LogPipeTelemetry>().Meter;
+
+        // Nobody listens (the send returns the delivery's own task): a model that cannot be sent fails the task, not the call.
+        var unobserved = producer.SendAsync(null!);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => unobserved);
+        Assert.Equal(0, (await producer.SendAsync(People.Joe())).Offset);
+
+        var sent = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "messaging.client.sent.messages") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref sent, value));
+        listener.Start();
+
+        // Someone listens: the same send is measured, and a failure still comes through the task.
+        var observed = producer.SendAsync(null!);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => observed);
+        Assert.Equal(1, (await producer.SendAsync(People.Joe())).Offset);
+        Assert.Equal(1, Interlocked.Read(ref sent));
+        Assert.Equal(2, broker.EndOffsets("people").Sum());
     }
 
     [Fact]
