@@ -208,16 +208,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 }
 
                 if (unit.Count == 0) continue;
-                UnitCommit? commit;
-                try
-                {
-                    commit = await _unitApplier!.ApplyAsync(unit, prepared, epoch, background: overlap, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    UnitPreparer.Return(prepared);
-                }
-
+                var commit = await ApplyPreparedAsync(unit, prepared, epoch, background: overlap, cancellationToken).ConfigureAwait(false);
                 if (overlap) inFlight = commit;
                 else if (commit is not null) await _settler!.FinishAsync(commit, null).ConfigureAwait(false);
             }
@@ -330,17 +321,21 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
     private async Task<int> ApplyAndCommitAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, long epoch, CancellationToken cancellationToken)
     {
         var prepared = await UnitPreparer.PrepareAsync(unit).ConfigureAwait(false);
-        UnitCommit? commit;
+        var commit = await ApplyPreparedAsync(unit, prepared, epoch, background: false, cancellationToken).ConfigureAwait(false);
+        return commit is null ? 0 : await _settler!.FinishAsync(commit, null).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies a prepared unit and gives its pooled array back: nothing reads it once the unit is applied.</summary>
+    private async Task<UnitCommit?> ApplyPreparedAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, long epoch, bool background, CancellationToken cancellationToken)
+    {
         try
         {
-            commit = await _unitApplier!.ApplyAsync(unit, prepared, epoch, background: false, cancellationToken).ConfigureAwait(false);
+            return await _unitApplier!.ApplyAsync(unit, prepared, epoch, background, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             UnitPreparer.Return(prepared);
         }
-
-        return commit is null ? 0 : await _settler!.FinishAsync(commit, null).ConfigureAwait(false);
     }
 
     private SaveDeadline DeadlineFor(FailureOptions failures) => new(failures.SaveTimeout > TimeSpan.Zero ? failures.SaveTimeout : TimeSpan.FromMilliseconds(1), _time);
