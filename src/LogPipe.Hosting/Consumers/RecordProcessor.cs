@@ -12,6 +12,7 @@ internal sealed class RecordProcessor
 {
     private readonly EnvelopeReader _reader;
     private readonly Dictionary<string, Dictionary<int, SerializerInvoker>> _invokers;
+    private readonly Func<string, int, MessageBodyDecoder?> _decoderFor;
 
     public RecordProcessor(ConsumerDefinition definition, WireCodec codec)
     {
@@ -21,11 +22,27 @@ internal sealed class RecordProcessor
             t => t.Key,
             t => t.Value.ToDictionary(v => v.Key, v => SerializerInvoker.Create(v.Value, codec.PayloadOptions)),
             StringComparer.Ordinal);
+        _decoderFor = DecoderFor;
     }
 
     public ConsumerDefinition Definition { get; }
 
-    public PreparedRecord Prepare(IncomingRecord record)
+    /// <summary>
+    /// The usual record in one pass (<see cref="EnvelopeReader.TryReadDecoding"/>); anything unusual, and every error,
+    /// on <see cref="PrepareChecking"/>, which it always agrees with.
+    /// </summary>
+    public PreparedRecord Prepare(IncomingRecord record) => TryPrepareInOnePass(record, out var prepared) ? prepared : PrepareChecking(record);
+
+    /// <summary>The one-pass path alone: <see langword="false"/> for every record it leaves to <see cref="PrepareChecking"/>.</summary>
+    internal bool TryPrepareInOnePass(IncomingRecord record, out PreparedRecord prepared)
+    {
+        var read = _reader.TryReadDecoding(record.Value, _decoderFor, out var envelope, out var decoder, out var message);
+        prepared = read ? new PreparedRecord(null, envelope, (SerializerInvoker)decoder!, message) : default;
+        return read;
+    }
+
+    /// <summary>Decodes the envelope, then checks it step by step and deserializes the message: names what is wrong.</summary>
+    internal PreparedRecord PrepareChecking(IncomingRecord record)
     {
         Envelope envelope;
         try
@@ -82,6 +99,10 @@ internal sealed class RecordProcessor
                 ex));
         }
     }
+
+    /// <summary>The invoker of a type and version this consumer applies, or <see langword="null"/> (ignored, unknown: the checking path says which).</summary>
+    private SerializerInvoker? DecoderFor(string type, int version) =>
+        !Definition.IgnoredTypes.Contains(type) && _invokers.TryGetValue(type, out var versions) && versions.TryGetValue(version, out var invoker) ? invoker : null;
 
     public static Task<RecordOutcome> ApplyAsync(PreparedRecord prepared, IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using FluentValidation;
 using LogPipe.Hosting.Formats;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LogPipe.Hosting.Consumers;
 
 /// <summary>Applies messages through one serializer: deserialize, then lookup → validate → save. Typed once at startup.</summary>
-internal abstract class SerializerInvoker
+internal abstract class SerializerInvoker : MessageBodyDecoder
 {
     protected SerializerInvoker(SerializerDescriptor descriptor)
     {
@@ -55,9 +56,14 @@ internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
     where TMessage : class
 {
     private readonly JsonTypeInfo<TMessage> _typeInfo;
+    private readonly JsonConverter<TMessage> _converter;
 
     public SerializerInvoker(SerializerDescriptor descriptor, JsonSerializerOptions payloadOptions)
-        : base(descriptor) => _typeInfo = (JsonTypeInfo<TMessage>)payloadOptions.GetTypeInfo(typeof(TMessage));
+        : base(descriptor)
+    {
+        _typeInfo = (JsonTypeInfo<TMessage>)payloadOptions.GetTypeInfo(typeof(TMessage));
+        _converter = (JsonConverter<TMessage>)_typeInfo.Converter;
+    }
 
     public override object Deserialize(Envelope envelope)
     {
@@ -76,6 +82,10 @@ internal sealed class SerializerInvoker<TMessage> : SerializerInvoker
                 ex);
         }
     }
+
+    // The type's converter, called directly: JsonSerializer.Deserialize(ref reader) would first skip the whole value to
+    // scope a reader to it, reading the message twice all the same.
+    public override object? Decode(ref Utf8JsonReader reader) => _converter.Read(ref reader, typeof(TMessage), _typeInfo.Options);
 
     public override bool BatchSaves(IServiceProvider services) => Serializer(services) is { } serializer && (serializer.BatchSaves || serializer is IBatchMessageSerializer<TMessage>);
 

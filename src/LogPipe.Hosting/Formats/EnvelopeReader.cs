@@ -47,6 +47,30 @@ internal sealed class EnvelopeReader
         }
     }
 
+    /// <summary>
+    /// Reads a <c>json:</c> record and its message in one pass when nothing about it is unusual (see
+    /// <see cref="JsonEnvelopeParser.TryParseDecoding"/>); otherwise returns <see langword="false"/>, and
+    /// <see cref="Read"/> with the checks after it decides what the record is.
+    /// </summary>
+    /// <param name="value">The record value.</param>
+    /// <param name="decoderFor">The decoder for a type and version, or <see langword="null"/> when the record must take the checking path.</param>
+    /// <param name="envelope">The envelope, as <see cref="Read"/> would return it.</param>
+    /// <param name="decoder">The decoder that read the message.</param>
+    /// <param name="message">The message.</param>
+    /// <returns>Whether the record was read on the one-pass path.</returns>
+    public bool TryReadDecoding(ReadOnlyMemory<byte> value, Func<string, int, MessageBodyDecoder?> decoderFor, out Envelope envelope, out MessageBodyDecoder? decoder, out object? message)
+    {
+        if (value.Length > _limits.MaxRecordBytes || !value.Span.StartsWith("json:"u8))
+        {
+            envelope = default;
+            decoder = null;
+            message = null;
+            return false;
+        }
+
+        return JsonEnvelopeParser.TryParseDecoding(value[5..], _limits, decoderFor, out envelope, out decoder, out message);
+    }
+
     /// <summary>The message error for a failure the parsers did not expect.</summary>
     /// <param name="exception">What the decoder threw.</param>
     /// <returns>An <see cref="MessageErrorKind.Undecodable"/> error naming the exception.</returns>

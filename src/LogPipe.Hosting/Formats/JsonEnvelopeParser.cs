@@ -79,6 +79,140 @@ internal static class JsonEnvelopeParser
         return fields.ToEnvelope(WireFormat.Json);
     }
 
+    /// <summary>
+    /// The one-pass path for the usual record: reads the envelope and, on reaching its message, deserializes it from the
+    /// same reader, so the message's bytes are tokenized once rather than twice (once to find where the message ends,
+    /// once to deserialize it). It takes only what is plainly fine: a body no longer than the longest string allowed (so
+    /// no string in it can be too long), nested less deeply than both the limit and the payload's own depth,
+    /// <c>type</c> and <c>version</c> before <c>message</c>, no escaped or repeated envelope keys, and a type and
+    /// version <paramref name="decoderFor"/> has a decoder for. For anything else, and whenever anything throws, it
+    /// returns <see langword="false"/> and the caller takes <see cref="Parse"/> and the checks after it, which name the
+    /// problem: this path never accepts a record they refuse, and never words an error.
+    /// </summary>
+    /// <param name="body">The bytes after <c>json:</c>.</param>
+    /// <param name="limits">The limits in force.</param>
+    /// <param name="decoderFor">The decoder for a type and version, or <see langword="null"/> when the record must take the checking path.</param>
+    /// <param name="envelope">The envelope, as <see cref="Parse"/> would return it.</param>
+    /// <param name="decoder">The decoder <paramref name="decoderFor"/> gave.</param>
+    /// <param name="message">The message it decoded, never <see langword="null"/> when this returns <see langword="true"/>.</param>
+    /// <returns>Whether the record was read on this path.</returns>
+    public static bool TryParseDecoding(
+        ReadOnlyMemory<byte> body,
+        EnvelopeLimits limits,
+        Func<string, int, MessageBodyDecoder?> decoderFor,
+        out Envelope envelope,
+        out MessageBodyDecoder? decoder,
+        out object? message)
+    {
+        envelope = default;
+        decoder = null;
+        message = null;
+        ReadOnlySpan<byte> json = body.Span;
+        if (json.Length > limits.MaxStringLength || !System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return false;
+        }
+
+        try
+        {
+            // One level stricter than the limit check and than the payload's depth, relative to the message: a record
+            // at either boundary takes the checking path.
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = Math.Min(limits.MaxDepth - 1, PayloadJson.DefaultMaxDepth) });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            string? type = null, producer = null;
+            int? version = null;
+            bool producerSeen = false;
+            ReadOnlyMemory<byte>? messageJson = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueIsEscaped)
+                {
+                    return false;
+                }
+
+                if (reader.ValueSpan.SequenceEqual("type"u8))
+                {
+                    if (type is not null || !reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
+                    {
+                        return false;
+                    }
+
+                    type = RecentStrings.Get(reader.ValueSpan);
+                }
+                else if (reader.ValueSpan.SequenceEqual("version"u8))
+                {
+                    if (version is not null || !reader.Read() || reader.TokenType != JsonTokenType.Number
+                        || reader.ValueSpan.IndexOfAny((byte)'.', (byte)'e', (byte)'E') >= 0 || !reader.TryGetInt32(out int number))
+                    {
+                        return false;
+                    }
+
+                    version = number;
+                }
+                else if (reader.ValueSpan.SequenceEqual("message"u8))
+                {
+                    if (messageJson is not null || type is null || version is null || !reader.Read() || reader.TokenType != JsonTokenType.StartObject
+                        || decoderFor(type, version.Value) is not { } found)
+                    {
+                        return false;
+                    }
+
+                    int start = (int)reader.TokenStartIndex;
+                    message = found.Decode(ref reader);
+                    if (message is null || reader.TokenType != JsonTokenType.EndObject)
+                    {
+                        return false;
+                    }
+
+                    decoder = found;
+                    messageJson = body[start..(int)reader.BytesConsumed];
+                }
+                else if (reader.ValueSpan.SequenceEqual("producer"u8))
+                {
+                    if (producerSeen || !reader.Read())
+                    {
+                        return false;
+                    }
+
+                    producerSeen = true;
+                    if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+                    {
+                        producer = RecentStrings.Get(reader.ValueSpan);
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return false;
+                    }
+                }
+                else if (!reader.Read() || !reader.TrySkip())
+                {
+                    return false;
+                }
+            }
+
+            // As in Parse: anything but whitespace after the envelope makes this Read throw.
+            reader.Read();
+            if (messageJson is not { } messageBytes)
+            {
+                return false;
+            }
+
+            envelope = new Envelope(WireFormat.Json, type!, version!.Value, messageBytes, producer);
+            return true;
+        }
+        catch (Exception)
+        {
+            // Broken JSON, a message that does not fit its class, too deep a nesting: the checking path says which.
+            message = null;
+            decoder = null;
+            return false;
+        }
+    }
+
     /// <summary>Reads an envelope string; <paramref name="lenient"/> keeps lone surrogates as U+FFFD instead of refusing them.</summary>
     private static string? ReadString(ref Utf8JsonReader reader, EnvelopeLimits limits, string key, bool allowNull, bool lenient)
     {

@@ -12,7 +12,8 @@ namespace LogPipe.Hosting.Tests.Fuzzing;
 /// Puts one record value through <see cref="EnvelopeReader"/> and through a consumer's <see cref="RecordProcessor.Prepare"/>
 /// with the real person serializers (V1, V2), a meter serializer whose message constructor throws, and an ignored type,
 /// and checks what must hold for any bytes: the reader returns or throws only <see cref="InvalidMessageException"/>
-/// (never for a reason it did not expect), Prepare returns an outcome, and the two agree. Counts the outcomes.
+/// (never for a reason it did not expect), Prepare returns an outcome, the two agree, and Prepare's one-pass path gives
+/// exactly what its checking path gives. Counts the outcomes, and the records the one-pass path took.
 /// </summary>
 internal sealed class DecoderHarness
 {
@@ -71,7 +72,16 @@ internal sealed class DecoderHarness
             Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
         }
 
-        var prepared = _processor.Prepare(new IncomingRecord(new PartitionKey("kafka", "people", "0"), 0, null, value, DateTimeOffset.UnixEpoch));
+        var record = new IncomingRecord(new PartitionKey("kafka", "people", "0"), 0, null, value, DateTimeOffset.UnixEpoch);
+        var prepared = _processor.Prepare(record);
+        var checking = _processor.PrepareChecking(record);
+        AssertSame(checking, prepared);
+        if (_processor.TryPrepareInOnePass(record, out var onePass))
+        {
+            AssertSame(checking, onePass);
+            OnePass.AddOrUpdate(onePass.Envelope.Type, 1, (_, n) => n + 1);
+        }
+
         if (readError is not null)
         {
             Assert.Equal(readError.Kind, prepared.Error?.Error);
@@ -97,6 +107,34 @@ internal sealed class DecoderHarness
         return prepared;
     }
 
-    /// <summary>The outcome counts as one line, most frequent first.</summary>
-    public string Describe() => string.Join(", ", Outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}"));
+    /// <summary>Checks one record value as <see cref="Check"/> does; returns whether Prepare's one-pass path took it.</summary>
+    public bool TakesOnePass(byte[] value)
+    {
+        var before = OnePass.Values.Sum();
+        Check(value);
+        return OnePass.Values.Sum() > before;
+    }
+
+    /// <summary>What Prepare gives (by either path) must be exactly what the checking path gives, error for error.</summary>
+    private static void AssertSame(PreparedRecord checking, PreparedRecord prepared)
+    {
+        Assert.Equal(checking.Error?.Error, prepared.Error?.Error);
+        Assert.Equal(checking.Error?.ErrorMessage, prepared.Error?.ErrorMessage);
+        Assert.Equal(checking.Error?.MessageType, prepared.Error?.MessageType);
+        Assert.Equal(checking.Error?.Version, prepared.Error?.Version);
+        Assert.Equal(checking.Envelope.Format, prepared.Envelope.Format);
+        Assert.Equal(checking.Envelope.Type, prepared.Envelope.Type);
+        Assert.Equal(checking.Envelope.Version, prepared.Envelope.Version);
+        Assert.Equal(checking.Envelope.Producer, prepared.Envelope.Producer);
+        Assert.True(checking.Envelope.MessageJson.Span.SequenceEqual(prepared.Envelope.MessageJson.Span), "the message bytes differ");
+        Assert.Same(checking.Invoker, prepared.Invoker);
+        Assert.Equal(checking.Message, prepared.Message);
+    }
+
+    /// <summary>Records the one-pass path took, by message type.</summary>
+    public ConcurrentDictionary<string, long> OnePass { get; } = new();
+
+    /// <summary>The outcome counts as one line, most frequent first, and how many records took the one-pass path.</summary>
+    public string Describe() =>
+        string.Join(", ", Outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}")) + $"; in one pass: {OnePass.Values.Sum()}";
 }
