@@ -41,6 +41,12 @@ internal static partial class KafkaLog
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Committing offsets of {Topic} to the group failed ({Reason}); they are committed with the next unit of work")]
     public static partial void GroupCommitFailed(ILogger logger, string topic, string reason);
 
+    [LoggerMessage(EventId = 2027, Level = LogLevel.Information, Message = "Committed the offsets of {Topic} partitions {Partitions} to the group before handing them over, after {Attempts} attempts (the unit's own group commit had failed)")]
+    public static partial void OwedGroupCommitMade(ILogger logger, string topic, string partitions, int attempts);
+
+    [LoggerMessage(EventId = 2028, Level = LogLevel.Warning, Message = "Committing the offsets of {Topic} partitions {Partitions} to the group before handing them over failed ({Reason}); the member that takes them applies their last committed unit's records again")]
+    public static partial void OwedGroupCommitFailed(ILogger logger, string topic, string partitions, string reason);
+
     [LoggerMessage(EventId = 2023, Level = LogLevel.Warning, Message = "{Topic} partitions {Partitions} are revoked while a unit of work has been applying them for {AppliedMs} ms; they are handed over without waiting for it, and its checkpoint writes for them will be fenced")]
     public static partial void RevokedDuringLongUnit(ILogger logger, string topic, string partitions, long appliedMs);
 

@@ -48,9 +48,11 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly OwnedPartitions _owned = new();
+    private readonly OwedGroupCommits _owedCommits;
     private readonly RetentionWatch _retention;
     private readonly object _consumeLock = new();
     private IConsumer<byte[]?, byte[]>? _consumer;
+
     private ICheckpointStore? _checkpoints;
     private UnitWaits? _unitWaits;
     private AssignmentCheckpointReader? _assignmentCheckpoints;
@@ -78,6 +80,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
         Stream = topic;
         _settings = settings;
         _logger = logger;
+        _owedCommits = new OwedGroupCommits(topic, settings.Redactor, logger);
         _time = time ?? TimeProvider.System;
         _retention = new RetentionWatch(topic, metrics, logger);
         _logStart = LogStart;
@@ -187,10 +190,13 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
         try
         {
             if (offsets.Count > 0) _consumer.Commit(offsets);
+            _owedCommits.Made(offsets);
         }
         catch (KafkaException ex)
         {
-            // At-least-once: a lost group commit means these records are applied again after a rebalance or restart.
+            // A revocation of these partitions makes the commit again before handing them over; otherwise the next unit's
+            // commit carries them, and a crash before it means these records are applied again.
+            _owedCommits.Failed(offsets);
             KafkaLog.GroupCommitFailed(_logger, Stream, _settings.Redactor.Redact(ex.Error.Reason));
         }
 
@@ -360,7 +366,10 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
             // if the revocation had come between units.
             _owned.BeginRevoking(numbers);
             unitWaits.Revoke(numbers, () => _owned.Revoke(numbers), stopping.Token);
+            if (_consumer is { } consumer) _owedCommits.MakeBeforeHandover(consumer, numbers, stopping.Token);
         }
+
+        _owedCommits.Forget(numbers);
 
         foreach (var p in numbers) _retention.Forget(p);
         if (_logger.IsEnabled(LogLevel.Information))

@@ -101,6 +101,12 @@ public static class LogEvents
     /// <summary>KafkaLog.AssignedDuringLongUnit.</summary>
     public const int AssignedDuringLongUnit = 2026;
 
+    /// <summary>KafkaLog.OwedGroupCommitMade.</summary>
+    public const int OwedGroupCommitMade = 2027;
+
+    /// <summary>KafkaLog.OwedGroupCommitFailed.</summary>
+    public const int OwedGroupCommitFailed = 2028;
+
     /// <summary>KafkaLog.CheckpointReadFailed.</summary>
     public const int CheckpointReadFailed = 2014;
 

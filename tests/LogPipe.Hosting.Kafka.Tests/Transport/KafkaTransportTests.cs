@@ -40,6 +40,18 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         return db;
     }
 
+    /// <summary>
+    /// For tests where a member's unit must commit while its revocation waits: the development broker ends a rebalance
+    /// round session.timeout.ms - 1000 after it began and drops a member that has not rejoined by then (a real broker
+    /// waits up to max.poll.interval.ms). With the tests' 2 s sessions, a unit that took over a second to commit on a
+    /// loaded machine got its member dropped ("Unknown member") and its partitions, all of them, started over elsewhere.
+    /// </summary>
+    private static readonly Dictionary<string, string?> SlowRebalances = new()
+    {
+        ["LogPipe:Kafka:Consumer:session.timeout.ms"] = "6000",
+        ["LogPipe:Kafka:Consumer:heartbeat.interval.ms"] = "1000",
+    };
+
     private async Task<KafkaApp> AppAsync(TemporaryDatabase db, IDictionary<string, string?>? settings = null, Probe? probe = null, bool start = true, bool groupOffsets = false)
     {
         var app = KafkaApp.Create(_cluster.BootstrapServers, _topic, _group, db, settings, probe, groupOffsets);
@@ -199,12 +211,12 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         var db = await DatabaseAsync("sqlite");
         using var stuck = new SemaphoreSlim(0);
         var slowProbe = new Probe { SaveGate = stuck };
-        var a = await AppAsync(db, probe: slowProbe, groupOffsets: true);
+        var a = await AppAsync(db, SlowRebalances, slowProbe, groupOffsets: true);
         var people = People.Many(300);
         await SendAsync(a, people);
         await slowProbe.GateReached.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        var b = await AppAsync(db, groupOffsets: true);
+        var b = await AppAsync(db, SlowRebalances, groupOffsets: true);
         await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id == LogEvents.RevocationWaitsForUnit), TimeSpan.FromSeconds(60), "A's revocation waits for its unit");
         Assert.DoesNotContain(a.Logs.Entries, e => e.EventId.Id == LogEvents.PartitionsRevoked);
 
@@ -216,10 +228,52 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         await SendAsync(b, more);
         await Eventually.TrueAsync(async () => await a.PeopleCountAsync() >= 600, TimeSpan.FromSeconds(90), "everything replicated");
         var stored = await a.PeopleAsync();
+        var twice = stored.Where(p => p.Applied != 1).ToList();
+        if (twice.Count > 0)
+        {
+            // Seen once in a CI run and about one run in four next to two CPU hogs, not alone: what each member did.
+            foreach (var (name, app) in new[] { ("A", a), ("B", b) })
+            {
+                foreach (var e in app.Logs.Entries) output.WriteLine($"{name} [{e.EventId.Id}] {e.Message} {e.Exception?.GetType().Name} {e.Exception?.Message}");
+            }
+        }
+
         Assert.Equal(people.Concat(more).Select(p => p.Uuid).Order(), stored.Select(p => p.Uuid).Order());
-        Assert.All(stored, p => Assert.Equal(1, p.Applied));
+        Assert.True(twice.Count == 0, $"{twice.Count} people applied more than once, first {string.Join(", ", twice.Take(5).Select(p => p.FirstName))}");
         Assert.True(b.Probe.SaveCount<PersonSerializerV2>() > 0, "B applied records of the partitions it was given");
         Assert.DoesNotContain(a.Logs.Entries, e => e.EventId.Id == LogEvents.RevokedDuringLongUnit);
+    }
+
+    [Fact]
+    public async Task A_group_commit_refused_during_a_revocation_is_made_before_the_partitions_are_handed_over()
+    {
+        // What the test above met about one run in four next to two CPU hogs: A's unit commits while its revocation waits,
+        // and the broker refuses the unit's group commit because a rebalance is in progress. Left to "the next unit",
+        // which never comes for partitions being handed over, B started them where the group's last commit left them.
+        var db = await DatabaseAsync("sqlite");
+        using var stuck = new SemaphoreSlim(0);
+        var slowProbe = new Probe { SaveGate = stuck };
+        var a = await AppAsync(db, SlowRebalances, slowProbe, groupOffsets: true);
+        var people = People.Many(300);
+        await SendAsync(a, people);
+        await slowProbe.GateReached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var b = await AppAsync(db, SlowRebalances, groupOffsets: true);
+        await Eventually.TrueAsync(() => a.Logs.Entries.Any(e => e.EventId.Id == LogEvents.RevocationWaitsForUnit), TimeSpan.FromSeconds(60), "A's revocation waits for its unit");
+
+        _cluster.Cluster.FailNextRequests(8 /* OffsetCommit */, ErrorCode.RebalanceInProgress);
+        slowProbe.SaveGate = null;
+        stuck.Release(1000);
+        await Eventually.TrueAsync(() => b.Logs.Entries.Any(e => e.EventId.Id == LogEvents.PartitionsAssigned), TimeSpan.FromSeconds(60), "B was assigned partitions");
+        var more = People.Many(300);
+        await SendAsync(b, more);
+        await Eventually.TrueAsync(async () => await a.PeopleCountAsync() >= 600, TimeSpan.FromSeconds(90), "everything replicated");
+
+        var stored = await a.PeopleAsync();
+        Assert.Equal(people.Concat(more).Select(p => p.Uuid).Order(), stored.Select(p => p.Uuid).Order());
+        var twice = stored.Where(p => p.Applied != 1).ToList();
+        Assert.True(twice.Count == 0, $"{twice.Count} people applied more than once, first {string.Join(", ", twice.Take(5).Select(p => p.FirstName))}");
+        Assert.Contains(a.Logs.Entries, e => e.EventId.Id == LogEvents.GroupCommitFailed);
+        Assert.Contains(a.Logs.Entries, e => e.EventId.Id == LogEvents.OwedGroupCommitMade);
     }
 
     [Fact]
