@@ -272,8 +272,10 @@ public sealed class KafkaTransportTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(people.Concat(more).Select(p => p.Uuid).Order(), stored.Select(p => p.Uuid).Order());
         var twice = stored.Where(p => p.Applied != 1).ToList();
         Assert.True(twice.Count == 0, $"{twice.Count} people applied more than once, first {string.Join(", ", twice.Take(5).Select(p => p.FirstName))}");
+        // The refusal hit A's unit. Whether that unit held records of the partitions being handed over depends on how the
+        // read-ahead filled it; when it did, the revocation made the owed commit (event 2027), and without it those
+        // records were applied twice (101 and 153 people in two runs).
         Assert.Contains(a.Logs.Entries, e => e.EventId.Id == LogEvents.GroupCommitFailed);
-        Assert.Contains(a.Logs.Entries, e => e.EventId.Id == LogEvents.OwedGroupCommitMade);
     }
 
     [Fact]
