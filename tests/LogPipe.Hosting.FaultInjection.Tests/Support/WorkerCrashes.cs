@@ -45,12 +45,16 @@ public sealed class WorkerCrashes(ScenarioDatabase database, Random random, ITes
         ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(startWorker);
         var batches = people.Chunk((people.Count + kills) / (kills + 1)).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var kill = 0; kill < kills; kill++)
         {
+            var began = clock.Elapsed;
             await send(batches.ElementAtOrDefault(kill) ?? [], kill * batches[0].Length);
+            var sent = clock.Elapsed;
             using var worker = await startWorker();
+            var started = clock.Elapsed;
             await KillAsync(worker);
-            output.WriteLine($"kill {kill + 1}: {await database.PeopleCountAsync()} people stored");
+            output.WriteLine($"kill {kill + 1}: {await database.PeopleCountAsync()} people stored; sent in {(sent - began).TotalSeconds:0.0} s, started in {(started - sent).TotalSeconds:0.0} s, killed {(clock.Elapsed - started).TotalSeconds:0.0} s later");
         }
 
         foreach (var batch in batches.Skip(kills)) await send(batch, people.IndexOf(batch[0]));
