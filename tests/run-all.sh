@@ -125,7 +125,7 @@ if [ "$build" -eq 1 ]; then
   # after the build, so nothing outlives the run.
   dotnet build LogPipe.Hosting.sln -p:UseSharedCompilation=true > "$results/build.log" 2>&1
   build_status=$?
-  dotnet build-server shutdown --vbcscompiler > /dev/null 2>  dotnet build-server shutdown > /dev/null 2>&11
+  dotnet build-server shutdown --vbcscompiler > /dev/null 2>&1
   if [ "$build_status" -ne 0 ]; then
     grep -E ': error ' "$results/build.log" | sort -u | head -n 20 >&2
     echo "run-all: the build failed (all of it in $results/build.log)" >&2
