@@ -1,3 +1,4 @@
-// One scenario at a time: each one injects faults (a stopped PostgreSQL server, brokers down, a saturated CPU) that
-// would leak into a scenario running beside it, and timings on 2 cores mean something only without neighbours.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Two scenarios at a time, in the collections of Support/ScenarioCollections.cs: the Kafka ones beside the Kinesis and
+// outbox ones. A scenario that stops the shared PostgreSQL server or compares timings within its run is in the collection
+// that runs alone, after the others.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass, MaxParallelThreads = 2)]

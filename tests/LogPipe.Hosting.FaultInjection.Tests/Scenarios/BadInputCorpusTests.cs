@@ -13,6 +13,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// Every good record is applied once, every bad one is dead-lettered with its reason, and the consumer never stops.
 /// <c>LOGPIPE_FAULTS_CORPUS_ROUNDS</c> repeats the corpus (CI 1, full 20).
 /// </summary>
+[Collection(ScenarioCollections.Kafka)]
 public sealed class BadInputCorpusTests(ITestOutputHelper output)
 {
     private const int Partitions = 3;

@@ -11,6 +11,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// loudly (a <c>KafkaSendException</c>, counted and re-sent); nothing is lost and no record is applied twice.
 /// CI: 3,000 records and 5 s outages; full: 30,000 records and 15 s outages.
 /// </summary>
+[Collection(ScenarioCollections.Kafka)]
 public sealed class BrokerOutageTests(ITestOutputHelper output)
 {
     private const int Partitions = 6;

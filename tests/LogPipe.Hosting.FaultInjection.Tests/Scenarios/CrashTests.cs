@@ -11,6 +11,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// 5,000 records; <c>LOGPIPE_FAULTS_SCALE=full</c>: 20 kills over 100,000. <c>LOGPIPE_FAULTS_CRASH_DATABASE=postgres</c>
 /// runs it on PostgreSQL instead of a SQLite file.
 /// </summary>
+[Collection(ScenarioCollections.Kafka)]
 public sealed class CrashTests(ITestOutputHelper output)
 {
     private const int Partitions = 8;

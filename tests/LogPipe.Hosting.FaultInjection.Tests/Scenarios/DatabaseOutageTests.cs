@@ -10,6 +10,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// later. The consumer abandons its unit, waits, and resumes without counting the failures against any record: nothing
 /// lost, nothing applied twice, nothing dead-lettered. CI: 5,000 records and a 5 s outage; full: 50,000 and 20 s.
 /// </summary>
+[Collection(ScenarioCollections.Alone)]
 public sealed class DatabaseOutageTests(ITestOutputHelper output)
 {
     private const int Partitions = 6;

@@ -19,6 +19,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// <c>LOGPIPE_FAULTS_FUZZ_RECORDS</c> sets the count (CI 5,000 per database, full 50,000); <c>LOGPIPE_FAULTS_SEED</c>
 /// repeats a run.
 /// </summary>
+[Collection(ScenarioCollections.Kafka)]
 public sealed class FuzzedRecordsTests(ITestOutputHelper output)
 {
     private const int Partitions = 3;

@@ -12,6 +12,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// consumer's iterators. CI: 3 kills over 3,000 records; <c>LOGPIPE_FAULTS_SCALE=full</c>: 20 kills over 100,000.
 /// <c>LOGPIPE_FAULTS_KINESIS_CRASH_DATABASE=postgres</c> runs it on PostgreSQL instead of a SQLite file.
 /// </summary>
+[Collection(ScenarioCollections.KinesisAndOutbox)]
 public sealed class KinesisCrashTests(ITestOutputHelper output)
 {
     private const int Shards = 4;

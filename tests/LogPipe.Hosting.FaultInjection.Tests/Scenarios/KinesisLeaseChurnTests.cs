@@ -13,6 +13,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// included — is measured from the workers' journals. CI: 3 kills and 2 leaves over 2,000 records;
 /// <c>LOGPIPE_FAULTS_SCALE=full</c>: 20 kills and 6 leaves over 100,000.
 /// </summary>
+[Collection(ScenarioCollections.KinesisAndOutbox)]
 public sealed class KinesisLeaseChurnTests(ITestOutputHelper output)
 {
     private const int Shards = 8;

@@ -15,6 +15,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// CI: 5 s calm and 5 s outage at 40 transactions/s; full: 30 s each. <c>LOGPIPE_FAULTS_OUTBOX_OUTAGE_DATABASE=postgres</c>
 /// runs it on PostgreSQL.
 /// </summary>
+[Collection(ScenarioCollections.Alone)]
 public sealed class OutboxBrokerOutageTests(ITestOutputHelper output)
 {
     private const int Partitions = 6;

@@ -13,6 +13,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// by the per-person version counter on the log: every change's first record after its predecessor's, on one partition —
 /// 0 out of order — and applied exactly once. CI: 4 kills over 3,000 changes; full: 20 over 100,000; SQLite and PostgreSQL.
 /// </summary>
+[Collection(ScenarioCollections.KinesisAndOutbox)]
 public sealed class OutboxTwoRelaysTests(ITestOutputHelper output)
 {
     private const int Partitions = 8;

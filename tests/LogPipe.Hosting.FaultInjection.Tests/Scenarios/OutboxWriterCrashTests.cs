@@ -12,6 +12,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// raw consumer, and the replica (<see cref="OutboxVerdict"/>). CI: 5 kills over 3,000 changes; full: 20 kills over
 /// 100,000; on SQLite and PostgreSQL.
 /// </summary>
+[Collection(ScenarioCollections.KinesisAndOutbox)]
 public sealed class OutboxWriterCrashTests(ITestOutputHelper output)
 {
     private const int Partitions = 8;

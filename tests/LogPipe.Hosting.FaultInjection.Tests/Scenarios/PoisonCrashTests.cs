@@ -15,6 +15,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// and every poison record dead-lettered exactly once, at its own offset, whichever kill interrupted it. CI: 5 kills over
 /// 5,000 records with every 40th poison; full: 20 kills over 100,000 with every 100th.
 /// </summary>
+[Collection(ScenarioCollections.Kafka)]
 public sealed class PoisonCrashTests(ITestOutputHelper output)
 {
     private const int Partitions = 8;

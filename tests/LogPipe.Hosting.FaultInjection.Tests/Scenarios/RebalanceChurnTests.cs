@@ -12,6 +12,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// (<see cref="LogEvents.CheckpointConflict"/>) and rolled back. Every record is applied exactly once. CI: 6 churn cycles over 6,000 records; full: 30
 /// over 60,000.
 /// </summary>
+[Collection(ScenarioCollections.Kafka)]
 public sealed class RebalanceChurnTests(ITestOutputHelper output)
 {
     private const int Partitions = 6;

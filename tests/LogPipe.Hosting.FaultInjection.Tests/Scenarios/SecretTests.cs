@@ -11,6 +11,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// properties, exception with its inner exceptions and stack — and every exception a caller sees is searched: the
 /// password appears nowhere. (The AWS secret key variant lives in the Kinesis client tests, SecretSafetyTests.)
 /// </summary>
+[Collection(ScenarioCollections.Kafka)]
 public sealed class SecretTests(ITestOutputHelper output)
 {
     private const string Password = "CANARY-sasl-9d41c7e2-must-never-be-printed";

@@ -18,6 +18,7 @@ namespace LogPipe.Hosting.FaultInjection.Tests.Scenarios;
 /// without a level as READ COMMITTED explicitly. The workers run with <c>--isolation serializable</c>, which sets
 /// <c>LogPipe:UnitOfWork:IsolationLevel</c> to <c>Serializable</c>.
 /// </remarks>
+[Collection(ScenarioCollections.KinesisAndOutbox)]
 public sealed class SerializableConflictTests(ITestOutputHelper output)
 {
     private const int Partitions = 4;
