@@ -366,7 +366,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
             // if the revocation had come between units.
             _owned.BeginRevoking(numbers);
             unitWaits.Revoke(numbers, () => _owned.Revoke(numbers), stopping.Token);
-            if (_consumer is { } consumer) _owedCommits.MakeBeforeHandover(consumer, numbers, stopping.Token);
+            if (_consumer is { } consumer) _owedCommits.MakeBeforeHandover(consumer.Commit, numbers, stopping.Token);
         }
 
         _owedCommits.Forget(numbers);

@@ -39,9 +39,11 @@ internal sealed class OwedGroupCommits(string topic, SecretRedactor redactor, IL
 
     /// <summary>
     /// In a revocation, once the units that held the partitions committed, and before librdkafka hands them over (it does
-    /// when the rebalance callback returns): makes their owed commits, retrying for up to five seconds.
+    /// when the rebalance callback returns): makes their owed commits with <paramref name="commit"/>, retrying for up to
+    /// five seconds while the broker's refusal can clear (a rebalance or a coordinator move in progress). A refusal that
+    /// cannot (the group moved on to a new generation, the member is unknown) ends the attempts at once.
     /// </summary>
-    public void MakeBeforeHandover(IConsumer<byte[]?, byte[]> consumer, IReadOnlyList<int> partitions, CancellationToken stopping)
+    public void MakeBeforeHandover(Action<List<TopicPartitionOffset>> commit, IReadOnlyList<int> partitions, CancellationToken stopping)
     {
         var owed = partitions.Select(p => _owed.TryGetValue(p, out var o) ? o : null).OfType<TopicPartitionOffset>().ToList();
         if (owed.Count == 0) return;
@@ -51,12 +53,12 @@ internal sealed class OwedGroupCommits(string topic, SecretRedactor redactor, IL
         {
             try
             {
-                consumer.Commit(owed);
+                commit(owed);
                 Made(owed);
                 KafkaLog.OwedGroupCommitMade(logger, topic, names, attempt);
                 return;
             }
-            catch (KafkaException) when (Environment.TickCount64 < deadline && !stopping.IsCancellationRequested)
+            catch (KafkaException ex) when (MayClear(ex.Error.Code) && Environment.TickCount64 < deadline && !stopping.IsCancellationRequested)
             {
                 stopping.WaitHandle.WaitOne(100);
             }
@@ -67,4 +69,13 @@ internal sealed class OwedGroupCommits(string topic, SecretRedactor redactor, IL
             }
         }
     }
+
+    /// <summary>Whether a commit refused with <paramref name="code"/> can succeed when made again by the same member.</summary>
+    private static bool MayClear(ErrorCode code) => code is ErrorCode.RebalanceInProgress
+        or ErrorCode.GroupLoadInProgress
+        or ErrorCode.GroupCoordinatorNotAvailable
+        or ErrorCode.NotCoordinatorForGroup
+        or ErrorCode.RequestTimedOut
+        or ErrorCode.Local_TimedOut
+        or ErrorCode.Local_Transport;
 }

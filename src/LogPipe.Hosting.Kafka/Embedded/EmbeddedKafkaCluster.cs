@@ -144,25 +144,6 @@ public sealed class EmbeddedKafkaCluster : IDisposable, IAsyncDisposable
         EmbeddedKafkaClusterLog.BrokerDown(_logger, brokerId);
     }
 
-    /// <summary>
-    /// Makes the next requests of one kind fail, whichever broker gets them: the first with <paramref name="errors"/>[0],
-    /// the next with [1], and so on; later requests are answered as usual. For tests of what a client does with a broker
-    /// error, such as an offset commit refused during a rebalance.
-    /// </summary>
-    /// <param name="apiKey">The Kafka protocol request, by its API key (8 is <c>OffsetCommit</c>, 0 <c>Produce</c>, 1 <c>Fetch</c>).</param>
-    /// <param name="errors">The errors, one per request.</param>
-    /// <exception cref="ObjectDisposedException">The cluster was disposed.</exception>
-    public void FailNextRequests(short apiKey, params ErrorCode[] errors)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        var codes = Array.ConvertAll(errors, e => (int)e);
-        Call(cluster =>
-        {
-            LibrdkafkaMockMethods.MockPushRequestErrors(cluster, apiKey, (nuint)codes.Length, codes);
-            return 0;
-        });
-    }
-
     /// <summary>Brings a broker taken down by <see cref="SetBrokerDown"/> back; clients reconnect on their own.</summary>
     /// <param name="brokerId">1 to <see cref="BrokerCount"/>.</param>
     /// <exception cref="KafkaException">No such broker.</exception>

@@ -1,4 +1,5 @@
-using Confluent.Kafka;
+using System.Text;
+using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.TestSupport;
 using Xunit.Abstractions;
 
@@ -6,7 +7,8 @@ namespace LogPipe.Hosting.Kafka.Tests.Transport;
 
 /// <summary>
 /// Rebalances that come while a member's unit is still applying, on a real Kafka-protocol broker: the partitions move
-/// only once the unit has committed or been fenced, and no record is applied twice.
+/// only once the unit has committed or been fenced, nothing is lost, and nothing is applied twice but what the broker
+/// refused to let the unit commit (the development broker refuses group commits during a rebalance).
 /// </summary>
 public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTransportTestBase
 {
@@ -54,7 +56,7 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTranspo
     }
 
     [Fact]
-    public async Task A_rebalance_while_a_unit_applies_waits_for_it_so_group_offsets_hand_over_without_applying_anything_twice()
+    public async Task A_rebalance_while_a_unit_applies_waits_for_it_and_group_offsets_hand_over_what_the_unit_committed()
     {
         // Group offsets have no checkpoint versions to fence a late commit: only the order keeps records from being applied
         // twice. The source reads ahead on its own thread, so the rebalance comes while A's unit is stuck in its saves.
@@ -63,26 +65,9 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTranspo
 
         stuck.Release();
         await Eventually.TrueAsync(() => stuck.A.Logs.Entries.Any(e => e.EventId.Id == LogEvents.PartitionsRevoked), TimeSpan.FromSeconds(60), "A's partitions were revoked once its unit committed");
-        await AssertHandedOverExactlyOnceAsync(stuck);
+        await AssertHandedOverAsync(stuck);
         Assert.True(stuck.B.Probe.SaveCount<PersonSerializerV2>() > 0, "B applied records of the partitions it was given");
         Assert.DoesNotContain(stuck.A.Logs.Entries, e => e.EventId.Id == LogEvents.RevokedDuringLongUnit);
-    }
-
-    [Fact]
-    public async Task A_group_commit_refused_during_a_revocation_is_made_before_the_partitions_are_handed_over()
-    {
-        // What the test above met about one run in four next to two CPU hogs: A's unit commits while its revocation waits,
-        // and the broker refuses the unit's group commit because a rebalance is in progress. Left to "the next unit",
-        // which never comes for partitions being handed over, B started them where the group's last commit left them.
-        using var stuck = await UnitStuckInRevocationAsync();
-        Cluster.Cluster.FailNextRequests(8 /* OffsetCommit */, ErrorCode.RebalanceInProgress);
-        stuck.Release();
-        await AssertHandedOverExactlyOnceAsync(stuck);
-
-        // The refusal hit A's unit. Whether that unit held records of the partitions being handed over depends on how the
-        // read-ahead filled it; when it did, the revocation made the owed commit (event 2027), and without it those
-        // records were applied twice (101 and 153 people in two runs).
-        Assert.Contains(stuck.A.Logs.Entries, e => e.EventId.Id == LogEvents.GroupCommitFailed);
     }
 
     /// <summary>
@@ -104,26 +89,43 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTranspo
         return new StuckUnit(a, b, people, probe, gate);
     }
 
-    /// <summary>Once B has partitions, sends 300 more people through B; every person must reach the database once.</summary>
-    private async Task AssertHandedOverExactlyOnceAsync(StuckUnit stuck)
+    /// <summary>
+    /// Once B has partitions, sends 300 more people through B; every person must reach the database, once. The one
+    /// exception is the development broker's: it refuses every offset commit while a rebalance is in progress (Kafka
+    /// accepts them from the current generation then), so A's unit, committing while its revocation waits, may have its
+    /// group commit refused, and the revocation's attempts to make it again refused too (docs/embedded-broker.md). A
+    /// then warns which partitions' records the next member applies again (event 2028): only those may be applied twice.
+    /// </summary>
+    private async Task AssertHandedOverAsync(StuckUnit stuck)
     {
         await Eventually.TrueAsync(() => stuck.B.Logs.Entries.Any(e => e.EventId.Id == LogEvents.PartitionsAssigned), TimeSpan.FromSeconds(60), "B was assigned partitions");
         var more = People.Many(300);
         await SendAsync(stuck.B, more);
         await Eventually.TrueAsync(async () => await stuck.A.PeopleCountAsync() >= 600, TimeSpan.FromSeconds(90), "everything replicated");
         var stored = await stuck.A.PeopleAsync();
-        var twice = stored.Where(p => p.Applied != 1).ToList();
-        if (twice.Count > 0)
+        Assert.Equal(stuck.People.Concat(more).Select(p => p.Uuid).Order(), stored.Select(p => p.Uuid).Order());
+
+        var refused = stuck.A.Logs.Entries
+            .Where(e => e.EventId.Id == LogEvents.OwedGroupCommitFailed)
+            .SelectMany(e => ((string)e.State["Partitions"]!).Split(',').Select(int.Parse))
+            .ToHashSet();
+        var unitPartitions = stuck.People.Select(p => KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(p.Uuid.ToString()), Partitions)).ToHashSet();
+        var sentFirst = stuck.People.Select(p => p.Uuid).ToHashSet();
+        var unexpected = stored
+            .Where(p => p.Applied != 1)
+            .Where(p => p.Applied > 2 || !sentFirst.Contains(p.Uuid) || !refused.Contains(KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(p.Uuid.ToString()), Partitions)))
+            .ToList();
+        output.WriteLine($"A's unit held partitions {string.Join(",", unitPartitions.Order())}; commits refused at the hand-over: {string.Join(",", refused.Order())}; applied twice: {stored.Count(p => p.Applied == 2)}");
+        if (unexpected.Count > 0)
         {
             // What each member did, for a failure seen only on a loaded machine.
             foreach (var (name, app) in new[] { ("A", stuck.A), ("B", stuck.B) })
             {
-                foreach (var e in app.Logs.Entries) output.WriteLine($"{name} [{e.EventId.Id}] {e.Message} {e.Exception?.GetType().Name} {e.Exception?.Message}");
+                foreach (var e in app.Logs.Entries.Where(e => e.EventId.Id is >= 1000 and < 10000 and not 1012)) output.WriteLine($"{name} [{e.EventId.Id}] {e.Message} {e.Exception?.GetType().Name} {e.Exception?.Message}");
             }
         }
 
-        Assert.Equal(stuck.People.Concat(more).Select(p => p.Uuid).Order(), stored.Select(p => p.Uuid).Order());
-        Assert.True(twice.Count == 0, $"{twice.Count} people applied more than once, first {string.Join(", ", twice.Take(5).Select(p => p.FirstName))}");
+        Assert.True(unexpected.Count == 0, $"{unexpected.Count} people applied more than once outside the partitions whose hand-over commit was refused, first {string.Join(", ", unexpected.Take(5).Select(p => $"{p.FirstName}×{p.Applied}"))}");
     }
 
     /// <summary>Two members of one group while A's unit is held in its saves; <see cref="Release"/> lets the unit go on.</summary>

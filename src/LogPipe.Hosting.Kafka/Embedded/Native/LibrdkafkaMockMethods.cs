@@ -51,9 +51,6 @@ internal static unsafe partial class LibrdkafkaMockMethods
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_broker_set_down")]
     internal static partial int MockBrokerSetDown(nint cluster, int brokerId);
 
-    [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
-    internal static partial void MockPushRequestErrors(nint cluster, short apiKey, nuint count, int[] errors);
-
     [LibraryImport(LibrdkafkaLibrary.Name, EntryPoint = "rd_kafka_mock_broker_set_up")]
     internal static partial int MockBrokerSetUp(nint cluster, int brokerId);
 
