@@ -10,7 +10,8 @@
 #   --prerequisites   only check (with --install: install) the prerequisites, then stop
 #   --jobs N          test projects run at once within a stage (default 1: on 2 shared cores the transport stage took
 #                     8 min one at a time and over 13 min two at a time, Kafka and Kinesis together 184 s against
-#                     62 + 74 s); projects of a later stage never start before the earlier stage is done
+#                     62 + 74 s; again later: the CLI tests took 321 s beside the benchmark tests against 189 s alone);
+#                     projects of a later stage never start before the earlier stage is done
 #   --stage NAME      only that stage (fast, transport or fault)
 #   --no-build        skip the one solution build before the tests
 #   --results DIR     where each project's output goes (default: a new temporary folder, printed at the start)
@@ -54,7 +55,7 @@ while [ $# -gt 0 ]; do
     --stage) only="${2:?--stage needs fast, transport or fault}"; shift 2 ;;
     --install) install=1; shift ;;
     --prerequisites) prerequisites_only=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-all: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
