@@ -109,11 +109,11 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTranspo
             .Where(e => e.EventId.Id == LogEvents.OwedGroupCommitFailed)
             .SelectMany(e => ((string)e.State["Partitions"]!).Split(',').Select(int.Parse))
             .ToHashSet();
-        var unitPartitions = stuck.People.Select(p => KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(p.Uuid.ToString()), Partitions)).ToHashSet();
+        var unitPartitions = stuck.People.Select(p => PartitionOf(p.Uuid)).ToHashSet();
         var sentFirst = stuck.People.Select(p => p.Uuid).ToHashSet();
         var unexpected = stored
             .Where(p => p.Applied != 1)
-            .Where(p => p.Applied > 2 || !sentFirst.Contains(p.Uuid) || !refused.Contains(KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(p.Uuid.ToString()), Partitions)))
+            .Where(p => p.Applied > 2 || !sentFirst.Contains(p.Uuid) || !refused.Contains(PartitionOf(p.Uuid)))
             .ToList();
         output.WriteLine($"A's unit held partitions {string.Join(",", unitPartitions.Order())}; commits refused at the hand-over: {string.Join(",", refused.Order())}; applied twice: {stored.Count(p => p.Applied == 2)}");
         if (unexpected.Count > 0)
@@ -127,6 +127,9 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTranspo
 
         Assert.True(unexpected.Count == 0, $"{unexpected.Count} people applied more than once outside the partitions whose hand-over commit was refused, first {string.Join(", ", unexpected.Take(5).Select(p => $"{p.FirstName}×{p.Applied}"))}");
     }
+
+    /// <summary>The partition a person's records go to: they are keyed by its uuid.</summary>
+    private static int PartitionOf(Guid uuid) => KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(uuid.ToString()), Partitions);
 
     /// <summary>Two members of one group while A's unit is held in its saves; <see cref="Release"/> lets the unit go on.</summary>
     private sealed class StuckUnit(KafkaApp a, KafkaApp b, IReadOnlyList<Person> people, Probe probe, SemaphoreSlim gate) : IDisposable
