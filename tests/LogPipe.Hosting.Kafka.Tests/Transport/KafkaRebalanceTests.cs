@@ -1,4 +1,3 @@
-using System.Text;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.TestSupport;
 using Xunit.Abstractions;
@@ -127,9 +126,6 @@ public sealed class KafkaRebalanceTests(ITestOutputHelper output) : KafkaTranspo
 
         Assert.True(unexpected.Count == 0, $"{unexpected.Count} people applied more than once outside the partitions whose hand-over commit was refused, first {string.Join(", ", unexpected.Take(5).Select(p => $"{p.FirstName}×{p.Applied}"))}");
     }
-
-    /// <summary>The partition a person's records go to: they are keyed by its uuid.</summary>
-    private static int PartitionOf(Guid uuid) => KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(uuid.ToString()), Partitions);
 
     /// <summary>Two members of one group while A's unit is held in its saves; <see cref="Release"/> lets the unit go on.</summary>
     private sealed class StuckUnit(KafkaApp a, KafkaApp b, IReadOnlyList<Person> people, Probe probe, SemaphoreSlim gate) : IDisposable

@@ -1,3 +1,4 @@
+using System.Text;
 using Confluent.Kafka;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.Kafka.Tests.Embedded;
@@ -62,6 +63,9 @@ public abstract class KafkaTransportTestBase : IAsyncLifetime
         var positions = await producer.SendBatchAsync(people);
         return positions.Select(p => new RecordPositionView(p.Partition, p.Offset)).ToList();
     }
+
+    /// <summary>The partition of <see cref="Topic"/> a person's records go to: they are keyed by its uuid.</summary>
+    protected static int PartitionOf(Guid uuid) => KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(uuid.ToString()), Partitions);
 
     protected long[] EndOffsets()
     {
