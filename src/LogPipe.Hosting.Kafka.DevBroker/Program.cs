@@ -19,8 +19,11 @@ if (arguments is null)
 // Only a pipe from the parent can tell us it went away; see StandardInputWatcher.
 arguments = arguments with { WatchStandardInput = arguments.WatchStandardInput && StandardInputWatcher.StandardInputIsPipe() };
 
-// Arguments are ours, not configuration keys: a repeated --topic must not collapse into one value.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+// Arguments are ours, not configuration keys: a repeated --topic must not collapse into one value. No default
+// configuration either: it would read appsettings*.json from the working directory and watch that directory and all
+// below it for changes, so every file a test or benchmark writes beside the broker (a SQLite database's log, a build's
+// output) would cost the broker a stat and a match, and a large tree could exhaust the user's inotify watches.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
 
 // stdout carries only the bootstrap line, so scripts can read it; every log line goes to stderr.
 builder.Logging.ClearProviders();
