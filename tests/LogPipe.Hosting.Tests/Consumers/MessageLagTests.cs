@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using LogPipe.Hosting.Consumers;
 using LogPipe.Hosting.InMemory;
 using LogPipe.Hosting.TestSupport;
+using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LogPipe.Hosting.Tests.Consumers;
@@ -25,7 +27,7 @@ public sealed class MessageLagTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _app.DisposeAsync();
+        if (_app is not null) await _app.DisposeAsync();
         TestApp.DeleteDatabase(_db);
     }
 
@@ -64,5 +66,28 @@ public sealed class MessageLagTests : IAsyncLifetime
     {
         Create(0);
         Assert.Equal(1, await _app.Runner.DrainAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void Asking_when_a_record_is_due_allocates_nothing_unless_its_timestamp_is_in_the_future()
+    {
+        var record = new IncomingRecord(new PartitionKey("inmemory", "people", "0"), 0, null, Encoding.UTF8.GetBytes(JoeV1), Start);
+        var noLag = new MessageLag(TimeSpan.Zero);
+        var lag = new MessageLag(TimeSpan.FromSeconds(5));
+        Assert.Equal(DateTimeOffset.MinValue, noLag.DueAt(record, Start)); // warm up
+        Assert.Equal(Start.AddSeconds(5), lag.DueAt(record, Start.AddSeconds(1)));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            noLag.DueAt(record, Start);
+            lag.DueAt(record, Start.AddSeconds(1));
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        // Stamped in the future: due the lag after it was first seen, however often it is asked.
+        Assert.Equal(Start.AddSeconds(-10).AddSeconds(5), lag.DueAt(record, Start.AddSeconds(-10)));
+        Assert.Equal(Start.AddSeconds(-5), lag.DueAt(record, Start.AddSeconds(-1)));
     }
 }
