@@ -58,6 +58,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
     private AssignmentCheckpointReader? _assignmentCheckpoints;
     private bool _positionsInGroup;
     private Offset _startWithoutCheckpoint = Offset.Beginning;
+    private TimeSpan _closeWait = KafkaConsumerClose.MinWait;
 
     // The read-ahead: its thread, and the records it hands over.
     private Task _readAhead = Task.CompletedTask;
@@ -100,6 +101,7 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
         _positionsInGroup = checkpoints.KeepsPositionsInTransport;
         var config = _settings.ConsumerConfig();
         _startWithoutCheckpoint = config.AutoOffsetReset == AutoOffsetReset.Latest ? Offset.End : Offset.Beginning;
+        _closeWait = KafkaConsumerClose.Wait(config);
         _unitWaits = new UnitWaits(checkpoints as CommitOrderedCheckpoints, config.MaxPollIntervalMs ?? 300_000, Stream, _logger);
         var redactor = _settings.Redactor;
         _consumer = new ConsumerBuilder<byte[]?, byte[]>(config)
@@ -212,20 +214,8 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
         if (_consumer is { } consumer)
         {
             lock (_consumeLock) _consumer = null;
-            try
-            {
-                consumer.Close();
-            }
-            catch (KafkaException ex)
-            {
-                KafkaLog.ConsumeFailed(_logger, Stream, ex.Error.Code.ToString(), _settings.Redactor.Redact(ex.Error.Reason));
-            }
-            catch (OperationCanceledException) when (_stopping?.IsCancellationRequested == true)
-            {
-                // A rebalance that assigned partitions while the consumer closed gave up its checkpoint wait because we
-                // stop; Close rethrows that from the callback once it has closed. Nothing of those partitions was read.
-            }
-
+            // A consumer that did not close in time is left alone, with what its callbacks may still use.
+            if (!await KafkaConsumerClose.CloseAsync(() => Close(consumer), _closeWait, _time, _logger, Stream).ConfigureAwait(false)) return;
             consumer.Dispose();
         }
 
@@ -235,11 +225,28 @@ internal sealed class KafkaRecordSource : IRecordSource, ILogEndSource, IRevokin
         _closing = null;
     }
 
+    private void Close(IConsumer<byte[]?, byte[]> consumer)
+    {
+        try
+        {
+            consumer.Close();
+        }
+        catch (KafkaException ex)
+        {
+            KafkaLog.ConsumeFailed(_logger, Stream, ex.Error.Code.ToString(), _settings.Redactor.Redact(ex.Error.Reason));
+        }
+        catch (OperationCanceledException) when (_stopping?.IsCancellationRequested == true)
+        {
+            // A rebalance that assigned partitions while the consumer closed gave up its checkpoint wait because we
+            // stop; Close rethrows that from the callback once it has closed. Nothing of those partitions was read.
+        }
+    }
+
     /// <summary>The read-ahead thread: consumes in chunks until the source is disposed or a rebalance callback fails.</summary>
     private void ReadAhead(ReadAheadQueue queue, CancellationToken closing)
     {
         // A dedicated thread (LongRunning): named for thread dumps and profiles.
-        Thread.CurrentThread.Name ??= "logpipe-kafka-read";
+        Thread.CurrentThread.Name = "logpipe-kafka-read";
         Exception? fault = null;
         try
         {

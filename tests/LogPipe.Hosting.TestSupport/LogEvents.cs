@@ -107,6 +107,9 @@ public static class LogEvents
     /// <summary>KafkaLog.OwedGroupCommitFailed.</summary>
     public const int OwedGroupCommitFailed = 2028;
 
+    /// <summary>KafkaLog.CloseGivenUp.</summary>
+    public const int ConsumerCloseGivenUp = 2029;
+
     /// <summary>KafkaLog.CheckpointReadFailed.</summary>
     public const int CheckpointReadFailed = 2014;
 
