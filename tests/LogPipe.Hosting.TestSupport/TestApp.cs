@@ -16,8 +16,12 @@ public sealed class TestApp : IAsyncDisposable
 {
     private bool _disposed;
 
-    private TestApp(IHost host, string databasePath, LogCapture logs)
+    // A SQLite file this app made up a name for: nobody else knows it, so the app deletes it.
+    private readonly bool _ownsDatabase;
+
+    private TestApp(IHost host, string databasePath, LogCapture logs, bool ownsDatabase)
     {
+        _ownsDatabase = ownsDatabase;
         Host = host;
         DatabasePath = databasePath;
         Logs = logs;
@@ -56,6 +60,7 @@ public sealed class TestApp : IAsyncDisposable
         Action<Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.NpgsqlDbContextOptionsBuilder>? npgsql = null,
         Action<Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder>? sqlite = null)
     {
+        var ownsDatabase = databasePath is null && postgres is null;
         databasePath ??= NewDatabasePath();
         var logs = new LogCapture();
         var defaults = new Dictionary<string, string?>
@@ -89,7 +94,7 @@ public sealed class TestApp : IAsyncDisposable
             scope.ServiceProvider.GetRequiredService<TestDb>().Database.EnsureCreated();
         }
 
-        return new TestApp(host, databasePath, logs);
+        return new TestApp(host, databasePath, logs, ownsDatabase);
     }
 
     public async Task<T> QueryAsync<T>(Func<TestDb, Task<T>> query)
@@ -115,6 +120,7 @@ public sealed class TestApp : IAsyncDisposable
         if (_runner.IsValueCreated) await Runner.DisposeAsync();
         Host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_ownsDatabase) DeleteDatabase(DatabasePath);
     }
 
     public static void DeleteDatabase(string path) => TemporaryDatabase.DeleteSqliteFiles(path);
