@@ -35,8 +35,14 @@ internal static class LogPipeCommandLine
     /// <summary>Parses and runs <paramref name="args"/>; a usage error prints what is wrong and returns 2.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(Build(), args, output, error);
 
+    /// <summary>
+    /// Runs <paramref name="args"/> inside a program that is not the tool's own process (its tests): like
+    /// <see cref="RunAsync(string[], TextWriter, TextWriter)"/>, but leaves SIGINT and SIGTERM to that program.
+    /// </summary>
+    public static Task<int> RunEmbeddedAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(Build(), args, output, error, handleSignals: false);
+
     /// <summary>Runs <paramref name="args"/> against <paramref name="root"/>: <see cref="Build"/>'s tree, or one with more commands.</summary>
-    public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter output, TextWriter error, bool handleSignals = true)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(output);
@@ -65,8 +71,8 @@ internal static class LogPipeCommandLine
             stop.Cancel();
         }
 
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = handleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal) : null;
+        using var terminate = handleSignals ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
         var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
         return await parse.InvokeAsync(invocation, stop.Token).ConfigureAwait(false);
     }

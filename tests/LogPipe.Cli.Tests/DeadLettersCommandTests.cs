@@ -153,7 +153,8 @@ public sealed class DeadLettersCommandTests : IDisposable
         var garbage = await _workspace.AddDeadLetterAsync("garbage", kind: "Undecodable");
         await _workspace.AddDeadLetterAsync("garbage", kind: "Undecodable", group: "billing");
 
-        var refused = (await _workspace.RunAsync("dead-letters", "purge", "--kind", "Undecodable")).Expect(ExitCodes.Refused);
+        // A process of its own, with no terminal: input closed, output a pipe.
+        var refused = (await _workspace.RunProcessAsync("dead-letters", "purge", "--kind", "Undecodable")).Expect(ExitCodes.Refused);
         Assert.Contains("1 dead letter(s) of consumer group 'people-replica' match; nothing deleted. Run again with --yes", refused.Error, StringComparison.Ordinal);
         Assert.Equal(3, (await _workspace.DeadLettersAsync()).Count);
 

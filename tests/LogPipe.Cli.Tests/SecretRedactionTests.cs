@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net.Sockets;
 using Confluent.Kafka;
 using LogPipe.Cli.Tests.Support;
@@ -116,7 +115,7 @@ public sealed class SecretRedactionTests : IDisposable
     }
 
     /// <summary>Runs the real command line with one more command that reads the configuration, then fails as <paramref name="failure"/> says.</summary>
-    private static async Task<(int ExitCode, string Printed)> RunFailingCommandAsync(string failure, params string[] options)
+    private async Task<(int ExitCode, string Printed)> RunFailingCommandAsync(string failure, params string[] options)
     {
         var root = LogPipeCommandLine.Build();
         var fail = new Command("fail");
@@ -138,10 +137,11 @@ public sealed class SecretRedactionTests : IDisposable
         }));
         root.Subcommands.Add(fail);
 
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var exitCode = await LogPipeCommandLine.RunAsync(root, ["fail", .. options], output, error);
-        return (exitCode, output + error.ToString());
+        var result = await InProcessTool.RunAsync(
+            _workspace.Directory,
+            new Dictionary<string, string>(),
+            (output, error) => LogPipeCommandLine.RunAsync(root, ["fail", .. options], output, error, handleSignals: false));
+        return (result.ExitCode, result.Out + result.Error);
     }
 
     private static InvalidOperationException Nested(string message)

@@ -1,3 +1,4 @@
+using LogPipe.Cli.Output;
 using System.CommandLine;
 using System.Globalization;
 
@@ -38,10 +39,10 @@ internal static class DeadLettersPurgeCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Asks at a terminal; anywhere else (a script, a pipe) the answer is no.</summary>
+    /// <summary>Asks at a terminal; anywhere else (a script, a pipe, a program running the tool inside itself) the answer is no.</summary>
     private static async Task<bool> ConfirmAsync(ToolContext context, string what)
     {
-        if (Console.IsInputRedirected || Console.IsOutputRedirected) return false;
+        if (context.Out is not TerminalSafeWriter { WritesToConsole: true } || Console.IsInputRedirected || Console.IsOutputRedirected) return false;
         await context.Out.WriteAsync($"Delete {what}? [y/N] ").ConfigureAwait(false);
         var answer = await Console.In.ReadLineAsync().ConfigureAwait(false);
         return answer?.Trim() is "y" or "Y" or "yes";

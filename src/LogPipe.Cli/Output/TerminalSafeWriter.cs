@@ -12,6 +12,9 @@ internal sealed class TerminalSafeWriter : TextWriter
 {
     private readonly TextWriter _inner;
 
+    /// <summary>Whether this writes to the process's standard output or error, not to a writer of an embedding program.</summary>
+    public bool WritesToConsole => ReferenceEquals(_inner, Console.Out) || ReferenceEquals(_inner, Console.Error);
+
     public TerminalSafeWriter(TextWriter inner)
         : base(inner?.FormatProvider) => _inner = inner ?? throw new ArgumentNullException(nameof(inner));
 

@@ -84,8 +84,11 @@ public sealed class CliWorkspace : IDisposable
 
     public TestDb Db() => new(new DbContextOptionsBuilder<TestDb>().UseSqlite($"Data Source={DatabasePath};Pooling=False").Options);
 
-    /// <summary>Runs <c>logpipe</c> with <paramref name="arguments"/> to its end.</summary>
-    public async Task<ToolResult> RunAsync(params string[] arguments)
+    /// <summary>Runs <c>logpipe</c> with <paramref name="arguments"/> to its end, in this process (<see cref="InProcessTool"/>).</summary>
+    public Task<ToolResult> RunAsync(params string[] arguments) => InProcessTool.RunAsync(Directory, Environment, arguments);
+
+    /// <summary>Runs <c>logpipe</c> with <paramref name="arguments"/> to its end as a process of its own.</summary>
+    public async Task<ToolResult> RunProcessAsync(params string[] arguments)
     {
         using var process = Start(arguments);
         var exitCode = await process.WaitForExitAsync();

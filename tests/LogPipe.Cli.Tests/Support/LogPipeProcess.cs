@@ -25,11 +25,15 @@ public static class LogPipeProcess
                 Name = "logpipe",
                 WorkingDirectory = workingDirectory,
                 Environment = environment?.ToDictionary(e => e.Key, string? (e) => e.Value),
-                RemoveEnvironment = key => key.StartsWith("LogPipe__", StringComparison.OrdinalIgnoreCase)
-                    || key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
-                    || key is "DOTNET_ENVIRONMENT" or "ASPNETCORE_ENVIRONMENT",
+                RemoveEnvironment = IsTestRunSetting,
 
                 // Nothing is ever typed: an interactive question reads end of input.
                 CloseStandardInput = true,
             });
+
+    /// <summary>A variable of the test run's environment that would configure the tool: the tool never sees it.</summary>
+    public static bool IsTestRunSetting(string key) =>
+        key.StartsWith("LogPipe__", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
+        || key is "DOTNET_ENVIRONMENT" or "ASPNETCORE_ENVIRONMENT";
 }
