@@ -47,7 +47,7 @@ internal static partial class KafkaLog
     [LoggerMessage(EventId = 2028, Level = LogLevel.Warning, Message = "Committing the offsets of {Topic} partitions {Partitions} to the group before handing them over failed ({Reason}); the member that takes them applies their last committed unit's records again")]
     public static partial void OwedGroupCommitFailed(ILogger logger, string topic, string partitions, string reason);
 
-    [LoggerMessage(EventId = 2029, Level = LogLevel.Warning, Message = "The consumer of {Topic} did not close within {WaitMs} ms (the session timeout); shutdown goes on without it. The group removes this member when its session times out, and the checkpoints are in the database")]
+    [LoggerMessage(EventId = 2029, Level = LogLevel.Warning, Message = "The consumer of {Topic} did not close within {WaitMs} ms (the session timeout); shutdown goes on without it. The group removes this member when its session times out; every unit committed so far keeps its checkpoints")]
     public static partial void CloseGivenUp(ILogger logger, string topic, long waitMs);
 
     [LoggerMessage(EventId = 2023, Level = LogLevel.Warning, Message = "{Topic} partitions {Partitions} are revoked while a unit of work has been applying them for {AppliedMs} ms; they are handed over without waiting for it, and its checkpoint writes for them will be fenced")]
