@@ -1,7 +1,6 @@
-using LogPipe.Cli.Output;
 using System.CommandLine;
 using System.Globalization;
-
+using LogPipe.Cli.Output;
 
 namespace LogPipe.Cli.DeadLetters;
 
