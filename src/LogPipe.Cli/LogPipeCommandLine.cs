@@ -36,12 +36,10 @@ internal static class LogPipeCommandLine
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(Build(), args, output, error);
 
     /// <summary>
-    /// Runs <paramref name="args"/> inside a program that is not the tool's own process (its tests): like
-    /// <see cref="RunAsync(string[], TextWriter, TextWriter)"/>, but leaves SIGINT and SIGTERM to that program.
+    /// Runs <paramref name="args"/> against <paramref name="root"/>: <see cref="Build"/>'s tree, or one with more commands.
+    /// <paramref name="handleSignals"/> is <see langword="false"/> inside a program that is not the tool's own process (its
+    /// tests), which keeps SIGINT and SIGTERM for itself.
     /// </summary>
-    public static Task<int> RunEmbeddedAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(Build(), args, output, error, handleSignals: false);
-
-    /// <summary>Runs <paramref name="args"/> against <paramref name="root"/>: <see cref="Build"/>'s tree, or one with more commands.</summary>
     public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter output, TextWriter error, bool handleSignals = true)
     {
         ArgumentNullException.ThrowIfNull(root);

@@ -8,8 +8,8 @@ namespace LogPipe.Hosting.Kafka;
 /// timeout. librdkafka's close can wait forever in rare states of the group protocol (confluentinc/librdkafka#3740,
 /// #4527; seen once here in many hundreds of runs against the development broker, after a broker outage), and a service's
 /// shutdown must end. By the end of the session timeout the group has removed the member anyway, and every unit committed
-/// so far keeps its checkpoints (in the database, or in the group with Kafka offsets): giving up loses nothing. A consumer given up on must not be disposed (destroying it waits the
-/// same way); it is left to the end of the process.
+/// so far keeps its checkpoints (in the database, or in the group with Kafka offsets): giving up loses nothing. A
+/// consumer given up on must not be disposed (destroying it waits the same way); it is left to the end of the process.
 /// </summary>
 internal static class KafkaConsumerClose
 {

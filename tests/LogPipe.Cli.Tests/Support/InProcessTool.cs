@@ -18,7 +18,7 @@ public static class InProcessTool
 
     /// <summary>Runs the tool to its end.</summary>
     public static Task<ToolResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments) =>
-        RunAsync(workingDirectory, environment, (output, error) => LogPipeCommandLine.RunEmbeddedAsync(arguments, output, error));
+        RunAsync(workingDirectory, environment, (output, error) => LogPipeCommandLine.RunAsync(LogPipeCommandLine.Build(), arguments, output, error, handleSignals: false));
 
     /// <summary>Runs <paramref name="tool"/> (a run of the tool, perhaps with commands of the test's own) to its end.</summary>
     public static async Task<ToolResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, Func<TextWriter, TextWriter, Task<int>> tool)
