@@ -5,20 +5,23 @@ namespace LogPipe.Hosting.TestSupport;
 
 /// <summary>
 /// Makes transaction commits fail while <see cref="Probe.FailCommits"/> is positive, and commits that landed report a lost
-/// connection while <see cref="Probe.LoseCommitAnswers"/> is positive, counting them down.
+/// connection while <see cref="Probe.LoseCommitAnswers"/> is positive, counting them down; delays every commit by
+/// <see cref="Probe.CommitDelayMs"/>.
 /// </summary>
 public sealed class CommitFailures(Probe probe) : DbTransactionInterceptor
 {
     public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
+        if (Volatile.Read(ref probe.CommitDelayMs) is var delay and > 0) Thread.Sleep(delay);
         FailIfAsked();
         return result;
     }
 
-    public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
+        if (Volatile.Read(ref probe.CommitDelayMs) is var delay and > 0) await Task.Delay(delay, cancellationToken);
         FailIfAsked();
-        return ValueTask.FromResult(result);
+        return result;
     }
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => LoseAnswerIfAsked();

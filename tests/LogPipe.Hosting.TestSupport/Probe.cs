@@ -27,6 +27,9 @@ public sealed class Probe
     /// </summary>
     public int LoseCommitAnswers;
 
+    /// <summary>Every transaction commit first waits this many milliseconds, as a slow database would (<see cref="CommitFailures"/>).</summary>
+    public int CommitDelayMs;
+
     /// <summary>Save of the person with this uuid throws this many more times.</summary>
     public ConcurrentDictionary<Guid, int> FailTimes { get; } = new();
 

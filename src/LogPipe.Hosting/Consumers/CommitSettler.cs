@@ -96,7 +96,7 @@ internal sealed class CommitSettler
             commit.InFlight?.Release();
             foreach (var (partition, last) in commit.Last) _progress.Committed(partition, last.Record.Offset + 1);
 
-            await AfterCommitAsync(commit.Handled.Count, commit.Handled, commit.DeadLetters, commit.StartedTimestamp).ConfigureAwait(false);
+            await AfterCommitAsync(commit.Handled.Count, commit.Handled, commit.DeadLetters, commit.StartedTimestamp, commit.CommitDuration).ConfigureAwait(false);
             if (commit.StopWith is not null)
             {
                 PutBackLookahead();
@@ -154,11 +154,11 @@ internal sealed class CommitSettler
         }
     }
 
-    private async Task AfterCommitAsync(int committed, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, List<DeadLetter> deadLetters, long startedTimestamp)
+    private async Task AfterCommitAsync(int committed, List<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, List<DeadLetter> deadLetters, long startedTimestamp, TimeSpan commitDuration)
     {
         if (committed == 0) return;
         _abandoner.Committed();
-        _instrumentation.Committed(handled, startedTimestamp);
+        _instrumentation.Committed(handled, startedTimestamp, commitDuration);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             ConsumerLog.UnitCommitted(_logger, committed, handled.Select(h => h.Record.Partition).Distinct().Count(), (long)Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds);

@@ -166,7 +166,7 @@ internal sealed class ConsumerInstrumentation
         if (_telemetry.MetricsEnabled) _telemetry.SaveFailures.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", record.Partition.Stream));
     }
 
-    public void Committed(IReadOnlyList<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, long startedTimestamp)
+    public void Committed(IReadOnlyList<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled, long startedTimestamp, TimeSpan commitDuration)
     {
         // The last record of each partition is what was committed; earlier ones need no write of their own.
         var seen = new HashSet<PartitionKey>();
@@ -234,6 +234,7 @@ internal sealed class ConsumerInstrumentation
 
         _telemetry.UnitRecords.Record(handled.Count);
         _telemetry.UnitDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
+        _telemetry.CommitDuration.Record(commitDuration.TotalSeconds);
     }
 
     private void RecordActivity(IReadOnlyList<(ConsumerState Consumer, IncomingRecord Record, RecordOutcome Outcome)> handled)

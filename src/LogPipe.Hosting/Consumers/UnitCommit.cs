@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LogPipe.Hosting.Checkpoints;
 using LogPipe.Hosting.Transport;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,8 +57,17 @@ internal sealed class UnitCommit(
         // Once applying is done, the commit runs to its end even during shutdown: a half-done commit helps nobody. In
         // the background it runs on a pool thread, since providers such as SQLite complete "async" calls inline. It keeps
         // the execution context of the unit's IUnitOfWork.RunAsync (EF Core's retrying strategy lets it through by that).
-        Completion = background ? Task.Run(() => work.CommitAsync(updates, CancellationToken.None)) : CommitInline(work, updates);
+        var commitStarted = Stopwatch.GetTimestamp();
+        Completion = background
+            ? Task.Run(() => TimedAsync(work.CommitAsync(updates, CancellationToken.None), commitStarted))
+            : TimedAsync(CommitInline(work, updates), commitStarted);
     }
+
+    /// <summary>
+    /// How long the commit took, from the end of applying to the end of the transaction's commit (checkpoint writes
+    /// included, and in the background the wait for a pool thread); set once <see cref="Completion"/> succeeded.
+    /// </summary>
+    public TimeSpan CommitDuration { get; private set; }
 
     /// <summary>Released by <see cref="CommitSettler"/> once the commit's outcome is known to the sources.</summary>
     public UnitInFlight? InFlight { get; set; }
@@ -67,6 +77,12 @@ internal sealed class UnitCommit(
         InFlight?.Release();
         if (_work is not null) await _work.DisposeAsync().ConfigureAwait(false);
         await _scope.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task TimedAsync(Task commit, long started)
+    {
+        await commit.ConfigureAwait(false);
+        CommitDuration = Stopwatch.GetElapsedTime(started);
     }
 
     private static Task CommitInline(IUnitOfWork work, IReadOnlyList<CheckpointUpdate> updates)

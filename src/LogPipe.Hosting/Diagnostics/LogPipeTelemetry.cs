@@ -43,6 +43,7 @@ public sealed class LogPipeTelemetry : IDisposable
         SaveFailures = _meter.CreateCounter<long>("logpipe.save.failures", "{failure}", "Failed save attempts, by topic.");
         UnitRecords = _meter.CreateHistogram<int>("logpipe.unit_of_work.records", "{record}", "Records per committed unit of work.");
         UnitDuration = _meter.CreateHistogram<double>("logpipe.unit_of_work.duration", "s", "Time to apply and commit a unit of work.");
+        CommitDuration = _meter.CreateHistogram("logpipe.unit_of_work.commit.duration", "s", "Time a unit of work's commit took, from the end of applying its records to the end of its transaction.", advice: DurationAdvice);
     }
 
     /// <summary>The activity source of send and process spans.</summary>
@@ -78,6 +79,8 @@ public sealed class LogPipeTelemetry : IDisposable
     internal Histogram<int> UnitRecords { get; }
 
     internal Histogram<double> UnitDuration { get; }
+
+    internal Histogram<double> CommitDuration { get; }
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

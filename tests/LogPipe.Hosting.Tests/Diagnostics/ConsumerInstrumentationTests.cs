@@ -96,7 +96,7 @@ public sealed class ConsumerInstrumentationTests
         // Only the metrics matter here: a consumer without a source (its log end is not asked for).
         var consumer = (ConsumerState)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeof(ConsumerState));
         var records = handled.Select((h, i) => (consumer, new IncomingRecord(new PartitionKey("kafka", h.Topic, "0"), i, null, "json:{}"u8.ToArray(), DateTimeOffset.UtcNow), h.Outcome)).ToList();
-        instrumentation.Committed(records, Stopwatch.GetTimestamp());
+        instrumentation.Committed(records, Stopwatch.GetTimestamp(), TimeSpan.Zero);
 
         Assert.Equal(
             new Dictionary<(string Topic, string Type), long> { [("people", "person")] = 4, [("people", "place")] = 1, [("orders", "person")] = 3 },

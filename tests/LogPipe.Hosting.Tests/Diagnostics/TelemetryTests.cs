@@ -61,6 +61,36 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task The_commit_duration_of_a_unit_covers_its_slow_commit_and_is_part_of_the_units_duration()
+    {
+        var db = TestApp.NewDatabasePath();
+        await using var app = App(db);
+        var telemetry = app.Services.GetRequiredService<LogPipeTelemetry>();
+        var commits = new ConcurrentQueue<double>();
+        var units = new ConcurrentQueue<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, telemetry.CommitDuration) || ReferenceEquals(instrument, telemetry.UnitDuration)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => (ReferenceEquals(instrument, telemetry.CommitDuration) ? commits : units).Enqueue(value));
+        listener.Start();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IProducer<Person>>().SendBatchAsync(People.Many(3));
+        }
+
+        // A database whose COMMIT takes 300 ms: the unit's commit duration holds it, and the unit's own duration holds both.
+        app.Services.GetRequiredService<Probe>().CommitDelayMs = 300;
+        Assert.Equal(3, await app.Runner.DrainAsync());
+
+        var commit = Assert.Single(commits);
+        var unit = Assert.Single(units);
+        Assert.InRange(commit, 0.29, unit);
+        TestApp.DeleteDatabase(db);
+    }
+
+    [Fact]
     public async Task The_process_span_continues_the_trace_of_the_send_span_through_record_headers()
     {
         var db = TestApp.NewDatabasePath();
