@@ -35,6 +35,9 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.True(r.Phase.Paced || r.Ratio is not null, $"{r.Phase.Name} has no ratio to its baseline");
             Assert.Contains($"`{r.Phase.Name}`", outcome.Table, StringComparison.Ordinal);
         });
+        // LogPipe's consumer rows say how much of a unit's time its commit took (from LogPipe's own histograms).
+        Assert.All(outcome.Results.Where(r => r.Phase.Name.StartsWith("consume-noop", StringComparison.Ordinal)), r =>
+            Assert.Matches(@"commit [0-9.]+ ms a unit, [0-9]+ % of a unit's time", r.Note));
         Assert.True(File.Exists(outcome.ResultsFile));
         Assert.True(new FileInfo(outcome.ChartFile!).Length > 0);
     }

@@ -1,5 +1,6 @@
 using LogPipe.Hosting.Benchmarks.Measurement;
 using LogPipe.Hosting.Checkpoints;
+using LogPipe.Hosting.Diagnostics;
 using LogPipe.Sample.Data;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,6 +55,7 @@ public static class LogPipePhases
         PhaseMeasurement measurement;
         var apps = Enumerable.Range(0, instances).Select(_ => LogPipeApp.Create(settings)).ToList();
         var leaseless = instances > 1 && apps.Any(a => a.Services.GetRequiredService<ICheckpointStore>().ShardLeases is null);
+        using var commits = new CommitShare(apps.Select(a => a.Services.GetRequiredService<LogPipeTelemetry>().Meter));
         try
         {
             using var meter = PhaseMeter.Start();
@@ -74,7 +76,7 @@ public static class LogPipePhases
         if (deadLetters > 0) problems.Add($"{deadLetters} dead letters");
         if (settings.Serializers is ConsumerSerializers.SampleUpsert or ConsumerSerializers.SampleUpsertPerRecord && (replicas != count || notOnce != 0)) problems.Add($"{replicas} replicas, {notOnce} not applied exactly once");
         var units = progress.Units == 0 ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{progress.Units:N0} units of work, {(double)progress.Applied / progress.Units:N0} records each on average");
-        var notes = string.Join("; ", new[] { note, units, settings.DatabaseProfile?.Describe(measurement.Records, measurement.Elapsed) }.Where(n => !string.IsNullOrEmpty(n)));
+        var notes = string.Join("; ", new[] { note, units, commits.Describe(), settings.DatabaseProfile?.Describe(measurement.Records, measurement.Elapsed) }.Where(n => !string.IsNullOrEmpty(n)));
         return new PhaseRun(measurement, notes.Length == 0 ? null : notes, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 }
