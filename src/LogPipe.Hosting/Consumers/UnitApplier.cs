@@ -42,13 +42,13 @@ internal sealed class UnitApplier
     }
 
     /// <summary>
-    /// Applies <paramref name="unit"/> and starts its commit, on another thread when <paramref name="background"/> is set;
-    /// <see cref="CommitSettler.FinishAsync"/> settles it. Returns <see langword="null"/> when there is nothing to commit
+    /// Applies <paramref name="unit"/> and commits it, or with <paramref name="deferCommit"/> leaves the commit for the
+    /// caller to run (<see cref="UnitCommit.Run"/>); <see cref="CommitSettler.FinishAsync"/> settles it. Returns <see langword="null"/> when there is nothing to commit
     /// (the unit was abandoned or put back, or none of its records is current any more); its scope and unit of work are
     /// then disposed already. <paramref name="gatheredInEpoch"/> is <see cref="CommitOrderedCheckpoints.RevocationEpoch"/>
     /// as read before the unit was gathered.
     /// </summary>
-    public async Task<UnitCommit?> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, long gatheredInEpoch, bool background, CancellationToken cancellationToken)
+    public async Task<UnitCommit?> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, long gatheredInEpoch, bool deferCommit, CancellationToken cancellationToken)
     {
         // From here until the unit is settled, sources' checkpoint reads wait for it (see CommitOrderedCheckpoints).
         var inFlight = _commitOrderedReads.UnitStarted(gatheredInEpoch);
@@ -76,7 +76,7 @@ internal sealed class UnitApplier
                     async ct =>
                     {
                         begun = true;
-                        commit = await ApplyBegunAsync(work, scope, unit, prepared, background, ct).ConfigureAwait(false);
+                        commit = await ApplyBegunAsync(work, scope, unit, prepared, deferCommit, ct).ConfigureAwait(false);
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -105,9 +105,9 @@ internal sealed class UnitApplier
         }
     }
 
-    /// <summary>The unit's work inside its transaction: outbox identities read, records applied, commit started.</summary>
+    /// <summary>The unit's work inside its transaction: outbox identities read, records applied, commit started or prepared.</summary>
     private async Task<UnitCommit?> ApplyBegunAsync(
-        IUnitOfWork work, AsyncServiceScope scope, List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, bool background, CancellationToken cancellationToken)
+        IUnitOfWork work, AsyncServiceScope scope, List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, bool deferCommit, CancellationToken cancellationToken)
     {
         OutboxCopies copies;
         try
@@ -128,7 +128,7 @@ internal sealed class UnitApplier
             ? await _batch.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false)
             : await _perRecord.ApplyAsync(work, unit, prepared, copies, scope.ServiceProvider, cancellationToken).ConfigureAwait(false);
         if (commit is not null && copies.Handled.Count > 0) work.RecordApplied([.. copies.Handled]);
-        commit?.Start(scope, work, startedTimestamp, background);
+        commit?.Start(scope, work, startedTimestamp, deferCommit);
         return commit;
     }
 

@@ -18,6 +18,9 @@ internal sealed class UnitCommit(
 {
     private AsyncServiceScope _scope;
     private IUnitOfWork? _work;
+    private List<CheckpointUpdate>? _updates;
+    private ExecutionContext? _context;
+    private long _appliedTimestamp;
 
     public List<(ConsumerState Consumer, IncomingRecord Record)> Unit { get; } = unit;
 
@@ -40,7 +43,11 @@ internal sealed class UnitCommit(
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    public void Start(AsyncServiceScope scope, IUnitOfWork work, long startedTimestamp, bool background)
+    /// <summary>
+    /// Takes over the unit's scope and transaction and works out its checkpoints; commits now unless
+    /// <paramref name="deferred"/>, in which case the caller commits with <see cref="Run"/>.
+    /// </summary>
+    public void Start(AsyncServiceScope scope, IUnitOfWork work, long startedTimestamp, bool deferred)
     {
         _scope = scope;
         _work = work;
@@ -52,20 +59,45 @@ internal sealed class UnitCommit(
             if (i + 1 < Handled.Count && Handled[i + 1].Record.Partition == h.Record.Partition) continue;
             Last[h.Record.Partition] = (h.Consumer, h.Record);
         }
-        var updates = Last.Values.Select(h => new CheckpointUpdate(h.Record.Partition, h.Record.NextCheckpoint)).ToList();
 
-        // Once applying is done, the commit runs to its end even during shutdown: a half-done commit helps nobody. In
-        // the background it runs on a pool thread, since providers such as SQLite complete "async" calls inline. It keeps
-        // the execution context of the unit's IUnitOfWork.RunAsync (EF Core's retrying strategy lets it through by that).
-        var commitStarted = Stopwatch.GetTimestamp();
-        Completion = background
-            ? Task.Run(() => TimedAsync(work.CommitAsync(updates, CancellationToken.None), commitStarted))
-            : TimedAsync(CommitInline(work, updates), commitStarted);
+        _updates = Last.Values.Select(h => new CheckpointUpdate(h.Record.Partition, h.Record.NextCheckpoint)).ToList();
+        _appliedTimestamp = Stopwatch.GetTimestamp();
+
+        // A deferred commit keeps the execution context of the unit's IUnitOfWork.RunAsync, where it was applied: EF
+        // Core's retrying strategy lets the commit through by that.
+        if (deferred) _context = ExecutionContext.Capture();
+        else Run();
+    }
+
+    /// <summary>
+    /// Runs the commit on the calling thread up to its first wait (providers such as SQLite complete "async" calls
+    /// inline, so there the whole commit); <see cref="Completion"/> ends with it. Once applying is done, the commit runs
+    /// to its end even during shutdown: a half-done commit helps nobody.
+    /// </summary>
+    public void Run()
+    {
+        if (_updates is null) throw new InvalidOperationException("The unit's commit was not started, or was run already.");
+        if (_context is { } context)
+        {
+            _context = null;
+            ExecutionContext.Run(context, static state => ((UnitCommit)state!).Commit(), this);
+        }
+        else
+        {
+            Commit();
+        }
+    }
+
+    private void Commit()
+    {
+        var updates = _updates!;
+        _updates = null;
+        Completion = TimedAsync(CommitInline(_work!, updates), _appliedTimestamp);
     }
 
     /// <summary>
     /// How long the commit took, from the end of applying to the end of the transaction's commit (checkpoint writes
-    /// included, and in the background the wait for a pool thread); set once <see cref="Completion"/> succeeded.
+    /// included); set once <see cref="Completion"/> succeeded.
     /// </summary>
     public TimeSpan CommitDuration { get; private set; }
 

@@ -67,8 +67,8 @@ public sealed class PostgresRetryOnFailureTests : IAsyncLifetime
     [Fact]
     public async Task With_EnableRetryOnFailure_the_service_loop_commits_units_in_the_background_while_it_reads_the_next()
     {
-        // RunAsync, the hosted service's loop, commits each unit on another thread (the overlapped commit): that commit
-        // runs in the unit's strategy context too.
+        // RunAsync, the hosted service's loop, commits each unit after leaving the strategy's callback, while another
+        // thread reads the next unit (the overlapped commit): that commit runs in the unit's strategy context too.
         using var stop = new CancellationTokenSource();
         var running = _app.Runner.RunAsync(stop.Token);
         var people = Append(40);
