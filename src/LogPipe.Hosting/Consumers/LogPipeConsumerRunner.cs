@@ -217,7 +217,7 @@ public sealed class LogPipeConsumerRunner : IAsyncDisposable
                 }
 
                 // The next unit is taken and decoded on a pool thread while this thread runs the commit: a commit handed
-                // to the pool instead waited for a thread to run it (about a third of its time on two busy cores), and
+                // to the pool instead waited for a thread to run it (about a quarter of its time on two busy cores), and
                 // every unit waits for its predecessor's commit. SQLite's "async" commit runs to its end right here.
                 next = Task.Run(() => GatherAsync(wait: false, cancellationToken), CancellationToken.None);
                 inFlight = commit;

@@ -43,10 +43,10 @@ internal sealed class UnitApplier
 
     /// <summary>
     /// Applies <paramref name="unit"/> and commits it, or with <paramref name="deferCommit"/> leaves the commit for the
-    /// caller to run (<see cref="UnitCommit.Run"/>); <see cref="CommitSettler.FinishAsync"/> settles it. Returns <see langword="null"/> when there is nothing to commit
-    /// (the unit was abandoned or put back, or none of its records is current any more); its scope and unit of work are
-    /// then disposed already. <paramref name="gatheredInEpoch"/> is <see cref="CommitOrderedCheckpoints.RevocationEpoch"/>
-    /// as read before the unit was gathered.
+    /// caller to run (<see cref="UnitCommit.Run"/>); <see cref="CommitSettler.FinishAsync"/> settles it. Returns
+    /// <see langword="null"/> when there is nothing to commit (the unit was abandoned or put back, or none of its records
+    /// is current any more); its scope and unit of work are then disposed already. <paramref name="gatheredInEpoch"/> is
+    /// <see cref="CommitOrderedCheckpoints.RevocationEpoch"/> as read before the unit was gathered.
     /// </summary>
     public async Task<UnitCommit?> ApplyAsync(List<(ConsumerState Consumer, IncomingRecord Record)> unit, PreparedRecord[] prepared, long gatheredInEpoch, bool deferCommit, CancellationToken cancellationToken)
     {
