@@ -77,8 +77,14 @@ public sealed class KafkaSendFailureTests : IAsyncLifetime
         var producer = await WarmProducerAsync();
 
         // Every broker is down before the send: the records wait in the client until their 1.5 s timeout and are never
-        // transmitted, so sending them again cannot store copies.
+        // transmitted, so sending them again cannot store copies. The send waits until the producer has seen every
+        // connection drop: sent at once, a record could still reach a connection the client thought open, which it
+        // rightly reports as possibly stored (one CI run in many).
         for (var broker = 1; broker <= Brokers; broker++) _cluster.Cluster.SetBrokerDown(broker);
+        await Eventually.TrueAsync(
+            () => _app!.Logs.Entries.Any(e => e.EventId.Id == 2002 && e.Message.Contains("producer", StringComparison.Ordinal) && e.Message.Contains("AllBrokersDown", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30),
+            "the producer never reported all brokers down");
         var failure = await Assert.ThrowsAsync<KafkaSendException>(() => producer.SendBatchAsync(People.Many(3)));
 
         Assert.Equal([0, 1, 2], failure.FailedIndexes);
